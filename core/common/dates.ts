@@ -1,0 +1,29 @@
+/** Calendar dates as YYYY-MM-DD strings, compared without time zones. */
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 for a valid YYYY-MM-DD date, else null (2025-02-30 is not a date). */
+export function dayNumber(date: string): number | null {
+  const m = DATE_RE.exec(date);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
+  return Math.round(ms / 86_400_000);
+}
+
+export function isValidDate(date: string): boolean {
+  return dayNumber(date) !== null;
+}
+
+/** Today's date as YYYY-MM-DD in UTC. */
+export function todayIso(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** The date `days` after a YYYY-MM-DD date (negative for before). */
+export function addDays(date: string, days: number): string {
+  const n = dayNumber(date);
+  if (n === null) throw new RangeError(`not a date: ${date}`);
+  return new Date((n + days) * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,148 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { KIND_LABELS, type FileKind } from '../model/kinds.js';
+import { SCHEMAS } from '../schemas.js';
+import { formatPath, type PathSegment } from '../yaml/locate.js';
+import type { YamlFile } from '../yaml/parse.js';
+
+type Validators = Record<FileKind, ValidateFunction>;
+let compiled: Validators | null = null;
+
+/** Compiles every schema once per process (or page) and keeps the validators. */
+export function schemaValidators(): Validators {
+  if (compiled) return compiled;
+  // ownProperties: `required` must not be satisfied by inherited names (constructor, __proto__ ...). $data stays off.
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, ownProperties: true, strict: true, allowUnionTypes: true });
+  ajv.addVocabulary(['patternErrorMessage']);
+  const out = {} as Validators;
+  for (const kind of Object.keys(SCHEMAS) as FileKind[]) out[kind] = ajv.compile(SCHEMAS[kind]);
+  compiled = out;
+  return out;
+}
+
+function decodePointer(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a map of fields',
+  null: 'null',
+};
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  return String(value);
+}
+
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+function typeWords(type: unknown): string {
+  const list = Array.isArray(type) ? type : [type];
+  return list.map((t) => TYPE_WORDS[String(t)] ?? String(t)).join(' or ');
+}
+
+function named(path: readonly PathSegment[]): string {
+  return formatPath(path) || 'the file';
+}
+
+/** One ajv error in plain words, and whether to mark the key (true) or the value. */
+function explain(err: ErrorObject, path: PathSegment[]): { message: string; path: PathSegment[]; key: boolean } {
+  const where = named(path);
+  const p = err.params as Record<string, unknown>;
+  const parent = (err.parentSchema ?? {}) as Record<string, unknown>;
+  switch (err.keyword) {
+    case 'required': {
+      const field = String(p.missingProperty);
+      return { message: `${formatPath([...path, field])} is required${path.length ? '' : ' at the top of the file'}.`, path, key: true };
+    }
+    case 'additionalProperties': {
+      const field = String(p.additionalProperty);
+      const known = Object.keys((parent.properties as Record<string, unknown>) ?? {});
+      const near = known.find((k) => distance(k, field) <= 2);
+      const hint = near ? ` Did you mean "${near}"?` : known.length ? ` Expected one of: ${known.join(', ')}.` : '';
+      const owner = path.length ? ` of ${where}` : '';
+      return { message: `"${field}" is not a known field${owner}.${hint} (Fields of your own must start with x-.)`, path: [...path, field], key: true };
+    }
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String).join(', ');
+      return { message: `${where} must be one of ${allowed} (got ${describeValue(err.data)}).`, path, key: false };
+    }
+    case 'type':
+      return { message: `${where} must be ${typeWords(p.type)} (got ${describeValue(err.data)}).`, path, key: false };
+    case 'pattern': {
+      const expected = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `text matching ${String(p.pattern)}`;
+      return { message: `${where} must be ${expected} (got ${describeValue(err.data)}).`, path, key: false };
+    }
+    case 'minimum':
+      return { message: `${where} must be ${String(p.limit)} or more (got ${describeValue(err.data)}).`, path, key: false };
+    case 'maximum':
+      return { message: `${where} must be ${String(p.limit)} or less (got ${describeValue(err.data)}).`, path, key: false };
+    case 'exclusiveMinimum':
+      return { message: `${where} must be more than ${String(p.limit)} (got ${describeValue(err.data)}).`, path, key: false };
+    case 'exclusiveMaximum':
+      return { message: `${where} must be less than ${String(p.limit)} (got ${describeValue(err.data)}).`, path, key: false };
+    case 'minLength':
+      return { message: p.limit === 1 ? `${where} must not be empty.` : `${where} must be at least ${String(p.limit)} characters long.`, path, key: false };
+    case 'maxLength':
+      return { message: `${where} must be at most ${String(p.limit)} characters long.`, path, key: false };
+    case 'minItems':
+      return { message: `${where} must list at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}.`, path, key: false };
+    case 'maxItems':
+      return { message: `${where} must list at most ${String(p.limit)} items.`, path, key: false };
+    case 'uniqueItems':
+      return { message: `${where} lists the same item twice (items ${String(p.j)} and ${String(p.i)}).`, path, key: false };
+    default:
+      return { message: `${where} is not valid here (${err.keyword}).`, path, key: false };
+  }
+}
+
+/** Validates a parsed file against the schema of its kind; every error in plain words at the node it concerns. */
+export function schemaDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[] {
+  const value = file.value;
+  const label = KIND_LABELS[kind];
+  if (value === null || value === undefined) {
+    return [file.atTop('error', 'schema', `The file is empty; a ${label} is expected here.`)];
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return [file.at([], 'error', 'schema', `A ${label} must be a map of fields (key: value), but the file holds ${describeValue(value)}.`)];
+  }
+  const validate = schemaValidators()[kind];
+  if (validate(value)) return [];
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const err of validate.errors ?? []) {
+    if (err.keyword === 'if' || err.keyword === 'anyOf' || err.keyword === 'oneOf') continue;
+    const explained = explain(err, decodePointer(err.instancePath));
+    const diag = file.at(explained.path, 'error', 'schema', explained.message, explained.key);
+    const dedupe = `${diag.line}:${diag.column}:${diag.message}`;
+    if (seen.has(dedupe)) continue;
+    seen.add(dedupe);
+    out.push(diag);
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isValidDate } from '../common/dates.js';
+import { countDiagnostics, formatDiagnostic, type DiagnosticCounts } from '../common/diagnostics.js';
+import { idFromPath } from '../common/model/kinds.js';
+import { asString, dig } from '../common/model/read.js';
+import { impactOf, thresholdsOf } from '../common/rules/workspace-rules.js';
+import { MASTER_PATH } from '../common/model/kinds.js';
+import { evaluateChange } from '../common/thresholds.js';
+import { initWorkspace, InitError } from './init.js';
+import { loadWorkspace, WorkspaceError } from './workspace-loader.js';
+
+/** Exit codes: 0 fine, 1 the contract has errors, 2 the command could not do its job (usage, I/O). */
+export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function summaryLine(files: number, c: DiagnosticCounts): string {
+  return `${plural(files, 'file')} checked: ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${c.infos} info`;
+}
+
+function formatOption(): Option {
+  return new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+}
+
+function todayOption(): Option {
+  return new Option('--today <date>', 'judge SLAs as of this date, YYYY-MM-DD (default: today)');
+}
+
+function checkToday(today: string | undefined): string | undefined {
+  if (today !== undefined && !isValidDate(today)) throw new UsageError(`--today must be a date as YYYY-MM-DD (got ${JSON.stringify(today)})`);
+  return today;
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('covenant')
+    .description('Covenant: living contracts kept as validated files in git.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('validate')
+    .description('Check every contract file of a workspace against the schemas and the cross-file rules.\nExit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem.')
+    .argument('[dir]', 'workspace folder', '.')
+    .addOption(formatOption())
+    .addOption(todayOption())
+    .action(async (dir: string, opts: { format: 'text' | 'json'; today?: string }) => {
+      const today = checkToday(opts.today);
+      const { engine } = await loadWorkspace(dir);
+      const result = engine.validate({ today });
+      const counts = countDiagnostics(result.diagnostics);
+      if (opts.format === 'json') io.out(`${JSON.stringify({ files: result.files, diagnostics: result.diagnostics }, null, 2)}\n`);
+      else {
+        for (const d of result.diagnostics) io.out(`${formatDiagnostic(d)}\n`);
+        io.out(`${summaryLine(result.files, counts)}\n`);
+      }
+      setExit(counts.errors > 0 ? EXIT.errors : EXIT.ok);
+    });
+
+  program
+    .command('evaluate')
+    .description("Compute a change request's minor/major verdict from the master contract's thresholds.\nExit status: 0 computed (and matching the declared verdict), 1 declared verdict differs or figures are missing, 2 usage or I/O problem.")
+    .argument('<cr-id>', 'change request id, e.g. CR-42')
+    .argument('[dir]', 'workspace folder', '.')
+    .addOption(formatOption())
+    .action(async (crId: string, dir: string, opts: { format: 'text' | 'json' }) => {
+      const id = /^\d+$/.test(crId) ? `CR-${crId}` : crId;
+      const { engine } = await loadWorkspace(dir);
+      const path = engine.contractPaths().find((p) => p.startsWith('contracts/changes/') && (asString(dig(engine.parsed(p)?.value, 'id')) ?? idFromPath(p)) === id);
+      if (!path) throw new UsageError(`No change request ${id} in ${dir} (looked in contracts/changes/)`);
+      const cr = engine.parsed(path)?.value;
+      const thresholds = thresholdsOf(engine.parsed(MASTER_PATH)?.value);
+      const impact = impactOf(cr);
+      const missing = !engine.has(MASTER_PATH) ? `there is no master contract (${MASTER_PATH})` : !thresholds ? `${MASTER_PATH} has no valid change_policy.thresholds` : !impact ? `${path} has no valid impact_analysis (budget_delta_pct, schedule_slip_days, risk_score)` : null;
+      if (missing || !thresholds || !impact) {
+        io.err(`covenant evaluate: cannot compute the verdict of ${id}: ${missing}. Run covenant validate for details.\n`);
+        setExit(EXIT.errors);
+        return;
+      }
+      const evaluation = evaluateChange(impact, thresholds);
+      const declared = asString(dig(cr, 'threshold_eval'));
+      const matches = declared === undefined || declared === evaluation.verdict;
+      if (opts.format === 'json') {
+        const thresholdsOut = evaluation.checks.map((c) => ({ name: c.key, label: c.label, value: c.value, limit: c.limit, crossed: c.crossed }));
+        io.out(`${JSON.stringify({ id, file: path, verdict: evaluation.verdict, declared: declared ?? null, matches, thresholds: thresholdsOut }, null, 2)}\n`);
+      } else {
+        io.out(`${id}: ${evaluation.verdict}${declared === undefined ? ' (no verdict declared)' : matches ? ` (declared ${declared})` : ` (declared ${declared}: MISMATCH)`}\n`);
+        const rows = evaluation.checks.map((c) => [c.label, String(c.value), String(c.limit), c.crossed ? 'yes' : 'no']);
+        const table = [['threshold', 'value', 'limit', 'crossed'], ...rows];
+        const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+        for (const r of table) io.out(`  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+      }
+      setExit(matches ? EXIT.ok : EXIT.errors);
+    });
+
+  program
+    .command('init')
+    .description('Create a new workspace (master contract, a first SOW, the ledger, an ADR template) that validates clean.\nRefuses to touch a folder that already has contracts/.')
+    .argument('<dir>', 'folder to create the workspace in (created if missing)')
+    .action(async (dir: string) => {
+      const files = await initWorkspace(dir);
+      io.out(`Created a Covenant workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`);
+      setExit(EXIT.ok);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests and the bin share it. Never throws. */
+export async function runCli(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  program.exitOverride();
+  for (const sub of program.commands) sub.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    const known = e instanceof UsageError || e instanceof WorkspaceError || e instanceof InitError;
+    const message = known ? (e as Error).message : `unexpected failure: ${(e as Error)?.message ?? String(e)}`;
+    io.err(`covenant: ${message.split('\n')[0]}\n`);
+    return EXIT.usage;
+  }
+}
+
+export async function main(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,53 @@
+import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addDays, todayIso } from '../common/dates.js';
+
+/** resources/ of the installed app: two levels above this module both in the sources (core/node) and the build (dist/node). */
+export function resourcesDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources');
+}
+
+export class InitError extends Error {}
+
+/** Fills {{today}}-style placeholders of a template. */
+export function fillTemplate(text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (m, name: string) => values[name] ?? m);
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${d.name}` : d.name;
+    if (d.isDirectory()) out.push(...(await listFiles(path.join(dir, d.name), rel)));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/**
+ * Creates a new workspace in `dir` from resources/templates/workspace: a master contract, a first SOW, the ledger
+ * and an ADR template. Refuses when `dir/contracts` exists; never overwrites a file (exclusive create).
+ */
+export async function initWorkspace(dir: string, today: string = todayIso()): Promise<string[]> {
+  const target = path.resolve(dir);
+  const existing = await stat(path.join(target, 'contracts')).catch(() => null);
+  if (existing) throw new InitError(`${path.join(dir, 'contracts')} already exists; covenant init only creates new workspaces.`);
+  const info = await stat(target).catch(() => null);
+  if (info && !info.isDirectory()) throw new InitError(`${dir} exists and is not a folder.`);
+  const templates = path.join(resourcesDir(), 'templates', 'workspace');
+  const files = await listFiles(templates);
+  const values = { today, year: today.slice(0, 4), today_plus_13: addDays(today, 13) };
+  for (const rel of files) {
+    const text = fillTemplate(await readFile(path.join(templates, rel), 'utf8'), values);
+    const dest = path.join(target, ...rel.split('/'));
+    await mkdir(path.dirname(dest), { recursive: true });
+    await writeFile(dest, text, { flag: 'wx' });
+  }
+  return files.sort();
+}
+
+/** Copies the bundled example workspace into `dir` (which must not exist yet). */
+export async function copyExample(dir: string): Promise<void> {
+  await cp(path.join(resourcesDir(), 'examples', 'onboarding-redesign'), dir, { recursive: true, errorOnExist: true, force: false });
+}

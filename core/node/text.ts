@@ -1,0 +1,29 @@
+/** Turning file bytes into text, with a plain message when they are not text. */
+export type Decoded = { ok: true; text: string } | { ok: false; message: string };
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+const lenient = new TextDecoder('utf-8');
+
+function lineCol(text: string, index: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `line ${line}, column ${index - start + 1}`;
+}
+
+export function decodeText(bytes: Uint8Array): Decoded {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    return { ok: false, message: `The file holds binary data (a NUL byte at offset ${nul}); a contract file must be UTF-8 text.` };
+  }
+  try {
+    return { ok: true, text: strict.decode(bytes) };
+  } catch {
+    const loose = lenient.decode(bytes);
+    const at = loose.indexOf('\uFFFD');
+    return { ok: false, message: `The file is not valid UTF-8 text (first bad byte at ${lineCol(loose, Math.max(at, 0))}); save it with UTF-8 encoding.` };
+  }
+}

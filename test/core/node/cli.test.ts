@@ -1,0 +1,158 @@
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { covenant } from '../../helpers/cli.js';
+import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+import { EXAMPLE_DIR } from '../../helpers/workspace.js';
+
+describe('covenant validate', () => {
+  it('the example workspace is clean: exit 0 and a summary line', () => {
+    const r = covenant(['validate', EXAMPLE_DIR]);
+    expect(r.stdout).toBe('5 files checked: 0 errors, 0 warnings, 0 info\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('errors: file:line:col severity code message, exit 1', () => {
+    const ws = exampleCopy();
+    const cr = path.join(ws, 'contracts/changes/CR-42.yaml');
+    writeFileSync(cr, readFileSync(cr, 'utf8').replace('status: approved', 'status: aproved'));
+    const r = covenant(['validate', ws]);
+    expect(r.stdout.split('\n')).toEqual([
+      'contracts/changes/CR-42.yaml:12:11 error schema decision.status must be one of proposed, approved, rejected, withdrawn (got "aproved").',
+      '5 files checked: 1 error, 0 warnings, 0 info',
+      '',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('warnings alone exit 0', () => {
+    const ws = exampleCopy();
+    writeFileSync(path.join(ws, 'analytics/exp_123.csv'), '');
+    const r1 = covenant(['validate', ws]);
+    expect(r1.code).toBe(0);
+    const sow = path.join(ws, 'contracts/sow/SPRINT-07.yaml');
+    writeFileSync(sow, readFileSync(sow, 'utf8').replace('analytics/exp_123.csv', 'analytics/missing.csv'));
+    const r2 = covenant(['validate', ws]);
+    expect(r2.stdout).toContain('contracts/sow/SPRINT-07.yaml:12:15 warning missing-evidence');
+    expect(r2.code).toBe(0);
+  });
+
+  it('--format json: files and diagnostics with workspace-relative paths', () => {
+    const ws = exampleCopy();
+    const sow = path.join(ws, 'contracts/sow/SPRINT-07.yaml');
+    writeFileSync(sow, readFileSync(sow, 'utf8').replace('changes: [CR-42]', 'changes: [CR-42, CR-7]'));
+    const r = covenant(['validate', ws, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toEqual({
+      files: 5,
+      diagnostics: [
+        {
+          file: 'contracts/sow/SPRINT-07.yaml', line: 20, column: 20, endLine: 20, endColumn: 24, severity: 'error', code: 'unknown-reference',
+          message: 'links.changes names CR-7, but there is no such change request (expected contracts/changes/CR-7.yaml).',
+        },
+      ],
+    });
+  });
+
+  it('reads binary and non-UTF-8 contract files as diagnostics', () => {
+    const ws = exampleCopy();
+    writeFileSync(path.join(ws, 'contracts/changes/CR-43.yaml'), Buffer.from([0x69, 0x64, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
+    writeFileSync(path.join(ws, 'contracts/changes/CR-44.yaml'), Buffer.from([0x00, 0x01, 0x02]));
+    const r = covenant(['validate', ws, '--format', 'json']);
+    const diags = JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[];
+    expect(diags.map((d) => [d.file, d.code])).toEqual([
+      ['contracts/changes/CR-43.yaml', 'file-unreadable'],
+      ['contracts/changes/CR-44.yaml', 'file-unreadable'],
+    ]);
+    expect(diags[0]!.message).toBe('The file is not valid UTF-8 text (first bad byte at line 1, column 5); save it with UTF-8 encoding.');
+    expect(diags[1]!.message).toContain('binary data');
+    expect(r.code).toBe(1);
+  });
+
+  it('a missing folder is an I/O problem: one line, exit 2, no stack trace', () => {
+    const r = covenant(['validate', '/no/such/folder']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('covenant: No such folder: /no/such/folder\n');
+  });
+
+  it('usage errors exit 2', () => {
+    expect(covenant(['validate', '--format', 'xml']).code).toBe(2);
+    expect(covenant(['validate', '--today', '2025-13-01']).code).toBe(2);
+    expect(covenant(['frobnicate']).code).toBe(2);
+  });
+
+  it.each(['validate', 'evaluate', 'init'])('%s --help describes the command and exits 0', (cmd) => {
+    const r = covenant([cmd, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: covenant ${cmd}`);
+  });
+
+  it('--help lists the commands', () => {
+    const r = covenant(['--help']);
+    expect(r.code).toBe(0);
+    for (const cmd of ['validate', 'evaluate', 'init']) expect(r.stdout).toContain(cmd);
+  });
+});
+
+describe('covenant evaluate', () => {
+  it('prints the verdict, each threshold with value, limit and crossed, and the declared verdict', () => {
+    const r = covenant(['evaluate', 'CR-42', EXAMPLE_DIR]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      ['CR-42: minor (declared minor)', '  threshold      value  limit  crossed', '  budget delta   7      10     no', '  schedule slip  4      10     no', '  risk score     5      8      no', ''].join('\n'),
+    );
+  });
+
+  it('json, and exit 1 when the declared verdict is wrong', () => {
+    const ws = exampleCopy();
+    const cr = path.join(ws, 'contracts/changes/CR-42.yaml');
+    writeFileSync(cr, readFileSync(cr, 'utf8').replace('schedule_slip_days: 4', 'schedule_slip_days: 12'));
+    const r = covenant(['evaluate', 'CR-42', ws, '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      id: 'CR-42', file: 'contracts/changes/CR-42.yaml', verdict: 'major', declared: 'minor', matches: false,
+      thresholds: [
+        { name: 'budget_delta_pct', label: 'budget delta', value: 7, limit: 10, crossed: false },
+        { name: 'schedule_slip_days', label: 'schedule slip', value: 12, limit: 10, crossed: true },
+        { name: 'risk_score', label: 'risk score', value: 5, limit: 8, crossed: false },
+      ],
+    });
+  });
+
+  it('an unknown CR exits 2 with one line', () => {
+    const r = covenant(['evaluate', 'CR-9', EXAMPLE_DIR]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('without a master contract it cannot compute: exit 1 and says why', () => {
+    const ws = exampleCopy();
+    writeFileSync(path.join(ws, 'contracts/master_contract.yaml'), '');
+    const r = covenant(['evaluate', 'CR-42', ws]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('has no valid change_policy.thresholds');
+  });
+});
+
+describe('covenant init', () => {
+  it('creates a workspace that validates clean', () => {
+    const dir = path.join(tempDir(), 'new-ws');
+    const r = covenant(['init', dir]);
+    expect(r.code).toBe(0);
+    for (const f of ['contracts/master_contract.yaml', 'contracts/sow/SPRINT-01.yaml', 'contracts/ledger.yaml', 'docs/adr/template.md']) expect(existsSync(path.join(dir, f))).toBe(true);
+    const v = covenant(['validate', dir]);
+    expect(v.stdout).toBe('3 files checked: 0 errors, 0 warnings, 0 info\n');
+    expect(v.code).toBe(0);
+  });
+
+  it('refuses to overwrite an existing contracts/ folder, touching nothing', () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'contracts'));
+    writeFileSync(path.join(dir, 'contracts', 'master_contract.yaml'), 'mine\n');
+    const r = covenant(['init', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('already exists');
+    expect(readFileSync(path.join(dir, 'contracts', 'master_contract.yaml'), 'utf8')).toBe('mine\n');
+  });
+});

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vite';
+
+// Bundles the Node side (the CLI today; the server and Electron's main later) into dist/node. Dependencies stay
+// external (ssr mode): they are installed beside it. Schemas are inlined from schemas/*.json.
+export default defineConfig({
+  build: {
+    ssr: true,
+    outDir: 'dist/node',
+    emptyOutDir: true,
+    target: 'node20',
+    sourcemap: true,
+    minify: false,
+    rollupOptions: {
+      input: { cli: 'core/node/cli.ts' },
+      output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+    },
+  },
+});
