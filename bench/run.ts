@@ -1,0 +1,13 @@
+/** `npm run bench`: every benchmark of the project, one table. Not a test: it reports, it does not fail. */
+import { printTable, type Row } from './lib.js';
+import { validationBench } from './validation.bench.js';
+
+const suites: [string, () => Promise<Row[]>][] = [['validation', validationBench]];
+const only = process.argv[2];
+const rows: Row[] = [];
+for (const [name, run] of suites) {
+  if (only && name !== only) continue;
+  process.stderr.write(`running ${name}...\n`);
+  rows.push(...(await run()));
+}
+printTable(rows);
