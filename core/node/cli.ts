@@ -6,7 +6,12 @@ import { asString, dig } from '../common/model/read.js';
 import { impactOf, thresholdsOf } from '../common/rules/workspace-rules.js';
 import { MASTER_PATH } from '../common/model/kinds.js';
 import { evaluateChange } from '../common/thresholds.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { initWorkspace, InitError } from './init.js';
+import { rendererDir } from './paths.js';
+import { startBridge } from './server.js';
+import { Session } from './session.js';
 import { loadWorkspace, WorkspaceError } from './workspace-loader.js';
 
 /** Exit codes: 0 fine, 1 the contract has errors, 2 the command could not do its job (usage, I/O). */
@@ -109,6 +114,38 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (dir: string) => {
       const files = await initWorkspace(dir);
       io.out(`Created a Covenant workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('serve')
+    .description('Run Covenant in the browser: serves the app and its API on 127.0.0.1 only, guarded by a per-launch token.\nOpen the printed URL once; it stays valid until the server stops. Ctrl+C stops it.')
+    .argument('[dir]', 'workspace folder to open (default: the start screen)')
+    .option('--port <port>', 'port to listen on (default: any free port)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got ${JSON.stringify(v)})`);
+      return n;
+    })
+    .action(async (dir: string | undefined, opts: { port?: number }) => {
+      const staticDir = rendererDir();
+      if (!existsSync(path.join(staticDir, 'index.html'))) throw new UsageError('the app is not built yet; run `npm run build` first');
+      const session = new Session({ mode: 'browser' });
+      if (dir !== undefined) {
+        const info = await session.open(dir).catch((e: Error) => {
+          throw new UsageError(e.message);
+        });
+        await session.handlers['workspace.validate']({}); // warm: the first page load gets answers at once
+        io.out(`Workspace: ${info.root}\n`);
+      }
+      const bridge = await startBridge({ session, staticDir, port: opts.port });
+      io.out(`Covenant is running at ${bridge.launchUrl}\nOpen that URL in your browser. Press Ctrl+C to stop.\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await bridge.close();
+      await session.close();
       setExit(EXIT.ok);
     });
 

@@ -1,11 +1,11 @@
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { addDays, todayIso } from '../common/dates.js';
+import { packageRoot } from './paths.js';
 
-/** resources/ of the installed app: two levels above this module both in the sources (core/node) and the build (dist/node). */
+/** resources/ of the installed app. */
 export function resourcesDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources');
+  return path.join(packageRoot(), 'resources');
 }
 
 export class InitError extends Error {}

@@ -3,10 +3,16 @@ import path from 'node:path';
 import { ContractEngine } from '../common/workspace.js';
 import { classifyPath } from '../common/model/kinds.js';
 import { MAX_FILE_BYTES, tooLargeMessage } from '../common/yaml/parse.js';
+import { TEMP_PREFIX } from './fs/atomic.js';
 import { decodeText } from './text.js';
 
 /** Folders never read as part of a workspace. */
 export const IGNORED_DIRS = new Set(['.git', 'node_modules', '.covenant']);
+
+/** Names never read or listed: VCS and tool folders, and temp files of interrupted saves. */
+export function isIgnored(name: string): boolean {
+  return IGNORED_DIRS.has(name) || name.startsWith(TEMP_PREFIX);
+}
 
 export class WorkspaceError extends Error {
   constructor(
@@ -73,6 +79,8 @@ export async function loadContractFile(engine: ContractEngine, root: string, rel
 export interface LoadedWorkspace {
   root: string;
   engine: ContractEngine;
+  /** Every file (not folder) of the workspace, workspace-relative. */
+  files: Set<string>;
 }
 
 /**
@@ -82,6 +90,7 @@ export interface LoadedWorkspace {
 export async function loadWorkspace(dir: string): Promise<LoadedWorkspace> {
   const root = await resolveWorkspaceRoot(dir);
   const engine = new ContractEngine();
+  const files = new Set<string>();
   const pending: Promise<void>[] = [];
   const queue: string[] = [''];
   while (queue.length > 0) {
@@ -95,12 +104,14 @@ export async function loadWorkspace(dir: string): Promise<LoadedWorkspace> {
     for (const dirent of names) {
       const rel = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
       if (dirent.isDirectory()) {
-        if (IGNORED_DIRS.has(dirent.name)) continue;
+        if (isIgnored(dirent.name)) continue;
         engine.addPath(rel);
         queue.push(rel);
         continue;
       }
+      if (isIgnored(dirent.name)) continue;
       const wsPath = toWorkspacePath(rel);
+      files.add(wsPath);
       if (classifyPath(wsPath)) {
         pending.push(loadContractFile(engine, root, wsPath));
         continue;
@@ -114,5 +125,5 @@ export async function loadWorkspace(dir: string): Promise<LoadedWorkspace> {
     }
   }
   await Promise.all(pending);
-  return { root, engine };
+  return { root, engine, files };
 }

@@ -42,3 +42,7 @@ export function sowPath(id: string): string {
 export function crPath(id: string): string {
   return `${CR_DIR}/${id}.yaml`;
 }
+
+export function adrPath(id: string): string {
+  return `${ADR_DIR}/${id}.md`;
+}

@@ -1,0 +1,141 @@
+/**
+ * The one API between the renderer and the Node core, declared once. Electron serves it over IPC, `covenant serve`
+ * over a token-guarded loopback HTTP bridge; both call the same handlers (core/node/handlers.ts).
+ * Every result is `{ok: true, data} | {ok: false, error}` so errors look the same over every transport.
+ */
+import type { ValidationResult } from './workspace.js';
+import type { FileKind } from './model/kinds.js';
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+}
+
+export type ApiErrorCode =
+  | 'bad-request'
+  | 'unknown-method'
+  | 'no-workspace'
+  | 'not-found'
+  | 'exists'
+  | 'outside-workspace'
+  | 'conflict'
+  | 'io'
+  | 'unsupported'
+  | 'internal';
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+export interface WorkspaceInfo {
+  /** Absolute real path of the workspace folder. */
+  root: string;
+  /** The folder's name, for titles. */
+  name: string;
+}
+
+export interface RecentWorkspace {
+  root: string;
+  name: string;
+  openedAt: string;
+}
+
+export interface FileEntry {
+  /** Workspace-relative path with forward slashes. */
+  path: string;
+  kind: FileKind | null;
+}
+
+export interface FileContent {
+  path: string;
+  text: string;
+  /** SHA-256 of the bytes on disk, to detect changes made by others. */
+  hash: string;
+}
+
+export interface WriteResult {
+  path: string;
+  hash: string;
+}
+
+export type TemplateKind = 'sow' | 'cr' | 'adr';
+
+export interface NewFileProposal {
+  kind: TemplateKind;
+  /** Suggested workspace path, e.g. contracts/sow/SPRINT-08.yaml. */
+  path: string;
+  text: string;
+}
+
+/** What the app shell can do beyond the files (native dialogs exist only in Electron). */
+export interface AppInfo {
+  mode: 'electron' | 'browser';
+  version: string;
+}
+
+/** The API: method name -> (args) => Promise<result>. Arguments are one JSON object (or nothing). */
+export interface Api {
+  'app.info': () => Promise<AppInfo>;
+  'workspace.current': () => Promise<WorkspaceInfo | null>;
+  'workspace.open': (args: { root: string }) => Promise<WorkspaceInfo>;
+  'workspace.create': (args: { root: string }) => Promise<WorkspaceInfo>;
+  'workspace.openExample': () => Promise<WorkspaceInfo>;
+  'workspace.recent': () => Promise<RecentWorkspace[]>;
+  'workspace.pickFolder': () => Promise<string | null>;
+  'files.list': () => Promise<FileEntry[]>;
+  'files.read': (args: { path: string }) => Promise<FileContent>;
+  /** Writes a file; with `baseHash`, refuses (conflict) when the file on disk is no longer that version. */
+  'files.write': (args: { path: string; text: string; baseHash?: string | null }) => Promise<WriteResult>;
+  'files.create': (args: { path: string; text: string }) => Promise<WriteResult>;
+  'files.rename': (args: { from: string; to: string }) => Promise<void>;
+  'files.delete': (args: { path: string }) => Promise<void>;
+  /** Validates the workspace with unsaved editor buffers laid over the files on disk (path -> text). */
+  'workspace.validate': (args: { overlays?: Record<string, string>; today?: string }) => Promise<ValidationResult>;
+  'templates.propose': (args: { kind: TemplateKind }) => Promise<NewFileProposal>;
+}
+
+export type ApiMethod = keyof Api;
+export type ApiArgs<M extends ApiMethod> = Parameters<Api[M]> extends [infer A] ? A : undefined;
+export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<Api[M]>>;
+
+/** Every method, for allowlists at each transport. */
+export const API_METHODS: readonly ApiMethod[] = [
+  'app.info',
+  'workspace.current',
+  'workspace.open',
+  'workspace.create',
+  'workspace.openExample',
+  'workspace.recent',
+  'workspace.pickFolder',
+  'files.list',
+  'files.read',
+  'files.write',
+  'files.create',
+  'files.rename',
+  'files.delete',
+  'workspace.validate',
+  'templates.propose',
+] as const satisfies readonly ApiMethod[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+}
+
+/** Pushed from the core to the renderer when something changed. */
+export type ApiEvent =
+  | { type: 'files-changed'; paths: string[] }
+  | { type: 'workspace-changed'; workspace: WorkspaceInfo | null };
+
+/** How the renderer reaches the API: IPC in Electron, HTTP in browser mode. */
+export interface ApiTransport {
+  call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<Result<ApiResult<M>>>;
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+}
+
+/** A typed error a handler throws; the transport turns it into `{ok: false, error}`. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,56 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import { ApiFailure, isApiMethod, type Api, type ApiMethod, type Result } from '../common/api.js';
+
+const str = { type: 'string', maxLength: 4096 } as const;
+const none = { type: 'null' } as const;
+const obj = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({ type: 'object', properties, required, additionalProperties: false });
+
+/** The shape of each method's argument: anything else is refused before a handler sees it. */
+const ARG_SCHEMAS: Record<ApiMethod, object> = {
+  'app.info': none,
+  'workspace.current': none,
+  'workspace.open': obj({ root: str }),
+  'workspace.create': obj({ root: str }),
+  'workspace.openExample': none,
+  'workspace.recent': none,
+  'workspace.pickFolder': none,
+  'files.list': none,
+  'files.read': obj({ path: str }),
+  'files.write': obj({ path: str, text: { type: 'string', maxLength: 8 * 1024 * 1024 }, baseHash: { type: ['string', 'null'], maxLength: 128 } }, ['path', 'text']),
+  'files.create': obj({ path: str, text: { type: 'string', maxLength: 8 * 1024 * 1024 } }),
+  'files.rename': obj({ from: str, to: str }),
+  'files.delete': obj({ path: str }),
+  'workspace.validate': obj({ overlays: { type: 'object', additionalProperties: { type: 'string', maxLength: 8 * 1024 * 1024 }, maxProperties: 200 }, today: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } }, []),
+  'templates.propose': obj({ kind: { enum: ['sow', 'cr', 'adr'] } }),
+};
+
+let validators: Record<string, ValidateFunction> | null = null;
+function argValidator(method: ApiMethod): ValidateFunction {
+  if (!validators) {
+    const ajv = new Ajv2020({ allErrors: false, ownProperties: true, strict: true, allowUnionTypes: true });
+    validators = Object.fromEntries(Object.entries(ARG_SCHEMAS).map(([m, s]) => [m, ajv.compile(s)]));
+  }
+  return validators[method]!;
+}
+
+/**
+ * The one entry to the handlers for every transport: checks the method against the allowlist and the argument
+ * against its schema, runs the handler, and turns any failure into `{ok: false, error}` (never a stack trace).
+ */
+export async function dispatch(handlers: Api, method: unknown, args: unknown): Promise<Result<unknown>> {
+  if (!isApiMethod(method)) return { ok: false, error: { code: 'unknown-method', message: `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.` } };
+  const arg = args === undefined ? null : args;
+  const validate = argValidator(method);
+  if (!validate(arg)) {
+    const e = validate.errors?.[0];
+    return { ok: false, error: { code: 'bad-request', message: `Invalid arguments for ${method}: ${e ? `${e.instancePath || 'argument'} ${e.message}` : 'wrong shape'}.` } };
+  }
+  try {
+    const handler = handlers[method] as (a: unknown) => Promise<unknown>;
+    const data = await handler(arg ?? undefined);
+    return { ok: true, data: data === undefined ? null : data };
+  } catch (e) {
+    if (e instanceof ApiFailure) return { ok: false, error: { code: e.code, message: e.message } };
+    return { ok: false, error: { code: 'internal', message: `${method} failed unexpectedly: ${(e as Error)?.message ?? String(e)}` } };
+  }
+}

@@ -1,0 +1,133 @@
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ApiFailure, type Api, type ApiEvent, type NewFileProposal, type TemplateKind } from '../common/api.js';
+import { addDays, todayIso } from '../common/dates.js';
+import { adrPath, crPath, idFromPath, sowPath } from '../common/model/kinds.js';
+import { nextAdrId, nextCrId, nextSowId } from '../common/model/next-ids.js';
+import { asString, dig } from '../common/model/read.js';
+import { AppState } from './app-state.js';
+import { copyExample, fillTemplate, initWorkspace, resourcesDir } from './init.js';
+import { WorkspaceError } from './workspace-loader.js';
+import { OpenWorkspace } from './workspace-service.js';
+
+export interface SessionOptions {
+  mode: 'electron' | 'browser';
+  state?: AppState;
+  /** Native folder picker (Electron only). */
+  pickFolder?: () => Promise<string | null>;
+  watch?: boolean;
+  version?: string;
+}
+
+/**
+ * One running Covenant: the open workspace, the app state, and the API handlers over them. Electron's main process
+ * and `covenant serve` each make one and expose `handlers` over their transport.
+ */
+export class Session {
+  private workspace: OpenWorkspace | null = null;
+  private readonly listeners = new Set<(e: ApiEvent) => void>();
+  readonly state: AppState;
+  readonly handlers: Api;
+
+  constructor(private readonly options: SessionOptions) {
+    this.state = options.state ?? new AppState();
+    this.handlers = this.makeHandlers();
+  }
+
+  subscribe(listener: (e: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: ApiEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  current(): OpenWorkspace | null {
+    return this.workspace;
+  }
+
+  private ws(): OpenWorkspace {
+    if (!this.workspace) throw new ApiFailure('no-workspace', 'No workspace is open.');
+    return this.workspace;
+  }
+
+  async open(dir: string) {
+    let next: OpenWorkspace;
+    try {
+      next = await OpenWorkspace.open(dir, (e) => this.emit(e), { watch: this.options.watch });
+    } catch (e) {
+      if (e instanceof WorkspaceError) throw new ApiFailure(e.code === 'not-found' ? 'not-found' : 'io', e.message);
+      throw e;
+    }
+    await this.workspace?.close();
+    this.workspace = next;
+    this.state.addRecent(next.root);
+    this.emit({ type: 'workspace-changed', workspace: next.info });
+    return next.info;
+  }
+
+  async close(): Promise<void> {
+    await this.workspace?.close();
+    this.workspace = null;
+  }
+
+  private async propose(kind: TemplateKind): Promise<NewFileProposal> {
+    const ws = this.ws();
+    const paths = ws.engine.contractPaths();
+    const ids = (prefix: string) => paths.filter((p) => p.startsWith(prefix)).map((p) => asString(dig(ws.engine.parsed(p)?.value, 'id')) ?? idFromPath(p) ?? '');
+    const today = todayIso();
+    let id: string;
+    let file: string;
+    if (kind === 'sow') {
+      id = nextSowId(ids('contracts/sow/'));
+      file = sowPath(id);
+    } else if (kind === 'cr') {
+      id = nextCrId(ids('contracts/changes/'));
+      file = crPath(id);
+    } else {
+      id = nextAdrId(paths.filter((p) => p.startsWith('docs/adr/')).map((p) => idFromPath(p) ?? ''));
+      file = adrPath(id);
+    }
+    const requestor = asString(dig(ws.engine.parsed('contracts/master_contract.yaml')?.value, 'governance', 'steering_committee', 0)) ?? 'client';
+    const template = await readFile(path.join(resourcesDir(), 'templates', 'new', kind === 'adr' ? 'adr.md' : `${kind}.yaml`), 'utf8');
+    return { kind, path: file, text: fillTemplate(template, { id, today, today_plus_13: addDays(today, 13), requestor }) };
+  }
+
+  private makeHandlers(): Api {
+    return {
+      'app.info': async () => ({ mode: this.options.mode, version: this.options.version ?? '0.1.0' }),
+      'workspace.current': async () => this.workspace?.info ?? null,
+      'workspace.open': async ({ root }) => this.open(root),
+      'workspace.create': async ({ root }) => {
+        try {
+          await initWorkspace(root);
+        } catch (e) {
+          throw new ApiFailure('exists', (e as Error).message);
+        }
+        return this.open(root);
+      },
+      'workspace.openExample': async () => {
+        const dir = path.join(this.state.dir, 'examples', 'onboarding-redesign');
+        if (!(await stat(dir).catch(() => null))) {
+          await mkdir(path.dirname(dir), { recursive: true });
+          await copyExample(dir);
+        }
+        return this.open(dir);
+      },
+      'workspace.recent': async () => this.state.recent(),
+      'workspace.pickFolder': async () => {
+        if (!this.options.pickFolder) throw new ApiFailure('unsupported', 'Folder dialogs exist only in the desktop app; type the folder path instead.');
+        return this.options.pickFolder();
+      },
+      'files.list': async () => this.ws().list(),
+      'files.read': async ({ path: p }) => this.ws().read(p),
+      'files.write': async ({ path: p, text, baseHash }) => this.ws().write(p, text, baseHash),
+      'files.create': async ({ path: p, text }) => this.ws().create(p, text),
+      'files.rename': async ({ from, to }) => this.ws().rename(from, to),
+      'files.delete': async ({ path: p }) => this.ws().delete(p),
+      'workspace.validate': async ({ overlays, today }) => this.ws().validate(overlays ?? {}, today),
+      'templates.propose': async ({ kind }) => this.propose(kind),
+    };
+  }
+}

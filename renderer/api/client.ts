@@ -1,0 +1,71 @@
+import type { ApiArgs, ApiEvent, ApiMethod, ApiResult, ApiTransport, Result, ApiError } from '../../core/common/api.js';
+
+/** A failed API call, with the error as the core reported it. */
+export class ApiCallError extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+
+/** The bridge Electron's preload exposes (window.covenant). */
+interface PreloadBridge {
+  call(method: string, args: unknown): Promise<Result<unknown>>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    covenant?: PreloadBridge;
+  }
+}
+
+class IpcTransport implements ApiTransport {
+  constructor(private readonly bridge: PreloadBridge) {}
+  call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<Result<ApiResult<M>>> {
+    return this.bridge.call(method, args ?? null) as Promise<Result<ApiResult<M>>>;
+  }
+  subscribe(listener: (event: ApiEvent) => void): () => void {
+    return this.bridge.onEvent(listener);
+  }
+}
+
+/** Browser mode: the loopback bridge of `covenant serve`; the token travels in an HttpOnly cookie. */
+class HttpTransport implements ApiTransport {
+  async call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<Result<ApiResult<M>>> {
+    let res: Response;
+    try {
+      res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(args ?? null), credentials: 'same-origin' });
+    } catch {
+      return { ok: false, error: { code: 'io', message: 'Covenant is not reachable: the covenant serve process stopped. Start it again and reload.' } };
+    }
+    if (res.status === 401) return { ok: false, error: { code: 'bad-request', message: 'Not authorised: open the URL printed by covenant serve (it carries the access token).' } };
+    if (!res.ok) return { ok: false, error: { code: 'io', message: `The server answered ${res.status}.` } };
+    return (await res.json()) as Result<ApiResult<M>>;
+  }
+  subscribe(listener: (event: ApiEvent) => void): () => void {
+    const source = new EventSource('/api/events');
+    source.onmessage = (m) => listener(JSON.parse(m.data as string) as ApiEvent);
+    return () => source.close();
+  }
+}
+
+/** The one API client of the renderer: IPC inside Electron, HTTP in browser mode, chosen at boot. */
+export class ApiClient {
+  constructor(readonly transport: ApiTransport) {}
+
+  async call<M extends ApiMethod>(method: M, ...args: ApiArgs<M> extends undefined ? [] : [ApiArgs<M>]): Promise<ApiResult<M>> {
+    const result = await this.transport.call(method, (args[0] ?? null) as ApiArgs<M>);
+    if (!result.ok) throw new ApiCallError(result.error);
+    return result.data;
+  }
+
+  subscribe(listener: (event: ApiEvent) => void): () => void {
+    return this.transport.subscribe(listener);
+  }
+}
+
+export function createApi(): ApiClient {
+  return new ApiClient(window.covenant ? new IpcTransport(window.covenant) : new HttpTransport());
+}
+
+export const api = createApi();

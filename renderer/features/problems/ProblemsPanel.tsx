@@ -1,0 +1,100 @@
+import { useMemo } from 'react';
+import type { Diagnostic, Severity } from '../../../core/common/diagnostics.js';
+import { countDiagnostics } from '../../../core/common/diagnostics.js';
+import { useEditor } from '../../stores/editor.js';
+import { useUi, type ProblemSortKey } from '../../stores/ui.js';
+import { useWorkspace } from '../../stores/workspace.js';
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+const MAX_ROWS = 1000;
+
+function compare(key: ProblemSortKey, a: Diagnostic, b: Diagnostic): number {
+  switch (key) {
+    case 'severity':
+      return RANK[a.severity] - RANK[b.severity] || a.file.localeCompare(b.file) || a.line - b.line;
+    case 'code':
+      return a.code.localeCompare(b.code) || a.file.localeCompare(b.file) || a.line - b.line;
+    case 'message':
+      return a.message.localeCompare(b.message);
+    default:
+      return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+  }
+}
+
+export function ProblemsPanel() {
+  const diagnostics = useWorkspace((s) => s.diagnostics);
+  const filter = useUi((s) => s.problemFilter);
+  const sort = useUi((s) => s.problemSort);
+  const { setProblemFilter, sortProblems } = useUi.getState();
+  const open = useEditor((s) => s.open);
+  const counts = countDiagnostics(diagnostics);
+
+  const rows = useMemo(() => {
+    const needle = filter.file.trim().toLowerCase();
+    const list = diagnostics.filter((d) => (filter.severity === 'all' || d.severity === filter.severity) && (!needle || d.file.toLowerCase().includes(needle)));
+    list.sort((a, b) => (sort.ascending ? 1 : -1) * compare(sort.key, a, b));
+    return list;
+  }, [diagnostics, filter, sort]);
+
+  const header = (key: ProblemSortKey, label: string) => (
+    <th aria-sort={sort.key === key ? (sort.ascending ? 'ascending' : 'descending') : 'none'}>
+      <button onClick={() => sortProblems(key)}>
+        {label}
+        {sort.key === key ? (sort.ascending ? ' ▲' : ' ▼') : ''}
+      </button>
+    </th>
+  );
+
+  return (
+    <section className="problems" aria-label="Problems" data-testid="problems">
+      <header className="problems-header">
+        <strong>Problems</strong>
+        <span className="count error">{counts.errors} errors</span>
+        <span className="count warning">{counts.warnings} warnings</span>
+        <span className="count info">{counts.infos} info</span>
+        <span className="spacer" />
+        <label>
+          Severity{' '}
+          <select value={filter.severity} onChange={(e) => setProblemFilter({ severity: e.target.value as Severity | 'all' })} data-testid="severity-filter">
+            <option value="all">all</option>
+            <option value="error">errors</option>
+            <option value="warning">warnings</option>
+            <option value="info">info</option>
+          </select>
+        </label>
+        <input type="search" placeholder="Filter by file" value={filter.file} onChange={(e) => setProblemFilter({ file: e.target.value })} data-testid="file-filter" />
+      </header>
+      <div className="problems-body">
+        {rows.length === 0 ? (
+          <p className="problems-empty">{diagnostics.length === 0 ? 'No problems: every contract file validates clean.' : 'No problems match the filter.'}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                {header('severity', 'Severity')}
+                {header('file', 'File')}
+                {header('code', 'Rule')}
+                {header('message', 'Message')}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.slice(0, MAX_ROWS).map((d, i) => (
+                <tr key={`${d.file}:${d.line}:${d.column}:${d.code}:${i}`} data-testid="problem-row" data-code={d.code} data-file={d.file} onClick={() => void open(d.file, { line: d.line, column: d.column })}>
+                  <td>
+                    <span className={`sev ${d.severity}`}>{d.severity}</span>
+                  </td>
+                  <td className="mono">
+                    {d.file}:{d.line}:{d.column}
+                  </td>
+                  <td className="mono">{d.code}</td>
+                  <td>{d.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {rows.length > MAX_ROWS && <p className="problems-more">{rows.length - MAX_ROWS} more: narrow the filter to see them.</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import { countDiagnostics } from '../../../core/common/diagnostics.js';
+import { useEditor, isDirty } from '../../stores/editor.js';
+import { useUi } from '../../stores/ui.js';
+import { useWorkspace } from '../../stores/workspace.js';
+
+export function StatusBar() {
+  const workspace = useWorkspace((s) => s.workspace);
+  const diagnostics = useWorkspace((s) => s.diagnostics);
+  const files = useWorkspace((s) => s.validatedFiles);
+  const mode = useWorkspace((s) => s.mode);
+  const dirty = useEditor((s) => s.tabs.filter(isDirty).length);
+  const counts = countDiagnostics(diagnostics);
+  return (
+    <footer className="statusbar" data-testid="statusbar">
+      <span className="status-ws" title={workspace?.root}>
+        {workspace?.name ?? 'No workspace'}
+      </span>
+      <button className={`status-count${counts.errors ? ' has-errors' : ''}`} data-testid="status-errors" onClick={() => useUi.getState().setProblemFilter({ severity: 'error' })}>
+        ⊗ {counts.errors} error{counts.errors === 1 ? '' : 's'}
+      </button>
+      <button className="status-count" data-testid="status-warnings" onClick={() => useUi.getState().setProblemFilter({ severity: 'warning' })}>
+        ⚠ {counts.warnings} warning{counts.warnings === 1 ? '' : 's'}
+      </button>
+      <span>{files} contract files</span>
+      {dirty > 0 && <span data-testid="status-dirty">{dirty} unsaved</span>}
+      <span className="spacer" />
+      <span>{mode === 'electron' ? 'Desktop' : 'Browser mode'}</span>
+    </footer>
+  );
+}

@@ -1,0 +1,86 @@
+import { useMemo, useState } from 'react';
+import type { FileEntry } from '../../../core/common/api.js';
+import type { Diagnostic } from '../../../core/common/diagnostics.js';
+import { useEditor, isDirty } from '../../stores/editor.js';
+import { useWorkspace } from '../../stores/workspace.js';
+
+const GROUPS: { key: string; title: string; match: (f: FileEntry) => boolean }[] = [
+  { key: 'master', title: 'Master', match: (f) => f.kind === 'master' },
+  { key: 'sow', title: 'SOWs', match: (f) => f.kind === 'sow' },
+  { key: 'cr', title: 'Change requests', match: (f) => f.kind === 'cr' },
+  { key: 'adr', title: 'ADRs', match: (f) => f.kind === 'adr' },
+  { key: 'ledger', title: 'Ledger', match: (f) => f.kind === 'ledger' },
+  { key: 'other', title: 'Other files', match: (f) => f.kind === null },
+];
+
+function countsByFile(diagnostics: Diagnostic[]): Map<string, { errors: number; warnings: number }> {
+  const out = new Map<string, { errors: number; warnings: number }>();
+  for (const d of diagnostics) {
+    const c = out.get(d.file) ?? { errors: 0, warnings: 0 };
+    if (d.severity === 'error') c.errors++;
+    else if (d.severity === 'warning') c.warnings++;
+    out.set(d.file, c);
+  }
+  return out;
+}
+
+/** Natural order: CR-2 before CR-10. */
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+export function Tree() {
+  const files = useWorkspace((s) => s.files);
+  const diagnostics = useWorkspace((s) => s.diagnostics);
+  const active = useEditor((s) => s.active);
+  const tabs = useEditor((s) => s.tabs);
+  const open = useEditor((s) => s.open);
+  const [collapsed, setCollapsed] = useState<Record<string, boolean>>({ other: true });
+  const counts = useMemo(() => countsByFile(diagnostics), [diagnostics]);
+  const dirty = useMemo(() => new Set(tabs.filter(isDirty).map((t) => t.path)), [tabs]);
+  const groups = useMemo(() => GROUPS.map((g) => ({ ...g, files: files.filter(g.match).sort((a, b) => collator.compare(a.path, b.path)) })), [files]);
+
+  return (
+    <nav className="tree" aria-label="Workspace files">
+      {groups.map((g) => {
+        const errors = g.files.reduce((n, f) => n + (counts.get(f.path)?.errors ?? 0), 0);
+        const isCollapsed = collapsed[g.key] ?? false;
+        return (
+          <section key={g.key} className="tree-group" data-group={g.key}>
+            <button className="tree-group-title" aria-expanded={!isCollapsed} onClick={() => setCollapsed((c) => ({ ...c, [g.key]: !isCollapsed }))}>
+              <span className="chevron">{isCollapsed ? '▸' : '▾'}</span>
+              {g.title}
+              <span className="tree-group-count">{g.files.length}</span>
+              {errors > 0 && <span className="badge error" title={`${errors} errors`}>{errors}</span>}
+            </button>
+            {!isCollapsed && (
+              <ul>
+                {g.files.length === 0 && <li className="tree-empty">none yet</li>}
+                {g.files.map((f) => {
+                  const c = counts.get(f.path);
+                  const name = g.key === 'other' ? f.path : f.path.slice(f.path.lastIndexOf('/') + 1);
+                  return (
+                    <li key={f.path}>
+                      <button
+                        className={`tree-item${f.path === active ? ' active' : ''}`}
+                        data-testid="tree-item"
+                        data-path={f.path}
+                        title={f.path}
+                        onClick={() => void open(f.path)}
+                      >
+                        <span className="tree-name">
+                          {name}
+                          {dirty.has(f.path) && <span className="dirty-dot" aria-label="unsaved"> ●</span>}
+                        </span>
+                        {c && c.errors > 0 && <span className="badge error" data-testid="error-count" title={`${c.errors} error${c.errors === 1 ? '' : 's'}`}>{c.errors}</span>}
+                        {c && c.warnings > 0 && <span className="badge warning" data-testid="warning-count" title={`${c.warnings} warning${c.warnings === 1 ? '' : 's'}`}>{c.warnings}</span>}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </section>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,36 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './monaco/setup.js';
+import { api } from './api/client.js';
+import { App } from './App.js';
+import { handleGlobalKey } from './commands.js';
+import { useEditor } from './stores/editor.js';
+import { scheduleValidation, useWorkspace } from './stores/workspace.js';
+import './styles.css';
+
+// The watcher is the one way changes on disk reach the UI.
+api.subscribe((event) => {
+  if (event.type === 'workspace-changed') {
+    if (event.workspace?.root !== useWorkspace.getState().workspace?.root) void useWorkspace.getState().boot();
+    return;
+  }
+  void useWorkspace.getState().refreshFiles();
+  const open = new Set(useEditor.getState().tabs.map((t) => t.path));
+  for (const p of event.paths) if (open.has(p)) void useEditor.getState().diskChanged(p);
+  scheduleValidation(60);
+});
+
+window.addEventListener('keydown', handleGlobalKey);
+window.addEventListener('beforeunload', (e) => {
+  if (useEditor.getState().dirtyCount() > 0) {
+    e.preventDefault();
+    e.returnValue = '';
+  }
+});
+
+void useWorkspace.getState().boot();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,149 @@
+import { create } from 'zustand';
+import { api, ApiCallError } from '../api/client.js';
+import { useUi } from './ui.js';
+
+export interface Tab {
+  path: string;
+  /** The text in the editor now. */
+  text: string;
+  /** The text as last read from or written to disk. */
+  savedText: string;
+  /** Hash of the disk version the buffer is based on; a save refuses when the disk moved on. */
+  baseHash: string | null;
+  /** Set when the file changed on disk while the tab had unsaved edits: the user chooses. */
+  conflict: { diskText: string; diskHash: string } | { deleted: true } | null;
+  /** Line to reveal once the editor shows the tab. */
+  reveal?: { line: number; column: number; seq: number };
+}
+
+interface EditorState {
+  tabs: Tab[];
+  active: string | null;
+  open(path: string, at?: { line: number; column: number }): Promise<void>;
+  activate(path: string): void;
+  close(path: string, force?: boolean): boolean;
+  edit(path: string, text: string): void;
+  save(path?: string, overwrite?: boolean): Promise<boolean>;
+  saveAll(): Promise<void>;
+  reload(path: string): Promise<void>;
+  keepMine(path: string): void;
+  /** A file changed on disk: reload a clean tab silently, flag a dirty one. */
+  diskChanged(path: string): Promise<void>;
+  /** Unsaved buffers, for validation as you type. */
+  overlays(): Record<string, string>;
+  dirtyCount(): number;
+}
+
+export const isDirty = (t: Tab) => t.text !== t.savedText;
+
+let revealSeq = 0;
+
+function patch(path: string, change: Partial<Tab>): void {
+  useEditor.setState((s) => ({ tabs: s.tabs.map((t) => (t.path === path ? { ...t, ...change } : t)) }));
+}
+
+function fail(e: unknown, what: string): void {
+  useUi.getState().notify('error', e instanceof ApiCallError ? e.message : `${what} failed: ${String(e)}`);
+}
+
+export const useEditor = create<EditorState>((set, get) => ({
+  tabs: [],
+  active: null,
+
+  async open(path, at) {
+    const reveal = at ? { ...at, seq: ++revealSeq } : undefined;
+    if (get().tabs.some((t) => t.path === path)) {
+      if (reveal) patch(path, { reveal });
+      set({ active: path });
+      return;
+    }
+    try {
+      const file = await api.call('files.read', { path });
+      if (get().tabs.some((t) => t.path === path)) return set({ active: path });
+      set((s) => ({ tabs: [...s.tabs, { path, text: file.text, savedText: file.text, baseHash: file.hash, conflict: null, reveal }], active: path }));
+    } catch (e) {
+      fail(e, `Opening ${path}`);
+    }
+  },
+
+  activate: (path) => set({ active: path }),
+
+  close(path, force = false) {
+    const tab = get().tabs.find((t) => t.path === path);
+    if (!tab) return true;
+    if (!force && isDirty(tab) && !window.confirm(`${path} has unsaved changes. Close it and discard them?`)) return false;
+    set((s) => {
+      const index = s.tabs.findIndex((t) => t.path === path);
+      const tabs = s.tabs.filter((t) => t.path !== path);
+      const active = s.active === path ? (tabs[Math.min(index, tabs.length - 1)]?.path ?? null) : s.active;
+      return { tabs, active };
+    });
+    return true;
+  },
+
+  edit: (path, text) => patch(path, { text }),
+
+  async save(path = get().active ?? undefined, overwrite = false) {
+    const tab = get().tabs.find((t) => t.path === path);
+    if (!tab) return false;
+    const text = tab.text;
+    try {
+      const conflictHash = tab.conflict && 'diskHash' in tab.conflict ? tab.conflict.diskHash : null;
+      const baseHash = overwrite ? (conflictHash ?? undefined) : tab.baseHash;
+      const result = await api.call('files.write', overwrite && !conflictHash ? { path: tab.path, text } : { path: tab.path, text, baseHash });
+      patch(tab.path, { savedText: text, baseHash: result.hash, conflict: null });
+      return true;
+    } catch (e) {
+      if (e instanceof ApiCallError && e.error.code === 'conflict') {
+        const disk = await api.call('files.read', { path: tab.path }).catch(() => null);
+        patch(tab.path, { conflict: disk ? { diskText: disk.text, diskHash: disk.hash } : { deleted: true } });
+        useUi.getState().notify('warning', `${tab.path} changed on disk since you opened it: choose Reload or Overwrite in the editor.`);
+      } else fail(e, `Saving ${tab.path}`);
+      return false;
+    }
+  },
+
+  async saveAll() {
+    for (const t of get().tabs) if (isDirty(t)) await get().save(t.path);
+  },
+
+  async reload(path) {
+    try {
+      const file = await api.call('files.read', { path });
+      patch(path, { text: file.text, savedText: file.text, baseHash: file.hash, conflict: null });
+    } catch (e) {
+      fail(e, `Reloading ${path}`);
+    }
+  },
+
+  keepMine(path) {
+    const tab = get().tabs.find((t) => t.path === path);
+    if (!tab?.conflict) return;
+    // Keep the buffer; a later save overwrites the disk version the user has now seen.
+    patch(path, { baseHash: 'diskHash' in tab.conflict ? tab.conflict.diskHash : null, savedText: 'diskText' in tab.conflict ? tab.conflict.diskText : '', conflict: null });
+  },
+
+  async diskChanged(path) {
+    const tab = get().tabs.find((t) => t.path === path);
+    if (!tab) return;
+    const disk = await api.call('files.read', { path }).catch(() => null);
+    const current = get().tabs.find((t) => t.path === path);
+    if (!current) return;
+    if (!disk) {
+      if (isDirty(current)) patch(path, { conflict: { deleted: true } });
+      else get().close(path, true);
+      return;
+    }
+    if (disk.hash === current.baseHash) return;
+    if (!isDirty(current) || disk.text === current.text) patch(path, { text: disk.text, savedText: disk.text, baseHash: disk.hash, conflict: null });
+    else patch(path, { conflict: { diskText: disk.text, diskHash: disk.hash } });
+  },
+
+  overlays() {
+    const out: Record<string, string> = {};
+    for (const t of get().tabs) if (isDirty(t)) out[t.path] = t.text;
+    return out;
+  },
+
+  dirtyCount: () => get().tabs.filter(isDirty).length,
+}));

@@ -1,0 +1,122 @@
+import { create } from 'zustand';
+import type { FileEntry, RecentWorkspace, TemplateKind, WorkspaceInfo } from '../../core/common/api.js';
+import type { Diagnostic } from '../../core/common/diagnostics.js';
+import { api, ApiCallError } from '../api/client.js';
+import { useEditor } from './editor.js';
+import { useUi } from './ui.js';
+
+interface WorkspaceState {
+  booted: boolean;
+  workspace: WorkspaceInfo | null;
+  files: FileEntry[];
+  diagnostics: Diagnostic[];
+  /** Contract files validated in the last run. */
+  validatedFiles: number;
+  recent: RecentWorkspace[];
+  mode: 'electron' | 'browser';
+  boot(): Promise<void>;
+  open(root: string): Promise<boolean>;
+  create(root: string): Promise<boolean>;
+  openExample(): Promise<boolean>;
+  pickAndOpen(): Promise<void>;
+  refreshFiles(): Promise<void>;
+  validateNow(): Promise<void>;
+  newFile(kind: TemplateKind): Promise<void>;
+}
+
+function report(e: unknown): void {
+  useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+}
+
+let validationSeq = 0;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+/** Re-validates the workspace with unsaved buffers, `delay` ms after the last call (typing). */
+export function scheduleValidation(delay = 150): void {
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(() => {
+    timer = null;
+    void useWorkspace.getState().validateNow();
+  }, delay);
+}
+
+/** Makes the workspace a call opened the current one: fresh tabs, files and problems. */
+async function adopt(opening: () => Promise<WorkspaceInfo>): Promise<boolean> {
+  try {
+    const workspace = await opening();
+    useEditor.setState({ tabs: [], active: null });
+    useWorkspace.setState({ workspace, diagnostics: [] });
+    const { refreshFiles, validateNow } = useWorkspace.getState();
+    await Promise.all([refreshFiles(), validateNow()]);
+    return true;
+  } catch (e) {
+    report(e);
+    return false;
+  }
+}
+
+export const useWorkspace = create<WorkspaceState>((set, get) => ({
+  booted: false,
+  workspace: null,
+  files: [],
+  diagnostics: [],
+  validatedFiles: 0,
+  recent: [],
+  mode: 'browser',
+
+  async boot() {
+    try {
+      const [info, workspace, recent] = await Promise.all([api.call('app.info'), api.call('workspace.current'), api.call('workspace.recent')]);
+      set({ mode: info.mode, workspace, recent });
+      if (workspace) await Promise.all([get().refreshFiles(), get().validateNow()]);
+    } catch (e) {
+      report(e);
+    } finally {
+      set({ booted: true });
+    }
+  },
+
+  open: (root) => adopt(() => api.call('workspace.open', { root })),
+  create: (root) => adopt(() => api.call('workspace.create', { root })),
+  openExample: () => adopt(() => api.call('workspace.openExample')),
+
+  async pickAndOpen() {
+    try {
+      const root = await api.call('workspace.pickFolder');
+      if (root) await get().open(root);
+    } catch (e) {
+      report(e);
+    }
+  },
+
+  async refreshFiles() {
+    try {
+      set({ files: await api.call('files.list') });
+    } catch (e) {
+      report(e);
+    }
+  },
+
+  async validateNow() {
+    if (!get().workspace) return;
+    const seq = ++validationSeq;
+    try {
+      const result = await api.call('workspace.validate', { overlays: useEditor.getState().overlays() });
+      if (seq === validationSeq) set({ diagnostics: result.diagnostics, validatedFiles: result.files });
+    } catch (e) {
+      if (seq === validationSeq) report(e);
+    }
+  },
+
+  async newFile(kind) {
+    try {
+      const proposal = await api.call('templates.propose', { kind });
+      await api.call('files.create', { path: proposal.path, text: proposal.text });
+      await get().refreshFiles();
+      await useEditor.getState().open(proposal.path);
+      scheduleValidation(0);
+    } catch (e) {
+      report(e);
+    }
+  },
+}));
