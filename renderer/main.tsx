@@ -3,13 +3,19 @@ import { createRoot } from 'react-dom/client';
 import './monaco/setup.js';
 import { api } from './api/client.js';
 import { App } from './App.js';
-import { handleGlobalKey } from './commands.js';
+import { handleGlobalKey, runCommand } from './commands.js';
+import { useUi } from './stores/ui.js';
 import { useEditor } from './stores/editor.js';
 import { scheduleValidation, useWorkspace } from './stores/workspace.js';
 import './styles.css';
 
 // The watcher is the one way changes on disk reach the UI.
 api.subscribe((event) => {
+  if (event.type === 'menu-command') {
+    if (event.id === 'palette') useUi.getState().setPalette(true);
+    else runCommand(event.id);
+    return;
+  }
   if (event.type === 'workspace-changed') {
     if (event.workspace?.root !== useWorkspace.getState().workspace?.root) void useWorkspace.getState().boot();
     return;

@@ -122,7 +122,9 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 /** Pushed from the core to the renderer when something changed. */
 export type ApiEvent =
   | { type: 'files-changed'; paths: string[] }
-  | { type: 'workspace-changed'; workspace: WorkspaceInfo | null };
+  | { type: 'workspace-changed'; workspace: WorkspaceInfo | null }
+  /** A command chosen in the native menu (Electron), run by the renderer like a palette command. */
+  | { type: 'menu-command'; id: string };
 
 /** How the renderer reaches the API: IPC in Electron, HTTP in browser mode. */
 export interface ApiTransport {

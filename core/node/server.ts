@@ -4,25 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { ApiEvent } from '../common/api.js';
+import { CSP } from '../common/csp.js';
 import { dispatch } from './dispatch.js';
 import { isInside } from './fs/confine.js';
 import type { Session } from './session.js';
 
-/** The Content-Security-Policy of the app, in the browser and in Electron alike: nothing remote, no inline script, no eval. */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const COOKIE = 'covenant_token';
 const MAX_BODY = 24 * 1024 * 1024;

@@ -68,4 +68,11 @@ export function createApi(): ApiClient {
   return new ApiClient(window.covenant ? new IpcTransport(window.covenant) : new HttpTransport());
 }
 
-export const api = createApi();
+let instance: ApiClient | null = null;
+const client = () => (instance ??= createApi());
+
+/** The app's client, made on first use (so modules that import it load anywhere, e.g. in unit tests). */
+export const api = {
+  call: ((...args: Parameters<ApiClient['call']>) => client().call(...args)) as ApiClient['call'],
+  subscribe: (listener: (event: ApiEvent) => void) => client().subscribe(listener),
+};
