@@ -49,8 +49,12 @@ export function ProblemsPanel() {
     <section className="problems" aria-label="Problems" data-testid="problems">
       <header className="problems-header">
         <strong>Problems</strong>
-        <span className="count error">{counts.errors} errors</span>
-        <span className="count warning">{counts.warnings} warnings</span>
+        <span className="count error">
+          {counts.errors} error{counts.errors === 1 ? '' : 's'}
+        </span>
+        <span className="count warning">
+          {counts.warnings} warning{counts.warnings === 1 ? '' : 's'}
+        </span>
         <span className="count info">{counts.infos} info</span>
         <span className="spacer" />
         <label>
