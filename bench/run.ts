@@ -1,8 +1,12 @@
 /** `npm run bench`: every benchmark of the project, one table. Not a test: it reports, it does not fail. */
 import { printTable, type Row } from './lib.js';
 import { validationBench } from './validation.bench.js';
+import { workbenchBench } from './workbench.bench.js';
 
-const suites: [string, () => Promise<Row[]>][] = [['validation', validationBench]];
+const suites: [string, () => Promise<Row[]>][] = [
+  ['validation', validationBench],
+  ['workbench', workbenchBench],
+];
 const only = process.argv[2];
 const rows: Row[] = [];
 for (const [name, run] of suites) {

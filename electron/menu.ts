@@ -24,6 +24,7 @@ export function menuTemplate(recent: RecentWorkspace[], isMac: boolean): MenuIte
         { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', command: 'workspace.openFolder' },
         { label: 'Open Recent', submenu: recentItems },
         { label: 'Open Example Workspace', command: 'workspace.example' },
+        { label: 'Close Workspace', command: 'workspace.close' },
         { type: 'separator' },
         { label: 'New SOW', command: 'new.sow' },
         { label: 'New Change Request', command: 'new.cr' },

@@ -61,6 +61,7 @@ export const COMMANDS: Command[] = [
     },
   },
   { id: 'workspace.example', title: 'Open the example workspace', run: () => useWorkspace.getState().openExample() },
+  { id: 'workspace.close', title: 'Close workspace', enabled: hasWorkspace, run: () => useWorkspace.getState().close() },
   { id: 'workspace.validate', title: 'Validate workspace now', enabled: hasWorkspace, run: () => useWorkspace.getState().validateNow() },
   {
     id: 'problems.errorsOnly',

@@ -17,7 +17,10 @@ api.subscribe((event) => {
     return;
   }
   if (event.type === 'workspace-changed') {
-    if (event.workspace?.root !== useWorkspace.getState().workspace?.root) void useWorkspace.getState().boot();
+    if (event.workspace?.root !== useWorkspace.getState().workspace?.root) {
+      useEditor.setState({ tabs: [], active: null });
+      void useWorkspace.getState().boot();
+    }
     return;
   }
   void useWorkspace.getState().refreshFiles();

@@ -78,6 +78,7 @@ export interface Api {
   'workspace.open': (args: { root: string }) => Promise<WorkspaceInfo>;
   'workspace.create': (args: { root: string }) => Promise<WorkspaceInfo>;
   'workspace.openExample': () => Promise<WorkspaceInfo>;
+  'workspace.close': () => Promise<void>;
   'workspace.recent': () => Promise<RecentWorkspace[]>;
   'workspace.pickFolder': () => Promise<string | null>;
   'files.list': () => Promise<FileEntry[]>;
@@ -103,6 +104,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'workspace.open',
   'workspace.create',
   'workspace.openExample',
+  'workspace.close',
   'workspace.recent',
   'workspace.pickFolder',
   'files.list',

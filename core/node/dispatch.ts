@@ -12,6 +12,7 @@ const ARG_SCHEMAS: Record<ApiMethod, object> = {
   'workspace.open': obj({ root: str }),
   'workspace.create': obj({ root: str }),
   'workspace.openExample': none,
+  'workspace.close': none,
   'workspace.recent': none,
   'workspace.pickFolder': none,
   'files.list': none,

@@ -115,6 +115,10 @@ export class Session {
         }
         return this.open(dir);
       },
+      'workspace.close': async () => {
+        await this.close();
+        this.emit({ type: 'workspace-changed', workspace: null });
+      },
       'workspace.recent': async () => this.state.recent(),
       'workspace.pickFolder': async () => {
         if (!this.options.pickFolder) throw new ApiFailure('unsupported', 'Folder dialogs exist only in the desktop app; type the folder path instead.');

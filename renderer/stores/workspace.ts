@@ -18,6 +18,7 @@ interface WorkspaceState {
   open(root: string): Promise<boolean>;
   create(root: string): Promise<boolean>;
   openExample(): Promise<boolean>;
+  close(): Promise<void>;
   pickAndOpen(): Promise<void>;
   refreshFiles(): Promise<void>;
   validateNow(): Promise<void>;
@@ -40,6 +41,14 @@ export function scheduleValidation(delay = 150): void {
   }, delay);
 }
 
+/** A workspace opens on its master contract, so the editor is ready at once. */
+function openStartFile(): void {
+  const { files } = useWorkspace.getState();
+  const editor = useEditor.getState();
+  const master = files.find((f) => f.kind === 'master');
+  if (master && editor.tabs.length === 0) void editor.open(master.path);
+}
+
 /** Makes the workspace a call opened the current one: fresh tabs, files and problems. */
 async function adopt(opening: () => Promise<WorkspaceInfo>): Promise<boolean> {
   try {
@@ -48,6 +57,7 @@ async function adopt(opening: () => Promise<WorkspaceInfo>): Promise<boolean> {
     useWorkspace.setState({ workspace, diagnostics: [] });
     const { refreshFiles, validateNow } = useWorkspace.getState();
     await Promise.all([refreshFiles(), validateNow()]);
+    openStartFile();
     return true;
   } catch (e) {
     report(e);
@@ -68,7 +78,10 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
     try {
       const [info, workspace, recent] = await Promise.all([api.call('app.info'), api.call('workspace.current'), api.call('workspace.recent')]);
       set({ mode: info.mode, workspace, recent });
-      if (workspace) await Promise.all([get().refreshFiles(), get().validateNow()]);
+      if (workspace) {
+        await Promise.all([get().refreshFiles(), get().validateNow()]);
+        openStartFile();
+      }
     } catch (e) {
       report(e);
     } finally {
@@ -79,6 +92,17 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
   open: (root) => adopt(() => api.call('workspace.open', { root })),
   create: (root) => adopt(() => api.call('workspace.create', { root })),
   openExample: () => adopt(() => api.call('workspace.openExample')),
+  async close() {
+    const editor = useEditor.getState();
+    if (editor.dirtyCount() > 0 && !window.confirm(`${editor.dirtyCount()} file(s) have unsaved changes. Close the workspace and discard them?`)) return;
+    try {
+      await api.call('workspace.close');
+      useEditor.setState({ tabs: [], active: null });
+      set({ workspace: null, files: [], diagnostics: [], validatedFiles: 0, recent: await api.call('workspace.recent') });
+    } catch (e) {
+      report(e);
+    }
+  },
 
   async pickAndOpen() {
     try {

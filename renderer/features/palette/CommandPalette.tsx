@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { COMMANDS } from '../../commands.js';
 import { useEditor } from '../../stores/editor.js';
 import { useUi } from '../../stores/ui.js';
@@ -36,11 +36,12 @@ export function CommandPalette() {
   const [index, setIndex] = useState(0);
   const input = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
+  // Focus before the next keystroke arrives, so nothing typed after the shortcut lands in the editor.
+  useLayoutEffect(() => {
     if (open) {
       setQuery('');
       setIndex(0);
-      setTimeout(() => input.current?.focus(), 0);
+      input.current?.focus();
     }
   }, [open]);
 
@@ -67,6 +68,7 @@ export function CommandPalette() {
       <div className="palette" role="dialog" aria-label="Command palette" data-testid="palette" onMouseDown={(e) => e.stopPropagation()}>
         <input
           ref={input}
+          autoFocus
           value={query}
           placeholder="Type a command or a file name"
           aria-label="Command"
