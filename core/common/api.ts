@@ -21,6 +21,11 @@ export type ApiErrorCode =
   | 'conflict'
   | 'io'
   | 'unsupported'
+  | 'not-a-repository'
+  | 'locked'
+  | 'no-author'
+  | 'validation-errors'
+  | 'git'
   | 'internal';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };
@@ -65,6 +70,42 @@ export interface NewFileProposal {
   text: string;
 }
 
+export type ChangeStatus = 'new' | 'modified' | 'deleted';
+
+export interface FileChange {
+  path: string;
+  status: ChangeStatus;
+}
+
+export interface GitState {
+  /** The workspace is a git repository. */
+  repository: boolean;
+  branch: string | null;
+  detached: boolean;
+  head: string | null;
+  mergeInProgress: boolean;
+  rebaseInProgress: boolean;
+  cherryPickInProgress: boolean;
+  /** Another git process holds .git/index.lock. */
+  locked: boolean;
+  /** Contract files that contain merge conflict markers. */
+  conflictFiles: string[];
+}
+
+export interface LogEntry {
+  oid: string;
+  message: string;
+  summary: string;
+  author: { name: string; email: string };
+  date: string;
+  parents: string[];
+}
+
+export interface Author {
+  name: string;
+  email: string;
+}
+
 /** What the app shell can do beyond the files (native dialogs exist only in Electron). */
 export interface AppInfo {
   mode: 'electron' | 'browser';
@@ -91,6 +132,22 @@ export interface Api {
   /** Validates the workspace with unsaved editor buffers laid over the files on disk (path -> text). */
   'workspace.validate': (args: { overlays?: Record<string, string>; today?: string }) => Promise<ValidationResult>;
   'templates.propose': (args: { kind: TemplateKind }) => Promise<NewFileProposal>;
+  'git.state': () => Promise<GitState>;
+  /** Makes the workspace a repository and commits what is there. */
+  'git.init': () => Promise<GitState>;
+  'git.changes': () => Promise<FileChange[]>;
+  'git.proposeMessage': (args: { paths: string[] }) => Promise<string>;
+  /** A file at HEAD and in the working tree (null where it does not exist). */
+  'git.diff': (args: { path: string }) => Promise<{ path: string; head: string | null; working: string | null }>;
+  /** Commits exactly `paths`. With validation errors it fails (validation-errors) unless allowErrors, which adds a trailer. */
+  'git.commit': (args: { paths: string[]; message: string; allowErrors?: boolean }) => Promise<{ oid: string; message: string }>;
+  'git.log': (args: { path?: string; limit?: number }) => Promise<LogEntry[]>;
+  'git.readAt': (args: { oid: string; path: string }) => Promise<{ text: string | null }>;
+  'git.compare': (args: { from: string; to: string }) => Promise<FileChange[]>;
+  /** Writes a file as it was at a commit into the working tree. */
+  'git.restore': (args: { oid: string; path: string }) => Promise<WriteResult>;
+  'settings.author': () => Promise<Author | null>;
+  'settings.setAuthor': (args: Author) => Promise<void>;
 }
 
 export type ApiMethod = keyof Api;
@@ -115,6 +172,18 @@ export const API_METHODS: readonly ApiMethod[] = [
   'files.delete',
   'workspace.validate',
   'templates.propose',
+  'git.state',
+  'git.init',
+  'git.changes',
+  'git.proposeMessage',
+  'git.diff',
+  'git.commit',
+  'git.log',
+  'git.readAt',
+  'git.compare',
+  'git.restore',
+  'settings.author',
+  'settings.setAuthor',
 ] as const satisfies readonly ApiMethod[];
 
 export function isApiMethod(name: unknown): name is ApiMethod {
@@ -126,7 +195,9 @@ export type ApiEvent =
   | { type: 'files-changed'; paths: string[] }
   | { type: 'workspace-changed'; workspace: WorkspaceInfo | null }
   /** A command chosen in the native menu (Electron), run by the renderer like a palette command. */
-  | { type: 'menu-command'; id: string };
+  | { type: 'menu-command'; id: string }
+  /** Commits, branch or repository state changed. */
+  | { type: 'git-changed' };
 
 /** How the renderer reaches the API: IPC in Electron, HTTP in browser mode. */
 export interface ApiTransport {

@@ -12,6 +12,13 @@ import { initWorkspace, InitError } from './init.js';
 import { rendererDir } from './paths.js';
 import { startBridge } from './server.js';
 import { Session } from './session.js';
+import { AppState } from './app-state.js';
+import { fallbackAuthor } from './git-service.js';
+import { resolveAuthor } from './git/author.js';
+import { GitError } from './git/errors.js';
+import { initRepository } from './git/init.js';
+import { log } from './git/log.js';
+import { resolveWorkspaceRoot } from './workspace-loader.js';
 import { loadWorkspace, WorkspaceError } from './workspace-loader.js';
 
 /** Exit codes: 0 fine, 1 the contract has errors, 2 the command could not do its job (usage, I/O). */
@@ -109,11 +116,41 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('init')
-    .description('Create a new workspace (master contract, a first SOW, the ledger, an ADR template) that validates clean.\nRefuses to touch a folder that already has contracts/.')
+    .description('Create a new workspace (master contract, a first SOW, the ledger, an ADR template) that validates clean,\nas a git repository with a first commit. Refuses to touch a folder that already has contracts/.')
     .argument('<dir>', 'folder to create the workspace in (created if missing)')
-    .action(async (dir: string) => {
+    .option('--no-git', 'do not make it a git repository')
+    .action(async (dir: string, opts: { git: boolean }) => {
       const files = await initWorkspace(dir);
-      io.out(`Created a Covenant workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`);
+      let committed = '';
+      if (opts.git) {
+        const root = path.resolve(dir);
+        const author = (await resolveAuthor(root, new AppState().get('author'))) ?? fallbackAuthor();
+        const oid = await initRepository(root, author, 'Covenant workspace created').catch((e: Error) => {
+          io.err(`covenant: the workspace was created, but not as a git repository: ${e.message}\n`);
+          return null;
+        });
+        if (oid) committed = `First commit ${oid.slice(0, 7)} by ${author.name} <${author.email}>.\n`;
+      }
+      io.out(`Created a Covenant workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\n${committed}Next: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('log')
+    .description("The workspace's history (newest first), or one file's with --file.")
+    .argument('[dir]', 'workspace folder', '.')
+    .option('--file <path>', 'only commits that changed this workspace file')
+    .option('--limit <n>', 'at most this many commits', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a whole number of 1 or more (got ${JSON.stringify(v)})`);
+      return n;
+    })
+    .addOption(formatOption())
+    .action(async (dir: string, opts: { file?: string; limit?: number; format: 'text' | 'json' }) => {
+      const root = await resolveWorkspaceRoot(dir);
+      const entries = await log(root, { filepath: opts.file?.replace(/\\/g, '/').replace(/^\.\//, ''), limit: opts.limit });
+      if (opts.format === 'json') io.out(`${JSON.stringify(entries, null, 2)}\n`);
+      else for (const e of entries) io.out(`${e.oid.slice(0, 7)} ${e.date.slice(0, 10)} ${e.author.name}  ${e.summary}\n`);
       setExit(EXIT.ok);
     });
 
@@ -165,7 +202,7 @@ export async function runCli(argv: string[], io: Io = { out: (s) => process.stdo
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
-    const known = e instanceof UsageError || e instanceof WorkspaceError || e instanceof InitError;
+    const known = e instanceof UsageError || e instanceof WorkspaceError || e instanceof InitError || e instanceof GitError;
     const message = known ? (e as Error).message : `unexpected failure: ${(e as Error)?.message ?? String(e)}`;
     io.err(`covenant: ${message.split('\n')[0]}\n`);
     return EXIT.usage;

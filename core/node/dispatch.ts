@@ -23,6 +23,18 @@ const ARG_SCHEMAS: Record<ApiMethod, object> = {
   'files.delete': obj({ path: str }),
   'workspace.validate': obj({ overlays: { type: 'object', additionalProperties: { type: 'string', maxLength: 8 * 1024 * 1024 }, maxProperties: 200 }, today: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } }, []),
   'templates.propose': obj({ kind: { enum: ['sow', 'cr', 'adr'] } }),
+  'git.state': none,
+  'git.init': none,
+  'git.changes': none,
+  'git.proposeMessage': obj({ paths: { type: 'array', items: str, maxItems: 10_000 } }),
+  'git.diff': obj({ path: str }),
+  'git.commit': obj({ paths: { type: 'array', items: str, maxItems: 10_000 }, message: { type: 'string', maxLength: 100_000 }, allowErrors: { type: 'boolean' } }, ['paths', 'message']),
+  'git.log': obj({ path: str, limit: { type: 'integer', minimum: 1, maximum: 100_000 } }, []),
+  'git.readAt': obj({ oid: { type: 'string', pattern: '^([0-9a-f]{4,40}|HEAD)$' }, path: str }),
+  'git.compare': obj({ from: { type: 'string', pattern: '^([0-9a-f]{4,40}|HEAD)$' }, to: { type: 'string', pattern: '^([0-9a-f]{4,40}|HEAD)$' } }),
+  'git.restore': obj({ oid: { type: 'string', pattern: '^([0-9a-f]{4,40}|HEAD)$' }, path: str }),
+  'settings.author': none,
+  'settings.setAuthor': obj({ name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 } }),
 };
 
 let validators: Record<string, ValidateFunction> | null = null;

@@ -9,6 +9,9 @@ import { AppState } from './app-state.js';
 import { copyExample, fillTemplate, initWorkspace, resourcesDir } from './init.js';
 import { WorkspaceError } from './workspace-loader.js';
 import { OpenWorkspace } from './workspace-service.js';
+import { fallbackAuthor, WorkspaceGit } from './git-service.js';
+import { isAuthor, resolveAuthor } from './git/author.js';
+import { initRepository } from './git/init.js';
 
 export interface SessionOptions {
   mode: 'electron' | 'browser';
@@ -25,6 +28,7 @@ export interface SessionOptions {
  */
 export class Session {
   private workspace: OpenWorkspace | null = null;
+  private git: WorkspaceGit | null = null;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   readonly state: AppState;
   readonly handlers: Api;
@@ -47,6 +51,11 @@ export class Session {
     return this.workspace;
   }
 
+  private repo(): WorkspaceGit {
+    if (!this.git) throw new ApiFailure('no-workspace', 'No workspace is open.');
+    return this.git;
+  }
+
   private ws(): OpenWorkspace {
     if (!this.workspace) throw new ApiFailure('no-workspace', 'No workspace is open.');
     return this.workspace;
@@ -62,6 +71,9 @@ export class Session {
     }
     await this.workspace?.close();
     this.workspace = next;
+    this.git = new WorkspaceGit(next, () => this.state.get('author'), () => this.emit({ type: 'git-changed' }));
+    // History facts (CR creation dates) arrive shortly after; then the renderer re-validates.
+    void this.git.refreshFacts().then(() => this.emit({ type: 'git-changed' }));
     this.state.addRecent(next.root);
     this.emit({ type: 'workspace-changed', workspace: next.info });
     return next.info;
@@ -70,6 +82,12 @@ export class Session {
   async close(): Promise<void> {
     await this.workspace?.close();
     this.workspace = null;
+    this.git = null;
+  }
+
+  /** The author for a first commit: the settings, git config, or a neutral one from this machine. */
+  private async initialAuthor(root: string) {
+    return (await resolveAuthor(root, this.state.get('author'))) ?? fallbackAuthor();
   }
 
   private async propose(kind: TemplateKind): Promise<NewFileProposal> {
@@ -105,6 +123,7 @@ export class Session {
         } catch (e) {
           throw new ApiFailure('exists', (e as Error).message);
         }
+        await initRepository(root, await this.initialAuthor(root), 'Covenant workspace created');
         return this.open(root);
       },
       'workspace.openExample': async () => {
@@ -112,6 +131,7 @@ export class Session {
         if (!(await stat(dir).catch(() => null))) {
           await mkdir(path.dirname(dir), { recursive: true });
           await copyExample(dir);
+          await initRepository(dir, await this.initialAuthor(dir), 'Example workspace: onboarding redesign');
         }
         return this.open(dir);
       },
@@ -132,6 +152,18 @@ export class Session {
       'files.delete': async ({ path: p }) => this.ws().delete(p),
       'workspace.validate': async ({ overlays, today }) => this.ws().validate(overlays ?? {}, today),
       'templates.propose': async ({ kind }) => this.propose(kind),
+      'git.state': async () => this.repo().state(),
+      'git.init': async () => this.repo().init(),
+      'git.changes': async () => this.repo().changes(),
+      'git.proposeMessage': async ({ paths }) => this.repo().proposeMessage(paths),
+      'git.diff': async ({ path: p }) => this.repo().diff(p),
+      'git.commit': async ({ paths, message, allowErrors }) => this.repo().commit(paths, message, allowErrors ?? false),
+      'git.log': async ({ path: p, limit }) => this.repo().log(p, limit),
+      'git.readAt': async ({ oid, path: p }) => this.repo().readAt(oid, p),
+      'git.compare': async ({ from, to }) => this.repo().compare(from, to),
+      'git.restore': async ({ oid, path: p }) => this.repo().restore(oid, p),
+      'settings.author': async () => (this.git ? resolveAuthor(this.git.root, this.state.get('author')) : isAuthor(this.state.get('author')) ? (this.state.get('author') as { name: string; email: string }) : null),
+      'settings.setAuthor': async ({ name, email }) => this.state.set('author', { name: name.trim(), email: email.trim() }),
     };
   }
 }

@@ -118,6 +118,11 @@ export class OpenWorkspace {
     this.watcher = null;
   }
 
+  /** The absolute path of a workspace path, or an outside-workspace refusal. */
+  confinePath(rel: string): string {
+    return confine(this.root, rel);
+  }
+
   list(): FileEntry[] {
     return [...this.files].sort().map((p) => ({ path: p, kind: classifyPath(p) }));
   }

@@ -1,0 +1,28 @@
+import { git, fs, requireRepository } from './repo.js';
+import { gitFailure } from './errors.js';
+import type { FileChange } from './status.js';
+
+/** The files that differ between two commits (from -> to). */
+export async function compareCommits(dir: string, from: string, to: string): Promise<FileChange[]> {
+  requireRepository(dir);
+  try {
+    const out: FileChange[] = [];
+    await git.walk({
+      fs,
+      dir,
+      trees: [git.TREE({ ref: from }), git.TREE({ ref: to })],
+      map: async (filepath, [a, b]) => {
+        if (filepath === '.') return undefined;
+        const [ta, tb] = [await a?.type(), await b?.type()];
+        const [oa, ob] = [await a?.oid(), await b?.oid()];
+        if (oa === ob) return null; // same blob, or same subtree: nothing below differs
+        if (ta === 'tree' || tb === 'tree') return undefined;
+        out.push({ path: filepath, status: !oa ? 'new' : !ob ? 'deleted' : 'modified' });
+        return undefined;
+      },
+    });
+    return out.sort((x, y) => x.path.localeCompare(y.path));
+  } catch (e) {
+    throw gitFailure(e, 'Comparing the commits');
+  }
+}

@@ -1,0 +1,56 @@
+import { parse } from 'yaml';
+import { git, fs } from './repo.js';
+
+/** Dates git knows about each change request (by path): when its file was added, when its status left "proposed". */
+export interface CrHistory {
+  created?: string;
+  decided?: string;
+}
+
+async function crBlobs(dir: string, treeOid: string, cache: object): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  try {
+    const { tree } = await git.readTree({ fs, dir, oid: treeOid, filepath: 'contracts/changes', cache });
+    for (const e of tree) if (e.type === 'blob' && /\.ya?ml$/.test(e.path)) out.set(`contracts/changes/${e.path}`, e.oid);
+  } catch {
+    /* no contracts/changes in this commit */
+  }
+  return out;
+}
+
+/**
+ * Walks the first-parent history once, oldest first, reading only contracts/changes/: a CR is created by the commit
+ * that added its file, and decided by the first commit where its decision.status is no longer "proposed".
+ */
+export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
+  const facts = new Map<string, CrHistory>();
+  let commits;
+  try {
+    commits = await git.log({ fs, dir, ref: 'HEAD' });
+  } catch {
+    return facts;
+  }
+  const cache = {};
+  const seen = new Map<string, string>();
+  for (const { commit } of commits.reverse()) {
+    const date = new Date(commit.author.timestamp * 1000).toISOString().slice(0, 10);
+    const blobs = await crBlobs(dir, commit.tree, cache);
+    for (const [p, oid] of blobs) {
+      if (seen.get(p) === oid) continue;
+      seen.set(p, oid);
+      const f = facts.get(p) ?? {};
+      if (!f.created) f.created = date;
+      if (!f.decided) {
+        try {
+          const { blob } = await git.readBlob({ fs, dir, oid, cache });
+          const status = (parse(Buffer.from(blob).toString('utf8')) as { decision?: { status?: unknown } } | null)?.decision?.status;
+          if (typeof status === 'string' && status !== 'proposed') f.decided = date;
+        } catch {
+          /* unparsable at that commit */
+        }
+      }
+      facts.set(p, f);
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,11 @@
+import { execFileSync } from 'node:child_process';
+
+/** System git, used in tests as the cross-check only (the app never needs it). */
+export function sysgit(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'System Git', GIT_AUTHOR_EMAIL: 'sys@example.com', GIT_COMMITTER_NAME: 'System Git', GIT_COMMITTER_EMAIL: 'sys@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_SYSTEM: '/dev/null' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
