@@ -1,3 +1,7 @@
+import { useState } from 'react';
+import { ChangesView } from './features/git/ChangesView.js';
+import { HistoryView } from './features/git/HistoryView.js';
+import { useGit } from './stores/git.js';
 import { useUi } from './stores/ui.js';
 import { useWorkspace } from './stores/workspace.js';
 import { EditorArea } from './features/editor/EditorArea.js';
@@ -24,6 +28,39 @@ function Notices() {
   );
 }
 
+function Sidebar() {
+  const workspace = useWorkspace((s) => s.workspace)!;
+  const changes = useGit((s) => s.changes.length);
+  const [view, setView] = useState<'files' | 'changes' | 'history'>('files');
+  return (
+    <aside className="sidebar">
+      <div className="sidebar-title" title={workspace.root}>
+        {workspace.name}
+      </div>
+      <div className="sidebar-views" role="tablist">
+        <button role="tab" aria-selected={view === 'files'} onClick={() => setView('files')} data-testid="view-files">
+          Files
+        </button>
+        <button role="tab" aria-selected={view === 'changes'} onClick={() => setView('changes')} data-testid="view-changes">
+          Changes{changes > 0 ? ` (${changes})` : ''}
+        </button>
+        <button
+          role="tab"
+          aria-selected={view === 'history'}
+          onClick={() => {
+            setView('history');
+            void useGit.getState().loadLog(useGit.getState().logFile);
+          }}
+          data-testid="view-history"
+        >
+          History
+        </button>
+      </div>
+      {view === 'files' ? <Tree /> : view === 'changes' ? <ChangesView /> : <HistoryView />}
+    </aside>
+  );
+}
+
 export function App() {
   const booted = useWorkspace((s) => s.booted);
   const workspace = useWorkspace((s) => s.workspace);
@@ -32,12 +69,7 @@ export function App() {
     <>
       {workspace ? (
         <div className="workbench" data-testid="workbench">
-          <aside className="sidebar">
-            <div className="sidebar-title" title={workspace.root}>
-              {workspace.name}
-            </div>
-            <Tree />
-          </aside>
+          <Sidebar />
           <EditorArea />
           <ProblemsPanel />
           <StatusBar />

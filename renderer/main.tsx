@@ -5,6 +5,7 @@ import { api } from './api/client.js';
 import { App } from './App.js';
 import { handleGlobalKey, runCommand } from './commands.js';
 import { useUi } from './stores/ui.js';
+import { useGit } from './stores/git.js';
 import { useEditor } from './stores/editor.js';
 import { scheduleValidation, useWorkspace } from './stores/workspace.js';
 import './styles.css';
@@ -23,7 +24,13 @@ api.subscribe((event) => {
     }
     return;
   }
+  if (event.type === 'git-changed') {
+    void useGit.getState().refresh();
+    scheduleValidation(0);
+    return;
+  }
   void useWorkspace.getState().refreshFiles();
+  void useGit.getState().refresh();
   const open = new Set(useEditor.getState().tabs.map((t) => t.path));
   for (const p of event.paths) if (open.has(p)) void useEditor.getState().diskChanged(p);
   scheduleValidation(60);

@@ -4,6 +4,8 @@ import type { Diagnostic } from '../../../core/common/diagnostics.js';
 import { handleGlobalKey } from '../../commands.js';
 import { modelUri, monaco } from '../../monaco/setup.js';
 import { isDirty, useEditor, type Tab } from '../../stores/editor.js';
+import { useGit } from '../../stores/git.js';
+import { Viewer } from '../git/Viewer.js';
 import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 
 const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info } as const;
@@ -46,10 +48,14 @@ function TabBar() {
   const tabs = useEditor((s) => s.tabs);
   const active = useEditor((s) => s.active);
   const { activate, close } = useEditor.getState();
+  const closeViewer = useGit((s) => s.closeViewer);
   return (
     <div className="tabs" role="tablist">
       {tabs.map((t) => (
-        <div key={t.path} role="tab" aria-selected={t.path === active} className={`tab${t.path === active ? ' active' : ''}`} data-testid="tab" data-path={t.path} title={t.path} onClick={() => activate(t.path)}>
+        <div key={t.path} role="tab" aria-selected={t.path === active} className={`tab${t.path === active ? ' active' : ''}`} data-testid="tab" data-path={t.path} title={t.path} onClick={() => {
+            closeViewer();
+            activate(t.path);
+          }}>
           <span>{t.path.slice(t.path.lastIndexOf('/') + 1)}</span>
           {isDirty(t) ? <span className="tab-dirty" data-testid="tab-dirty" aria-label="unsaved changes">●</span> : null}
           <button
@@ -88,6 +94,7 @@ export function EditorArea() {
   const diagnostics = useWorkspace((s) => s.diagnostics);
   const tab = tabs.find((t) => t.path === active) ?? null;
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const viewer = useGit((s) => s.viewer);
 
   // A tab's text changed from outside the editor (reload from disk): bring the model along, keeping undo.
   useEffect(() => {
@@ -131,6 +138,15 @@ export function EditorArea() {
     }
     editor.focus();
   };
+
+  if (viewer) {
+    return (
+      <div className="editor-area">
+        <TabBar />
+        <Viewer viewer={viewer} />
+      </div>
+    );
+  }
 
   if (!tab) {
     return (

@@ -1,3 +1,4 @@
+import { GitStatus } from '../git/GitStatus.js';
 import { countDiagnostics } from '../../../core/common/diagnostics.js';
 import { useEditor, isDirty } from '../../stores/editor.js';
 import { useUi } from '../../stores/ui.js';
@@ -22,6 +23,7 @@ export function StatusBar() {
         ⚠ {counts.warnings} warning{counts.warnings === 1 ? '' : 's'}
       </button>
       <span>{files} contract files</span>
+      <GitStatus />
       {dirty > 0 && <span data-testid="status-dirty">{dirty} unsaved</span>}
       <span className="spacer" />
       <span>{mode === 'electron' ? 'Desktop' : 'Browser mode'}</span>

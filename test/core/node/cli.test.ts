@@ -82,7 +82,7 @@ describe('covenant validate', () => {
     expect(covenant(['frobnicate']).code).toBe(2);
   });
 
-  it.each(['validate', 'evaluate', 'init'])('%s --help describes the command and exits 0', (cmd) => {
+  it.each(['validate', 'evaluate', 'init', 'log', 'serve'])('%s --help describes the command and exits 0', (cmd) => {
     const r = covenant([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: covenant ${cmd}`);
@@ -135,12 +135,30 @@ describe('covenant evaluate', () => {
   });
 });
 
+describe('covenant log', () => {
+  it('prints the history of a workspace and of one file, as text or json; a folder without git is a clear exit 2', () => {
+    const dir = path.join(tempDir(), 'ws');
+    expect(covenant(['init', dir]).code).toBe(0);
+    const text = covenant(['log', dir]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^[0-9a-f]{7} \d{4}-\d{2}-\d{2} .+ {2}Covenant workspace created\n$/);
+    const json = JSON.parse(covenant(['log', dir, '--format', 'json', '--file', 'contracts/sow/SPRINT-01.yaml']).stdout);
+    expect(json).toHaveLength(1);
+    expect(json[0]).toMatchObject({ summary: 'Covenant workspace created', parents: [] });
+    expect(covenant(['log', dir, '--file', 'contracts/ledger2.yaml', '--format', 'json']).stdout.trim()).toBe('[]');
+    const none = covenant(['log', tempDir()]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('is not a git repository yet');
+  });
+});
+
 describe('covenant init', () => {
   it('creates a workspace that validates clean', () => {
     const dir = path.join(tempDir(), 'new-ws');
     const r = covenant(['init', dir]);
     expect(r.code).toBe(0);
-    for (const f of ['contracts/master_contract.yaml', 'contracts/sow/SPRINT-01.yaml', 'contracts/ledger.yaml', 'docs/adr/template.md']) expect(existsSync(path.join(dir, f))).toBe(true);
+    for (const f of ['contracts/master_contract.yaml', 'contracts/sow/SPRINT-01.yaml', 'contracts/ledger.yaml', 'docs/adr/template.md', '.git/HEAD']) expect(existsSync(path.join(dir, f))).toBe(true);
+    expect(r.stdout).toMatch(/First commit [0-9a-f]{7} by /);
     const v = covenant(['validate', dir]);
     expect(v.stdout).toBe('3 files checked: 0 errors, 0 warnings, 0 info\n');
     expect(v.code).toBe(0);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppState } from '../../../core/node/app-state.js';
@@ -20,17 +20,12 @@ afterEach(async () => {
   while (sessions.length) await sessions.pop()!.close();
 });
 
-/**
- * Files edited within one clock tick (about 4 ms here) of the index write that recorded them look unchanged to any
- * git (the "racy git" window; system git smudges such entries, isomorphic-git does not). A person never edits that
- * fast; tests wait the tick out.
- */
-export const tick = () => new Promise((r) => setTimeout(r, 25));
+/** A short pause where a test wants distinct file times; edits inside one tick are covered by the racy-git tests. */
+const tick = () => new Promise((r) => setTimeout(r, 25));
 
 async function repoSession(): Promise<{ session: Session; dir: string }> {
   const dir = exampleCopy();
   await initRepository(dir, author, 'Example');
-  await tick();
   const state = new AppState(tempDir());
   state.set('author', author);
   const session = new Session({ mode: 'browser', state, watch: false });
@@ -68,6 +63,33 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
       { path: 'notes.md', status: 'new' },
     ]);
     expect(sysgit(dir, 'status', '--porcelain').trimEnd().split('\n').sort()).toEqual([' D analytics/exp_123.csv', ' M contracts/changes/CR-42.yaml', '?? notes.md']);
+  });
+
+  it('status agrees with system git: .gitignore, untracked folders, deletions, and a same-size edit right after the commit', async () => {
+    const dir = exampleCopy();
+    await initRepository(dir, author, 'Example');
+    // no tick: an edit in the same clock tick as the index write, same size — stats cannot tell, content must
+    edit(dir, 'contracts/sow/SPRINT-07.yaml', 'by 20%', 'by 25%');
+    writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\n.covenant-tmp-*\n*.log\n');
+    writeFileSync(path.join(dir, 'debug.log'), 'ignored');
+    mkdirSync(path.join(dir, 'node_modules/x'), { recursive: true });
+    writeFileSync(path.join(dir, 'node_modules/x/index.js'), '');
+    mkdirSync(path.join(dir, 'reports/q4'), { recursive: true });
+    writeFileSync(path.join(dir, 'reports/q4/summary.md'), '# q4');
+    unlinkSync(path.join(dir, 'test_reports/usability_2025-10-20.md'));
+    writeFileSync(path.join(dir, 'contracts/changes/.covenant-tmp-1-CR-42.yaml'), 'torn');
+    expect(await status(dir)).toEqual([
+      { path: '.gitignore', status: 'modified' },
+      { path: 'contracts/sow/SPRINT-07.yaml', status: 'modified' },
+      { path: 'reports/q4/summary.md', status: 'new' },
+      { path: 'test_reports/usability_2025-10-20.md', status: 'deleted' },
+    ]);
+    expect(sysgit(dir, 'status', '--porcelain', '-uall').trimEnd().split('\n').filter((l) => !l.includes('.covenant-tmp-'))).toEqual([
+      ' M .gitignore',
+      ' M contracts/sow/SPRINT-07.yaml',
+      ' D test_reports/usability_2025-10-20.md',
+      '?? reports/q4/summary.md',
+    ]);
   });
 
   it('commits exactly the chosen files; system git reads the commit and fsck stays clean', async () => {

@@ -1,0 +1,94 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { commit } from '../core/node/git/commit.js';
+import { log } from '../core/node/git/log.js';
+import { status } from '../core/node/git/status.js';
+import { generatedWorkspace } from './generate.js';
+import { median, type Row } from './lib.js';
+
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.com', GIT_CONFIG_GLOBAL: '/dev/null' };
+const sys = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+async function timed(runs: number, fn: (i: number) => Promise<unknown> | unknown, before?: (i: number) => Promise<unknown> | unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (before) await before(i);
+    const t0 = performance.now();
+    await fn(i);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+export async function gitBench(): Promise<Row[]> {
+  const root = mkdtempSync(path.join(tmpdir(), 'covenant-gitbench-'));
+  const rows: Row[] = [];
+  try {
+    // 5,000 files, 3 changed
+    const dir = path.join(root, 'ws');
+    const files = generatedWorkspace(500, 4496);
+    for (const [rel, text] of files) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    }
+    sys(dir, 'init', '-q', '-b', 'main');
+    sys(dir, 'add', '-A');
+    sys(dir, 'commit', '-q', '-m', 'base');
+    const count = files.size;
+    const changed = ['contracts/changes/CR-10.yaml', 'contracts/changes/CR-2000.yaml', 'contracts/sow/SPRINT-100.yaml'];
+    let n = 0;
+    const touch = async () => {
+      n++;
+      for (const rel of changed) writeFileSync(path.join(dir, rel), `${files.get(rel)}x-bench: ${n}\n`);
+      await tick();
+    };
+    await touch();
+    await status(dir); // warm the object cache as a running app has it
+    const ours = await timed(7, () => status(dir));
+    const theirs = await timed(7, () => sys(dir, 'status', '--porcelain'));
+    const suite = `git (${count.toLocaleString('en')} files, 3 changed)`;
+    rows.push({ suite, case: 'status: Covenant (index stats, isomorphic-git objects)', value: ours, target: '<= 300 ms', ok: ours <= 300 });
+    rows.push({ suite, case: 'status: system git status --porcelain', value: theirs });
+    rows.push({ suite, case: 'status ratio', value: ours / theirs, unit: 'x', target: '<= 5x', ok: ours / theirs <= 5 });
+
+    const author = { name: 'Bench', email: 'b@example.com' };
+    const oursCommit = await timed(7, () => commit(dir, changed, `bench ${n}`, author), touch);
+    const theirsCommit = await timed(7, () => {
+      sys(dir, 'add', '--', ...changed);
+      sys(dir, 'commit', '-q', '-m', `sys ${n}`);
+    }, touch);
+    rows.push({ suite, case: 'commit 3 files: Covenant', value: oursCommit, target: '<= 300 ms', ok: oursCommit <= 300 });
+    rows.push({ suite, case: 'commit 3 files: system git add + commit', value: theirsCommit });
+    rows.push({ suite, case: 'commit ratio', value: oursCommit / theirsCommit, unit: 'x', target: '<= 5x', ok: oursCommit / theirsCommit <= 5 });
+
+    // log of 2,000 commits, made quickly with git fast-import
+    const hist = path.join(root, 'hist');
+    mkdirSync(hist);
+    sys(hist, 'init', '-q', '-b', 'main');
+    let stream = '';
+    for (let i = 1; i <= 2000; i++) {
+      const body = `id: CR-${i % 50}\nsummary: change ${i}\n`;
+      const msg = `CR-${i % 50}: change ${i}`;
+      stream += `commit refs/heads/main\nmark :${i}\ncommitter Bench <b@example.com> ${1_700_000_000 + i * 60} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}\n`;
+      if (i > 1) stream += `from :${i - 1}\n`;
+      stream += `M 100644 inline contracts/changes/CR-${i % 50}.yaml\ndata ${Buffer.byteLength(body)}\n${body}\n`;
+    }
+    const r = spawnSync('git', ['fast-import', '--quiet'], { cwd: hist, input: stream, env: ENV });
+    if (r.status !== 0) throw new Error(`fast-import failed: ${r.stderr}`);
+    sys(hist, 'reset', '-q', '--hard', 'main');
+    await log(hist);
+    let entries = 0;
+    const oursLog = await timed(5, async () => (entries = (await log(hist)).length));
+    const theirsLog = await timed(5, () => sys(hist, 'log', '--format=%H %an %ae %at %s'));
+    const lsuite = `git log (${entries.toLocaleString('en')} commits)`;
+    rows.push({ suite: lsuite, case: 'log: Covenant (isomorphic-git)', value: oursLog });
+    rows.push({ suite: lsuite, case: 'log: system git log', value: theirsLog });
+    rows.push({ suite: lsuite, case: 'log ratio', value: oursLog / theirsLog, unit: 'x', note: 'no target in the issue; reported for the record' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return rows;
+}

@@ -1,0 +1,92 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** One entry of .git/index: what git last recorded about a tracked file. */
+export interface IndexEntry {
+  path: string;
+  oid: string;
+  mtimeSeconds: number;
+  mtimeNanoseconds: number;
+  size: number;
+  mode: number;
+  /** Merge stage (0 = normal; 1-3 during a conflicted merge). */
+  stage: number;
+}
+
+export interface IndexFile {
+  entries: IndexEntry[];
+  /** When the index was written (ms): entries modified at or after it are "racily clean" and must be hashed. */
+  mtimeMs: number;
+}
+
+/**
+ * Reads .git/index (versions 2 and 3, which git writes by default). Returns null for anything else (version 4's
+ * compressed paths, a damaged file), so callers fall back to the slower general path.
+ */
+export function readIndexFile(dir: string): IndexFile | null {
+  const file = path.join(dir, '.git', 'index');
+  let buf: Buffer;
+  let mtimeMs: number;
+  try {
+    buf = readFileSync(file);
+    mtimeMs = statSync(file).mtimeMs;
+  } catch {
+    return { entries: [], mtimeMs: 0 };
+  }
+  if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'DIRC') return null;
+  const version = buf.readUInt32BE(4);
+  if (version !== 2 && version !== 3) return null;
+  const count = buf.readUInt32BE(8);
+  const entries: IndexEntry[] = [];
+  let off = 12;
+  for (let i = 0; i < count; i++) {
+    if (off + 62 > buf.length) return null;
+    const mtimeSeconds = buf.readUInt32BE(off + 8);
+    const mtimeNanoseconds = buf.readUInt32BE(off + 12);
+    const mode = buf.readUInt32BE(off + 24);
+    const size = buf.readUInt32BE(off + 36);
+    const oid = buf.toString('hex', off + 40, off + 60);
+    const flags = buf.readUInt16BE(off + 60);
+    const extended = version === 3 && (flags & 0x4000) !== 0;
+    const start = off + 62 + (extended ? 2 : 0);
+    const end = buf.indexOf(0, start);
+    if (end === -1) return null;
+    const p = buf.toString('utf8', start, end);
+    entries.push({ path: p, oid, mtimeSeconds, mtimeNanoseconds, size, mode, stage: (flags >> 12) & 0x3 });
+    const entryLength = end - off + 1;
+    off += Math.ceil(entryLength / 8) * 8;
+  }
+  return { entries, mtimeMs };
+}
+
+/**
+ * "Racy git": an entry whose file was modified in the same second the index is written cannot be trusted by stat
+ * later (a same-size edit in that second looks unchanged). Git smudges such entries when it writes the index
+ * (size set to 0, so the next reader compares content); isomorphic-git does not, so Covenant does it for every
+ * index it writes. Versions 2 and 3 only; anything else is returned as is. The trailing checksum is recomputed.
+ */
+export function smudgeRacyEntries(buf: Buffer, nowSeconds: number, hash: (b: Buffer) => Buffer): Buffer {
+  if (buf.length < 32 || buf.toString('latin1', 0, 4) !== 'DIRC') return buf;
+  const version = buf.readUInt32BE(4);
+  if (version !== 2 && version !== 3) return buf;
+  const out = Buffer.from(buf);
+  const count = out.readUInt32BE(8);
+  let off = 12;
+  let changed = false;
+  for (let i = 0; i < count; i++) {
+    if (off + 62 > out.length) return buf;
+    const mtimeSeconds = out.readUInt32BE(off + 8);
+    if (mtimeSeconds >= nowSeconds && out.readUInt32BE(off + 36) !== 0) {
+      out.writeUInt32BE(0, off + 36);
+      changed = true;
+    }
+    const flags = out.readUInt16BE(off + 60);
+    const start = off + 62 + (version === 3 && (flags & 0x4000) !== 0 ? 2 : 0);
+    const end = out.indexOf(0, start);
+    if (end === -1) return buf;
+    off += Math.ceil((end - off + 1) / 8) * 8;
+  }
+  if (!changed) return buf;
+  hash(out.subarray(0, out.length - 20)).copy(out, out.length - 20);
+  return out;
+}

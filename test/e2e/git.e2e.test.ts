@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browser, screenshot, serve, tempEnv, type Env, type Served } from './harness.js';
+
+let env: Env;
+let served: Served;
+let ctx: BrowserContext;
+let page: Page;
+const prompts: string[] = [];
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: env.workspace, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
+
+beforeAll(async () => {
+  env = tempEnv();
+  // No ~/.gitconfig for the app: it must ask who commits, once.
+  served = await serve([env.workspace], { COVENANT_DATA_DIR: env.dataDir, HOME: env.dir });
+  ctx = await browser(env.dir);
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.on('dialog', (d) => {
+    prompts.push(`${d.type()}: ${d.message()}`);
+    if (d.type() === 'prompt') void d.accept(/name/i.test(d.message()) ? 'Zoë Müller' : 'zoe@example.com');
+    else void d.accept();
+  });
+  await page.goto(served.launchUrl);
+  await page.waitForSelector('[data-testid=tree-item]');
+});
+
+afterEach(async (t) => {
+  await screenshot(page, `git-${t.task.name.replace(/[^\w]+/g, '-').toLowerCase().slice(0, 60)}`);
+});
+
+afterAll(async () => {
+  await ctx?.close();
+  await served?.stop();
+  env?.cleanup();
+});
+
+async function editLineEnd(lineText: string, erase: number, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-line', { hasText: lineText }).first().click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < erase; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Escape');
+}
+
+describe('git in the workbench', () => {
+  it('a folder that is not a repository is offered to be initialised; the first commit is readable by system git', async () => {
+    await expect.poll(() => page.textContent('[data-testid=status-git]')).toContain('Not a git repository');
+    await page.click('[data-testid=status-git]');
+    await expect.poll(() => page.textContent('[data-testid=status-git]')).toContain('main');
+    expect(git('log', '--format=%s').trim()).toBe('Covenant workspace created');
+    git('fsck', '--full', '--strict');
+    expect(git('status', '--porcelain')).toBe('');
+  });
+
+  it('an edit shows in Changes with its diff and a proposed message; committing asks who once and lands in git', async () => {
+    await page.click('[data-testid=tree-item][data-path="contracts/changes/CR-42.yaml"]');
+    await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"][aria-selected=true]');
+    await editLineEnd('schedule_slip_days: 4', 1, '6');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => readFileSync(path.join(env.workspace, 'contracts/changes/CR-42.yaml'), 'utf8')).toContain('schedule_slip_days: 6');
+    await page.click('[data-testid=view-changes]');
+    await page.waitForSelector('[data-testid=change][data-path="contracts/changes/CR-42.yaml"][data-status=modified]');
+    await expect.poll(() => page.inputValue('[data-testid=commit-message]')).toBe('CR-42: impact analysis (minor)');
+    await page.click('[data-testid=change][data-path="contracts/changes/CR-42.yaml"] .change-name');
+    await page.waitForSelector('[data-testid=viewer][data-kind=diff] .monaco-diff-editor');
+    await expect.poll(() => page.locator('.monaco-diff-editor .line-insert').count()).toBeGreaterThan(0);
+    await screenshot(page, 'git-diff');
+    await page.click('[data-testid=commit]');
+    await expect.poll(() => git('log', '-1', '--format=%an <%ae>|%s').trim()).toBe('Zoë Müller <zoe@example.com>|CR-42: impact analysis (minor)');
+    expect(prompts.filter((p) => p.startsWith('prompt'))).toHaveLength(2);
+    await expect.poll(() => page.locator('[data-testid=change]').count()).toBe(0);
+    git('fsck', '--full', '--strict');
+  });
+
+  it('history lists the commits; a commit shows its files, the file as it was, and restores it', async () => {
+    const p = path.join(env.workspace, 'contracts/changes/CR-42.yaml');
+    await page.click('[data-testid=view-history]');
+    await expect.poll(() => page.locator('[data-testid=commit-entry]').count()).toBe(2);
+    const first = git('rev-list', '--max-parents=0', 'HEAD').trim();
+    await page.click(`[data-testid=commit-entry][data-oid="${git('rev-parse', 'HEAD').trim()}"] button`);
+    await page.waitForSelector('[data-testid=picked-file][data-path="contracts/changes/CR-42.yaml"]');
+    // compare the two commits: Shift+click the first
+    await page.click(`[data-testid=commit-entry][data-oid="${first}"] button`, { modifiers: ['Shift'] });
+    await expect.poll(() => page.textContent('[data-testid=picked-files] h3')).toContain('↔');
+    // the first commit's version, restored over the working tree
+    await page.click(`[data-testid=commit-entry][data-oid="${first}"] button`);
+    await expect.poll(() => page.locator('[data-testid=picked-file]').count()).toBe(0); // the root commit: nothing before it
+    await page.click(`[data-testid=commit-entry][data-oid="${git('rev-parse', 'HEAD').trim()}"] button`);
+    await page.click('[data-testid=picked-file][data-path="contracts/changes/CR-42.yaml"] >> text=view');
+    await page.waitForSelector('[data-testid=viewer][data-kind=snapshot]');
+    writeFileSync(p, readFileSync(p, 'utf8').replace('schedule_slip_days: 6', 'schedule_slip_days: 7'));
+    await page.click('[data-testid=picked-file][data-path="contracts/changes/CR-42.yaml"] >> [data-testid=restore]');
+    await expect.poll(() => readFileSync(p, 'utf8')).toContain('schedule_slip_days: 6');
+  });
+
+  it('a merge in progress and a lock held by another git are shown as plain messages', async () => {
+    writeFileSync(path.join(env.workspace, '.git/MERGE_HEAD'), git('rev-parse', 'HEAD'));
+    writeFileSync(path.join(env.workspace, '.git/index.lock'), '');
+    await page.click('[data-testid=view-changes]');
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    // any file event refreshes the state
+    const p = path.join(env.workspace, 'contracts/sow/SPRINT-07.yaml');
+    writeFileSync(p, readFileSync(p, 'utf8').replace('by 20%', 'by 21%'));
+    await expect.poll(() => page.textContent('[data-testid=status-git]'), { timeout: 10_000 }).toContain('merge in progress');
+    expect(await page.textContent('[data-testid=status-git]')).toContain('another git process is working');
+    expect(await page.isDisabled('[data-testid=commit]')).toBe(true);
+  });
+});
