@@ -13,6 +13,8 @@ import { crHistory, type CrHistory } from './git/history.js';
 import { initRepository } from './git/init.js';
 import { log } from './git/log.js';
 import { readAt, readAtHead } from './git/read-at.js';
+import { diffFile, type FileDiff } from './git/diff.js';
+import { restoreFile } from './git/restore.js';
 import { isRepository, repoState } from './git/repo.js';
 import { status } from './git/status.js';
 import type { OpenWorkspace } from './workspace-service.js';
@@ -84,10 +86,9 @@ export class WorkspaceGit {
     return guarded(() => status(this.root));
   }
 
-  async diff(path: string): Promise<{ path: string; head: string | null; working: string | null }> {
-    const head = await guarded(() => readAtHead(this.root, path));
-    const working = await this.ws.read(path).then((f) => f.text).catch(() => null);
-    return { path, head, working };
+  diff(path: string): Promise<FileDiff> {
+    const absolute = this.ws.confinePath(path);
+    return guarded(() => diffFile(this.root, path, absolute));
   }
 
   async proposeMessage(paths: string[]): Promise<string> {
@@ -146,11 +147,8 @@ export class WorkspaceGit {
     return guarded(() => compareCommits(this.root, from, to));
   }
 
-  async restore(oid: string, path: string): Promise<WriteResult> {
-    const state = await this.state();
-    if (state.mergeInProgress || state.rebaseInProgress || state.cherryPickInProgress) throw new ApiFailure('git', 'A merge, rebase or cherry-pick is unfinished in this repository; finish it with your git tool before restoring files.');
-    const text = await guarded(() => readAt(this.root, oid, path));
-    if (text === null) throw new ApiFailure('not-found', `${path} did not exist at ${oid.slice(0, 7)}.`);
-    return this.ws.write(path, text);
+  restore(oid: string, path: string): Promise<WriteResult> {
+    this.ws.confinePath(path);
+    return guarded(() => restoreFile(this.root, oid, path, (text) => this.ws.write(path, text)));
   }
 }

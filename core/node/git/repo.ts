@@ -21,6 +21,7 @@ export function requireRepository(dir: string): void {
 
 /** The state of the repository beyond files: what a person must know before committing or restoring. */
 export interface RepoState {
+  /** The checked-out branch (see current-branch.ts), null when detached. */
   branch: string | null;
   /** HEAD points at a commit, not a branch. */
   detached: boolean;
