@@ -101,6 +101,18 @@ export interface LogEntry {
   parents: string[];
 }
 
+/** An unsaved buffer found after Covenant stopped, with the file as it is on disk now. */
+export interface RestoredBackup {
+  path: string;
+  text: string;
+  baseHash: string | null;
+  savedAt: string;
+  /** The file on disk now (null when it no longer exists). */
+  disk: { text: string; hash: string } | null;
+  /** The disk still holds the version the buffer was based on: safe to restore as unsaved edits. */
+  baseMatches: boolean;
+}
+
 export interface Author {
   name: string;
   email: string;
@@ -146,6 +158,11 @@ export interface Api {
   'git.compare': (args: { from: string; to: string }) => Promise<FileChange[]>;
   /** Writes a file as it was at a commit into the working tree. */
   'git.restore': (args: { oid: string; path: string }) => Promise<WriteResult>;
+  /** Keeps an unsaved buffer in the app's data folder (hot exit); discarded once saved or thrown away. */
+  'backups.save': (args: { path: string; text: string; baseHash: string | null }) => Promise<void>;
+  'backups.discard': (args: { path: string }) => Promise<void>;
+  /** Unsaved buffers left from a run that stopped, each with the file on disk now. */
+  'backups.list': () => Promise<RestoredBackup[]>;
   'settings.author': () => Promise<Author | null>;
   'settings.setAuthor': (args: Author) => Promise<void>;
 }
@@ -182,6 +199,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'git.readAt',
   'git.compare',
   'git.restore',
+  'backups.save',
+  'backups.discard',
+  'backups.list',
   'settings.author',
   'settings.setAuthor',
 ] as const satisfies readonly ApiMethod[];

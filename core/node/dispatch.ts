@@ -33,6 +33,9 @@ const ARG_SCHEMAS: Record<ApiMethod, object> = {
   'git.readAt': obj({ oid: { type: 'string', pattern: '^([0-9a-f]{4,40}|HEAD)$' }, path: str }),
   'git.compare': obj({ from: { type: 'string', pattern: '^([0-9a-f]{4,40}|HEAD)$' }, to: { type: 'string', pattern: '^([0-9a-f]{4,40}|HEAD)$' } }),
   'git.restore': obj({ oid: { type: 'string', pattern: '^([0-9a-f]{4,40}|HEAD)$' }, path: str }),
+  'backups.save': obj({ path: str, text: { type: 'string', maxLength: 8 * 1024 * 1024 }, baseHash: { type: ['string', 'null'], maxLength: 128 } }),
+  'backups.discard': obj({ path: str }),
+  'backups.list': none,
   'settings.author': none,
   'settings.setAuthor': obj({ name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 } }),
 };

@@ -9,6 +9,7 @@ import { AppState } from './app-state.js';
 import { copyExample, fillTemplate, initWorkspace, resourcesDir } from './init.js';
 import { WorkspaceError } from './workspace-loader.js';
 import { OpenWorkspace } from './workspace-service.js';
+import { Backups } from './backups.js';
 import { fallbackAuthor, WorkspaceGit } from './git-service.js';
 import { isAuthor, resolveAuthor } from './git/author.js';
 import { initRepository } from './git/init.js';
@@ -29,6 +30,7 @@ export interface SessionOptions {
 export class Session {
   private workspace: OpenWorkspace | null = null;
   private git: WorkspaceGit | null = null;
+  private backups: Backups | null = null;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   readonly state: AppState;
   readonly handlers: Api;
@@ -71,6 +73,7 @@ export class Session {
     }
     await this.workspace?.close();
     this.workspace = next;
+    this.backups = new Backups(this.state.dir, next.root);
     this.git = new WorkspaceGit(next, () => this.state.get('author'), () => this.emit({ type: 'git-changed' }));
     // History facts (CR creation dates) arrive shortly after; then the renderer re-validates.
     void this.git.refreshFacts().then(() => this.emit({ type: 'git-changed' }));
@@ -83,6 +86,12 @@ export class Session {
     await this.workspace?.close();
     this.workspace = null;
     this.git = null;
+    this.backups = null;
+  }
+
+  private backupStore(): Backups {
+    if (!this.backups) throw new ApiFailure('no-workspace', 'No workspace is open.');
+    return this.backups;
   }
 
   /** The author for a first commit: the settings, git config, or a neutral one from this machine. */
@@ -162,6 +171,31 @@ export class Session {
       'git.readAt': async ({ oid, path: p }) => this.repo().readAt(oid, p),
       'git.compare': async ({ from, to }) => this.repo().compare(from, to),
       'git.restore': async ({ oid, path: p }) => this.repo().restore(oid, p),
+      'backups.save': async ({ path: p, text, baseHash }) => {
+        this.ws().confinePath(p);
+        this.backupStore().save({ path: p, text, baseHash });
+      },
+      'backups.discard': async ({ path: p }) => this.backupStore().discard(p),
+      'backups.list': async () => {
+        const ws = this.ws();
+        const out = [];
+        for (const b of this.backupStore().list()) {
+          try {
+            ws.confinePath(b.path);
+          } catch {
+            this.backupStore().discard(b.path);
+            continue;
+          }
+          const disk = await ws.read(b.path).catch(() => null);
+          const diskHash = disk ? disk.hash : null;
+          if (disk && disk.text === b.text) {
+            this.backupStore().discard(b.path); // saved after all
+            continue;
+          }
+          out.push({ ...b, disk: disk ? { text: disk.text, hash: disk.hash } : null, baseMatches: diskHash === b.baseHash });
+        }
+        return out;
+      },
       'settings.author': async () => (this.git ? resolveAuthor(this.git.root, this.state.get('author')) : isAuthor(this.state.get('author')) ? (this.state.get('author') as { name: string; email: string }) : null),
       'settings.setAuthor': async ({ name, email }) => this.state.set('author', { name: name.trim(), email: email.trim() }),
     };

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { RestoredBackup } from '../../core/common/api.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useUi } from './ui.js';
 
@@ -29,6 +30,8 @@ interface EditorState {
   keepMine(path: string): void;
   /** A file changed on disk: reload a clean tab silently, flag a dirty one. */
   diskChanged(path: string): Promise<void>;
+  /** Reopens unsaved buffers backed up before Covenant stopped; returns them (the caller may show a diff). */
+  restoreBackups(): Promise<RestoredBackup[]>;
   /** Unsaved buffers, for validation as you type. */
   overlays(): Record<string, string>;
   dirtyCount(): number;
@@ -37,6 +40,23 @@ interface EditorState {
 export const isDirty = (t: Tab) => t.text !== t.savedText;
 
 let revealSeq = 0;
+
+const backupTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** Hot exit: an unsaved buffer reaches the app's data folder within a second of typing; a clean one is dropped. */
+function scheduleBackup(path: string, delay = 300): void {
+  const previous = backupTimers.get(path);
+  if (previous) clearTimeout(previous);
+  backupTimers.set(
+    path,
+    setTimeout(() => {
+      backupTimers.delete(path);
+      const tab = useEditor.getState().tabs.find((t) => t.path === path);
+      if (tab && isDirty(tab)) void api.call('backups.save', { path, text: tab.text, baseHash: tab.baseHash }).catch(() => undefined);
+      else void api.call('backups.discard', { path }).catch(() => undefined);
+    }, delay),
+  );
+}
 
 function patch(path: string, change: Partial<Tab>): void {
   useEditor.setState((s) => ({ tabs: s.tabs.map((t) => (t.path === path ? { ...t, ...change } : t)) }));
@@ -72,6 +92,7 @@ export const useEditor = create<EditorState>((set, get) => ({
     const tab = get().tabs.find((t) => t.path === path);
     if (!tab) return true;
     if (!force && isDirty(tab) && !window.confirm(`${path} has unsaved changes. Close it and discard them?`)) return false;
+    scheduleBackup(path, 0);
     set((s) => {
       const index = s.tabs.findIndex((t) => t.path === path);
       const tabs = s.tabs.filter((t) => t.path !== path);
@@ -81,7 +102,10 @@ export const useEditor = create<EditorState>((set, get) => ({
     return true;
   },
 
-  edit: (path, text) => patch(path, { text }),
+  edit: (path, text) => {
+    patch(path, { text });
+    scheduleBackup(path);
+  },
 
   async save(path = get().active ?? undefined, overwrite = false) {
     const tab = get().tabs.find((t) => t.path === path);
@@ -92,6 +116,7 @@ export const useEditor = create<EditorState>((set, get) => ({
       const baseHash = overwrite ? (conflictHash ?? undefined) : tab.baseHash;
       const result = await api.call('files.write', overwrite && !conflictHash ? { path: tab.path, text } : { path: tab.path, text, baseHash });
       patch(tab.path, { savedText: text, baseHash: result.hash, conflict: null });
+      scheduleBackup(tab.path, 0);
       return true;
     } catch (e) {
       if (e instanceof ApiCallError && e.error.code === 'conflict') {
@@ -111,6 +136,7 @@ export const useEditor = create<EditorState>((set, get) => ({
     try {
       const file = await api.call('files.read', { path });
       patch(path, { text: file.text, savedText: file.text, baseHash: file.hash, conflict: null });
+      scheduleBackup(path, 0);
     } catch (e) {
       fail(e, `Reloading ${path}`);
     }
@@ -137,6 +163,25 @@ export const useEditor = create<EditorState>((set, get) => ({
     if (disk.hash === current.baseHash) return;
     if (!isDirty(current) || disk.text === current.text) patch(path, { text: disk.text, savedText: disk.text, baseHash: disk.hash, conflict: null });
     else patch(path, { conflict: { diskText: disk.text, diskHash: disk.hash } });
+  },
+
+  async restoreBackups() {
+    let backups: RestoredBackup[];
+    try {
+      backups = await api.call('backups.list');
+    } catch {
+      return [];
+    }
+    for (const b of backups) {
+      const tab: Tab = b.baseMatches
+        ? { path: b.path, text: b.text, savedText: b.disk?.text ?? '', baseHash: b.disk?.hash ?? null, conflict: null }
+        : { path: b.path, text: b.text, savedText: b.disk?.text ?? '', baseHash: b.disk?.hash ?? null, conflict: b.disk ? { diskText: b.disk.text, diskHash: b.disk.hash } : { deleted: true } };
+      set((s) => ({ tabs: [...s.tabs.filter((t) => t.path !== b.path), tab], active: b.path }));
+      const when = new Date(b.savedAt).toLocaleTimeString();
+      if (b.baseMatches) useUi.getState().notify('warning', `Restored your unsaved changes to ${b.path} (kept at ${when} before Covenant stopped). They are not saved yet.`);
+      else useUi.getState().notify('warning', `Your unsaved changes to ${b.path} (kept at ${when}) were made to an older version than the one on disk now: choose Reload, Keep mine or Overwrite.`);
+    }
+    return backups;
   },
 
   overlays() {

@@ -42,8 +42,14 @@ export function scheduleValidation(delay = 150): void {
   }, delay);
 }
 
-/** A workspace opens on its master contract, so the editor is ready at once. */
-function openStartFile(): void {
+/** A workspace opens on the unsaved work left from a crash, if any (with a diff), else on its master contract. */
+async function openStartFile(): Promise<void> {
+  const restored = await useEditor.getState().restoreBackups();
+  if (restored.length) scheduleValidation(0);
+  const first = restored.find((b) => b.baseMatches);
+  if (first) {
+    useGit.setState({ viewer: { kind: 'diff', title: `${first.path}: on disk ↔ your unsaved changes (restored)`, path: first.path, original: first.disk?.text ?? '', modified: first.text } });
+  }
   const { files } = useWorkspace.getState();
   const editor = useEditor.getState();
   const master = files.find((f) => f.kind === 'master');
@@ -58,7 +64,7 @@ async function adopt(opening: () => Promise<WorkspaceInfo>): Promise<boolean> {
     useWorkspace.setState({ workspace, diagnostics: [] });
     const { refreshFiles, validateNow } = useWorkspace.getState();
     await Promise.all([refreshFiles(), validateNow(), useGit.getState().refresh()]);
-    openStartFile();
+    await openStartFile();
     return true;
   } catch (e) {
     report(e);
@@ -81,7 +87,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
       set({ mode: info.mode, workspace, recent });
       if (workspace) {
         await Promise.all([get().refreshFiles(), get().validateNow(), useGit.getState().refresh()]);
-        openStartFile();
+        await openStartFile();
       }
     } catch (e) {
       report(e);
