@@ -1,17 +1,26 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import sdl from '@microsoft/eslint-plugin-sdl';
+import guards from './tools/eslint-plugin-electron-guards.mjs';
 import layers from './tools/eslint-plugin-layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'scratch/**', 'test/fixtures/**', 'core/common/model/schema-types.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'scratch/**', 'test-results/**', 'test/fixtures/**', 'core/common/model/schema-types.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
-    plugins: { layers },
+    plugins: { layers, guards, sdl },
     rules: {
       'layers/boundaries': 'error',
+      'guards/electron': 'error',
+      'sdl/no-electron-node-integration': 'error',
+      'sdl/no-inner-html': 'error',
+      'sdl/no-document-write': 'error',
+      'sdl/no-html-method': 'error',
+      'sdl/no-postmessage-star-origin': 'error',
+      'sdl/no-document-domain': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

@@ -22,6 +22,8 @@ export function secureWebPreferences(preload: string) {
     spellcheck: true,
     experimentalFeatures: false,
     enableBlinkFeatures: '',
+    // middle-click (auxclick) could open links in new windows behind the navigation guards
+    disableBlinkFeatures: 'Auxclick',
     safeDialogs: true,
   } as const;
 }

@@ -43,3 +43,40 @@ describe('dependency rules between folders', () => {
     expect(result!.messages.filter((m) => m.ruleId === 'layers/boundaries').map((m) => m.line)).toEqual([1, 2]);
   });
 });
+
+describe('Electron security lint rules', () => {
+  it('a known-bad file trips every rule: raw IPC, openExternal, loadURL, insecure webPreferences, innerHTML, document.write, postMessage *', async () => {
+    const eslint = new ESLint({ cwd: REPO, ignore: false });
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(`${REPO}/test/fixtures/eslint/bad-electron.ts`, 'utf8');
+    const [result] = await eslint.lintText(text, { filePath: `${REPO}/electron/known-bad.ts` });
+    const found = result!.messages.map((m) => `${m.line}:${m.ruleId}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        '2:guards/electron', // ipcMain import
+        '7:guards/electron', // openExternal
+        '8:guards/electron', // loadURL
+        '9:guards/electron', // contextIsolation false, sandbox false, webSecurity false, nodeIntegration true
+        '10:sdl/no-inner-html',
+        '11:sdl/no-document-write',
+        '12:sdl/no-postmessage-star-origin',
+      ]),
+    );
+    expect(result!.messages.filter((m) => m.line === 9 && m.ruleId === 'guards/electron').length).toBeGreaterThanOrEqual(4);
+    expect(result!.messages.filter((m) => m.line === 2 && m.ruleId === 'guards/electron')).toHaveLength(2);
+  });
+
+  it('the real shell passes those rules (its wrappers are where the calls are allowed)', async () => {
+    const eslint = new ESLint({ cwd: REPO });
+    const results = await eslint.lintFiles(['electron/**/*.ts']);
+    expect(results.flatMap((r) => r.messages.map((m) => `${r.filePath}:${m.line} ${m.ruleId}`))).toEqual([]);
+  });
+
+  it('the electronegativity audit passes with every finding explained in the allowlist', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['scripts/audit-electron.mjs'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).not.toContain('Error parsing');
+    expect(r.stdout).toContain('0 parse errors');
+    expect(r.status, r.stderr).toBe(0);
+  }, 120_000);
+});

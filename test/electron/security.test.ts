@@ -25,6 +25,7 @@ describe('Electron shell rules', () => {
       spellcheck: true,
       experimentalFeatures: false,
       enableBlinkFeatures: '',
+      disableBlinkFeatures: 'Auxclick',
       safeDialogs: true,
     });
   });
