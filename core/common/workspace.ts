@@ -106,6 +106,13 @@ export class ContractEngine {
     this.escaping.add(path);
   }
 
+  /** Whether the path, or a folder on the way to it, is a link leading outside the workspace. */
+  private isEscaping(path: string): boolean {
+    if (this.escaping.size === 0) return false;
+    for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) if (this.escaping.has(path.slice(0, i))) return true;
+    return this.escaping.has(path);
+  }
+
   remove(path: string): void {
     this.entries.delete(path);
     this.otherPaths.delete(path);
@@ -155,7 +162,7 @@ export class ContractEngine {
     }
     const ctx = {
       exists: (p: string) => this.entries.has(p) || this.otherPaths.has(p),
-      leadsOutside: (p: string) => this.escaping.has(p),
+      leadsOutside: (p: string) => this.isEscaping(p),
       today: options.today ?? todayIso(),
       createdFromHistory: (p: string) => this.historyCreated.get(p),
     };

@@ -4,6 +4,7 @@ import { idFromPath, type FileKind } from '../model/kinds.js';
 import { asArray, asString, dig } from '../model/read.js';
 import type { PathSegment } from '../yaml/locate.js';
 import type { YamlFile } from '../yaml/parse.js';
+import { shown } from '../shown.js';
 
 /** Date fields of each kind; the schema checks their shape, this checks they are real calendar dates. */
 const DATE_FIELDS: Record<FileKind, PathSegment[][]> = {
@@ -39,7 +40,7 @@ export function fileRuleDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[
     const expected = idFromPath(file.file);
     if (id !== undefined && expected !== null && id !== expected) {
       const name = file.file.slice(file.file.lastIndexOf('/') + 1);
-      out.push(file.at(['id'], 'error', 'id-filename-mismatch', `The file ${name} must hold id: ${expected}, but it holds id: ${id}. Rename the file or fix the id.`));
+      out.push(file.at(['id'], 'error', 'id-filename-mismatch', `The file ${shown(name)} must hold id: ${shown(expected)}, but it holds id: ${shown(id)}. Rename the file or fix the id.`));
     }
   }
 

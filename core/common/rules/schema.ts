@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { KIND_LABELS, type FileKind } from '../model/kinds.js';
 import { SCHEMAS } from '../schemas.js';
 import { formatPath, type PathSegment } from '../yaml/locate.js';
+import { quoted, shown } from '../shown.js';
 import type { YamlFile } from '../yaml/parse.js';
 
 type Validators = Record<FileKind, ValidateFunction>;
@@ -42,7 +43,7 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') return quoted(value, 60);
   return String(value);
 }
 
@@ -67,7 +68,7 @@ function typeWords(type: unknown): string {
 }
 
 function named(path: readonly PathSegment[]): string {
-  return formatPath(path) || 'the file';
+  return shown(formatPath(path), 120) || 'the file';
 }
 
 /** One ajv error in plain words, and whether to mark the key (true) or the value. */
@@ -78,7 +79,7 @@ function explain(err: ErrorObject, path: PathSegment[]): { message: string; path
   switch (err.keyword) {
     case 'required': {
       const field = String(p.missingProperty);
-      return { message: `${formatPath([...path, field])} is required${path.length ? '' : ' at the top of the file'}.`, path, key: true };
+      return { message: `${shown(formatPath([...path, field]))} is required${path.length ? '' : ' at the top of the file'}.`, path, key: true };
     }
     case 'additionalProperties': {
       const field = String(p.additionalProperty);
@@ -86,7 +87,7 @@ function explain(err: ErrorObject, path: PathSegment[]): { message: string; path
       const near = known.find((k) => distance(k, field) <= 2);
       const hint = near ? ` Did you mean "${near}"?` : known.length ? ` Expected one of: ${known.join(', ')}.` : '';
       const owner = path.length ? ` of ${where}` : '';
-      return { message: `"${field}" is not a known field${owner}.${hint} (Fields of your own must start with x-.)`, path: [...path, field], key: true };
+      return { message: `${quoted(field)} is not a known field${owner}.${hint} (Fields of your own must start with x-.)`, path: [...path, field], key: true };
     }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String).join(', ');

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { crPath, idFromPath, KIND_LABELS, MASTER_PATH, type FileKind } from '../model/kinds.js';
 import { asArray, asNumber, asObject, asString, dig } from '../model/read.js';
 import { describeRefRefusal, resolveRefPath } from '../paths.js';
+import { quoted, shown } from '../shown.js';
 import { describeEvaluation, evaluateChange, type ChangeThresholds, type Evaluation, type ImpactFigures } from '../thresholds.js';
 import type { PathSegment } from '../yaml/locate.js';
 import type { YamlFile } from '../yaml/parse.js';
@@ -60,16 +61,16 @@ function checkRefPath(f: YamlFile, path: PathSegment[], field: string, ctx: Rule
   if (raw === undefined || raw === '') return;
   const ref = resolveRefPath(raw);
   if (!ref.ok) {
-    if (ref.reason !== 'empty') out.push(f.at(path, 'error', 'path-outside-workspace', `${field} ${describeRefRefusal(ref.reason)} (${JSON.stringify(raw)}); evidence and records must be files inside the workspace.`));
+    if (ref.reason !== 'empty') out.push(f.at(path, 'error', 'path-outside-workspace', `${field} ${describeRefRefusal(ref.reason)} (${quoted(raw)}); evidence and records must be files inside the workspace.`));
     return;
   }
   if (ctx.leadsOutside(ref.path)) {
-    out.push(f.at(path, 'error', 'path-outside-workspace', `${field} ${JSON.stringify(raw)} is a link that leads outside the workspace; Covenant will not follow it.`));
+    out.push(f.at(path, 'error', 'path-outside-workspace', `${field} ${quoted(raw)} is a link that leads outside the workspace; Covenant will not follow it.`));
   } else if (!ctx.exists(ref.path)) {
     out.push(
       missing === 'warning'
-        ? f.at(path, 'warning', 'missing-evidence', `${field} ${JSON.stringify(raw)} does not exist yet; add the file to the workspace to evidence the criterion.`)
-        : f.at(path, 'error', 'unknown-reference', `${field} points to ${JSON.stringify(raw)}, which does not exist in the workspace.`),
+        ? f.at(path, 'warning', 'missing-evidence', `${field} ${quoted(raw)} does not exist yet; add the file to the workspace to evidence the criterion.`)
+        : f.at(path, 'error', 'unknown-reference', `${field} points to ${quoted(raw)}, which does not exist in the workspace.`),
     );
   }
 }
@@ -103,7 +104,7 @@ export function workspaceDiagnostics(files: readonly RuleFile[], ctx: RuleContex
       for (const f of list) {
         if (!f.yaml) continue;
         const others = list.filter((o) => o !== f).map((o) => o.path).join(', ');
-        const message = `${KIND_LABELS[kind]} id ${id} is also used by ${others}; ids must be unique.`;
+        const message = `${KIND_LABELS[kind]} id ${shown(id)} is also used by ${others}; ids must be unique.`;
         out.push(kind === 'adr' ? f.yaml.atTop('error', 'duplicate-id', message) : f.yaml.at(['id'], 'error', 'duplicate-id', message));
       }
     }
@@ -115,7 +116,7 @@ export function workspaceDiagnostics(files: readonly RuleFile[], ctx: RuleContex
     if (!y) continue;
     asArray(dig(y.value, 'links', 'changes')).forEach((ref, i) => {
       if (typeof ref === 'string' && !ids.cr.has(ref)) {
-        out.push(y.at(['links', 'changes', i], 'error', 'unknown-reference', `links.changes names ${ref}, but there is no such change request (expected ${crPath(ref)}).`));
+        out.push(y.at(['links', 'changes', i], 'error', 'unknown-reference', `links.changes names ${shown(ref)}, but there is no such change request (expected ${shown(crPath(ref))}).`));
       }
     });
     asArray(dig(y.value, 'acceptance_criteria')).forEach((_, i) => {
@@ -132,7 +133,7 @@ export function workspaceDiagnostics(files: readonly RuleFile[], ctx: RuleContex
     if (!y) continue;
     const cr = y.value;
     asArray(dig(cr, 'sows')).forEach((ref, i) => {
-      if (typeof ref === 'string' && !ids.sow.has(ref)) out.push(y.at(['sows', i], 'error', 'unknown-reference', `sows names ${ref}, but there is no SOW with that id.`));
+      if (typeof ref === 'string' && !ids.sow.has(ref)) out.push(y.at(['sows', i], 'error', 'unknown-reference', `sows names ${shown(ref)}, but there is no SOW with that id.`));
     });
     checkRefPath(y, ['adr'], 'adr', ctx, out, 'error');
     checkRefPath(y, ['addendum'], 'addendum', ctx, out, 'error');
@@ -172,7 +173,7 @@ export function workspaceDiagnostics(files: readonly RuleFile[], ctx: RuleContex
     if (!y) continue;
     asArray(dig(y.value, 'entries')).forEach((entry, i) => {
       const period = asString(dig(entry, 'period'));
-      if (period !== undefined && !ids.sow.has(period)) out.push(y.at(['entries', i, 'period'], 'error', 'unknown-reference', `period ${period} names no SOW; each ledger period must be the id of a SOW under contracts/sow/.`));
+      if (period !== undefined && !ids.sow.has(period)) out.push(y.at(['entries', i, 'period'], 'error', 'unknown-reference', `period ${shown(period)} names no SOW; each ledger period must be the id of a SOW under contracts/sow/.`));
     });
   }
   return out;

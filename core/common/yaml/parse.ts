@@ -12,6 +12,7 @@ import {
 } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics.js';
 import { formatPath, Positions, spanAt, type PathSegment, type Span } from './locate.js';
+import { quoted, shown } from '../shown.js';
 
 /** Contract files are small; anything larger is refused before parsing, with a message that says so. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -148,7 +149,7 @@ function checkTree(file: YamlFile, root: Node, out: Diagnostic[]): boolean {
           const where = formatPath(framePath(frame));
           const line = pos.line(spanOf(first.key as Node)[0]);
           out.push(
-            pos.diagnostic(spanOf(key as Node), 'error', 'duplicate-key', `Duplicate key "${name}"${where ? ` in ${where}` : ''}: it is already set on line ${line}, and YAML would silently keep only the last one.`),
+            pos.diagnostic(spanOf(key as Node), 'error', 'duplicate-key', `Duplicate key ${quoted(name)}${where ? ` in ${shown(where)}` : ''}: it is already set on line ${line}, and YAML would silently keep only the last one.`),
           );
           safe = false;
         } else seen.set(name, pair);
