@@ -1,4 +1,5 @@
-import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { writeFileAtomic } from './fs/atomic.js';
 import path from 'node:path';
 import { addDays, todayIso } from '../common/dates.js';
 import { packageRoot } from './paths.js';
@@ -42,7 +43,8 @@ export async function initWorkspace(dir: string, today: string = todayIso()): Pr
     const text = fillTemplate(await readFile(path.join(templates, rel), 'utf8'), values);
     const dest = path.join(target, ...rel.split('/'));
     await mkdir(path.dirname(dest), { recursive: true });
-    await writeFile(dest, text, { flag: 'wx' });
+    if (await stat(dest).catch(() => null)) throw new InitError(`${path.join(dir, rel)} already exists; covenant init never overwrites a file.`);
+    writeFileAtomic(dest, text);
   }
   return files.sort();
 }

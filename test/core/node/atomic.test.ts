@@ -1,0 +1,82 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { removeLeftoverTemps, writeFileAtomic } from '../../../core/node/fs/atomic.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { REPO } from '../../helpers/workspace.js';
+
+const failNext = vi.hoisted(() => ({ code: null as string | null }));
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  return {
+    ...real,
+    writeSync: (...args: Parameters<typeof real.writeSync>) => {
+      if (failNext.code) {
+        const e = Object.assign(new Error(failNext.code), { code: failNext.code });
+        failNext.code = null;
+        throw e;
+      }
+      return (real.writeSync as (...a: unknown[]) => number)(...args);
+    },
+  };
+});
+
+function immutable(dir: string, on: boolean): boolean {
+  try {
+    execFileSync('chattr', [on ? '+i' : '-i', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('atomic saves', () => {
+  it('a full disk (a write that throws ENOSPC) leaves the old file intact, says why, and leaves no temp file', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'CR-1.yaml');
+    writeFileSync(file, 'old\n');
+    failNext.code = 'ENOSPC';
+    expect(() => writeFileAtomic(file, 'new\n')).toThrow('the disk is full');
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir)).toEqual(['CR-1.yaml']);
+  });
+
+  it('a read-only folder leaves the old file intact and says why', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'CR-1.yaml');
+    writeFileSync(file, 'old\n');
+    // root ignores permissions: an immutable folder is read-only even for root
+    if (!immutable(dir, true)) return void execFileSync('chmod', ['555', dir]);
+    try {
+      expect(() => writeFileAtomic(file, 'new\n')).toThrow(/no permission to write CR-1\.yaml|read-only/);
+    } finally {
+      immutable(dir, false);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+  });
+
+  it('a path that is a folder is refused', () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'CR-1.yaml'));
+    expect(() => writeFileAtomic(path.join(dir, 'CR-1.yaml'), 'x')).toThrow('is a folder');
+  });
+
+  it('a process killed mid-save 20 times leaves the old or the new content, never a torn file; leftovers are cleaned at start', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'SPRINT-01.yaml');
+    const [a, b] = ['a: 1\n', 'bb: 22\n'];
+    const whole = new Set([a.repeat(20_000), b.repeat(20_000)]);
+    writeFileSync(file, a.repeat(20_000));
+    for (let i = 0; i < 20; i++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/fixtures/save-loop.ts'), file, a, b], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 60));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(whole.has(readFileSync(file, 'utf8'))).toBe(true);
+    }
+    await removeLeftoverTemps(dir);
+    expect(readdirSync(dir)).toEqual(['SPRINT-01.yaml']);
+  }, 120_000);
+});
