@@ -24,6 +24,7 @@ api.subscribe((event) => {
     }
     return;
   }
+  if (!useWorkspace.getState().workspace) return;
   if (event.type === 'git-changed') {
     void useGit.getState().refresh();
     scheduleValidation(0);

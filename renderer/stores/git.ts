@@ -76,6 +76,8 @@ export const useGit = create<GitStore>((set, get) => ({
       if (!get().messageEdited) await get().propose();
       await get().loadLog(get().logFile);
     } catch (e) {
+      // the workspace was closed while this was on its way: nothing to show, nothing to report
+      if (e instanceof ApiCallError && e.error.code === 'no-workspace') return set({ state: null, changes: [], selected: [], log: [] });
       report(e);
     }
   },
