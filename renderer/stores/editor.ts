@@ -63,6 +63,7 @@ function patch(path: string, change: Partial<Tab>): void {
 }
 
 function fail(e: unknown, what: string): void {
+  if (e instanceof ApiCallError && e.error.code === 'no-workspace') return; // a call that outlived a closed workspace
   useUi.getState().notify('error', e instanceof ApiCallError ? e.message : `${what} failed: ${String(e)}`);
 }
 

@@ -27,6 +27,8 @@ interface WorkspaceState {
 }
 
 function report(e: unknown): void {
+  // 'no-workspace' only reaches here from calls still on their way when the workspace was closed
+  if (e instanceof ApiCallError && e.error.code === 'no-workspace') return;
   useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
 }
 

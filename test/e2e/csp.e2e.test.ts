@@ -1,18 +1,14 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browser, serve, tempEnv, type Env, type Served } from './harness.js';
+import { startApp, type App } from './harness.js';
 
-let env: Env;
-let served: Served;
-let ctx: BrowserContext;
+let app: App;
 let page: Page;
 
 beforeAll(async () => {
-  env = tempEnv();
-  served = await serve([env.workspace], { COVENANT_DATA_DIR: env.dataDir });
-  ctx = await browser(env.dir);
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  await page.goto(served.launchUrl);
+  app = await startApp();
+  page = app.page;
+  await page.goto(app.served.launchUrl);
   await page.waitForSelector('[data-testid=tree-item]');
   await page.evaluate(`(() => {
     window.__violations = [];
@@ -21,9 +17,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await ctx?.close();
-  await served?.stop();
-  env?.cleanup();
+  await app?.close();
 });
 
 const violations = () => page.evaluate('window.__violations') as Promise<string[]>;
@@ -63,7 +57,7 @@ describe('the Content-Security-Policy in Chromium', () => {
   it('contract text that looks like HTML stays text in the page', async () => {
     const { writeFileSync, readFileSync } = await import('node:fs');
     const path = await import('node:path');
-    const p = path.join(env.workspace, 'contracts/changes/CR-42.yaml');
+    const p = path.join(app.env.workspace, 'contracts/changes/CR-42.yaml');
     writeFileSync(p, readFileSync(p, 'utf8').replace('status: approved', 'status: "<img src=x onerror=window.__xss=1>"'));
     const row = page.locator('[data-testid=problem-row][data-code=schema]');
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);

@@ -1,30 +1,26 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browser, screenshot, serve, tempEnv, type Env, type Served } from './harness.js';
+import { screenshot, startApp, type App } from './harness.js';
 
-let env: Env;
-let served: Served;
-let ctx: BrowserContext;
+let app: App;
 let page: Page;
 const prompts: string[] = [];
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: env.workspace, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
+const git = (...args: string[]) => execFileSync('git', args, { cwd: app.env.workspace, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
 
 beforeAll(async () => {
-  env = tempEnv();
-  // No ~/.gitconfig for the app: it must ask who commits, once.
-  served = await serve([env.workspace], { COVENANT_DATA_DIR: env.dataDir, HOME: env.dir });
-  ctx = await browser(env.dir);
-  page = ctx.pages()[0] ?? (await ctx.newPage());
+  // No ~/.gitconfig for the app: it must ask who commits, once (HOME is a folder of its own).
+  app = await startApp({ env: { HOME: '/nonexistent-home-for-covenant-tests' } });
+  page = app.page;
   page.on('dialog', (d) => {
     prompts.push(`${d.type()}: ${d.message()}`);
     if (d.type() === 'prompt') void d.accept(/name/i.test(d.message()) ? 'Zoë Müller' : 'zoe@example.com');
     else void d.accept();
   });
-  await page.goto(served.launchUrl);
+  await page.goto(app.served.launchUrl);
   await page.waitForSelector('[data-testid=tree-item]');
 });
 
@@ -33,9 +29,7 @@ afterEach(async (t) => {
 });
 
 afterAll(async () => {
-  await ctx?.close();
-  await served?.stop();
-  env?.cleanup();
+  await app?.close();
 });
 
 async function editLineEnd(lineText: string, erase: number, text: string): Promise<void> {
@@ -51,7 +45,8 @@ describe('git in the workbench', () => {
     await expect.poll(() => page.textContent('[data-testid=status-git]')).toContain('Not a git repository');
     await page.click('[data-testid=status-git]');
     await expect.poll(() => page.textContent('[data-testid=status-git]')).toContain('main');
-    expect(git('log', '--format=%s').trim()).toBe('Covenant workspace created');
+    // the branch shows as soon as .git exists; the first commit lands a moment later
+    await expect.poll(() => { try { return git('log', '--format=%s').trim(); } catch { return ''; } }).toBe('Covenant workspace created');
     git('fsck', '--full', '--strict');
     expect(git('status', '--porcelain')).toBe('');
   });
@@ -61,7 +56,7 @@ describe('git in the workbench', () => {
     await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"][aria-selected=true]');
     await editLineEnd('schedule_slip_days: 4', 1, '6');
     await page.keyboard.press('Control+s');
-    await expect.poll(() => readFileSync(path.join(env.workspace, 'contracts/changes/CR-42.yaml'), 'utf8')).toContain('schedule_slip_days: 6');
+    await expect.poll(() => readFileSync(path.join(app.env.workspace, 'contracts/changes/CR-42.yaml'), 'utf8')).toContain('schedule_slip_days: 6');
     await page.click('[data-testid=view-changes]');
     await page.waitForSelector('[data-testid=change][data-path="contracts/changes/CR-42.yaml"][data-status=modified]');
     await expect.poll(() => page.inputValue('[data-testid=commit-message]')).toBe('CR-42: impact analysis (minor)');
@@ -77,7 +72,7 @@ describe('git in the workbench', () => {
   });
 
   it('history lists the commits; a commit shows its files, the file as it was, and restores it', async () => {
-    const p = path.join(env.workspace, 'contracts/changes/CR-42.yaml');
+    const p = path.join(app.env.workspace, 'contracts/changes/CR-42.yaml');
     await page.click('[data-testid=view-history]');
     await expect.poll(() => page.locator('[data-testid=commit-entry]').count()).toBe(2);
     const first = git('rev-list', '--max-parents=0', 'HEAD').trim();
@@ -98,12 +93,12 @@ describe('git in the workbench', () => {
   });
 
   it('a merge in progress and a lock held by another git are shown as plain messages', async () => {
-    writeFileSync(path.join(env.workspace, '.git/MERGE_HEAD'), git('rev-parse', 'HEAD'));
-    writeFileSync(path.join(env.workspace, '.git/index.lock'), '');
+    writeFileSync(path.join(app.env.workspace, '.git/MERGE_HEAD'), git('rev-parse', 'HEAD'));
+    writeFileSync(path.join(app.env.workspace, '.git/index.lock'), '');
     await page.click('[data-testid=view-changes]');
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
     // any file event refreshes the state
-    const p = path.join(env.workspace, 'contracts/sow/SPRINT-07.yaml');
+    const p = path.join(app.env.workspace, 'contracts/sow/SPRINT-07.yaml');
     writeFileSync(p, readFileSync(p, 'utf8').replace('by 20%', 'by 21%'));
     await expect.poll(() => page.textContent('[data-testid=status-git]'), { timeout: 10_000 }).toContain('merge in progress');
     expect(await page.textContent('[data-testid=status-git]')).toContain('another git process is working');

@@ -85,3 +85,33 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+export interface App {
+  env: Env;
+  served: Served;
+  ctx: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * A temp copy of the example, `covenant serve` on it (or on nothing: the start screen), Chromium, and the page opened
+ * with the launch URL. `ready` is a selector to wait for.
+ */
+export async function startApp(options: { workspace?: boolean; env?: Record<string, string>; ready?: string } = {}): Promise<App> {
+  const env = tempEnv();
+  const served = await serve(options.workspace === false ? [] : [env.workspace], { COVENANT_DATA_DIR: env.dataDir, ...(options.env ?? {}) });
+  const ctx = await browser(env.dir);
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  return {
+    env,
+    served,
+    ctx,
+    page,
+    async close() {
+      await ctx.close();
+      await served.stop();
+      env.cleanup();
+    },
+  };
+}

@@ -1,19 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browser, screenshot, serve, tempEnv, type Env, type Served } from './harness.js';
+import { screenshot, startApp, type App } from './harness.js';
 
-let env: Env;
-let served: Served;
-let ctx: BrowserContext;
+let app: App;
 let page: Page;
 
 beforeAll(async () => {
-  env = tempEnv();
-  served = await serve([], { COVENANT_DATA_DIR: env.dataDir });
-  ctx = await browser(env.dir);
-  page = ctx.pages()[0] ?? (await ctx.newPage());
+  app = await startApp({ workspace: false });
+  page = app.page;
 });
 
 afterEach(async (t) => {
@@ -21,21 +17,19 @@ afterEach(async (t) => {
 });
 
 afterAll(async () => {
-  await ctx?.close();
-  await served?.stop();
-  env?.cleanup();
+  await app?.close();
 });
 
 describe('first launch', () => {
   it('offers to open a folder, create a workspace or open the example; the example is copied into the data folder and validates clean', async () => {
-    await page.goto(served.launchUrl);
+    await page.goto(app.served.launchUrl);
     await page.waitForSelector('[data-testid=welcome]');
     expect(await page.textContent('[data-testid=welcome]')).toContain('New workspace here');
     await screenshot(page, 'welcome');
     await page.click('[data-testid=open-example]');
     await page.waitForSelector('[data-testid=tree-item][data-path="contracts/changes/CR-42.yaml"]');
     await page.waitForSelector('[data-testid=tab][data-path="contracts/master_contract.yaml"]');
-    expect(existsSync(path.join(env.dataDir, 'examples', 'onboarding-redesign', 'contracts', 'master_contract.yaml'))).toBe(true);
+    expect(existsSync(path.join(app.env.dataDir, 'examples', 'onboarding-redesign', 'contracts', 'master_contract.yaml'))).toBe(true);
     await expect.poll(() => page.textContent('[data-testid=status-errors]')).toContain('0 errors');
     await screenshot(page, 'welcome-example-opened');
   });
@@ -45,7 +39,7 @@ describe('first launch', () => {
     await page.keyboard.type('close workspace');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=welcome]');
-    const target = path.join(env.dir, 'new contract');
+    const target = path.join(app.env.dir, 'new contract');
     await page.fill('input[aria-label="Folder path"]', target);
     await page.click('text=New workspace here');
     await page.waitForSelector('[data-testid=tree-item][data-path="contracts/sow/SPRINT-01.yaml"]');

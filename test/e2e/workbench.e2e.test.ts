@@ -2,18 +2,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browser, screenshot, serve, tempEnv, type Env, type Served } from './harness.js';
+import { screenshot, startApp, type App, type Served } from './harness.js';
 
-let env: Env;
+let app: App;
 let served: Served;
 let ctx: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  env = tempEnv();
-  served = await serve([env.workspace], { COVENANT_DATA_DIR: env.dataDir });
-  ctx = await browser(env.dir);
-  page = ctx.pages()[0] ?? (await ctx.newPage());
+  app = await startApp();
+  ({ served, ctx, page } = app);
   await page.goto(served.launchUrl);
   await page.waitForSelector('[data-testid=tree-item]');
 });
@@ -23,12 +21,10 @@ afterEach(async (t) => {
 });
 
 afterAll(async () => {
-  await ctx?.close();
-  await served?.stop();
-  env?.cleanup();
+  await app?.close();
 });
 
-const file = (rel: string) => path.join(env.workspace, rel);
+const file = (rel: string) => path.join(app.env.workspace, rel);
 
 async function openFile(rel: string): Promise<void> {
   await page.click(`[data-testid=tree-item][data-path="${rel}"]`);

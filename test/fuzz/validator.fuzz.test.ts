@@ -37,7 +37,10 @@ describe('fuzzing the validator', () => {
     let slowest = 0;
     fc.assert(
       fc.property(fc.constantFrom(...PATHS), yamlish, (path, text) => {
-        slowest = Math.max(slowest, check(path, text));
+        // a slow answer is measured again: a GC pause or a busy CI core is not the input's doing, a slow input stays slow
+        let ms = check(path, text);
+        if (ms >= 200) ms = Math.min(ms, check(path, text), check(path, text));
+        slowest = Math.max(slowest, ms);
       }),
       { numRuns: 10_000 },
     );

@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { git, fs } from './repo.js';
+import type { Author } from '../../common/api.js';
 
-export interface Author {
-  name: string;
-  email: string;
-}
+export type { Author };
 
 export function isAuthor(v: unknown): v is Author {
   return !!v && typeof v === 'object' && typeof (v as Author).name === 'string' && (v as Author).name.trim() !== '' && typeof (v as Author).email === 'string' && /.+@.+/.test((v as Author).email);

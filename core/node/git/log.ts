@@ -1,16 +1,9 @@
 import { git, fs, requireRepository } from './repo.js';
 import { gitFailure } from './errors.js';
+import type { LogEntry } from '../../common/api.js';
 
-export interface LogEntry {
-  oid: string;
-  message: string;
-  /** First line of the message. */
-  summary: string;
-  author: { name: string; email: string };
-  /** ISO time of the author date. */
-  date: string;
-  parents: string[];
-}
+export type { LogEntry };
+
 
 /** The history of the workspace, newest first, or of one file when `filepath` is given. */
 export async function log(dir: string, options: { filepath?: string; limit?: number; ref?: string } = {}): Promise<LogEntry[]> {

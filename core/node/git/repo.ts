@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { GitError } from './errors.js';
+import type { GitState } from '../../common/api.js';
 import { gitFs } from './fs.js';
 
 export { git };
@@ -20,18 +21,7 @@ export function requireRepository(dir: string): void {
 }
 
 /** The state of the repository beyond files: what a person must know before committing or restoring. */
-export interface RepoState {
-  /** The checked-out branch (see current-branch.ts), null when detached. */
-  branch: string | null;
-  /** HEAD points at a commit, not a branch. */
-  detached: boolean;
-  head: string | null;
-  mergeInProgress: boolean;
-  rebaseInProgress: boolean;
-  cherryPickInProgress: boolean;
-  /** Another git process holds .git/index.lock. */
-  locked: boolean;
-}
+export type RepoState = Omit<GitState, 'repository' | 'conflictFiles'>;
 
 export async function repoState(dir: string): Promise<RepoState> {
   requireRepository(dir);

@@ -3,14 +3,10 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync, type BigIntStats } 
 import path from 'node:path';
 import { git, fs, requireRepository } from './repo.js';
 import { gitFailure } from './errors.js';
+import type { ChangeStatus, FileChange } from '../../common/api.js';
 import { readIndexFile, type IndexEntry } from './index-file.js';
 
-export type ChangeStatus = 'new' | 'modified' | 'deleted';
-
-export interface FileChange {
-  path: string;
-  status: ChangeStatus;
-}
+export type { ChangeStatus, FileChange };
 
 const isTemp = (name: string) => name.startsWith('.covenant-tmp-');
 

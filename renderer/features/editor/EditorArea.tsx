@@ -136,7 +136,9 @@ export function EditorArea() {
       editor.revealLineInCenter(t.reveal.line);
       editor.setPosition({ lineNumber: t.reveal.line, column: t.reveal.column });
     }
-    editor.focus();
+    // take the focus only when nobody else holds it (a file opening late must not steal the palette's keystrokes)
+    const focused = document.activeElement;
+    if (!focused || focused === document.body) editor.focus();
   };
 
   if (viewer) {
