@@ -3,11 +3,13 @@ import { printTable, type Row } from './lib.js';
 import { validationBench } from './validation.bench.js';
 import { workbenchBench } from './workbench.bench.js';
 import { gitBench } from './git.bench.js';
+import { figuresBench } from './figures.bench.js';
 
 const suites: [string, () => Promise<Row[]>][] = [
   ['validation', validationBench],
   ['workbench', workbenchBench],
   ['git', gitBench],
+  ['figures', figuresBench],
 ];
 const only = process.argv[2];
 const rows: Row[] = [];

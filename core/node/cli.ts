@@ -10,6 +10,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { initWorkspace, InitError } from './init.js';
 import { rendererDir } from './paths.js';
+import { figuresForFolder } from './figures.js';
+import { writeFileAtomic } from './fs/atomic.js';
+import { prometheusText } from './metrics.js';
 import { startBridge } from './server.js';
 import { Session } from './session.js';
 import { AppState } from './app-state.js';
@@ -151,6 +154,21 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const entries = await log(root, { filepath: opts.file?.replace(/\\/g, '/').replace(/^\.\//, ''), limit: opts.limit });
       if (opts.format === 'json') io.out(`${JSON.stringify(entries, null, 2)}\n`);
       else for (const e of entries) io.out(`${e.oid.slice(0, 7)} ${e.date.slice(0, 10)} ${e.author.name}  ${e.summary}\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('metrics')
+    .description("Compliance and ledger figures in Prometheus' text format (for node_exporter's textfile collector).\nWith --out, the file is replaced atomically, as the collector expects.")
+    .argument('[dir]', 'workspace folder', '.')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .addOption(todayOption())
+    .action(async (dir: string, opts: { out?: string; today?: string }) => {
+      const today = checkToday(opts.today);
+      const { root, engine } = await loadWorkspace(dir);
+      const text = await prometheusText(await figuresForFolder(root, engine, today));
+      if (opts.out) writeFileAtomic(path.resolve(opts.out), text);
+      else io.out(text);
       setExit(EXIT.ok);
     });
 

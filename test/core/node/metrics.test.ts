@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { computeCompliance, quantile } from '../../../core/common/compliance.js';
+import { covenant } from '../../helpers/cli.js';
+import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+
+/** The example with more life in it: decided gates, met criteria, several CRs and ledger periods. */
+function fixture(): string {
+  const ws = exampleCopy();
+  const p = (rel: string) => path.join(ws, rel);
+  const sow = readFileSync(p('contracts/sow/SPRINT-07.yaml'), 'utf8')
+    .replace('    evidence: test_reports/usability_2025-10-20.md', '    evidence: test_reports/usability_2025-10-20.md\n    status: met')
+    .replace('    evidence: analytics/exp_123.csv', '    evidence: analytics/exp_123.csv\n    status: pending')
+    .replace('    validator: phase_gate_validator:design', '    validator: phase_gate_validator:design\n    status: passed')
+    .replace('    validator: validation_utils:functional_suite', '    validator: validation_utils:functional_suite\n    status: failed');
+  writeFileSync(p('contracts/sow/SPRINT-07.yaml'), sow);
+  const cr = readFileSync(p('contracts/changes/CR-42.yaml'), 'utf8').replace('summary:', 'created: 2025-10-13\nsummary:');
+  writeFileSync(p('contracts/changes/CR-42.yaml'), cr); // decided 2025-10-15: 2 days, within the 3-day SLA
+  writeFileSync(
+    p('contracts/changes/CR-43.yaml'),
+    'id: CR-43\nsummary: Add SSO\ncreated: 2025-10-01\nimpact_analysis: {budget_delta_pct: 12, schedule_slip_days: 2, risk_score: 3}\nthreshold_eval: major\ndecision: {status: rejected, approvers: [steering_committee], date: 2025-10-11}\n',
+  ); // 10 days: outside the SLA
+  writeFileSync(p('contracts/changes/CR-44.yaml'), 'id: CR-44\nsummary: Dark mode\ncreated: 2025-10-18\nimpact_analysis: {budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 1}\nthreshold_eval: minor\ndecision: {status: proposed}\n');
+  writeFileSync(p('contracts/ledger.yaml'), 'currency: EUR\nentries:\n  - {period: SPRINT-07, target_cost: 48000, actual_cost: 51250.50}\n');
+  return ws;
+}
+
+function metric(text: string, line: string): number {
+  const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+  if (!found) throw new Error(`no metric line ${line}`);
+  return Number(found.slice(line.length + 1));
+}
+
+describe('compliance figures and the Prometheus export', () => {
+  it('quantiles are nearest-rank', () => {
+    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.5)).toBe(5);
+    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)).toBe(9);
+    expect(quantile([], 0.5)).toBeNull();
+  });
+
+  it('computes the figures of a fixture workspace', () => {
+    const c = computeCompliance({
+      master: { path: 'm', data: { governance: { decision_rights: [{ area: 'scope', owner: 'x', sla_days: 3 }] }, change_policy: { thresholds: { budget_delta_pct_major: 10, schedule_slip_days_major: 10, risk_score_major: 8 } } } },
+      sows: [{ path: 's', data: { id: 'S', gates: [{ status: 'passed' }, { status: 'failed' }, { status: 'pending' }], acceptance_criteria: [{ status: 'met', evidence: 'e.md' }, { status: 'met', evidence: 'missing.md' }] } }],
+      crs: [
+        { path: 'a', data: { id: 'A', created: '2025-01-01', impact_analysis: { budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 0 }, decision: { status: 'approved', date: '2025-01-03' } } },
+        { path: 'b', data: { id: 'B', impact_analysis: { budget_delta_pct: 11, schedule_slip_days: 0, risk_score: 0 }, decision: { status: 'proposed' } } },
+      ],
+      exists: (p) => p === 'e.md',
+      diagnostics: [],
+    });
+    expect(c.sows[0]).toMatchObject({ gatePassRatio: 0.5, criteriaMetRatio: 0.5 });
+    expect(c.openChangeRequests).toBe(1);
+    expect(c.changeRequests).toEqual([{ verdict: 'major', status: 'proposed', count: 1 }, { verdict: 'minor', status: 'approved', count: 1 }]);
+    expect(c.leadTime).toMatchObject({ count: 1, median: 2, p90: 2 });
+    expect(c.reviewSlaAdherence).toBe(1);
+  });
+
+  it('covenant metrics prints every metric with HELP and TYPE, the values of the workspace, and passes promtool', () => {
+    const ws = fixture();
+    const r = covenant(['metrics', ws, '--today', '2025-10-20']);
+    expect(r.code).toBe(0);
+    const t = r.stdout;
+    for (const name of ['covenant_open_change_requests', 'covenant_change_requests', 'covenant_gate_pass_ratio', 'covenant_acceptance_criteria_met_ratio', 'covenant_change_lead_time_seconds', 'covenant_review_sla_adherence_ratio', 'covenant_ledger_variance', 'covenant_ledger_supplier_share_total', 'covenant_ledger_client_share_total', 'covenant_validation_diagnostics']) {
+      expect(t).toContain(`# HELP ${name} `);
+      expect(t).toContain(`# TYPE ${name} `);
+    }
+    expect(t.split('\n').filter((l) => l && !l.startsWith('#')).every((l) => l.startsWith('covenant_'))).toBe(true);
+    expect(metric(t, 'covenant_open_change_requests')).toBe(1);
+    expect(metric(t, 'covenant_change_requests{verdict="major",status="rejected"}')).toBe(1);
+    expect(metric(t, 'covenant_change_requests{verdict="minor",status="approved"}')).toBe(1);
+    expect(metric(t, 'covenant_gate_pass_ratio{sow="SPRINT-07"}')).toBe(0.5);
+    expect(metric(t, 'covenant_acceptance_criteria_met_ratio{sow="SPRINT-07"}')).toBe(0.5);
+    expect(metric(t, 'covenant_change_lead_time_seconds_count')).toBe(2);
+    expect(metric(t, 'covenant_change_lead_time_seconds_sum')).toBe(12 * 86_400);
+    expect(metric(t, 'covenant_review_sla_adherence_ratio')).toBe(0.5);
+    expect(metric(t, 'covenant_ledger_variance{period="SPRINT-07",currency="EUR"}')).toBe(3250.5);
+    expect(metric(t, 'covenant_ledger_supplier_share_total{kind="pain",currency="EUR"}')).toBe(1625.25);
+    expect(metric(t, 'covenant_ledger_client_share_total{kind="pain",currency="EUR"}')).toBe(1625.25);
+    expect(metric(t, 'covenant_validation_diagnostics{severity="error"}')).toBe(0);
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: t, encoding: 'utf8' });
+    if (promtool.error) throw new Error('promtool is not installed (apt-get install prometheus)');
+    expect(promtool.stdout + promtool.stderr).toBe('');
+    expect(promtool.status).toBe(0);
+  });
+
+  it('--out replaces the file atomically for the textfile collector', () => {
+    const out = path.join(tempDir(), 'covenant.prom');
+    writeFileSync(out, 'old');
+    expect(covenant(['metrics', fixture(), '--out', out]).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('# TYPE covenant_open_change_requests gauge');
+  });
+});
