@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ChangesView } from './features/git/ChangesView.js';
 import { HistoryView } from './features/git/HistoryView.js';
 import { useGit } from './stores/git.js';
+import { usePages } from './stores/pages.js';
 import { useUi } from './stores/ui.js';
 import { useWorkspace } from './stores/workspace.js';
 import { EditorArea } from './features/editor/EditorArea.js';
@@ -36,6 +37,14 @@ function Sidebar() {
     <aside className="sidebar">
       <div className="sidebar-title" title={workspace.root}>
         {workspace.name}
+      </div>
+      <div className="sidebar-pages">
+        <button data-testid="open-dashboard" onClick={() => void usePages.getState().show('dashboard')}>
+          Dashboard
+        </button>
+        <button data-testid="open-ledger" onClick={() => void usePages.getState().show('ledger')}>
+          Ledger
+        </button>
       </div>
       <div className="sidebar-views" role="tablist">
         <button role="tab" aria-selected={view === 'files'} onClick={() => setView('files')} data-testid="view-files">

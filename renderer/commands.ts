@@ -1,5 +1,6 @@
 import { api } from './api/client.js';
 import { useEditor } from './stores/editor.js';
+import { usePages } from './stores/pages.js';
 import { useUi } from './stores/ui.js';
 import { useWorkspace } from './stores/workspace.js';
 
@@ -62,6 +63,8 @@ export const COMMANDS: Command[] = [
   },
   { id: 'workspace.example', title: 'Open the example workspace', run: () => useWorkspace.getState().openExample() },
   { id: 'workspace.close', title: 'Close workspace', enabled: hasWorkspace, run: () => useWorkspace.getState().close() },
+  { id: 'view.dashboard', title: 'Show the compliance dashboard', enabled: hasWorkspace, run: () => usePages.getState().show('dashboard') },
+  { id: 'view.ledger', title: 'Show the incentive ledger', enabled: hasWorkspace, run: () => usePages.getState().show('ledger') },
   { id: 'workspace.validate', title: 'Validate workspace now', enabled: hasWorkspace, run: () => useWorkspace.getState().validateNow() },
   {
     id: 'problems.errorsOnly',

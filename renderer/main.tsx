@@ -6,6 +6,7 @@ import { App } from './App.js';
 import { handleGlobalKey, runCommand } from './commands.js';
 import { useUi } from './stores/ui.js';
 import { useGit } from './stores/git.js';
+import { usePages } from './stores/pages.js';
 import { useEditor } from './stores/editor.js';
 import { scheduleValidation, useWorkspace } from './stores/workspace.js';
 import './styles.css';
@@ -32,6 +33,7 @@ api.subscribe((event) => {
   }
   void useWorkspace.getState().refreshFiles();
   void useGit.getState().refresh();
+  void usePages.getState().refresh();
   const open = new Set(useEditor.getState().tabs.map((t) => t.path));
   for (const p of event.paths) if (open.has(p)) void useEditor.getState().diskChanged(p);
   scheduleValidation(60);

@@ -5,6 +5,8 @@
  */
 import type { ValidationResult } from './workspace.js';
 import type { FileKind } from './model/kinds.js';
+import type { LedgerSummary } from './ledger.js';
+import type { Compliance } from './compliance.js';
 
 export interface ApiError {
   code: ApiErrorCode;
@@ -113,6 +115,23 @@ export interface RestoredBackup {
   baseMatches: boolean;
 }
 
+export interface LedgerView {
+  /** Null when the ledger or the master's incentive model is missing or invalid (see problem). */
+  summary: LedgerSummary | null;
+  problem: string | null;
+  /** SOW ids, for new entries. */
+  periods: string[];
+  /** Approved change requests shown on the period of the SOW they link to. */
+  changesByPeriod: Record<string, { id: string; path: string; verdict: 'minor' | 'major' | null }[]>;
+}
+
+export interface LedgerEntryInput {
+  period: string;
+  target_cost: number;
+  actual_cost: number;
+  note?: string;
+}
+
 export interface Author {
   name: string;
   email: string;
@@ -163,6 +182,10 @@ export interface Api {
   'backups.discard': (args: { path: string }) => Promise<void>;
   /** Unsaved buffers left from a run that stopped, each with the file on disk now. */
   'backups.list': () => Promise<RestoredBackup[]>;
+  'ledger.get': () => Promise<LedgerView>;
+  /** Adds the period's entry to contracts/ledger.yaml, or updates it; comments and everything else are kept. */
+  'ledger.upsert': (args: LedgerEntryInput) => Promise<WriteResult>;
+  'dashboard.get': () => Promise<Compliance>;
   'settings.author': () => Promise<Author | null>;
   'settings.setAuthor': (args: Author) => Promise<void>;
 }
@@ -202,6 +225,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'backups.save',
   'backups.discard',
   'backups.list',
+  'ledger.get',
+  'ledger.upsert',
+  'dashboard.get',
   'settings.author',
   'settings.setAuthor',
 ] as const satisfies readonly ApiMethod[];

@@ -36,6 +36,9 @@ const ARG_SCHEMAS: Record<ApiMethod, object> = {
   'backups.save': obj({ path: str, text: { type: 'string', maxLength: 8 * 1024 * 1024 }, baseHash: { type: ['string', 'null'], maxLength: 128 } }),
   'backups.discard': obj({ path: str }),
   'backups.list': none,
+  'ledger.get': none,
+  'ledger.upsert': obj({ period: { type: 'string', minLength: 1, maxLength: 200 }, target_cost: { type: 'number', minimum: 0, maximum: 1e13 }, actual_cost: { type: 'number', minimum: 0, maximum: 1e13 }, note: { type: 'string', maxLength: 2000 } }, ['period', 'target_cost', 'actual_cost']),
+  'dashboard.get': none,
   'settings.author': none,
   'settings.setAuthor': obj({ name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 } }),
 };

@@ -6,6 +6,7 @@ import type { Ledger } from '../common/model/schema-types.js';
 import type { ContractEngine } from '../common/workspace.js';
 import { crHistory } from './git/history.js';
 import { isRepository } from './git/repo.js';
+import { scopeVolatility } from './git/volatility.js';
 
 export interface Figures {
   compliance: Compliance;
@@ -14,7 +15,7 @@ export interface Figures {
 }
 
 /** The one computation behind the dashboard and the Prometheus export. */
-export function figuresFrom(engine: ContractEngine, history: ReadonlyMap<string, { created?: string; decided?: string }>, today?: string): Figures {
+export function figuresFrom(engine: ContractEngine, history: ReadonlyMap<string, { created?: string; decided?: string }>, today?: string, volatility?: ReadonlyMap<string, number>): Figures {
   const { diagnostics } = engine.validate(today ? { today } : {});
   const data = (p: string) => engine.parsed(p)?.value;
   const paths = engine.contractPaths();
@@ -24,6 +25,7 @@ export function figuresFrom(engine: ContractEngine, history: ReadonlyMap<string,
     crs: paths.filter((p) => classifyPath(p) === 'cr').map((p) => ({ path: p, data: data(p) })),
     exists: (p) => engine.has(p),
     history,
+    volatility,
     diagnostics,
   });
   const ledgerFile = data(LEDGER_PATH);
@@ -35,7 +37,19 @@ export function figuresFrom(engine: ContractEngine, history: ReadonlyMap<string,
 
 /** Figures for a workspace folder read from disk, with git's dates when it is a repository. */
 export async function figuresForFolder(root: string, engine: ContractEngine, today?: string): Promise<Figures> {
-  const history = isRepository(root) ? await crHistory(root) : new Map();
+  const repo = isRepository(root);
+  const history = repo ? await crHistory(root) : new Map();
   for (const p of engine.contractPaths()) if (classifyPath(p) === 'cr') engine.setHistoryCreated(p, history.get(p)?.created);
-  return figuresFrom(engine, history, today);
+  return figuresFrom(engine, history, today, repo ? await volatilityOf(root, engine) : undefined);
+}
+
+/** Scope volatility of every SOW, from git history. */
+export async function volatilityOf(root: string, engine: ContractEngine): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const p of engine.contractPaths()) {
+    if (classifyPath(p) !== 'sow') continue;
+    const v = await scopeVolatility(root, p, engine.parsed(p)?.value);
+    if (v !== null) out.set(p, v);
+  }
+  return out;
 }

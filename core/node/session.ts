@@ -10,6 +10,9 @@ import { copyExample, fillTemplate, initWorkspace, resourcesDir } from './init.j
 import { WorkspaceError } from './workspace-loader.js';
 import { OpenWorkspace } from './workspace-service.js';
 import { Backups } from './backups.js';
+import { ledgerView, upsertLedgerEntry } from './ledger-service.js';
+import { figuresFrom, volatilityOf } from './figures.js';
+import { isRepository } from './git/repo.js';
 import { fallbackAuthor, WorkspaceGit } from './git-service.js';
 import { isAuthor, resolveAuthor } from './git/author.js';
 import { initRepository } from './git/init.js';
@@ -195,6 +198,13 @@ export class Session {
           out.push({ ...b, disk: disk ? { text: disk.text, hash: disk.hash } : null, baseMatches: diskHash === b.baseHash });
         }
         return out;
+      },
+      'ledger.get': async () => ledgerView(this.ws(), this.repo().crFacts()),
+      'ledger.upsert': async (entry) => upsertLedgerEntry(this.ws(), entry),
+      'dashboard.get': async () => {
+        const ws = this.ws();
+        const volatility = isRepository(ws.root) ? await volatilityOf(ws.root, ws.engine) : undefined;
+        return figuresFrom(ws.engine, this.repo().crFacts(), undefined, volatility).compliance;
       },
       'settings.author': async () => (this.git ? resolveAuthor(this.git.root, this.state.get('author')) : isAuthor(this.state.get('author')) ? (this.state.get('author') as { name: string; email: string }) : null),
       'settings.setAuthor': async ({ name, email }) => this.state.set('author', { name: name.trim(), email: email.trim() }),

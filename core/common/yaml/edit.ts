@@ -10,8 +10,8 @@ import { findPair, type PathSegment } from './locate.js';
 export type YamlEdit =
   /** Sets a value (scalar or flow list of scalars) at a path; missing keys are created in their map. */
   | { op: 'set'; path: PathSegment[]; value: Scalar | Scalar[] }
-  /** Appends a scalar to the list at a path (created as a flow list when missing). */
-  | { op: 'append'; path: PathSegment[]; value: Scalar };
+  /** Appends a scalar, or a map of scalars (written as a flow map), to the list at a path (created when missing). */
+  | { op: 'append'; path: PathSegment[]; value: Scalar | Record<string, Scalar> };
 
 export type Scalar = string | number | boolean | null;
 
@@ -30,6 +30,11 @@ export function scalarSource(v: Scalar): string {
     }
   }
   return JSON.stringify(v);
+}
+
+function itemSource(v: Scalar | Record<string, Scalar>): string {
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${scalarSource(k)}: ${scalarSource(x)}`).join(', ')}}`;
+  return scalarSource(v);
 }
 
 function valueSource(v: Scalar | Scalar[]): string {
@@ -100,7 +105,7 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
           const keyEnd = (pair.key as Node).range![1];
           const colon = text.indexOf(':', keyEnd);
           const rest = edit.path.slice(i + 1).map(String);
-          const value = edit.op === 'append' ? `[${scalarSource(edit.value)}]` : valueSource(edit.value);
+          const value = edit.op === 'append' ? `[${itemSource(edit.value)}]` : valueSource(edit.value);
           if (rest.length === 0) return { start: colon + 1, end: colon + 1, insert: ` ${value}` };
           const indent = keyColumn(text, node) + 2;
           return { start: colon + 1, end: colon + 1, insert: newEntries(rest, value, indent, nl) };
@@ -125,7 +130,7 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
     // append
     if (!isSeq(target)) throw new YamlEditError(`${edit.path.join('.')} is not a list`);
     const seq = target as YAMLSeq;
-    const item = scalarSource(edit.value);
+    const item = itemSource(edit.value);
     if (seq.flow) {
       const close = text.lastIndexOf(']', seq.range![1]);
       if (seq.items.length === 0) return { start: close, end: close, insert: item };
@@ -144,7 +149,7 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
   if (!isMap(node)) throw new YamlEditError(`${edit.path.slice(0, i).join('.') || 'the document'} is not a map`);
   const map = node as YAMLMap;
   const rest = edit.path.slice(i).map(String);
-  const value = edit.op === 'append' ? `[${scalarSource(edit.value)}]` : valueSource(edit.value);
+  const value = edit.op === 'append' ? `[${itemSource(edit.value)}]` : valueSource(edit.value);
   if (map.flow) {
     if (rest.length > 1) throw new YamlEditError('cannot nest new keys inside a flow map');
     const close = text.lastIndexOf('}', map.range![1]);

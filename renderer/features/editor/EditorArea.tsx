@@ -6,6 +6,9 @@ import { modelUri, monaco } from '../../monaco/setup.js';
 import { isDirty, useEditor, type Tab } from '../../stores/editor.js';
 import { useGit } from '../../stores/git.js';
 import { Viewer } from '../git/Viewer.js';
+import { usePages } from '../../stores/pages.js';
+import { LedgerView } from '../ledger/LedgerView.js';
+import { DashboardView } from '../dashboard/DashboardView.js';
 import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 
 const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info } as const;
@@ -54,6 +57,7 @@ function TabBar() {
       {tabs.map((t) => (
         <div key={t.path} role="tab" aria-selected={t.path === active} className={`tab${t.path === active ? ' active' : ''}`} data-testid="tab" data-path={t.path} title={t.path} onClick={() => {
             closeViewer();
+            usePages.getState().close();
             activate(t.path);
           }}>
           <span>{t.path.slice(t.path.lastIndexOf('/') + 1)}</span>
@@ -95,6 +99,7 @@ export function EditorArea() {
   const tab = tabs.find((t) => t.path === active) ?? null;
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const viewer = useGit((s) => s.viewer);
+  const page = usePages((s) => s.page);
 
   // A tab's text changed from outside the editor (reload from disk): bring the model along, keeping undo.
   useEffect(() => {
@@ -140,6 +145,22 @@ export function EditorArea() {
     const focused = document.activeElement;
     if (!focused || focused === document.body) editor.focus();
   };
+
+  if (page) {
+    return (
+      <div className="editor-area">
+        <TabBar />
+        <div className="page-host">
+          <div className="viewer-bar">
+            <strong>{page === 'ledger' ? 'Ledger' : 'Dashboard'}</strong>
+            <span className="spacer" />
+            <button onClick={() => usePages.getState().close()}>Close</button>
+          </div>
+          {page === 'ledger' ? <LedgerView /> : <DashboardView />}
+        </div>
+      </div>
+    );
+  }
 
   if (viewer) {
     return (

@@ -1,0 +1,51 @@
+import { create } from 'zustand';
+import type { Compliance } from '../../core/common/compliance.js';
+import type { LedgerEntryInput, LedgerView } from '../../core/common/api.js';
+import { api, ApiCallError } from '../api/client.js';
+import { useUi } from './ui.js';
+
+/** The ledger and dashboard pages shown over the editor area, with their data. */
+interface PagesStore {
+  page: 'ledger' | 'dashboard' | null;
+  ledger: LedgerView | null;
+  dashboard: Compliance | null;
+  show(page: 'ledger' | 'dashboard'): Promise<void>;
+  close(): void;
+  refresh(): Promise<void>;
+  saveEntry(entry: LedgerEntryInput): Promise<boolean>;
+}
+
+function report(e: unknown): void {
+  if (e instanceof ApiCallError && e.error.code === 'no-workspace') return;
+  useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+}
+
+export const usePages = create<PagesStore>((set, get) => ({
+  page: null,
+  ledger: null,
+  dashboard: null,
+  async show(page) {
+    set({ page });
+    await get().refresh();
+  },
+  close: () => set({ page: null }),
+  async refresh() {
+    const page = get().page;
+    try {
+      if (page === 'ledger') set({ ledger: await api.call('ledger.get') });
+      if (page === 'dashboard') set({ dashboard: await api.call('dashboard.get') });
+    } catch (e) {
+      report(e);
+    }
+  },
+  async saveEntry(entry) {
+    try {
+      await api.call('ledger.upsert', entry);
+      await get().refresh();
+      return true;
+    } catch (e) {
+      report(e);
+      return false;
+    }
+  },
+}));
