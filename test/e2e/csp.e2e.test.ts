@@ -6,10 +6,8 @@ let app: App;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ open: true });
   page = app.page;
-  await page.goto(app.served.launchUrl);
-  await page.waitForSelector('[data-testid=tree-item]');
   await page.evaluate(`(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));

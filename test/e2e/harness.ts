@@ -96,13 +96,17 @@ export interface App {
 
 /**
  * A temp copy of the example, `covenant serve` on it (or on nothing: the start screen), Chromium, and the page opened
- * with the launch URL. `ready` is a selector to wait for.
+ * (with `open`, already at the launch URL with the workspace tree shown).
  */
-export async function startApp(options: { workspace?: boolean; env?: Record<string, string>; ready?: string } = {}): Promise<App> {
+export async function startApp(options: { workspace?: boolean; env?: Record<string, string>; open?: boolean } = {}): Promise<App> {
   const env = tempEnv();
   const served = await serve(options.workspace === false ? [] : [env.workspace], { COVENANT_DATA_DIR: env.dataDir, ...(options.env ?? {}) });
   const ctx = await browser(env.dir);
   const page = ctx.pages()[0] ?? (await ctx.newPage());
+  if (options.open) {
+    await page.goto(served.launchUrl);
+    await page.waitForSelector('[data-testid=tree-item]');
+  }
   return {
     env,
     served,

@@ -8,10 +8,8 @@ let app: App;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ open: true });
   page = app.page;
-  await page.goto(app.served.launchUrl);
-  await page.waitForSelector('[data-testid=tree-item]');
 });
 
 afterAll(async () => {
