@@ -19,6 +19,11 @@ export const MOD = isMac ? 'Cmd' : 'Ctrl';
 
 const hasWorkspace = () => useWorkspace.getState().workspace !== null;
 const hasTab = () => useEditor.getState().active !== null;
+/** The SOW open in the editor, so a change request started from it is linked to it. */
+const sowOfActiveTab = () => {
+  const m = /^contracts\/sow\/([^/]+)\.ya?ml$/.exec(useEditor.getState().active ?? '');
+  return m ? m[1]! : null;
+};
 
 /** Asks for a folder: the native dialog in the desktop app, a typed path in browser mode. */
 export async function askFolder(purpose: string): Promise<string | null> {
@@ -43,7 +48,8 @@ export const COMMANDS: Command[] = [
     },
   },
   { id: 'new.sow', title: 'New SOW (iteration micro-contract)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('sow') },
-  { id: 'new.cr', title: 'New change request', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('cr') },
+  { id: 'new.cr', title: 'New change request (impact wizard)', enabled: hasWorkspace, run: () => usePages.getState().newChangeRequest(sowOfActiveTab()) },
+  { id: 'new.crFile', title: 'New change request from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('cr') },
   { id: 'new.adr', title: 'New decision record (ADR)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('adr') },
   {
     id: 'workspace.openFolder',

@@ -7,6 +7,9 @@ import type { ValidationResult } from './workspace.js';
 import type { FileKind } from './model/kinds.js';
 import type { LedgerSummary } from './ledger.js';
 import type { Compliance } from './compliance.js';
+import type { ChangeThresholds } from './thresholds.js';
+import type { CrDraft } from './wizards/cr.js';
+import type { Diagnostic } from './diagnostics.js';
 
 export interface ApiError {
   code: ApiErrorCode;
@@ -132,6 +135,26 @@ export interface LedgerEntryInput {
   note?: string;
 }
 
+export interface CrContext {
+  thresholds: ChangeThresholds | null;
+  /** Governance roles, suggested as requestor and approvers. */
+  roles: string[];
+  /** The owner of scope decisions, suggested as approver. */
+  scopeOwner: string | null;
+  /** Dependencies already used in the workspace. */
+  dependencies: string[];
+  sows: string[];
+  nextCr: string;
+  nextAdr: string;
+  today: string;
+}
+
+export interface CrPreview {
+  files: { path: string; text: string; isNew: boolean }[];
+  /** Errors those files would have in the workspace; the wizard writes nothing while there are any. */
+  diagnostics: Diagnostic[];
+}
+
 export interface Author {
   name: string;
   email: string;
@@ -186,6 +209,10 @@ export interface Api {
   /** Adds the period's entry to contracts/ledger.yaml, or updates it; comments and everything else are kept. */
   'ledger.upsert': (args: LedgerEntryInput) => Promise<WriteResult>;
   'dashboard.get': () => Promise<Compliance>;
+  'wizard.crContext': () => Promise<CrContext>;
+  'wizard.crPreview': (args: { draft: CrDraft }) => Promise<CrPreview>;
+  /** Writes the CR (and ADR) and links it from its SOWs; returns the paths written. */
+  'wizard.crWrite': (args: { draft: CrDraft }) => Promise<string[]>;
   'settings.author': () => Promise<Author | null>;
   'settings.setAuthor': (args: Author) => Promise<void>;
 }
@@ -228,6 +255,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'ledger.get',
   'ledger.upsert',
   'dashboard.get',
+  'wizard.crContext',
+  'wizard.crPreview',
+  'wizard.crWrite',
   'settings.author',
   'settings.setAuthor',
 ] as const satisfies readonly ApiMethod[];

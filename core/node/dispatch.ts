@@ -5,6 +5,23 @@ const str = { type: 'string', maxLength: 4096 } as const;
 const none = { type: 'null' } as const;
 const obj = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({ type: 'object', properties, required, additionalProperties: false });
 
+const text = (max = 2000) => ({ type: 'string', maxLength: max }) as const;
+const list = { type: 'array', items: text(200), maxItems: 200 } as const;
+const DRAFT = obj({
+  summary: text(),
+  requestor: text(200),
+  sows: list,
+  budget_delta_pct: text(40),
+  schedule_slip_days: text(40),
+  risk_score: text(40),
+  dependencies: list,
+  value: text(),
+  status: { enum: ['proposed', 'approved', 'rejected', 'withdrawn'] },
+  approvers: list,
+  date: text(20),
+  createAdr: { type: 'boolean' },
+});
+
 /** The shape of each method's argument: anything else is refused before a handler sees it. */
 const ARG_SCHEMAS: Record<ApiMethod, object> = {
   'app.info': none,
@@ -39,6 +56,9 @@ const ARG_SCHEMAS: Record<ApiMethod, object> = {
   'ledger.get': none,
   'ledger.upsert': obj({ period: { type: 'string', minLength: 1, maxLength: 200 }, target_cost: { type: 'number', minimum: 0, maximum: 1e13 }, actual_cost: { type: 'number', minimum: 0, maximum: 1e13 }, note: { type: 'string', maxLength: 2000 } }, ['period', 'target_cost', 'actual_cost']),
   'dashboard.get': none,
+  'wizard.crContext': none,
+  'wizard.crPreview': obj({ draft: DRAFT }),
+  'wizard.crWrite': obj({ draft: DRAFT }),
   'settings.author': none,
   'settings.setAuthor': obj({ name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 } }),
 };

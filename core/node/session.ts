@@ -11,6 +11,7 @@ import { WorkspaceError } from './workspace-loader.js';
 import { OpenWorkspace } from './workspace-service.js';
 import { Backups } from './backups.js';
 import { ledgerView, upsertLedgerEntry } from './ledger-service.js';
+import { crContext, crPreview, crWrite } from './wizard-service.js';
 import { figuresFrom, volatilityOf } from './figures.js';
 import { isRepository } from './git/repo.js';
 import { fallbackAuthor, WorkspaceGit } from './git-service.js';
@@ -206,6 +207,9 @@ export class Session {
         const volatility = isRepository(ws.root) ? await volatilityOf(ws.root, ws.engine) : undefined;
         return figuresFrom(ws.engine, this.repo().crFacts(), undefined, volatility).compliance;
       },
+      'wizard.crContext': async () => crContext(this.ws()),
+      'wizard.crPreview': async ({ draft }) => crPreview(this.ws(), draft),
+      'wizard.crWrite': async ({ draft }) => crWrite(this.ws(), draft),
       'settings.author': async () => (this.git ? resolveAuthor(this.git.root, this.state.get('author')) : isAuthor(this.state.get('author')) ? (this.state.get('author') as { name: string; email: string }) : null),
       'settings.setAuthor': async ({ name, email }) => this.state.set('author', { name: name.trim(), email: email.trim() }),
     };

@@ -6,7 +6,10 @@ import { useUi } from './ui.js';
 
 /** The ledger and dashboard pages shown over the editor area, with their data. */
 interface PagesStore {
-  page: 'ledger' | 'dashboard' | null;
+  page: 'ledger' | 'dashboard' | 'cr-wizard' | null;
+  /** A SOW the CR wizard starts linked to. */
+  presetSow: string | null;
+  newChangeRequest(sow?: string | null): void;
   ledger: LedgerView | null;
   dashboard: Compliance | null;
   show(page: 'ledger' | 'dashboard'): Promise<void>;
@@ -22,6 +25,8 @@ function report(e: unknown): void {
 
 export const usePages = create<PagesStore>((set, get) => ({
   page: null,
+  presetSow: null,
+  newChangeRequest: (sow = null) => set({ page: 'cr-wizard', presetSow: sow }),
   ledger: null,
   dashboard: null,
   async show(page) {

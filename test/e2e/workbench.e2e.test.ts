@@ -158,7 +158,7 @@ describe('workbench in browser mode', () => {
     await page.locator('nav.tree').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+Shift+P');
     await page.waitForSelector('[data-testid=palette]');
-    await page.keyboard.type('new change');
+    await page.keyboard.type('change request from the template');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-43.yaml"]');
     expect(readFileSync(file('contracts/changes/CR-43.yaml'), 'utf8')).toContain('id: CR-43');

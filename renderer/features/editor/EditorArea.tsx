@@ -9,6 +9,7 @@ import { Viewer } from '../git/Viewer.js';
 import { usePages } from '../../stores/pages.js';
 import { LedgerView } from '../ledger/LedgerView.js';
 import { DashboardView } from '../dashboard/DashboardView.js';
+import { CrWizard } from '../wizards/CrWizard.js';
 import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 
 const SEVERITY = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info } as const;
@@ -152,11 +153,11 @@ export function EditorArea() {
         <TabBar />
         <div className="page-host">
           <div className="viewer-bar">
-            <strong>{page === 'ledger' ? 'Ledger' : 'Dashboard'}</strong>
+            <strong>{page === 'ledger' ? 'Ledger' : page === 'dashboard' ? 'Dashboard' : 'Change request wizard'}</strong>
             <span className="spacer" />
             <button onClick={() => usePages.getState().close()}>Close</button>
           </div>
-          {page === 'ledger' ? <LedgerView /> : <DashboardView />}
+          {page === 'ledger' ? <LedgerView /> : page === 'dashboard' ? <DashboardView /> : <CrWizard presetSow={usePages.getState().presetSow} />}
         </div>
       </div>
     );

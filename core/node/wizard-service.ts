@@ -1,0 +1,74 @@
+import { ApiFailure, type CrContext, type CrPreview } from '../common/api.js';
+import { todayIso } from '../common/dates.js';
+import type { Diagnostic } from '../common/diagnostics.js';
+import { classifyPath, idFromPath, MASTER_PATH } from '../common/model/kinds.js';
+import { nextAdrId, nextCrId } from '../common/model/next-ids.js';
+import { asArray, asString, dig } from '../common/model/read.js';
+import { thresholdsOf } from '../common/rules/workspace-rules.js';
+import { buildCrFiles, checkCrDraft, type CrDraft } from '../common/wizards/cr.js';
+import { editYaml } from '../common/yaml/edit.js';
+import type { OpenWorkspace } from './workspace-service.js';
+
+/** What the CR wizard suggests and checks against: thresholds, roles, dependencies in use, SOWs, the next ids. */
+export function crContext(ws: OpenWorkspace): CrContext {
+  const e = ws.engine;
+  const master = e.parsed(MASTER_PATH)?.value;
+  const paths = e.contractPaths();
+  const rights = asArray(dig(master, 'governance', 'decision_rights'));
+  const roles = new Set<string>();
+  for (const r of asArray(dig(master, 'governance', 'steering_committee'))) if (typeof r === 'string') roles.add(r);
+  for (const r of rights) {
+    const owner = asString(dig(r, 'owner'));
+    if (owner) roles.add(owner);
+  }
+  const deps = new Set<string>();
+  const crIds: string[] = [];
+  for (const p of paths.filter((x) => classifyPath(x) === 'cr')) {
+    const cr = e.parsed(p)?.value;
+    crIds.push(asString(dig(cr, 'id')) ?? idFromPath(p) ?? '');
+    for (const d of asArray(dig(cr, 'impact_analysis', 'dependencies'))) if (typeof d === 'string') deps.add(d);
+  }
+  const scope = rights.find((r) => asString(dig(r, 'area')) === 'scope');
+  return {
+    thresholds: thresholdsOf(master) ?? null,
+    roles: [...roles],
+    scopeOwner: asString(dig(scope, 'owner')) ?? null,
+    dependencies: [...deps].sort(),
+    sows: paths.filter((x) => classifyPath(x) === 'sow').map((x) => asString(dig(e.parsed(x)?.value, 'id')) ?? idFromPath(x) ?? x),
+    nextCr: nextCrId(crIds),
+    nextAdr: nextAdrId(paths.filter((x) => classifyPath(x) === 'adr').map((x) => idFromPath(x) ?? '')),
+    today: todayIso(),
+  };
+}
+
+/** The exact files the wizard would write (the CR, its ADR, the SOWs it links), validated together with the workspace. */
+export async function crPreview(ws: OpenWorkspace, draft: CrDraft): Promise<CrPreview> {
+  const problems = checkCrDraft(draft);
+  const fields = Object.entries(problems);
+  if (fields.length) throw new ApiFailure('bad-request', `The change request is not complete: ${fields.map(([f, m]) => `${f}: ${m}`).join(' ')}`);
+  const ctx = crContext(ws);
+  const built = buildCrFiles(draft, { cr: ctx.nextCr, adr: ctx.nextAdr }, ctx.today, ctx.thresholds);
+  const files: { path: string; text: string; kind: 'new' | 'edit' }[] = [{ path: built.crPath, text: built.crText, kind: 'new' }];
+  if (built.adrPath && built.adrText) files.push({ path: built.adrPath, text: built.adrText, kind: 'new' });
+  for (const sow of draft.sows) {
+    const path = ws.engine.contractPaths().find((p) => classifyPath(p) === 'sow' && (asString(dig(ws.engine.parsed(p)?.value, 'id')) ?? idFromPath(p)) === sow);
+    if (!path) throw new ApiFailure('bad-request', `${sow} is not a SOW of this workspace.`);
+    const current = (await ws.read(path)).text;
+    files.push({ path, text: editYaml(current, [{ op: 'append', path: ['links', 'changes'], value: ctx.nextCr }]), kind: 'edit' });
+  }
+  const result = await ws.validate(Object.fromEntries(files.map((f) => [f.path, f.text])));
+  await ws.validate({}); // the preview is not a buffer: put the disk versions back
+  const touched = new Set(files.map((f) => f.path));
+  const diagnostics: Diagnostic[] = result.diagnostics.filter((d) => touched.has(d.file) && d.severity === 'error');
+  return { files: files.map((f) => ({ path: f.path, text: f.text, isNew: f.kind === 'new' })), diagnostics };
+}
+
+/** Writes what the preview showed; refuses when any of those files would fail validation. */
+export async function crWrite(ws: OpenWorkspace, draft: CrDraft): Promise<string[]> {
+  const preview = await crPreview(ws, draft);
+  if (preview.diagnostics.length) throw new ApiFailure('validation-errors', `The wizard will not write a change request that fails validation: ${preview.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`);
+  const newOnes = preview.files.filter((f) => f.isNew);
+  for (const f of newOnes.reverse()) await ws.create(f.path, f.text); // the ADR before the CR that cites it
+  for (const f of preview.files.filter((x) => !x.isNew)) await ws.write(f.path, f.text);
+  return preview.files.map((f) => f.path);
+}

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, startApp, type App } from './harness.js';
+
+let app: App;
+let page: Page;
+
+beforeAll(async () => {
+  app = await startApp({ open: true });
+  page = app.page;
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const file = (rel: string) => path.join(app.env.workspace, rel);
+
+async function startFromSow(): Promise<void> {
+  await page.click('[data-testid=tree-item][data-path="contracts/sow/SPRINT-07.yaml"]');
+  await page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
+  await page.locator('nav.tree').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('impact wizard');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=cr-wizard]');
+}
+
+describe('the change-request impact wizard', () => {
+  it('checks fields inline, shows the verdict live against each threshold, and writes a major CR with its ADR and the SOW link', async () => {
+    await startFromSow();
+    // the request step: empty summary is refused inline
+    await page.fill('[aria-label=Summary]', '');
+    await page.click('[data-testid=wizard-next]');
+    expect(await page.textContent('[data-testid=step-request] .field-error')).toContain('Say in one sentence');
+    await page.fill('[aria-label=Summary]', 'Add single sign-on for suppliers');
+    expect(await page.isChecked('[data-testid=step-request] input[type=checkbox]')).toBe(true); // started from SPRINT-07
+    await page.click('[data-testid=wizard-next]');
+
+    // impact: the verdict follows each field
+    await page.waitForSelector('[data-testid=step-impact]');
+    await expect.poll(() => page.textContent('[data-testid=verdict]')).toContain('Minor change');
+    await page.fill('[aria-label="Schedule slip (days)"]', '12');
+    await expect.poll(() => page.textContent('[data-testid=verdict]')).toContain('Major change');
+    expect(await page.textContent('[data-testid=verdict]')).toContain('schedule slip 12 days exceeds 10 days');
+    await page.fill('[aria-label="Risk score"]', '-1');
+    expect(await page.textContent('[data-testid=step-impact]')).toContain('Risk points: 0 or more.');
+    await page.fill('[aria-label="Risk score"]', '4');
+    await page.fill('[aria-label=Dependencies]', 'identity');
+    await page.keyboard.press('Enter');
+    await page.fill('[aria-label=Value]', 'Fewer support tickets');
+    await screenshot(page, 'cr-wizard-impact');
+    await page.click('[data-testid=wizard-next]');
+
+    // decision: approved needs a date; a major approval offers the ADR
+    await page.selectOption('[aria-label=Status]', 'approved');
+    await page.click('[data-testid=wizard-next]');
+    expect(await page.textContent('[data-testid=step-decision]')).toContain('The decision date, as YYYY-MM-DD.');
+    await page.fill('[aria-label="Decision date"]', '2025-10-20');
+    await page.waitForSelector('[data-testid=adr-offer]');
+    expect(await page.textContent('[data-testid=adr-offer]')).toContain('ADR-0008');
+    await page.click('[data-testid=wizard-next]');
+
+    // review: the exact YAML, then write
+    await page.waitForSelector('[data-testid=step-review]');
+    const texts = await page.locator('[data-testid=review-text]').allTextContents();
+    expect(texts[0]).toContain('id: CR-43');
+    expect(texts[0]).toContain('threshold_eval: major');
+    expect(texts[0]).toContain('adr: docs/adr/ADR-0008.md');
+    await page.click('[data-testid=wizard-write]');
+    await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-43.yaml"]');
+
+    expect(readFileSync(file('contracts/changes/CR-43.yaml'), 'utf8')).toBe(texts[0]);
+    expect(existsSync(file('docs/adr/ADR-0008.md'))).toBe(true);
+    expect(readFileSync(file('docs/adr/ADR-0008.md'), 'utf8')).toContain('schedule slip 12 days exceeds 10 days');
+    const sow = readFileSync(file('contracts/sow/SPRINT-07.yaml'), 'utf8');
+    expect(sow).toContain('changes: [CR-42, CR-43]');
+    // and the workspace validates clean
+    await expect.poll(() => page.textContent('[data-testid=status-errors]')).toContain('0 errors');
+  });
+});
