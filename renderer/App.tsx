@@ -45,6 +45,9 @@ function Sidebar() {
         <button data-testid="open-ledger" onClick={() => void usePages.getState().show('ledger')}>
           Ledger
         </button>
+        <button data-testid="open-adrs" onClick={() => void usePages.getState().show('adrs')}>
+          ADRs
+        </button>
       </div>
       <div className="sidebar-views" role="tablist">
         <button role="tab" aria-selected={view === 'files'} onClick={() => setView('files')} data-testid="view-files">

@@ -70,6 +70,7 @@ export const COMMANDS: Command[] = [
   { id: 'workspace.example', title: 'Open the example workspace', run: () => useWorkspace.getState().openExample() },
   { id: 'workspace.close', title: 'Close workspace', enabled: hasWorkspace, run: () => useWorkspace.getState().close() },
   { id: 'view.dashboard', title: 'Show the compliance dashboard', enabled: hasWorkspace, run: () => usePages.getState().show('dashboard') },
+  { id: 'view.adrs', title: 'Show the decision records (ADRs)', enabled: hasWorkspace, run: () => usePages.getState().show('adrs') },
   { id: 'view.ledger', title: 'Show the incentive ledger', enabled: hasWorkspace, run: () => usePages.getState().show('ledger') },
   { id: 'workspace.validate', title: 'Validate workspace now', enabled: hasWorkspace, run: () => useWorkspace.getState().validateNow() },
   {

@@ -155,6 +155,18 @@ export interface CrPreview {
   diagnostics: Diagnostic[];
 }
 
+export interface AdrSummary {
+  id: string;
+  path: string;
+  title: string | null;
+  status: string | null;
+  date: string | null;
+  supersedes: string | null;
+  supersededBy: string | null;
+  /** Change requests whose adr: cites this record. */
+  citedBy: { id: string; path: string }[];
+}
+
 export interface Author {
   name: string;
   email: string;
@@ -213,6 +225,9 @@ export interface Api {
   'wizard.crPreview': (args: { draft: CrDraft }) => Promise<CrPreview>;
   /** Writes the CR (and ADR) and links it from its SOWs; returns the paths written. */
   'wizard.crWrite': (args: { draft: CrDraft }) => Promise<string[]>;
+  'adr.list': () => Promise<AdrSummary[]>;
+  /** Creates the next ADR superseding `id`; the old record's status becomes "superseded by ADR-nnnn". */
+  'adr.supersede': (args: { id: string; title: string }) => Promise<{ path: string }>;
   'settings.author': () => Promise<Author | null>;
   'settings.setAuthor': (args: Author) => Promise<void>;
 }
@@ -258,6 +273,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'wizard.crContext',
   'wizard.crPreview',
   'wizard.crWrite',
+  'adr.list',
+  'adr.supersede',
   'settings.author',
   'settings.setAuthor',
 ] as const satisfies readonly ApiMethod[];

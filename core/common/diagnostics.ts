@@ -35,6 +35,7 @@ export const DIAGNOSTIC_CODES = [
   'decision-incomplete',
   'date-order',
   'decision-overdue',
+  'adr-superseded',
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 

@@ -59,6 +59,8 @@ const ARG_SCHEMAS: Record<ApiMethod, object> = {
   'wizard.crContext': none,
   'wizard.crPreview': obj({ draft: DRAFT }),
   'wizard.crWrite': obj({ draft: DRAFT }),
+  'adr.list': none,
+  'adr.supersede': obj({ id: { type: 'string', pattern: '^ADR-[0-9]{4}$' }, title: { type: 'string', minLength: 1, maxLength: 300 } }),
   'settings.author': none,
   'settings.setAuthor': obj({ name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 } }),
 };

@@ -6,13 +6,13 @@ import { useUi } from './ui.js';
 
 /** The ledger and dashboard pages shown over the editor area, with their data. */
 interface PagesStore {
-  page: 'ledger' | 'dashboard' | 'cr-wizard' | null;
+  page: 'ledger' | 'dashboard' | 'cr-wizard' | 'adrs' | null;
   /** A SOW the CR wizard starts linked to. */
   presetSow: string | null;
   newChangeRequest(sow?: string | null): void;
   ledger: LedgerView | null;
   dashboard: Compliance | null;
-  show(page: 'ledger' | 'dashboard'): Promise<void>;
+  show(page: 'ledger' | 'dashboard' | 'adrs'): Promise<void>;
   close(): void;
   refresh(): Promise<void>;
   saveEntry(entry: LedgerEntryInput): Promise<boolean>;

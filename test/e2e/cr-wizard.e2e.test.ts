@@ -81,3 +81,17 @@ describe('the change-request impact wizard', () => {
     await expect.poll(() => page.textContent('[data-testid=status-errors]')).toContain('0 errors');
   });
 });
+
+describe('decision records in the workbench', () => {
+  it('lists the ADRs with the CRs citing them; superseding one creates the next and flags the stale citation', async () => {
+    await page.click('[data-testid=open-adrs]');
+    const row = page.locator('[data-testid=adr-row][data-id="ADR-0007"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('CR-42');
+    page.once('dialog', (d) => void d.accept('Navigation with a search box'));
+    await row.locator('text=Supersede…').click();
+    await page.waitForSelector('[data-testid=tab][data-path="docs/adr/ADR-0009.md"]');
+    expect(readFileSync(file('docs/adr/ADR-0007.md'), 'utf8')).toContain('status: superseded by ADR-0009');
+    await expect.poll(() => page.locator('[data-testid=problem-row][data-code=adr-superseded]').count(), { timeout: 10_000 }).toBe(1);
+  });
+});

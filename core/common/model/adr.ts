@@ -23,3 +23,15 @@ export function splitFrontMatter(text: string): FrontMatter {
   const fence = open[0].replace(/-/g, ' ').replace('\uFEFF', '');
   return { yaml: fence + text.slice(open[0].length, end), bodyStart: end + close[0].length };
 }
+
+/** Applies YAML edits to an ADR's front matter only; the Markdown body and every other byte stay as written. */
+export function editFrontMatter(text: string, edit: (yaml: string) => string): string {
+  const open = OPEN_RE.exec(text);
+  if (!open) throw new Error('the decision record has no front matter');
+  const rest = text.slice(open[0].length);
+  const close = CLOSE_RE.exec(rest);
+  if (!close) throw new Error('the front matter is not closed by ---');
+  const start = open[0].length;
+  const end = start + close.index;
+  return text.slice(0, start) + edit(text.slice(start, end)) + text.slice(end);
+}

@@ -136,6 +136,16 @@ export function workspaceDiagnostics(files: readonly RuleFile[], ctx: RuleContex
       if (typeof ref === 'string' && !ids.sow.has(ref)) out.push(y.at(['sows', i], 'error', 'unknown-reference', `sows names ${shown(ref)}, but there is no SOW with that id.`));
     });
     checkRefPath(y, ['adr'], 'adr', ctx, out, 'error');
+    const cited = resolveRefPath(asString(dig(cr, 'adr')) ?? '');
+    const crStatus = asString(dig(cr, 'decision', 'status'));
+    if (cited.ok && crStatus !== 'rejected' && crStatus !== 'withdrawn') {
+      const adr = byKind.adr.find((a) => a.path === cited.path);
+      const adrStatus = asString(dig(adr?.yaml?.value, 'status'));
+      if (adrStatus?.startsWith('superseded by ')) {
+        const by = adrStatus.slice('superseded by '.length);
+        out.push(y.at(['adr'], 'warning', 'adr-superseded', `adr cites ${shown(cited.path)}, which is ${shown(adrStatus)}; cite docs/adr/${shown(by)}.md if the new decision covers this change.`));
+      }
+    }
     checkRefPath(y, ['addendum'], 'addendum', ctx, out, 'error');
 
     const impact = impactOf(cr);

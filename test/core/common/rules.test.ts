@@ -203,3 +203,15 @@ describe('cross-file rules', () => {
     expect(only(diagnosticsOf(engine), 'decision-overdue')).toHaveLength(1);
   });
 });
+
+describe('decision records', () => {
+  it('adr-superseded: a current CR citing a superseded ADR is flagged; a withdrawn one is not', () => {
+    const adr = edited('docs/adr/ADR-0007.md', 'status: accepted', 'status: superseded by ADR-0008');
+    const d = one({ 'docs/adr/ADR-0007.md': adr }, 'adr-superseded');
+    expect(d.severity).toBe('warning');
+    expect(d.message).toBe('adr cites docs/adr/ADR-0007.md, which is superseded by ADR-0008; cite docs/adr/ADR-0008.md if the new decision covers this change.');
+    expect(`${d.line}:${d.column}`).toBe('16:6');
+    const withdrawn = edited(CR, 'status: approved', 'status: withdrawn');
+    expect(only(diagnosticsOf(engineWith({ 'docs/adr/ADR-0007.md': adr, [CR]: withdrawn })), 'adr-superseded')).toEqual([]);
+  });
+});
