@@ -47,7 +47,8 @@ export const COMMANDS: Command[] = [
       if (active) useEditor.getState().close(active);
     },
   },
-  { id: 'new.sow', title: 'New SOW (iteration micro-contract)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('sow') },
+  { id: 'new.sow', title: 'New SOW (drafting wizard)', enabled: hasWorkspace, run: () => usePages.getState().newSow() },
+  { id: 'new.sowFile', title: 'New SOW from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('sow') },
   { id: 'new.cr', title: 'New change request (impact wizard)', enabled: hasWorkspace, run: () => usePages.getState().newChangeRequest(sowOfActiveTab()) },
   { id: 'new.crFile', title: 'New change request from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('cr') },
   { id: 'new.adr', title: 'New decision record (ADR)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('adr') },

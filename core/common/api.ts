@@ -9,6 +9,7 @@ import type { LedgerSummary } from './ledger.js';
 import type { Compliance } from './compliance.js';
 import type { ChangeThresholds } from './thresholds.js';
 import type { CrDraft } from './wizards/cr.js';
+import type { SowDraft } from './wizards/sow.js';
 import type { Diagnostic } from './diagnostics.js';
 
 export interface ApiError {
@@ -167,6 +168,17 @@ export interface AdrSummary {
   citedBy: { id: string; path: string }[];
 }
 
+export interface SowContext {
+  nextId: string;
+  /** Three days after the last iteration ends (or today). */
+  suggestedStart: string;
+  sows: { id: string; start: string; end: string }[];
+  /** Gate validators already used in the workspace. */
+  validators: string[];
+  /** Non-contract files, offered as evidence. */
+  files: string[];
+}
+
 export interface Author {
   name: string;
   email: string;
@@ -228,6 +240,8 @@ export interface Api {
   'adr.list': () => Promise<AdrSummary[]>;
   /** Creates the next ADR superseding `id`; the old record's status becomes "superseded by ADR-nnnn". */
   'adr.supersede': (args: { id: string; title: string }) => Promise<{ path: string }>;
+  'wizard.sowContext': () => Promise<SowContext>;
+  'wizard.sowWrite': (args: { draft: SowDraft }) => Promise<string>;
   'settings.author': () => Promise<Author | null>;
   'settings.setAuthor': (args: Author) => Promise<void>;
 }
@@ -275,6 +289,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'wizard.crWrite',
   'adr.list',
   'adr.supersede',
+  'wizard.sowContext',
+  'wizard.sowWrite',
   'settings.author',
   'settings.setAuthor',
 ] as const satisfies readonly ApiMethod[];

@@ -61,6 +61,19 @@ const ARG_SCHEMAS: Record<ApiMethod, object> = {
   'wizard.crWrite': obj({ draft: DRAFT }),
   'adr.list': none,
   'adr.supersede': obj({ id: { type: 'string', pattern: '^ADR-[0-9]{4}$' }, title: { type: 'string', minLength: 1, maxLength: 300 } }),
+  'wizard.sowContext': none,
+  'wizard.sowWrite': obj({
+    draft: obj({
+      id: text(100),
+      start: text(20),
+      end: text(20),
+      goals: list,
+      valueHypothesis: text(),
+      criteria: { type: 'array', maxItems: 100, items: obj({ description: text(), evidence: text(500) }) },
+      gates: { type: 'array', maxItems: 100, items: obj({ name: text(200), validator: text(200) }) },
+      dagNodes: list,
+    }),
+  }),
   'settings.author': none,
   'settings.setAuthor': obj({ name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 } }),
 };

@@ -11,7 +11,7 @@ import { WorkspaceError } from './workspace-loader.js';
 import { OpenWorkspace } from './workspace-service.js';
 import { Backups } from './backups.js';
 import { ledgerView, upsertLedgerEntry } from './ledger-service.js';
-import { crContext, crPreview, crWrite } from './wizard-service.js';
+import { crContext, crPreview, crWrite, sowContext, sowWrite } from './wizard-service.js';
 import { listAdrs, supersedeAdr } from './adr-service.js';
 import { figuresFrom, volatilityOf } from './figures.js';
 import { isRepository } from './git/repo.js';
@@ -211,6 +211,8 @@ export class Session {
       'wizard.crContext': async () => crContext(this.ws()),
       'wizard.crPreview': async ({ draft }) => crPreview(this.ws(), draft),
       'wizard.crWrite': async ({ draft }) => crWrite(this.ws(), draft),
+      'wizard.sowContext': async () => sowContext(this.ws()),
+      'wizard.sowWrite': async ({ draft }) => sowWrite(this.ws(), draft),
       'adr.list': async () => listAdrs(this.ws()),
       'adr.supersede': async ({ id, title }) => ({ path: await supersedeAdr(this.ws(), id, title) }),
       'settings.author': async () => (this.git ? resolveAuthor(this.git.root, this.state.get('author')) : isAuthor(this.state.get('author')) ? (this.state.get('author') as { name: string; email: string }) : null),

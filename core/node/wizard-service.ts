@@ -1,8 +1,9 @@
-import { ApiFailure, type CrContext, type CrPreview } from '../common/api.js';
-import { todayIso } from '../common/dates.js';
+import { ApiFailure, type CrContext, type CrPreview, type SowContext } from '../common/api.js';
+import { addDays, todayIso } from '../common/dates.js';
+import { buildSowText, checkSowDraft, type SowDraft } from '../common/wizards/sow.js';
 import type { Diagnostic } from '../common/diagnostics.js';
-import { classifyPath, idFromPath, MASTER_PATH } from '../common/model/kinds.js';
-import { nextAdrId, nextCrId } from '../common/model/next-ids.js';
+import { classifyPath, idFromPath, MASTER_PATH, sowPath } from '../common/model/kinds.js';
+import { nextAdrId, nextCrId, nextSowId } from '../common/model/next-ids.js';
 import { asArray, asString, dig } from '../common/model/read.js';
 import { thresholdsOf } from '../common/rules/workspace-rules.js';
 import { buildCrFiles, checkCrDraft, type CrDraft } from '../common/wizards/cr.js';
@@ -71,4 +72,35 @@ export async function crWrite(ws: OpenWorkspace, draft: CrDraft): Promise<string
   for (const f of newOnes.reverse()) await ws.create(f.path, f.text); // the ADR before the CR that cites it
   for (const f of preview.files.filter((x) => !x.isNew)) await ws.write(f.path, f.text);
   return preview.files.map((f) => f.path);
+}
+
+/** What the SOW wizard suggests: the next id, the other iterations' dates, validators in use, files for evidence. */
+export function sowContext(ws: OpenWorkspace): SowContext {
+  const e = ws.engine;
+  const sows = e.contractPaths().filter((p) => classifyPath(p) === 'sow').map((p) => {
+    const v = e.parsed(p)?.value;
+    return { id: asString(dig(v, 'id')) ?? idFromPath(p) ?? p, start: asString(dig(v, 'dates', 'start')) ?? '', end: asString(dig(v, 'dates', 'end')) ?? '', validators: asArray(dig(v, 'gates')).map((g) => asString(dig(g, 'validator'))).filter((x): x is string => !!x) };
+  });
+  const last = [...sows].sort((a, b) => a.end.localeCompare(b.end)).at(-1);
+  return {
+    nextId: nextSowId(sows.map((s) => s.id)),
+    suggestedStart: last?.end ? addDays(last.end, 3) : todayIso(),
+    sows: sows.map(({ id, start, end }) => ({ id, start, end })),
+    validators: [...new Set(sows.flatMap((s) => s.validators))].sort(),
+    files: ws.list().map((f) => f.path).filter((p) => classifyPath(p) === null && !p.startsWith('.')),
+  };
+}
+
+export async function sowWrite(ws: OpenWorkspace, draft: SowDraft): Promise<string> {
+  const ctx = sowContext(ws);
+  const errors = Object.entries(checkSowDraft(draft, ctx.sows.map((s) => s.id)));
+  if (errors.length) throw new ApiFailure('bad-request', `The SOW is not complete: ${errors.map(([f, m]) => `${f}: ${m}`).join(' ')}`);
+  const file = sowPath(draft.id);
+  const text = buildSowText(draft);
+  const result = await ws.validate({ [file]: text });
+  await ws.validate({});
+  const problems = result.diagnostics.filter((d) => d.file === file && d.severity === 'error');
+  if (problems.length) throw new ApiFailure('validation-errors', `The wizard will not write a SOW that fails validation: ${problems.map((d) => `${d.line}: ${d.message}`).join(' ')}`);
+  await ws.create(file, text);
+  return file;
 }

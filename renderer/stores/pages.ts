@@ -6,10 +6,11 @@ import { useUi } from './ui.js';
 
 /** The ledger and dashboard pages shown over the editor area, with their data. */
 interface PagesStore {
-  page: 'ledger' | 'dashboard' | 'cr-wizard' | 'adrs' | null;
+  page: 'ledger' | 'dashboard' | 'cr-wizard' | 'sow-wizard' | 'adrs' | null;
   /** A SOW the CR wizard starts linked to. */
   presetSow: string | null;
   newChangeRequest(sow?: string | null): void;
+  newSow(): void;
   ledger: LedgerView | null;
   dashboard: Compliance | null;
   show(page: 'ledger' | 'dashboard' | 'adrs'): Promise<void>;
@@ -27,6 +28,7 @@ export const usePages = create<PagesStore>((set, get) => ({
   page: null,
   presetSow: null,
   newChangeRequest: (sow = null) => set({ page: 'cr-wizard', presetSow: sow }),
+  newSow: () => set({ page: 'sow-wizard' }),
   ledger: null,
   dashboard: null,
   async show(page) {

@@ -95,3 +95,34 @@ describe('decision records in the workbench', () => {
     await expect.poll(() => page.locator('[data-testid=problem-row][data-code=adr-superseded]').count(), { timeout: 10_000 }).toBe(1);
   });
 });
+
+describe('the SOW drafting wizard', () => {
+  it('suggests the next id and dates, checks the order, warns of overlap, assigns AC ids and writes a SOW that validates', async () => {
+    await page.locator('nav.tree').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('drafting wizard');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=sow-wizard]');
+    expect(await page.inputValue('[aria-label="SOW id"]')).toBe('SPRINT-08');
+    expect(await page.inputValue('[aria-label=Start]')).toBe('2025-10-27');
+    await page.fill('[aria-label=End]', '2025-10-20');
+    expect(await page.textContent('[data-testid=sow-wizard]')).toContain('The iteration cannot end before it starts.');
+    await page.fill('[aria-label=Start]', '2025-10-20');
+    await page.fill('[aria-label=End]', '2025-10-31');
+    expect(await page.textContent('[data-testid=overlap]')).toContain('SPRINT-07');
+    await page.fill('[aria-label="Goal 1"]', 'Ship single sign-on');
+    await page.fill('[aria-label="Criterion 1"]', 'Login p95 under one second');
+    await page.fill('[aria-label="Evidence 1"]', 'analytics/exp_123.csv');
+    await page.click('text=+ criterion');
+    await page.fill('[aria-label="Criterion 2"]', 'No P1 defects open');
+    await page.click('text=+ gate');
+    await page.fill('[aria-label="Gate 1"]', 'qa_signoff');
+    await page.fill('[aria-label="Validator 1"]', 'validation_utils:functional_suite');
+    await page.click('[data-testid=sow-write]');
+    await page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-08.yaml"]');
+    const text = readFileSync(file('contracts/sow/SPRINT-08.yaml'), 'utf8');
+    expect(text).toContain('dates: {start: 2025-10-20, end: 2025-10-31}');
+    expect(text).toContain('  - id: AC2\n    description: No P1 defects open');
+    await expect.poll(() => page.locator('[data-testid=problem-row][data-file="contracts/sow/SPRINT-08.yaml"]').count()).toBe(0);
+  });
+});

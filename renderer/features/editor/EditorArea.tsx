@@ -10,6 +10,7 @@ import { usePages } from '../../stores/pages.js';
 import { LedgerView } from '../ledger/LedgerView.js';
 import { DashboardView } from '../dashboard/DashboardView.js';
 import { CrWizard } from '../wizards/CrWizard.js';
+import { SowWizard } from '../wizards/SowWizard.js';
 import { AdrList } from '../adrs/AdrList.js';
 import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 
@@ -154,11 +155,11 @@ export function EditorArea() {
         <TabBar />
         <div className="page-host">
           <div className="viewer-bar">
-            <strong>{{ ledger: 'Ledger', dashboard: 'Dashboard', 'cr-wizard': 'Change request wizard', adrs: 'Decision records' }[page]}</strong>
+            <strong>{{ ledger: 'Ledger', dashboard: 'Dashboard', 'cr-wizard': 'Change request wizard', 'sow-wizard': 'SOW wizard', adrs: 'Decision records' }[page]}</strong>
             <span className="spacer" />
             <button onClick={() => usePages.getState().close()}>Close</button>
           </div>
-          {page === 'ledger' ? <LedgerView /> : page === 'dashboard' ? <DashboardView /> : page === 'adrs' ? <AdrList /> : <CrWizard presetSow={usePages.getState().presetSow} />}
+          {page === 'ledger' ? <LedgerView /> : page === 'dashboard' ? <DashboardView /> : page === 'adrs' ? <AdrList /> : page === 'sow-wizard' ? <SowWizard /> : <CrWizard presetSow={usePages.getState().presetSow} />}
         </div>
       </div>
     );
