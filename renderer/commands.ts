@@ -50,6 +50,12 @@ export const COMMANDS: Command[] = [
   { id: 'new.sow', title: 'New SOW (drafting wizard)', enabled: hasWorkspace, run: () => usePages.getState().newSow() },
   { id: 'new.sowFile', title: 'New SOW from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('sow') },
   { id: 'new.cr', title: 'New change request (impact wizard)', enabled: hasWorkspace, run: () => usePages.getState().newChangeRequest(sowOfActiveTab()) },
+  {
+    id: 'cr.wizard',
+    title: 'Open this change request in the impact wizard',
+    enabled: () => /^contracts\/changes\/[^/]+\.ya?ml$/.test(useEditor.getState().active ?? ''),
+    run: () => usePages.getState().editCr(useEditor.getState().active!),
+  },
   { id: 'new.crFile', title: 'New change request from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('cr') },
   { id: 'new.adr', title: 'New decision record (ADR)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('adr') },
   {

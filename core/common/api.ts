@@ -234,9 +234,12 @@ export interface Api {
   'ledger.upsert': (args: LedgerEntryInput) => Promise<WriteResult>;
   'dashboard.get': () => Promise<Compliance>;
   'wizard.crContext': () => Promise<CrContext>;
-  'wizard.crPreview': (args: { draft: CrDraft }) => Promise<CrPreview>;
+  /** An existing CR as a draft, to walk through the wizard again. */
+  'wizard.crLoad': (args: { path: string }) => Promise<CrDraft>;
+  /** With `editing`, the CR at that path is updated in place instead of a new one created. */
+  'wizard.crPreview': (args: { draft: CrDraft; editing?: string }) => Promise<CrPreview>;
   /** Writes the CR (and ADR) and links it from its SOWs; returns the paths written. */
-  'wizard.crWrite': (args: { draft: CrDraft }) => Promise<string[]>;
+  'wizard.crWrite': (args: { draft: CrDraft; editing?: string }) => Promise<string[]>;
   'adr.list': () => Promise<AdrSummary[]>;
   /** Creates the next ADR superseding `id`; the old record's status becomes "superseded by ADR-nnnn". */
   'adr.supersede': (args: { id: string; title: string }) => Promise<{ path: string }>;
@@ -285,6 +288,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'ledger.upsert',
   'dashboard.get',
   'wizard.crContext',
+  'wizard.crLoad',
   'wizard.crPreview',
   'wizard.crWrite',
   'adr.list',

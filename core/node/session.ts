@@ -11,7 +11,7 @@ import { WorkspaceError } from './workspace-loader.js';
 import { OpenWorkspace } from './workspace-service.js';
 import { Backups } from './backups.js';
 import { ledgerView, upsertLedgerEntry } from './ledger-service.js';
-import { crContext, crPreview, crWrite, sowContext, sowWrite } from './wizard-service.js';
+import { crContext, crLoad, crPreview, crWrite, sowContext, sowWrite } from './wizard-service.js';
 import { listAdrs, supersedeAdr } from './adr-service.js';
 import { figuresFrom, volatilityOf } from './figures.js';
 import { isRepository } from './git/repo.js';
@@ -209,8 +209,9 @@ export class Session {
         return figuresFrom(ws.engine, this.repo().crFacts(), undefined, volatility).compliance;
       },
       'wizard.crContext': async () => crContext(this.ws()),
-      'wizard.crPreview': async ({ draft }) => crPreview(this.ws(), draft),
-      'wizard.crWrite': async ({ draft }) => crWrite(this.ws(), draft),
+      'wizard.crLoad': async ({ path: p }) => crLoad(this.ws(), p),
+      'wizard.crPreview': async ({ draft, editing }) => crPreview(this.ws(), draft, editing),
+      'wizard.crWrite': async ({ draft, editing }) => crWrite(this.ws(), draft, editing),
       'wizard.sowContext': async () => sowContext(this.ws()),
       'wizard.sowWrite': async ({ draft }) => sowWrite(this.ws(), draft),
       'adr.list': async () => listAdrs(this.ws()),

@@ -6,7 +6,7 @@ import { classifyPath, idFromPath, MASTER_PATH, sowPath } from '../common/model/
 import { nextAdrId, nextCrId, nextSowId } from '../common/model/next-ids.js';
 import { asArray, asString, dig } from '../common/model/read.js';
 import { thresholdsOf } from '../common/rules/workspace-rules.js';
-import { buildCrFiles, checkCrDraft, type CrDraft } from '../common/wizards/cr.js';
+import { buildCrFiles, checkCrDraft, crEdits, draftFromCr, draftVerdict, needsAdr, type CrDraft } from '../common/wizards/cr.js';
 import { editYaml } from '../common/yaml/edit.js';
 import type { OpenWorkspace } from './workspace-service.js';
 
@@ -43,19 +43,36 @@ export function crContext(ws: OpenWorkspace): CrContext {
 }
 
 /** The exact files the wizard would write (the CR, its ADR, the SOWs it links), validated together with the workspace. */
-export async function crPreview(ws: OpenWorkspace, draft: CrDraft): Promise<CrPreview> {
+export async function crPreview(ws: OpenWorkspace, draft: CrDraft, editing?: string): Promise<CrPreview> {
   const problems = checkCrDraft(draft);
   const fields = Object.entries(problems);
   if (fields.length) throw new ApiFailure('bad-request', `The change request is not complete: ${fields.map(([f, m]) => `${f}: ${m}`).join(' ')}`);
   const ctx = crContext(ws);
-  const built = buildCrFiles(draft, { cr: ctx.nextCr, adr: ctx.nextAdr }, ctx.today, ctx.thresholds);
-  const files: { path: string; text: string; kind: 'new' | 'edit' }[] = [{ path: built.crPath, text: built.crText, kind: 'new' }];
-  if (built.adrPath && built.adrText) files.push({ path: built.adrPath, text: built.adrText, kind: 'new' });
-  for (const sow of draft.sows) {
+  const files: { path: string; text: string; kind: 'new' | 'edit' }[] = [];
+  let crId = ctx.nextCr;
+  let linkedBefore: string[] = [];
+  if (editing) {
+    // an existing CR: only the changed fields are edited in place, comments and formatting kept
+    const current = ws.engine.parsed(editing)?.value;
+    if (classifyPath(editing) !== 'cr' || current === undefined) throw new ApiFailure('bad-request', `${editing} is not a readable change request.`);
+    crId = asString(dig(current, 'id')) ?? idFromPath(editing) ?? crId;
+    linkedBefore = ws.engine.contractPaths().filter((p) => classifyPath(p) === 'sow' && asArray(dig(ws.engine.parsed(p)?.value, 'links', 'changes')).includes(crId)).map((p) => asString(dig(ws.engine.parsed(p)?.value, 'id')) ?? '');
+    const verdict = draftVerdict(draft, ctx.thresholds);
+    const addAdr = draft.createAdr && needsAdr(draft, verdict) && !asString(dig(current, 'adr'));
+    const built = buildCrFiles(draft, { cr: crId, adr: ctx.nextAdr }, ctx.today, ctx.thresholds);
+    const text = editYaml((await ws.read(editing)).text, crEdits(current, draft, verdict, addAdr ? built.adrPath : null));
+    files.push({ path: editing, text, kind: 'edit' });
+    if (addAdr && built.adrPath && built.adrText) files.push({ path: built.adrPath, text: built.adrText, kind: 'new' });
+  } else {
+    const built = buildCrFiles(draft, { cr: ctx.nextCr, adr: ctx.nextAdr }, ctx.today, ctx.thresholds);
+    files.push({ path: built.crPath, text: built.crText, kind: 'new' });
+    if (built.adrPath && built.adrText) files.push({ path: built.adrPath, text: built.adrText, kind: 'new' });
+  }
+  for (const sow of draft.sows.filter((s) => !linkedBefore.includes(s))) {
     const path = ws.engine.contractPaths().find((p) => classifyPath(p) === 'sow' && (asString(dig(ws.engine.parsed(p)?.value, 'id')) ?? idFromPath(p)) === sow);
     if (!path) throw new ApiFailure('bad-request', `${sow} is not a SOW of this workspace.`);
     const current = (await ws.read(path)).text;
-    files.push({ path, text: editYaml(current, [{ op: 'append', path: ['links', 'changes'], value: ctx.nextCr }]), kind: 'edit' });
+    files.push({ path, text: editYaml(current, [{ op: 'append', path: ['links', 'changes'], value: crId }]), kind: 'edit' });
   }
   const result = await ws.validate(Object.fromEntries(files.map((f) => [f.path, f.text])));
   await ws.validate({}); // the preview is not a buffer: put the disk versions back
@@ -65,8 +82,15 @@ export async function crPreview(ws: OpenWorkspace, draft: CrDraft): Promise<CrPr
 }
 
 /** Writes what the preview showed; refuses when any of those files would fail validation. */
-export async function crWrite(ws: OpenWorkspace, draft: CrDraft): Promise<string[]> {
-  const preview = await crPreview(ws, draft);
+/** An existing change request as a wizard draft. */
+export function crLoad(ws: OpenWorkspace, path: string): CrDraft {
+  const data = ws.engine.parsed(path)?.value;
+  if (classifyPath(path) !== 'cr' || data === undefined) throw new ApiFailure('bad-request', `${path} is not a readable change request; fix its YAML first.`);
+  return draftFromCr(data);
+}
+
+export async function crWrite(ws: OpenWorkspace, draft: CrDraft, editing?: string): Promise<string[]> {
+  const preview = await crPreview(ws, draft, editing);
   if (preview.diagnostics.length) throw new ApiFailure('validation-errors', `The wizard will not write a change request that fails validation: ${preview.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`);
   const newOnes = preview.files.filter((f) => f.isNew);
   for (const f of newOnes.reverse()) await ws.create(f.path, f.text); // the ADR before the CR that cites it

@@ -11,6 +11,9 @@ interface PagesStore {
   presetSow: string | null;
   newChangeRequest(sow?: string | null): void;
   newSow(): void;
+  /** The CR being walked through the wizard again, or null for a new one. */
+  editingCr: string | null;
+  editCr(path: string): void;
   ledger: LedgerView | null;
   dashboard: Compliance | null;
   show(page: 'ledger' | 'dashboard' | 'adrs'): Promise<void>;
@@ -27,7 +30,9 @@ function report(e: unknown): void {
 export const usePages = create<PagesStore>((set, get) => ({
   page: null,
   presetSow: null,
-  newChangeRequest: (sow = null) => set({ page: 'cr-wizard', presetSow: sow }),
+  newChangeRequest: (sow = null) => set({ page: 'cr-wizard', presetSow: sow, editingCr: null }),
+  editingCr: null,
+  editCr: (path) => set({ page: 'cr-wizard', presetSow: null, editingCr: path }),
   newSow: () => set({ page: 'sow-wizard' }),
   ledger: null,
   dashboard: null,

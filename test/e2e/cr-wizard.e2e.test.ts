@@ -126,3 +126,30 @@ describe('the SOW drafting wizard', () => {
     await expect.poll(() => page.locator('[data-testid=problem-row][data-file="contracts/sow/SPRINT-08.yaml"]').count()).toBe(0);
   });
 });
+
+describe('an existing change request in the wizard', () => {
+  it('fills every step from the file and edits only what changed, keeping comments', async () => {
+    await page.click('[data-testid=tree-item][data-path="contracts/changes/CR-42.yaml"]');
+    await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"][aria-selected=true]');
+    await page.locator('nav.tree').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('this change request in the impact wizard');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=cr-wizard]');
+    await expect.poll(() => page.inputValue('[aria-label=Summary]')).toBe('Redesign navigation per user tests');
+    expect(await page.inputValue('[aria-label=Requestor]')).toBe('design_lead');
+    await page.click('[data-testid=wizard-next]');
+    expect(await page.inputValue('[aria-label="Schedule slip (days)"]')).toBe('4');
+    expect(await page.textContent('[data-testid=step-impact] .chips')).toContain('frontend');
+    await page.fill('[aria-label="Risk score"]', '6');
+    await page.click('[data-testid=wizard-next]');
+    expect(await page.inputValue('[aria-label=Status]')).toBe('approved');
+    await page.click('[data-testid=wizard-next]');
+    await page.waitForSelector('[data-testid=step-review]');
+    await page.click('[data-testid=wizard-write]');
+    await expect.poll(() => readFileSync(file('contracts/changes/CR-42.yaml'), 'utf8')).toContain('risk_score: 6');
+    const text = readFileSync(file('contracts/changes/CR-42.yaml'), 'utf8');
+    expect(text).toContain('threshold_eval: minor  # per master thresholds');
+    expect(text.split('\n')).toHaveLength(17);
+  });
+});

@@ -129,3 +129,55 @@ Approved by ${d.approvers.join(', ')} on ${d.date || today}.
   }
   return { crPath: `contracts/changes/${ids.cr}.yaml`, crText, adrPath, adrText };
 }
+
+const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const get = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => (o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined), v);
+
+/** Every step filled from an existing change request. */
+export function draftFromCr(cr: unknown): CrDraft {
+  const status = str(get(cr, 'decision', 'status'));
+  return {
+    summary: str(get(cr, 'summary')),
+    requestor: str(get(cr, 'requestor')),
+    sows: strs(get(cr, 'sows')),
+    budget_delta_pct: str(get(cr, 'impact_analysis', 'budget_delta_pct')),
+    schedule_slip_days: str(get(cr, 'impact_analysis', 'schedule_slip_days')),
+    risk_score: str(get(cr, 'impact_analysis', 'risk_score')),
+    dependencies: strs(get(cr, 'impact_analysis', 'dependencies')),
+    value: str(get(cr, 'impact_analysis', 'value')),
+    status: (['proposed', 'approved', 'rejected', 'withdrawn'].includes(status) ? status : 'proposed') as CrDraft['status'],
+    approvers: strs(get(cr, 'decision', 'approvers')),
+    date: str(get(cr, 'decision', 'date')),
+    createAdr: !get(cr, 'adr'),
+  };
+}
+
+type Edit = { op: 'set'; path: (string | number)[]; value: string | number | boolean | null | (string | number | boolean | null)[] };
+
+/** The edits that bring an existing CR in line with the draft: only fields whose value changed are touched. */
+export function crEdits(current: unknown, d: CrDraft, verdict: Evaluation | null, adrPath: string | null): Edit[] {
+  const impact = impactOfDraft(d)!;
+  const want: [(string | number)[], Edit['value'] | undefined][] = [
+    [['summary'], d.summary.trim()],
+    [['requestor'], d.requestor.trim()],
+    [['sows'], d.sows.length || get(current, 'sows') !== undefined ? d.sows : undefined],
+    [['impact_analysis', 'budget_delta_pct'], impact.budget_delta_pct],
+    [['impact_analysis', 'schedule_slip_days'], impact.schedule_slip_days],
+    [['impact_analysis', 'risk_score'], impact.risk_score],
+    [['impact_analysis', 'dependencies'], d.dependencies.length || get(current, 'impact_analysis', 'dependencies') !== undefined ? d.dependencies : undefined],
+    [['impact_analysis', 'value'], d.value.trim() || (get(current, 'impact_analysis', 'value') !== undefined ? d.value.trim() : undefined)],
+    [['threshold_eval'], verdict?.verdict],
+    [['decision', 'status'], d.status],
+    [['decision', 'approvers'], d.approvers.length || get(current, 'decision', 'approvers') !== undefined ? d.approvers : undefined],
+    [['decision', 'date'], d.date || undefined],
+    [['adr'], adrPath ?? undefined],
+  ];
+  const edits: Edit[] = [];
+  for (const [path, value] of want) {
+    if (value === undefined) continue;
+    if (JSON.stringify(get(current, ...path.map(String))) === JSON.stringify(value)) continue;
+    edits.push({ op: 'set', path, value });
+  }
+  return edits;
+}

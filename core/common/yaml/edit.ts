@@ -124,6 +124,19 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
     const target = node as Node;
     if (edit.op === 'set') {
       if (!target.range) throw new YamlEditError('the value has no position');
+      if (isSeq(target) && !(target as YAMLSeq).flow && Array.isArray(edit.value)) {
+        // a block list stays a block list: its items are rewritten at their indentation, comments above it stay
+        const seq = target as YAMLSeq;
+        const first = seq.items[0] as Node;
+        const dash = text.lastIndexOf('-', first.range![0]);
+        const indent = ' '.repeat(dash - lineStart(text, dash));
+        const end = lineEnd(text, lastContent(text, seq));
+        if (edit.value.length === 0) {
+          const colon = text.lastIndexOf(':', dash);
+          return { start: colon + 1, end, insert: ' []' };
+        }
+        return { start: dash, end, insert: edit.value.map((v, i) => `${i ? `${nl}${indent}` : ''}- ${scalarSource(v)}`).join('') };
+      }
       if (!isScalar(target) && !(isSeq(target) && (target as YAMLSeq).flow)) throw new YamlEditError(`${edit.path.join('.')} is a ${isMap(target) ? 'map' : 'block list'}; set its fields one by one`);
       return { start: target.range[0], end: contentEnd(target), insert: valueSource(edit.value) };
     }

@@ -159,7 +159,7 @@ export function EditorArea() {
             <span className="spacer" />
             <button onClick={() => usePages.getState().close()}>Close</button>
           </div>
-          {page === 'ledger' ? <LedgerView /> : page === 'dashboard' ? <DashboardView /> : page === 'adrs' ? <AdrList /> : page === 'sow-wizard' ? <SowWizard /> : <CrWizard presetSow={usePages.getState().presetSow} />}
+          {page === 'ledger' ? <LedgerView /> : page === 'dashboard' ? <DashboardView /> : page === 'adrs' ? <AdrList /> : page === 'sow-wizard' ? <SowWizard /> : <CrWizard key={usePages.getState().editingCr ?? 'new'} presetSow={usePages.getState().presetSow} editing={usePages.getState().editingCr} />}
         </div>
       </div>
     );

@@ -67,7 +67,7 @@ function Chips({ values, onChange, suggestions, label }: { values: string[]; onC
 }
 
 /** The change-request impact wizard: request, impact analysis with a live verdict, decision, review of the exact YAML. */
-export function CrWizard({ presetSow }: { presetSow?: string | null }) {
+export function CrWizard({ presetSow, editing }: { presetSow?: string | null; editing?: string | null }) {
   const [ctx, setCtx] = useState<CrContext | null>(null);
   const [draft, setDraft] = useState<CrDraft>(() => ({ ...emptyCrDraft(), sows: presetSow ? [presetSow] : [] }));
   const [step, setStep] = useState(0);
@@ -76,11 +76,20 @@ export function CrWizard({ presetSow }: { presetSow?: string | null }) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void api.call('wizard.crContext').then((c) => {
+    void (async () => {
+      const c = await api.call('wizard.crContext');
+      if (editing) {
+        try {
+          setDraft(await api.call('wizard.crLoad', { path: editing }));
+        } catch (e) {
+          useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+          usePages.getState().close();
+          return;
+        }
+      } else setDraft((d) => ({ ...d, requestor: d.requestor || c.roles[0] || '', approvers: d.approvers.length ? d.approvers : c.scopeOwner ? [c.scopeOwner] : [] }));
       setCtx(c);
-      setDraft((d) => ({ ...d, requestor: d.requestor || c.roles[0] || '', approvers: d.approvers.length ? d.approvers : c.scopeOwner ? [c.scopeOwner] : [] }));
-    });
-  }, []);
+    })();
+  }, [editing]);
 
   const errors = useMemo(() => checkCrDraft(draft), [draft]);
   const verdict = useMemo(() => draftVerdict(draft, ctx?.thresholds ?? null), [draft, ctx]);
@@ -100,7 +109,7 @@ export function CrWizard({ presetSow }: { presetSow?: string | null }) {
     if (to === 3) {
       if (adrNeeded && !draft.createAdr) return useUi.getState().notify('warning', 'An approved major change needs a decision record: keep "Create the decision record" ticked.');
       try {
-        setPreview(await api.call('wizard.crPreview', { draft }));
+        setPreview(await api.call('wizard.crPreview', editing ? { draft, editing } : { draft }));
       } catch (e) {
         return useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
       }
@@ -111,11 +120,13 @@ export function CrWizard({ presetSow }: { presetSow?: string | null }) {
   const write = async () => {
     setBusy(true);
     try {
-      const paths = await api.call('wizard.crWrite', { draft });
+      const paths = await api.call('wizard.crWrite', editing ? { draft, editing } : { draft });
       useUi.getState().notify('info', `Written: ${paths.join(', ')}`);
       usePages.getState().close();
       await useWorkspace.getState().refreshFiles();
-      await useEditor.getState().open(paths[paths.length - 1]!.startsWith('contracts/changes/') ? paths[paths.length - 1]! : paths[0]!);
+      const cr = paths.find((p) => p.startsWith('contracts/changes/'))!;
+      if (editing) await useEditor.getState().reload(cr).catch(() => undefined);
+      await useEditor.getState().open(cr);
       scheduleValidation(0);
     } catch (e) {
       useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
@@ -128,7 +139,7 @@ export function CrWizard({ presetSow }: { presetSow?: string | null }) {
   return (
     <div className="page wizard" data-testid="cr-wizard" onKeyDown={(e) => e.key === 'Enter' && e.ctrlKey && step < 3 && void go(step + 1)}>
       <h2>
-        New change request <span className="muted">{ctx.nextCr}</span>
+        {editing ? 'Change request' : 'New change request'} <span className="muted">{editing ? editing.slice(editing.lastIndexOf('/') + 1, -5) : ctx.nextCr}</span>
       </h2>
       <ol className="steps">
         {STEPS.map((s, i) => (

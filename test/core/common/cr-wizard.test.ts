@@ -1,6 +1,9 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildCrFiles, checkCrDraft, draftVerdict, emptyCrDraft, needsAdr } from '../../../core/common/wizards/cr.js';
+import { readFileSync } from 'node:fs';
+import { buildCrFiles, checkCrDraft, crEdits, draftFromCr, draftVerdict, emptyCrDraft, needsAdr } from '../../../core/common/wizards/cr.js';
+import { editYaml } from '../../../core/common/yaml/edit.js';
+import { EXAMPLE_DIR } from '../../helpers/workspace.js';
 
 const thresholds = { budget_delta_pct_major: 10, schedule_slip_days_major: 10, risk_score_major: 8 };
 
@@ -28,5 +31,19 @@ describe('the CR wizard model', () => {
     expect(f.adrText).toMatch(/^---\ntitle: "Add SSO"\nstatus: accepted\ndate: 2025-10-20\n/);
     expect(f.adrText).toContain('schedule slip 12 days exceeds 10 days');
     expect(buildCrFiles({ ...d, createAdr: false }, { cr: 'CR-43', adr: 'ADR-0008' }, '2025-10-18', thresholds).adrPath).toBeNull();
+  });
+});
+
+
+describe('an existing CR through the wizard', () => {
+  it('round-trips: loading and writing back unchanged touches nothing; one change edits one line', () => {
+    const text = readFileSync(`${EXAMPLE_DIR}/contracts/changes/CR-42.yaml`, 'utf8');
+    const data = parse(text);
+    const draft = draftFromCr(data);
+    expect(draft).toMatchObject({ summary: 'Redesign navigation per user tests', budget_delta_pct: '7', dependencies: ['frontend', 'analytics'], status: 'approved', approvers: ['steering_committee'], date: '2025-10-15', createAdr: false });
+    expect(crEdits(data, draft, draftVerdict(draft, thresholds), null)).toEqual([]);
+    const edits = crEdits(data, { ...draft, risk_score: '6' }, draftVerdict({ ...draft, risk_score: '6' }, thresholds), null);
+    expect(edits).toEqual([{ op: 'set', path: ['impact_analysis', 'risk_score'], value: 6 }]);
+    expect(editYaml(text, edits)).toBe(text.replace('risk_score: 5', 'risk_score: 6'));
   });
 });

@@ -112,3 +112,12 @@ describe('comment-preserving YAML edits', () => {
     );
   });
 });
+
+describe('setting lists', () => {
+  it('a block list is rewritten as a block list at its indentation; an empty one becomes []', () => {
+    const text = 'decision:\n  # who\n  approvers:\n    - a   # first\n    - b\n  date: 2025-10-15\n';
+    expect(editYaml(text, [{ op: 'set', path: ['decision', 'approvers'], value: ['a', 'c', 'd'] }])).toBe('decision:\n  # who\n  approvers:\n    - a\n    - c\n    - d\n  date: 2025-10-15\n');
+    expect(editYaml(text, [{ op: 'set', path: ['decision', 'approvers'], value: [] }])).toBe('decision:\n  # who\n  approvers: []\n  date: 2025-10-15\n');
+    expect(editYaml('a: [x, y]  # c\n', [{ op: 'set', path: ['a'], value: ['z'] }])).toBe('a: [z]  # c\n');
+  });
+});
