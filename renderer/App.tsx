@@ -50,10 +50,26 @@ function Sidebar() {
         </button>
       </div>
       <div className="sidebar-views" role="tablist">
-        <button role="tab" aria-selected={view === 'files'} onClick={() => setView('files')} data-testid="view-files">
+        <button
+          role="tab"
+          aria-selected={view === 'files'}
+          onClick={() => {
+            setView('files');
+            useGit.getState().setHistoryOpen(false);
+          }}
+          data-testid="view-files"
+        >
           Files
         </button>
-        <button role="tab" aria-selected={view === 'changes'} onClick={() => setView('changes')} data-testid="view-changes">
+        <button
+          role="tab"
+          aria-selected={view === 'changes'}
+          onClick={() => {
+            setView('changes');
+            useGit.getState().setHistoryOpen(false);
+          }}
+          data-testid="view-changes"
+        >
           Changes{changes > 0 ? ` (${changes})` : ''}
         </button>
         <button
@@ -61,7 +77,7 @@ function Sidebar() {
           aria-selected={view === 'history'}
           onClick={() => {
             setView('history');
-            void useGit.getState().loadLog(useGit.getState().logFile);
+            useGit.getState().setHistoryOpen(true);
           }}
           data-testid="view-history"
         >

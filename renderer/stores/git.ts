@@ -23,6 +23,9 @@ interface GitStore {
   picked: string[];
   pickedFiles: FileChange[];
   viewer: Viewer | null;
+  /** The History view is shown: only then is the log re-read after each change. */
+  historyOpen: boolean;
+  setHistoryOpen(open: boolean): void;
   refresh(): Promise<void>;
   toggle(path: string): void;
   setMessage(message: string): void;
@@ -64,6 +67,11 @@ export const useGit = create<GitStore>((set, get) => ({
   picked: [],
   pickedFiles: [],
   viewer: null,
+  historyOpen: false,
+  setHistoryOpen(open) {
+    set({ historyOpen: open });
+    if (open) void get().loadLog(get().logFile);
+  },
 
   async refresh() {
     try {
@@ -76,7 +84,7 @@ export const useGit = create<GitStore>((set, get) => ({
       const selected = changes.map((c) => c.path).filter((p) => kept.has(p) || !before.has(p));
       set({ state, changes, selected });
       if (!get().messageEdited) await get().propose();
-      await get().loadLog(get().logFile);
+      if (get().historyOpen) await get().loadLog(get().logFile);
     } catch (e) {
       // the workspace was closed while this was on its way: nothing to show, nothing to report
       if (e instanceof ApiCallError && e.error.code === 'no-workspace') return set({ state: null, changes: [], selected: [], log: [] });
