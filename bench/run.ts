@@ -4,12 +4,14 @@ import { validationBench } from './validation.bench.js';
 import { workbenchBench } from './workbench.bench.js';
 import { gitBench } from './git.bench.js';
 import { figuresBench } from './figures.bench.js';
+import { pdfBench } from './pdf.bench.js';
 
 const suites: [string, () => Promise<Row[]>][] = [
   ['validation', validationBench],
   ['workbench', workbenchBench],
   ['git', gitBench],
   ['figures', figuresBench],
+  ['pdf', pdfBench],
 ];
 const only = process.argv[2];
 const rows: Row[] = [];

@@ -33,6 +33,8 @@ export function menuTemplate(recent: RecentWorkspace[], isMac: boolean): MenuIte
         { label: 'Save', accelerator: 'CmdOrCtrl+S', command: 'file.save' },
         { label: 'Save All', accelerator: 'CmdOrCtrl+Alt+S', command: 'file.saveAll' },
         { type: 'separator' },
+        { label: 'Export PDF…', accelerator: 'CmdOrCtrl+Shift+E', command: 'file.exportPdf' },
+        { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },

@@ -1,4 +1,4 @@
-import { api } from './api/client.js';
+import { api, ApiCallError } from './api/client.js';
 import { useEditor } from './stores/editor.js';
 import { usePages } from './stores/pages.js';
 import { useUi } from './stores/ui.js';
@@ -58,6 +58,8 @@ export const COMMANDS: Command[] = [
   },
   { id: 'new.crFile', title: 'New change request from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('cr') },
   { id: 'new.adr', title: 'New decision record (ADR)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('adr') },
+  { id: 'file.exportPdf', title: 'Export PDF… (the open SOW or change request, else the whole contract)', keys: `${MOD}+Shift+E`, enabled: hasWorkspace, run: () => exportPdf('auto') },
+  { id: 'pdf.contract', title: 'Export PDF: whole contract', enabled: hasWorkspace, run: () => exportPdf('contract') },
   {
     id: 'workspace.openFolder',
     title: 'Open folder…',
@@ -94,6 +96,27 @@ export const COMMANDS: Command[] = [
   },
 ];
 
+/** Renders the PDF in the core and hands it to the browser as a download (Electron asks where to save it). */
+async function exportPdf(which: 'auto' | 'contract'): Promise<void> {
+  const active = useEditor.getState().active ?? '';
+  const sow = /^contracts\/sow\/([^/]+)\.ya?ml$/.exec(active)?.[1];
+  const cr = /^contracts\/changes\/([^/]+)\.ya?ml$/.exec(active)?.[1];
+  const args = which === 'contract' || (!sow && !cr) ? { scope: 'contract' as const } : sow ? { scope: 'sow' as const, id: sow } : { scope: 'cr' as const, id: cr! };
+  try {
+    useUi.getState().notify('info', 'Preparing the PDF…');
+    const { filename, base64 } = await api.call('pdf.export', args);
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (e) {
+    useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+  }
+}
+
 export function runCommand(id: string): void {
   const cmd = COMMANDS.find((c) => c.id === id);
   if (cmd && (cmd.enabled?.() ?? true)) void cmd.run();
@@ -112,6 +135,9 @@ export function handleGlobalKey(e: KeyboardEvent): void {
   } else if (mod && !e.shiftKey && key === 's') {
     e.preventDefault();
     runCommand('file.save');
+  } else if (mod && e.shiftKey && key === 'e') {
+    e.preventDefault();
+    runCommand('file.exportPdf');
   } else if (e.altKey && !mod && key === 'w') {
     e.preventDefault();
     runCommand('file.close');

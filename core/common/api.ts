@@ -245,6 +245,8 @@ export interface Api {
   'adr.supersede': (args: { id: string; title: string }) => Promise<{ path: string }>;
   'wizard.sowContext': () => Promise<SowContext>;
   'wizard.sowWrite': (args: { draft: SowDraft }) => Promise<string>;
+  /** A PDF summary (whole contract, one SOW or one CR), as base64 with a file name for the download. */
+  'pdf.export': (args: { scope: 'contract' | 'sow' | 'cr'; id?: string }) => Promise<{ filename: string; base64: string }>;
   'settings.author': () => Promise<Author | null>;
   'settings.setAuthor': (args: Author) => Promise<void>;
 }
@@ -295,6 +297,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'adr.supersede',
   'wizard.sowContext',
   'wizard.sowWrite',
+  'pdf.export',
   'settings.author',
   'settings.setAuthor',
 ] as const satisfies readonly ApiMethod[];

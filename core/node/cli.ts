@@ -13,6 +13,7 @@ import { rendererDir } from './paths.js';
 import { figuresForFolder } from './figures.js';
 import { writeFileAtomic } from './fs/atomic.js';
 import { prometheusText } from './metrics.js';
+import { exportPdf } from './pdf/export.js';
 import { startBridge } from './server.js';
 import { Session } from './session.js';
 import { AppState } from './app-state.js';
@@ -169,6 +170,25 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const text = await prometheusText(await figuresForFolder(root, engine, today));
       if (opts.out) writeFileAtomic(path.resolve(opts.out), text);
       else io.out(text);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('export-pdf')
+    .description('A PDF summary for a steering meeting: the whole contract, one SOW or one change request, with the commit it shows on every page.')
+    .argument('[dir]', 'workspace folder', '.')
+    .requiredOption('--out <file>', 'the PDF file to write')
+    .option('--sow <id>', 'only this iteration')
+    .option('--cr <id>', 'only this change request')
+    .action(async (dir: string, opts: { out: string; sow?: string; cr?: string }) => {
+      if (opts.sow && opts.cr) throw new UsageError('choose --sow or --cr, not both');
+      const { root, engine } = await loadWorkspace(dir);
+      const scope = opts.sow ? { kind: 'sow' as const, id: opts.sow } : opts.cr ? { kind: 'cr' as const, id: opts.cr } : { kind: 'contract' as const };
+      const pdf = await exportPdf(root, engine, scope).catch((e: Error) => {
+        throw new UsageError(e.message);
+      });
+      writeFileAtomic(path.resolve(opts.out), pdf);
+      io.out(`Wrote ${opts.out} (${Math.round(pdf.length / 1024)} KB)\n`);
       setExit(EXIT.ok);
     });
 

@@ -75,6 +75,7 @@ const ARG_SCHEMAS: Record<ApiMethod, object> = {
       dagNodes: list,
     }),
   }),
+  'pdf.export': obj({ scope: { enum: ['contract', 'sow', 'cr'] }, id: { type: 'string', pattern: '^[A-Z][A-Z0-9-]*$', maxLength: 100 } }, ['scope']),
   'settings.author': none,
   'settings.setAuthor': obj({ name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 } }),
 };

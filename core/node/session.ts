@@ -13,6 +13,7 @@ import { Backups } from './backups.js';
 import { ledgerView, upsertLedgerEntry } from './ledger-service.js';
 import { crContext, crLoad, crPreview, crWrite, sowContext, sowWrite } from './wizard-service.js';
 import { listAdrs, supersedeAdr } from './adr-service.js';
+import { exportPdf } from './pdf/export.js';
 import { figuresFrom, volatilityOf } from './figures.js';
 import { isRepository } from './git/repo.js';
 import { fallbackAuthor, WorkspaceGit } from './git-service.js';
@@ -214,6 +215,13 @@ export class Session {
       'wizard.crWrite': async ({ draft, editing }) => crWrite(this.ws(), draft, editing),
       'wizard.sowContext': async () => sowContext(this.ws()),
       'wizard.sowWrite': async ({ draft }) => sowWrite(this.ws(), draft),
+      'pdf.export': async ({ scope, id }) => {
+        const ws = this.ws();
+        if (scope !== 'contract' && !id) throw new ApiFailure('bad-request', `Which ${scope === 'sow' ? 'SOW' : 'change request'}?`);
+        const pdf = await exportPdf(ws.root, ws.engine, scope === 'contract' ? { kind: 'contract' } : { kind: scope, id: id! });
+        const name = scope === 'contract' ? `${path.basename(ws.root)}-contract` : id!;
+        return { filename: `${name}-${new Date().toISOString().slice(0, 10)}.pdf`, base64: pdf.toString('base64') };
+      },
       'adr.list': async () => listAdrs(this.ws()),
       'adr.supersede': async ({ id, title }) => ({ path: await supersedeAdr(this.ws(), id, title) }),
       'settings.author': async () => (this.git ? resolveAuthor(this.git.root, this.state.get('author')) : isAuthor(this.state.get('author')) ? (this.state.get('author') as { name: string; email: string }) : null),

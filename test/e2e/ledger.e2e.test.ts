@@ -58,3 +58,19 @@ describe('ledger and dashboard in the workbench', () => {
     await page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
   });
 });
+
+describe('PDF export from the app', () => {
+  it('File → Export PDF downloads the open SOW as a PDF that pdftotext reads', async () => {
+    const { execFileSync } = await import('node:child_process');
+    await page.click('[data-testid=tree-item][data-path="contracts/sow/SPRINT-07.yaml"]');
+    await page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
+    await page.locator('nav.tree').click({ position: { x: 5, y: 5 } });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.keyboard.press('Control+Shift+E')]);
+    expect(download.suggestedFilename()).toMatch(/^SPRINT-07-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const saved = path.join(app.env.dir, download.suggestedFilename());
+    await download.saveAs(saved);
+    const text = execFileSync('pdftotext', [saved, '-'], { encoding: 'utf8' });
+    expect(text).toContain('SOW SPRINT-07');
+    expect(text).toContain('Usability score >= 85 on SUS');
+  });
+});

@@ -1,0 +1,23 @@
+import { ContractEngine } from '../core/common/workspace.js';
+import { figuresFrom } from '../core/node/figures.js';
+import { renderPdf } from '../core/node/pdf/summary.js';
+import { generatedWorkspace } from './generate.js';
+import { timeMedian, type Row } from './lib.js';
+
+export async function pdfBench(): Promise<Row[]> {
+  const files = generatedWorkspace(100, 1000);
+  const engine = new ContractEngine();
+  for (const [p, t] of files) engine.setText(p, t);
+  const { diagnostics } = engine.validate({ today: '2026-01-01' });
+  const figures = figuresFrom(engine, new Map(), '2026-01-01');
+  const input = { engine, figures, diagnostics, provenance: { generatedAt: '2026-01-01T00:00:00Z', commit: null, dirty: false } };
+  let size = 0;
+  const whole = await timeMedian(async () => {
+    size = (await renderPdf(input, { kind: 'contract' })).length;
+  }, 3, 1);
+  const one = await timeMedian(() => renderPdf(input, { kind: 'sow', id: 'SPRINT-050' }), 7, 2);
+  return [
+    { suite: 'PDF (100 SOWs, 1,000 CRs)', case: `whole-contract summary (${Math.round(size / 1024)} KB)`, value: whole, target: '<= 5000 ms', ok: whole <= 5000 },
+    { suite: 'PDF (100 SOWs, 1,000 CRs)', case: 'one SOW, warm', value: one, target: '<= 300 ms', ok: one <= 300 },
+  ];
+}
