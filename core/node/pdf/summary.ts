@@ -1,7 +1,7 @@
 import { countDiagnostics, type Diagnostic } from '../../common/diagnostics.js';
 import { formatMoney, type LedgerSummary } from '../../common/ledger.js';
 import { classifyPath, idFromPath, MASTER_PATH } from '../../common/model/kinds.js';
-import { asArray, asNumber, asString, dig } from '../../common/model/read.js';
+import { asArray, asNumber, dig } from '../../common/model/read.js';
 import { impactOf, thresholdsOf } from '../../common/rules/workspace-rules.js';
 import { evaluateChange } from '../../common/thresholds.js';
 import type { ContractEngine } from '../../common/workspace.js';
