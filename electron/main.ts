@@ -112,6 +112,17 @@ async function main(): Promise<void> {
     callback({ cancel: !ok });
   });
 
+  // Exports (PDF) arrive as downloads: Electron asks where to save them; then offer to open the file.
+  ses.on('will-download', (_event, item) => {
+    item.once('done', (_e, state) => {
+      if (state !== 'completed' || !win) return;
+      const file = item.getSavePath();
+      void dialog.showMessageBox(win, { type: 'info', message: `Saved ${path.basename(file)}.`, buttons: ['Open it', 'Close'], defaultId: 0, cancelId: 1 }).then(({ response }) => {
+        if (response === 0) void shell.openPath(file);
+      });
+    });
+  });
+
   const root = rendererDir();
   protocol.handle(APP_SCHEME, (request) => {
     const rel = rendererFileFor(request.url);

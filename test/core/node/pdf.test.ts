@@ -71,3 +71,24 @@ describe('covenant export-pdf', () => {
     expect(bad.stderr).toContain('There is no SOW SPRINT-99');
   });
 });
+
+describe('long tables', () => {
+  it('repeat their header row on every page they run onto', async () => {
+    const { renderPdf } = await import('../../../core/node/pdf/summary.js');
+    const { ContractEngine } = await import('../../../core/common/workspace.js');
+    const { figuresFrom } = await import('../../../core/node/figures.js');
+    const { generatedWorkspace } = await import('../../../bench/generate.js');
+    const engine = new ContractEngine();
+    for (const [p, t] of generatedWorkspace(5, 150)) engine.setText(p, t);
+    const { diagnostics } = engine.validate({ today: '2026-01-01' });
+    const pdf = await renderPdf({ engine, figures: figuresFrom(engine, new Map()), diagnostics, provenance: { generatedAt: 't', commit: null, dirty: false } }, { kind: 'contract' });
+    const out = path.join(tempDir(), 'long.pdf');
+    writeFileSync(out, pdf);
+    const pages = text(out).split('\f');
+    const withCrTable = pages.filter((p) => /CR-\d+\s/.test(p) && p.includes('Summary'));
+    expect(withCrTable.length).toBeGreaterThan(2);
+    const long = pages.filter((x) => (x.match(/Change number \d+/g) ?? []).length > 5);
+    expect(long.length).toBeGreaterThan(2);
+    for (const p of long) expect(p).toMatch(/CR\s+Summary\s+Budget[^\n]*Verdict\s+Decision\s+Approvers\s+ADR/);
+  });
+});
