@@ -166,21 +166,6 @@ describe('workbench in browser mode', () => {
   });
 });
 
-describe('README screenshot', () => {
-  it('the workbench on the example workspace, with a cross-file problem found while typing', async () => {
-    await openFile('contracts/sow/SPRINT-07.yaml');
-    await openFile('contracts/changes/CR-42.yaml');
-    await editLineEnd('risk_score: 5', 0, 1, '9');
-    await page.keyboard.press('Escape');
-    const row = page.locator('[data-testid=problem-row][data-code=threshold-eval-mismatch]');
-    await expect.poll(() => row.count()).toBe(1);
-    await page.waitForSelector('.monaco-editor .squiggly-error');
-    await screenshot(page, 'readme-workbench');
-    await editLineEnd('risk_score: 9', 0, 1, '5');
-    await expect.poll(() => row.count()).toBe(0);
-  });
-});
-
 describe('the loopback bridge refuses strangers', () => {
   it('an API call without the token gets 401, with a foreign Origin 403, and no CORS headers', async () => {
     const noToken = await fetch(`${served.url}api/files.list`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'null' });
