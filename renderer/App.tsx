@@ -29,6 +29,17 @@ function Notices() {
   );
 }
 
+const PAGES = [
+  ['dashboard', 'Dashboard'],
+  ['ledger', 'Ledger'],
+  ['adrs', 'ADRs'],
+] as const;
+const VIEWS = [
+  ['files', 'Files'],
+  ['changes', 'Changes'],
+  ['history', 'History'],
+] as const;
+
 function Sidebar() {
   const workspace = useWorkspace((s) => s.workspace)!;
   const changes = useGit((s) => s.changes.length);
@@ -39,50 +50,28 @@ function Sidebar() {
         {workspace.name}
       </div>
       <div className="sidebar-pages">
-        <button data-testid="open-dashboard" onClick={() => void usePages.getState().show('dashboard')}>
-          Dashboard
-        </button>
-        <button data-testid="open-ledger" onClick={() => void usePages.getState().show('ledger')}>
-          Ledger
-        </button>
-        <button data-testid="open-adrs" onClick={() => void usePages.getState().show('adrs')}>
-          ADRs
-        </button>
+        {PAGES.map(([page, label]) => (
+          <button key={page} data-testid={`open-${page}`} onClick={() => void usePages.getState().show(page)}>
+            {label}
+          </button>
+        ))}
       </div>
       <div className="sidebar-views" role="tablist">
-        <button
-          role="tab"
-          aria-selected={view === 'files'}
-          onClick={() => {
-            setView('files');
-            useGit.getState().setHistoryOpen(false);
-          }}
-          data-testid="view-files"
-        >
-          Files
-        </button>
-        <button
-          role="tab"
-          aria-selected={view === 'changes'}
-          onClick={() => {
-            setView('changes');
-            useGit.getState().setHistoryOpen(false);
-          }}
-          data-testid="view-changes"
-        >
-          Changes{changes > 0 ? ` (${changes})` : ''}
-        </button>
-        <button
-          role="tab"
-          aria-selected={view === 'history'}
-          onClick={() => {
-            setView('history');
-            useGit.getState().setHistoryOpen(true);
-          }}
-          data-testid="view-history"
-        >
-          History
-        </button>
+        {VIEWS.map(([id, label]) => (
+          <button
+            key={id}
+            role="tab"
+            aria-selected={view === id}
+            onClick={() => {
+              setView(id);
+              useGit.getState().setHistoryOpen(id === 'history');
+            }}
+            data-testid={`view-${id}`}
+          >
+            {label}
+            {id === 'changes' && changes > 0 ? ` (${changes})` : ''}
+          </button>
+        ))}
       </div>
       {view === 'files' ? <Tree /> : view === 'changes' ? <ChangesView /> : <HistoryView />}
     </aside>

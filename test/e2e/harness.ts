@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,4 +119,19 @@ export async function startApp(options: { workspace?: boolean; env?: Record<stri
       env.cleanup();
     },
   };
+}
+
+/**
+ * Starts the app before the file's tests and closes it after them. The returned object is filled in beforeAll, so
+ * tests read `app.page`, `app.env` and `app.served` when they run.
+ */
+export function useApp(options: Parameters<typeof startApp>[0] = {}): App {
+  const app = {} as App;
+  beforeAll(async () => {
+    Object.assign(app, await startApp(options));
+  });
+  afterAll(async () => {
+    await app.close?.();
+  });
+  return app;
 }

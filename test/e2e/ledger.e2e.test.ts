@@ -1,71 +1,60 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, startApp, type App } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, useApp } from './harness.js';
 
-let app: App;
-let page: Page;
-
-beforeAll(async () => {
-  app = await startApp({ open: true });
-  page = app.page;
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp({ open: true });
 
 describe('ledger and dashboard in the workbench', () => {
   it('the ledger shows each period with shares, a chart, and approved CRs on their SOW period', async () => {
-    await page.click('[data-testid=open-ledger]');
-    const row = page.locator('[data-testid=ledger-row][data-period="SPRINT-07"]');
+    await app.page.click('[data-testid=open-ledger]');
+    const row = app.page.locator('[data-testid=ledger-row][data-period="SPRINT-07"]');
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     // 51,250.50 − 48,000 = 3,250.50 overrun, 50/50 pain
     expect(cells.slice(0, 7)).toEqual(['SPRINT-07', '€48,000.00', '€51,250.50', '€3,250.50', '€1,625.25', '€1,625.25', '-€1,625.25']);
     expect(cells[7]).toContain('CR-42 (minor)');
-    expect(await page.textContent('[data-testid=ledger-explanation]')).toContain('the supplier bears 50% of an overrun');
-    expect(await page.locator('[data-testid=ledger-page] canvas').count()).toBe(1);
+    expect(await app.page.textContent('[data-testid=ledger-explanation]')).toContain('the supplier bears 50% of an overrun');
+    expect(await app.page.locator('[data-testid=ledger-page] canvas').count()).toBe(1);
   });
 
   it('an entry added in the view is written to contracts/ledger.yaml with its comments kept', async () => {
     const file = path.join(app.env.workspace, 'contracts/ledger.yaml');
     const before = readFileSync(file, 'utf8');
-    await page.click('[data-testid=tree-item][data-path="contracts/sow/SPRINT-07.yaml"]');
-    await page.click('[data-testid=open-ledger]');
-    await page.selectOption('[data-testid=ledger-form] select', 'SPRINT-07');
-    await page.fill('[aria-label="Target cost"]', '48000');
-    await page.fill('[aria-label="Actual cost"]', '47000');
-    await page.click('text=Save to ledger');
+    await app.page.click('[data-testid=tree-item][data-path="contracts/sow/SPRINT-07.yaml"]');
+    await app.page.click('[data-testid=open-ledger]');
+    await app.page.selectOption('[data-testid=ledger-form] select', 'SPRINT-07');
+    await app.page.fill('[aria-label="Target cost"]', '48000');
+    await app.page.fill('[aria-label="Actual cost"]', '47000');
+    await app.page.click('text=Save to ledger');
     await expect.poll(() => readFileSync(file, 'utf8')).toContain('actual_cost: 47000');
     const after = readFileSync(file, 'utf8');
     expect(after.split('\n')[0]).toBe(before.split('\n')[0]); // the comment line
     expect(after).toContain('note: Navigation redesign (CR-42) added two days of front-end work.');
-    const row = page.locator('[data-testid=ledger-row][data-period="SPRINT-07"] td');
+    const row = app.page.locator('[data-testid=ledger-row][data-period="SPRINT-07"] td');
     await expect.poll(async () => (await row.allTextContents())[3]).toBe('-€1,000.00');
-    await screenshot(page, 'ledger');
+    await screenshot(app.page, 'ledger');
   });
 
   it('the dashboard shows the compliance figures, each linked to its files', async () => {
-    await page.click('[data-testid=open-dashboard]');
-    await page.waitForSelector('[data-testid=dashboard-sow][data-sow="SPRINT-07"]');
-    expect(await page.textContent('[data-testid=card-open-crs] .card-value')).toBe('0');
-    expect(await page.textContent('[data-testid=dashboard-sow][data-sow="SPRINT-07"]')).toContain('Reduce drop-off by 20%');
-    expect(await page.locator('[data-testid=dashboard-page] canvas').count()).toBe(1);
-    await screenshot(page, 'dashboard');
-    await page.click('[data-testid=dashboard-sow][data-sow="SPRINT-07"] button');
-    await page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
+    await app.page.click('[data-testid=open-dashboard]');
+    await app.page.waitForSelector('[data-testid=dashboard-sow][data-sow="SPRINT-07"]');
+    expect(await app.page.textContent('[data-testid=card-open-crs] .card-value')).toBe('0');
+    expect(await app.page.textContent('[data-testid=dashboard-sow][data-sow="SPRINT-07"]')).toContain('Reduce drop-off by 20%');
+    expect(await app.page.locator('[data-testid=dashboard-page] canvas').count()).toBe(1);
+    await screenshot(app.page, 'dashboard');
+    await app.page.click('[data-testid=dashboard-sow][data-sow="SPRINT-07"] button');
+    await app.page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
   });
 });
 
 describe('PDF export from the app', () => {
   it('File → Export PDF downloads the open SOW as a PDF that pdftotext reads', async () => {
     const { execFileSync } = await import('node:child_process');
-    await page.click('[data-testid=tree-item][data-path="contracts/sow/SPRINT-07.yaml"]');
-    await page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
-    await page.locator('nav.tree').click({ position: { x: 5, y: 5 } });
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.keyboard.press('Control+Shift+E')]);
+    await app.page.click('[data-testid=tree-item][data-path="contracts/sow/SPRINT-07.yaml"]');
+    await app.page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
+    await app.page.locator('nav.tree').click({ position: { x: 5, y: 5 } });
+    const [download] = await Promise.all([app.page.waitForEvent('download', { timeout: 30_000 }), app.page.keyboard.press('Control+Shift+E')]);
     expect(download.suggestedFilename()).toMatch(/^SPRINT-07-\d{4}-\d{2}-\d{2}\.pdf$/);
     const saved = path.join(app.env.dir, download.suggestedFilename());
     await download.saveAs(saved);
