@@ -29,4 +29,22 @@ export default tseslint.config(
     files: ['core/common/**/*.ts'],
     languageOptions: { globals: {} },
   },
+  {
+    // No synchronous file system in core/node: in Electron it would freeze the main process, so every window.
+    // Start-up code that runs before anything waits (the app state file) says so with an eslint-disable comment.
+    files: ['core/node/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportSpecifier[imported.name=/Sync$/]',
+          message: 'Synchronous fs calls block the main process; use node:fs/promises (start-up code may disable this rule with a reason).',
+        },
+        {
+          selector: 'CallExpression[callee.type=MemberExpression][callee.property.name=/^(readFile|writeFile|readdir|stat|lstat|exists|mkdir|rm|unlink|rename|open|realpath|readlink|copyFile|access)Sync$/]',
+          message: 'Synchronous fs calls block the main process; use node:fs/promises.',
+        },
+      ],
+    },
+  },
 );

@@ -1,5 +1,4 @@
 import { ContractEngine } from '../core/common/workspace.js';
-import { figuresFrom } from '../core/node/figures.js';
 import { generatedWorkspace } from './generate.js';
 import { timeMedian, type Row } from './lib.js';
 
@@ -11,8 +10,10 @@ export async function figuresBench(): Promise<Row[]> {
   for (const [p, t] of files) engine.setText(p, t);
   engine.validate({ today: '2026-01-01' }); // files parsed once, as in a running app
   let periods = 0;
+  const snapshot = engine.snapshot();
   const ms = await timeMedian(() => {
-    periods = figuresFrom(engine, new Map(), '2026-01-01').ledger?.rows.length ?? 0;
+    // a new snapshot (as after a change): model, cross-file rules and figures are computed afresh; parses are shared
+    periods = snapshot.withFacts({ history: new Map() }).figures('2026-01-01').ledger?.rows.length ?? 0;
   }, 7, 2);
-  return [{ suite: 'ledger and dashboard figures', case: `${periods} periods, 5,000 CRs (files already parsed)`, value: ms, target: '<= 200 ms', ok: ms <= 200 }];
+  return [{ suite: 'ledger and dashboard figures', case: `${periods} periods, 5,000 CRs (new snapshot, files already parsed)`, value: ms, target: '<= 200 ms', ok: ms <= 200 }];
 }

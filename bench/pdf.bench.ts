@@ -1,5 +1,4 @@
 import { ContractEngine } from '../core/common/workspace.js';
-import { figuresFrom } from '../core/node/figures.js';
 import { renderPdf } from '../core/node/pdf/summary.js';
 import { generatedWorkspace } from './generate.js';
 import { timeMedian, type Row } from './lib.js';
@@ -8,9 +7,10 @@ export async function pdfBench(): Promise<Row[]> {
   const files = generatedWorkspace(100, 1000);
   const engine = new ContractEngine();
   for (const [p, t] of files) engine.setText(p, t);
-  const { diagnostics } = engine.validate({ today: '2026-01-01' });
-  const figures = figuresFrom(engine, new Map(), '2026-01-01');
-  const input = { engine, figures, diagnostics, provenance: { generatedAt: '2026-01-01T00:00:00Z', commit: null, dirty: false } };
+  const snapshot = engine.snapshot();
+  const { diagnostics } = snapshot.validate({ today: '2026-01-01' });
+  const figures = snapshot.figures('2026-01-01');
+  const input = { snapshot, figures, diagnostics, provenance: { generatedAt: '2026-01-01T00:00:00Z', commit: null, dirty: false, unsaved: [] } };
   let size = 0;
   const whole = await timeMedian(async () => {
     size = (await renderPdf(input, { kind: 'contract' })).length;

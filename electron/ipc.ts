@@ -23,7 +23,7 @@ export interface IpcMainLike {
 export function registerApi(ipcMain: IpcMainLike, session: Session): void {
   ipcMain.handle(API_CHANNEL, async (event, method, args) => {
     const url = event.senderFrame?.url ?? '';
-    if (!isAppUrl(url)) return { ok: false, error: { code: 'bad-request', message: 'Refused: the request does not come from the Covenant window.' } };
+    if (!isAppUrl(url)) return { ok: false, error: { code: 'permission-denied', message: 'Refused: the request does not come from the Covenant window.' } };
     return dispatch(session.handlers, method, args);
   });
 }

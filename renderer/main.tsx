@@ -8,7 +8,7 @@ import { useUi } from './stores/ui.js';
 import { useGit } from './stores/git.js';
 import { usePages } from './stores/pages.js';
 import { useEditor } from './stores/editor.js';
-import { scheduleValidation, useWorkspace } from './stores/workspace.js';
+import { useWorkspace } from './stores/workspace.js';
 import './styles.css';
 
 // The watcher is the one way changes on disk reach the UI.
@@ -25,18 +25,21 @@ api.subscribe((event) => {
     }
     return;
   }
-  if (!useWorkspace.getState().workspace) return;
-  if (event.type === 'git-changed') {
-    void useGit.getState().refresh();
-    scheduleValidation(0);
+  if (event.type === 'notice') {
+    useUi.getState().notify(event.level, event.message);
     return;
   }
-  void useWorkspace.getState().refreshFiles();
-  void useGit.getState().refresh();
-  void usePages.getState().refresh();
+  if (!useWorkspace.getState().workspace) return;
+  if (event.type === 'git-changed') {
+    useGit.getState().applyEvent(event);
+    return;
+  }
+  // a snapshot delta: files, diagnostics and figures as they are on disk now, in one event
+  const { delta } = event;
+  useWorkspace.getState().applyDelta(delta);
   const open = new Set(useEditor.getState().tabs.map((t) => t.path));
-  for (const p of event.paths) if (open.has(p)) void useEditor.getState().diskChanged(p);
-  scheduleValidation(60);
+  for (const p of delta.changed) if (open.has(p)) void useEditor.getState().diskChanged(p, delta.hashes[p]);
+  if (delta.figuresChanged) void usePages.getState().refresh();
 });
 
 window.addEventListener('keydown', handleGlobalKey);

@@ -17,6 +17,12 @@ describe('dependency rules between folders', () => {
     ['renderer/x.ts', '../core/node/cli.js', 'renderer may not import core/node'],
     ['renderer/x.ts', 'node:path', 'renderer must not use the Node built-in'],
     ['renderer/x.ts', 'electron', 'renderer must never import electron'],
+    ['renderer/x.ts', 'pdfkit', "renderer may not use the package 'pdfkit'"],
+    ['renderer/x.ts', 'isomorphic-git', "renderer may not use the package 'isomorphic-git'"],
+    ['core/common/x.ts', 'chokidar', "core/common may not use the package 'chokidar'"],
+    ['core/common/x.ts', 'prom-client', "core/common may not use the package 'prom-client'"],
+    ['core/node/x.ts', 'react', 'core/node must not use the browser package'],
+    ['core/node/x.ts', 'left-pad', "core/node may not use the package 'left-pad'"],
   ])('%s may not import %s', (file, spec, why) => {
     expect(violation(file, spec)).toContain(why);
   });
@@ -41,6 +47,12 @@ describe('dependency rules between folders', () => {
       filePath: `${REPO}/core/common/known-bad.ts`,
     });
     expect(result!.messages.filter((m) => m.ruleId === 'layers/boundaries').map((m) => m.line)).toEqual([1, 2]);
+  });
+
+  it('the lint step refuses synchronous fs in core/node', async () => {
+    const eslint = new ESLint({ cwd: REPO });
+    const [result] = await eslint.lintText("import { readFileSync } from 'node:fs';\nimport fs from 'node:fs';\nexport const x = () => [readFileSync('a'), fs.statSync('b')];\n", { filePath: `${REPO}/core/node/known-bad.ts` });
+    expect(result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.line)).toEqual([1, 3]);
   });
 });
 

@@ -1,8 +1,9 @@
-// ESLint rule `layers/boundaries`: the dependency rules of the architecture, enforced on every import.
-//   core/common  -> core/common, schemas; npm packages that need neither Node nor a DOM
-//   core/node    -> core/common, core/node, schemas; Node built-ins; never electron
-//   electron     -> core/common, core/node, electron, schemas
-//   renderer     -> core/common, renderer, schemas; no Node built-ins, never electron
+// ESLint rule `layers/boundaries`: the dependency rules of the architecture, enforced on every import, as allow-lists
+// of folders and of npm packages (a package not on its layer's list is refused, so a new dependency is a decision).
+//   core/common  -> core/common, schemas; yaml, ajv, @sinclair/typebox (pure: neither Node nor a DOM)
+//   core/node    -> core/common, core/node, schemas; Node built-ins; its own server-side packages; never electron or UI
+//   electron     -> core/common, core/node, electron, schemas; Node built-ins; electron
+//   renderer     -> core/common, renderer, schemas; React, Monaco, zustand, Chart.js; no Node built-ins, never electron
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 
@@ -10,11 +11,12 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const BUILTINS = new Set(builtinModules);
 const DOM_PACKAGES = ['react', 'react-dom', 'monaco-editor', '@monaco-editor/react', 'monaco-yaml', 'zustand'];
 
+const COMMON_PACKAGES = ['yaml', 'ajv', '@sinclair/typebox'];
 export const LAYERS = {
-  'core/common': { local: ['core/common', 'schemas'], node: false, electron: false, dom: false },
-  'core/node': { local: ['core/common', 'core/node', 'schemas'], node: true, electron: false, dom: false },
-  electron: { local: ['core/common', 'core/node', 'electron', 'schemas'], node: true, electron: true, dom: false },
-  renderer: { local: ['core/common', 'renderer', 'schemas'], node: false, electron: false, dom: true },
+  'core/common': { local: ['core/common', 'schemas'], node: false, electron: false, dom: false, packages: COMMON_PACKAGES },
+  'core/node': { local: ['core/common', 'core/node', 'schemas'], node: true, electron: false, dom: false, packages: [...COMMON_PACKAGES, 'chokidar', 'commander', 'isomorphic-git', 'pdfkit', 'prom-client'] },
+  electron: { local: ['core/common', 'core/node', 'electron', 'schemas'], node: true, electron: true, dom: false, packages: [...COMMON_PACKAGES] },
+  renderer: { local: ['core/common', 'renderer', 'schemas'], node: false, electron: false, dom: true, packages: [...COMMON_PACKAGES, ...DOM_PACKAGES, 'chart.js'] },
 };
 
 /** The layer a repository-relative path belongs to, or null when it is outside every restricted folder. */
@@ -46,6 +48,7 @@ export function violation(fileRel, spec, root = ROOT) {
   if (spec.startsWith('node:') || BUILTINS.has(pkg)) return rules.node ? null : `${from} must not use the Node built-in '${spec}'`;
   if (pkg === 'electron') return rules.electron ? null : `${from} must never import electron`;
   if (DOM_PACKAGES.includes(pkg) && !rules.dom) return `${from} must not use the browser package '${pkg}'`;
+  if (!rules.packages.includes(pkg)) return `${from} may not use the package '${pkg}' (allowed: ${rules.packages.join(', ')}); add it to the layer's list in tools/eslint-plugin-layers.mjs if it belongs there`;
   return null;
 }
 

@@ -1,38 +1,23 @@
 /**
- * The one API between the renderer and the Node core, declared once. Electron serves it over IPC, `covenant serve`
- * over a token-guarded loopback HTTP bridge; both call the same handlers (core/node/handlers.ts).
+ * The one API between the renderer and the Node core. Each method is declared once, below in API: its name, its
+ * argument schema (TypeBox, which is JSON Schema that ajv runs at every transport) and its result type. The
+ * allowlist, the runtime argument checks, the renderer client's types, the IPC channel and the HTTP routes all come
+ * from this table; core/node/session.ts holds one handler per entry, typed by `Handlers`.
  * Every result is `{ok: true, data} | {ok: false, error}` so errors look the same over every transport.
  */
+import { Type as T, type Static, type TSchema } from '@sinclair/typebox';
 import type { ValidationResult } from './workspace.js';
 import type { FileKind } from './model/kinds.js';
 import type { LedgerSummary } from './ledger.js';
 import type { Compliance } from './compliance.js';
 import type { ChangeThresholds } from './thresholds.js';
-import type { CrDraft } from './wizards/cr.js';
-import type { SowDraft } from './wizards/sow.js';
+import { CrDraftSchema, type CrDraft } from './wizards/cr.js';
+import { SowDraftSchema } from './wizards/sow.js';
 import type { Diagnostic } from './diagnostics.js';
+import type { ApiError } from './errors.js';
+import type { LeftOut } from './model/contract.js';
 
-export interface ApiError {
-  code: ApiErrorCode;
-  message: string;
-}
-
-export type ApiErrorCode =
-  | 'bad-request'
-  | 'unknown-method'
-  | 'no-workspace'
-  | 'not-found'
-  | 'exists'
-  | 'outside-workspace'
-  | 'conflict'
-  | 'io'
-  | 'unsupported'
-  | 'not-a-repository'
-  | 'locked'
-  | 'no-author'
-  | 'validation-errors'
-  | 'git'
-  | 'internal';
+export type { ApiError } from './errors.js';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -190,143 +175,145 @@ export interface AppInfo {
   version: string;
 }
 
-/** The API: method name -> (args) => Promise<result>. Arguments are one JSON object (or nothing). */
-export interface Api {
-  'app.info': () => Promise<AppInfo>;
-  'workspace.current': () => Promise<WorkspaceInfo | null>;
-  'workspace.open': (args: { root: string }) => Promise<WorkspaceInfo>;
-  'workspace.create': (args: { root: string }) => Promise<WorkspaceInfo>;
-  'workspace.openExample': () => Promise<WorkspaceInfo>;
-  'workspace.close': () => Promise<void>;
-  'workspace.recent': () => Promise<RecentWorkspace[]>;
-  'workspace.pickFolder': () => Promise<string | null>;
-  'files.list': () => Promise<FileEntry[]>;
-  'files.read': (args: { path: string }) => Promise<FileContent>;
-  /** Writes a file; with `baseHash`, refuses (conflict) when the file on disk is no longer that version. */
-  'files.write': (args: { path: string; text: string; baseHash?: string | null }) => Promise<WriteResult>;
-  'files.create': (args: { path: string; text: string }) => Promise<WriteResult>;
-  'files.rename': (args: { from: string; to: string }) => Promise<void>;
-  'files.delete': (args: { path: string }) => Promise<void>;
-  /** Validates the workspace with unsaved editor buffers laid over the files on disk (path -> text). */
-  'workspace.validate': (args: { overlays?: Record<string, string>; today?: string }) => Promise<ValidationResult>;
-  'templates.propose': (args: { kind: TemplateKind }) => Promise<NewFileProposal>;
-  'git.state': () => Promise<GitState>;
-  /** Makes the workspace a repository and commits what is there. */
-  'git.init': () => Promise<GitState>;
-  'git.changes': () => Promise<FileChange[]>;
-  'git.proposeMessage': (args: { paths: string[] }) => Promise<string>;
-  /** A file at HEAD and in the working tree (null where it does not exist). */
-  'git.diff': (args: { path: string }) => Promise<{ path: string; head: string | null; working: string | null }>;
-  /** Commits exactly `paths`. With validation errors it fails (validation-errors) unless allowErrors, which adds a trailer. */
-  'git.commit': (args: { paths: string[]; message: string; allowErrors?: boolean }) => Promise<{ oid: string; message: string }>;
-  'git.log': (args: { path?: string; limit?: number }) => Promise<LogEntry[]>;
-  'git.readAt': (args: { oid: string; path: string }) => Promise<{ text: string | null }>;
-  'git.compare': (args: { from: string; to: string }) => Promise<FileChange[]>;
-  /** Writes a file as it was at a commit into the working tree. */
-  'git.restore': (args: { oid: string; path: string }) => Promise<WriteResult>;
-  /** Keeps an unsaved buffer in the app's data folder (hot exit); discarded once saved or thrown away. */
-  'backups.save': (args: { path: string; text: string; baseHash: string | null }) => Promise<void>;
-  'backups.discard': (args: { path: string }) => Promise<void>;
-  /** Unsaved buffers left from a run that stopped, each with the file on disk now. */
-  'backups.list': () => Promise<RestoredBackup[]>;
-  'ledger.get': () => Promise<LedgerView>;
-  /** Adds the period's entry to contracts/ledger.yaml, or updates it; comments and everything else are kept. */
-  'ledger.upsert': (args: LedgerEntryInput) => Promise<WriteResult>;
-  'dashboard.get': () => Promise<Compliance>;
-  'wizard.crContext': () => Promise<CrContext>;
-  /** An existing CR as a draft, to walk through the wizard again. */
-  'wizard.crLoad': (args: { path: string }) => Promise<CrDraft>;
-  /** With `editing`, the CR at that path is updated in place instead of a new one created. */
-  'wizard.crPreview': (args: { draft: CrDraft; editing?: string }) => Promise<CrPreview>;
-  /** Writes the CR (and ADR) and links it from its SOWs; returns the paths written. */
-  'wizard.crWrite': (args: { draft: CrDraft; editing?: string }) => Promise<string[]>;
-  'adr.list': () => Promise<AdrSummary[]>;
-  /** Creates the next ADR superseding `id`; the old record's status becomes "superseded by ADR-nnnn". */
-  'adr.supersede': (args: { id: string; title: string }) => Promise<{ path: string }>;
-  'wizard.sowContext': () => Promise<SowContext>;
-  'wizard.sowWrite': (args: { draft: SowDraft }) => Promise<string>;
-  /** A PDF summary (whole contract, one SOW or one CR), as base64 with a file name for the download. */
-  'pdf.export': (args: { scope: 'contract' | 'sow' | 'cr'; id?: string }) => Promise<{ filename: string; base64: string }>;
-  'settings.author': () => Promise<Author | null>;
-  'settings.setAuthor': (args: Author) => Promise<void>;
+/** Figures as of the saved files (or with the unsaved buffers asked for), saying which. */
+export interface Provenance {
+  /** HEAD's commit id, null outside a repository or before the first commit. */
+  commit: string | null;
+  /** The working tree differs from that commit. */
+  uncommitted: boolean;
+  /** Unsaved buffers the output includes (empty: saved files only). */
+  unsaved: string[];
+  /** Files that failed their schema and are in no figure. */
+  leftOut: LeftOut[];
 }
 
-export type ApiMethod = keyof Api;
-export type ApiArgs<M extends ApiMethod> = Parameters<Api[M]> extends [infer A] ? A : undefined;
-export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<Api[M]>>;
+export interface DashboardView extends Compliance {
+  provenance: Provenance;
+}
+
+const none = T.Null();
+const Path = T.String({ minLength: 1, maxLength: 4096 });
+const Text = T.String({ maxLength: 8 * 1024 * 1024 });
+const Hash = T.Union([T.String({ maxLength: 128 }), T.Null()]);
+const Oid = T.String({ pattern: '^([0-9a-f]{4,40}|HEAD)$' });
+const Buffers = T.Record(T.String({ maxLength: 4096 }), Text, { maxProperties: 200 });
+const closed = { additionalProperties: false } as const;
+const obj = <P extends Parameters<typeof T.Object>[0]>(props: P) => T.Object(props, closed);
+
+/** A method: its argument schema and (as a type only) its result. */
+interface Method<A extends TSchema, R> {
+  args: A;
+  doc: string;
+  /** Never set: carries the result type. */
+  result?: R;
+}
+const m =
+  <R>() =>
+  <A extends TSchema>(args: A, doc: string): Method<A, R> => ({ args, doc });
+
+/** Every method of the API, declared once. */
+export const API = {
+  'app.info': m<AppInfo>()(none, 'What runs the app: Electron or the browser, and the version.'),
+  'workspace.current': m<WorkspaceInfo | null>()(none, 'The open workspace, if any.'),
+  'workspace.open': m<WorkspaceInfo>()(obj({ root: Path }), 'Opens a workspace folder.'),
+  'workspace.create': m<WorkspaceInfo>()(obj({ root: Path }), 'Creates a new workspace (absolute folder) as a git repository, and opens it.'),
+  'workspace.openExample': m<WorkspaceInfo>()(none, 'Opens the example workspace (copied to the app data folder once).'),
+  'workspace.close': m<void>()(none, 'Closes the workspace.'),
+  'workspace.recent': m<RecentWorkspace[]>()(none, 'Recently opened workspaces.'),
+  'workspace.pickFolder': m<string | null>()(none, 'A native folder dialog (desktop app only).'),
+  'files.list': m<FileEntry[]>()(none, 'Every file of the workspace.'),
+  'files.read': m<FileContent>()(obj({ path: Path }), 'Reads a file as text, with the hash of its bytes.'),
+  'files.write': m<WriteResult>()(obj({ path: Path, text: Text, baseHash: T.Optional(Hash) }), 'Writes a file; with baseHash, refuses (conflict) when the file on disk is no longer that version.'),
+  'files.create': m<WriteResult>()(obj({ path: Path, text: Text }), 'Creates a file that does not exist yet.'),
+  'files.rename': m<void>()(obj({ from: Path, to: Path }), 'Renames a file.'),
+  'files.delete': m<void>()(obj({ path: Path }), 'Deletes a file.'),
+  'workspace.validate': m<ValidationResult>()(obj({ overlays: T.Optional(Buffers), today: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }), 'Validates the saved files with unsaved buffers (path -> text) laid over them, in a snapshot of its own.'),
+  'templates.propose': m<NewFileProposal>()(obj({ kind: T.Union([T.Literal('sow'), T.Literal('cr'), T.Literal('adr')]) }), 'A new file from a template, with the next free id.'),
+  'git.state': m<GitState>()(none, 'Branch, HEAD and repository state.'),
+  'git.init': m<GitState>()(none, 'Makes the workspace a repository and commits what is there.'),
+  'git.changes': m<FileChange[]>()(none, 'Files that differ from HEAD.'),
+  'git.proposeMessage': m<string>()(obj({ paths: T.Array(Path, { maxItems: 10_000 }) }), 'A commit message for the chosen files, in contract words.'),
+  'git.diff': m<{ path: string; head: string | null; working: string | null }>()(obj({ path: Path }), 'A file at HEAD and in the working tree (null where it does not exist).'),
+  'git.commit': m<{ oid: string; message: string }>()(
+    obj({ paths: T.Array(Path, { maxItems: 10_000 }), message: T.String({ maxLength: 100_000 }), allowErrors: T.Optional(T.Boolean()) }),
+    'Commits exactly `paths`. With validation errors it fails unless allowErrors, which adds a trailer.',
+  ),
+  'git.log': m<LogEntry[]>()(obj({ path: T.Optional(Path), limit: T.Optional(T.Integer({ minimum: 1, maximum: 100_000 })) }), 'History, newest first, of the workspace or one file.'),
+  'git.readAt': m<{ text: string | null }>()(obj({ oid: Oid, path: Path }), 'A file as it was at a commit.'),
+  'git.compare': m<FileChange[]>()(obj({ from: Oid, to: Oid }), 'Files that differ between two commits.'),
+  'git.restore': m<WriteResult>()(obj({ oid: Oid, path: Path }), 'Writes a file as it was at a commit into the working tree.'),
+  'backups.save': m<void>()(obj({ path: Path, text: Text, baseHash: Hash }), 'Keeps an unsaved buffer in the app data folder (hot exit).'),
+  'backups.discard': m<void>()(obj({ path: Path }), 'Drops the kept buffer of a file (saved or thrown away).'),
+  'backups.list': m<RestoredBackup[]>()(none, 'Unsaved buffers left from a run that stopped, each with the file on disk now.'),
+  'ledger.get': m<LedgerView>()(none, 'The ledger of the saved files: table, problem, periods, approved changes per period.'),
+  'ledger.upsert': m<WriteResult>()(
+    obj({ period: T.String({ minLength: 1, maxLength: 200 }), target_cost: T.Number({ minimum: 0, maximum: 1e13 }), actual_cost: T.Number({ minimum: 0, maximum: 1e13 }), note: T.Optional(T.String({ maxLength: 2000 })) }),
+    "Adds the period's entry to contracts/ledger.yaml, or updates it; comments and everything else are kept.",
+  ),
+  'dashboard.get': m<DashboardView>()(none, 'Compliance figures of the saved files, with what they show (commit, uncommitted changes, files left out).'),
+  'wizard.crContext': m<CrContext>()(none, 'What the CR wizard suggests: thresholds, roles, dependencies, SOWs, next ids.'),
+  'wizard.crLoad': m<CrDraft>()(obj({ path: Path }), 'An existing CR as a draft, to walk through the wizard again.'),
+  'wizard.crPreview': m<CrPreview>()(obj({ draft: CrDraftSchema, editing: T.Optional(Path) }), 'The files the wizard would write, validated in a snapshot of their own.'),
+  'wizard.crWrite': m<string[]>()(obj({ draft: CrDraftSchema, editing: T.Optional(Path) }), 'Writes the CR (and ADR) and links it from its SOWs; returns the paths written.'),
+  'adr.list': m<AdrSummary[]>()(none, 'Decision records with status and the CRs citing them.'),
+  'adr.supersede': m<{ path: string }>()(obj({ id: T.String({ pattern: '^ADR-[0-9]{4}$' }), title: T.String({ minLength: 1, maxLength: 300 }) }), 'Creates the next ADR superseding `id`.'),
+  'wizard.sowContext': m<SowContext>()(none, 'What the SOW wizard suggests: next id, dates, validators, evidence files.'),
+  'wizard.sowWrite': m<string>()(obj({ draft: SowDraftSchema }), 'Writes a new SOW when it validates; returns its path.'),
+  'pdf.export': m<{ filename: string; base64: string; provenance: Provenance }>()(
+    obj({ scope: T.Union([T.Literal('contract'), T.Literal('sow'), T.Literal('cr')]), id: T.Optional(T.String({ pattern: '^[A-Z][A-Z0-9-]*$', maxLength: 100 })), unsaved: T.Optional(Buffers) }),
+    'A PDF of the saved files (whole contract, one SOW or one CR); with `unsaved`, those buffers are included and the footer says so.',
+  ),
+  'settings.author': m<Author | null>()(none, 'Who commits: the settings, or git config.'),
+  'settings.setAuthor': m<void>()(obj({ name: T.String({ minLength: 1, maxLength: 200 }), email: T.String({ pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 }) }), 'Sets who commits.'),
+} as const;
+
+export type ApiMethod = keyof typeof API;
+export type ApiArgs<M extends ApiMethod> = Static<(typeof API)[M]['args']>;
+export type ApiResult<M extends ApiMethod> = (typeof API)[M] extends Method<TSchema, infer R> ? R : never;
+
+/** One handler per method: what core/node implements. */
+export type Handlers = { [M in ApiMethod]: ApiArgs<M> extends null ? (args?: null) => Promise<ApiResult<M>> : (args: ApiArgs<M>) => Promise<ApiResult<M>> };
 
 /** Every method, for allowlists at each transport. */
-export const API_METHODS: readonly ApiMethod[] = [
-  'app.info',
-  'workspace.current',
-  'workspace.open',
-  'workspace.create',
-  'workspace.openExample',
-  'workspace.close',
-  'workspace.recent',
-  'workspace.pickFolder',
-  'files.list',
-  'files.read',
-  'files.write',
-  'files.create',
-  'files.rename',
-  'files.delete',
-  'workspace.validate',
-  'templates.propose',
-  'git.state',
-  'git.init',
-  'git.changes',
-  'git.proposeMessage',
-  'git.diff',
-  'git.commit',
-  'git.log',
-  'git.readAt',
-  'git.compare',
-  'git.restore',
-  'backups.save',
-  'backups.discard',
-  'backups.list',
-  'ledger.get',
-  'ledger.upsert',
-  'dashboard.get',
-  'wizard.crContext',
-  'wizard.crLoad',
-  'wizard.crPreview',
-  'wizard.crWrite',
-  'adr.list',
-  'adr.supersede',
-  'wizard.sowContext',
-  'wizard.sowWrite',
-  'pdf.export',
-  'settings.author',
-  'settings.setAuthor',
-] as const satisfies readonly ApiMethod[];
+export const API_METHODS = Object.keys(API) as readonly ApiMethod[];
 
 export function isApiMethod(name: unknown): name is ApiMethod {
-  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API, name);
+}
+
+/** What one change on disk did: which files came and went, and the diagnostics of the saved files now. */
+export interface SnapshotDelta {
+  /** Increases with every snapshot of this workspace. */
+  version: number;
+  /** Paths that changed on disk (files and folders). */
+  changed: string[];
+  /** Files that appeared or disappeared: the renderer updates its tree without asking. */
+  added: FileEntry[];
+  removed: string[];
+  /** Diagnostics of the saved files, for every file whose diagnostics changed (an empty list: now clean). */
+  diagnostics: Record<string, Diagnostic[]>;
+  /** Contract files validated now. */
+  files: number;
+  /** SHA-256 of each changed file's bytes now (null: it is gone), so editors know whether their text is current. */
+  hashes: Record<string, string | null>;
+  /** The figures changed (dashboard, ledger): views showing them re-read. */
+  figuresChanged: boolean;
 }
 
 /** Pushed from the core to the renderer when something changed. */
 export type ApiEvent =
-  | { type: 'files-changed'; paths: string[] }
+  /** The watcher saw changes on disk: the one way changes reach the UI. */
+  | { type: 'snapshot'; delta: SnapshotDelta }
   | { type: 'workspace-changed'; workspace: WorkspaceInfo | null }
   /** A command chosen in the native menu (Electron), run by the renderer like a palette command. */
   | { type: 'menu-command'; id: string }
-  /** Commits, branch or repository state changed. */
-  | { type: 'git-changed' };
+  /** Commits, branch or repository state changed, with the changed files as git sees them now (or why not). */
+  | { type: 'git-changed'; state?: GitState; changes?: FileChange[]; error?: ApiError }
+  /** Something the user should know that is not about one file (the watcher stopped, a folder became unreadable). */
+  | { type: 'notice'; level: 'warning' | 'error'; message: string };
 
 /** How the renderer reaches the API: IPC in Electron, HTTP in browser mode. */
 export interface ApiTransport {
   call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<Result<ApiResult<M>>>;
   subscribe(listener: (event: ApiEvent) => void): () => void;
-}
-
-/** A typed error a handler throws; the transport turns it into `{ok: false, error}`. */
-export class ApiFailure extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

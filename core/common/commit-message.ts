@@ -3,15 +3,22 @@
  * `CR-42: impact analysis (minor)`, `SPRINT-07: acceptance criteria updated`, `ADR-0008: new decision record`.
  */
 import { idFromPath, type FileKind } from './model/kinds.js';
-import { asObject, asString, dig } from './model/read.js';
+
+/** A contract file's top-level sections (what a commit message speaks of). */
+export type Sections = Readonly<Record<string, unknown>>;
 
 export interface ChangedContract {
   path: string;
   kind: FileKind | null;
   status: 'new' | 'modified' | 'deleted';
-  /** Parsed data at HEAD and now (undefined when absent or unparsable). */
-  before?: unknown;
-  after?: unknown;
+  /** The file's id (SOW, CR), when known. */
+  id?: string;
+  /** Top-level sections at HEAD and now (undefined when absent or unreadable). */
+  before?: Sections;
+  after?: Sections;
+  /** A CR's decision status at HEAD and now. */
+  statusBefore?: string;
+  statusAfter?: string;
   /** The computed verdict of a CR, if it can be computed. */
   verdict?: 'minor' | 'major';
 }
@@ -32,15 +39,15 @@ const SECTION_WORDS: Record<string, string> = {
 const words = (key: string) => SECTION_WORDS[key] ?? key.replace(/_/g, ' ');
 
 /** Top-level sections whose content differs. */
-function changedSections(before: unknown, after: unknown): string[] {
-  const a = asObject(before) ?? {};
-  const b = asObject(after) ?? {};
+function changedSections(before: Sections | undefined, after: Sections | undefined): string[] {
+  const a = before ?? {};
+  const b = after ?? {};
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
 function label(c: ChangedContract): string {
-  return asString(dig(c.after ?? c.before, 'id')) ?? idFromPath(c.path) ?? c.path.slice(c.path.lastIndexOf('/') + 1);
+  return c.id ?? idFromPath(c.path) ?? c.path.slice(c.path.lastIndexOf('/') + 1);
 }
 
 /** One line describing one changed file. */
@@ -52,8 +59,8 @@ export function describeChange(c: ChangedContract): string {
     case 'cr': {
       if (c.status === 'new') return `${name}: new change request${verdict}`;
       const sections = changedSections(c.before, c.after);
-      const status = asString(dig(c.after, 'decision', 'status'));
-      if (sections.includes('decision') && status && status !== asString(dig(c.before, 'decision', 'status'))) return `${name}: ${status}${verdict}`;
+      const status = c.statusAfter;
+      if (sections.includes('decision') && status && status !== c.statusBefore) return `${name}: ${status}${verdict}`;
       if (sections.includes('impact_analysis')) return `${name}: impact analysis${verdict}`;
       return `${name}: ${sections.map(words).join(', ') || 'updated'} updated${verdict}`;
     }

@@ -5,15 +5,11 @@
  */
 import { dayNumber } from './dates.js';
 import type { Diagnostic } from './diagnostics.js';
-import { asArray, asString, dig } from './model/read.js';
+import type { ContractModel } from './model/contract.js';
 import { resolveRefPath } from './paths.js';
-import { impactOf, slaDays, thresholdsOf } from './rules/workspace-rules.js';
-import { evaluateChange } from './thresholds.js';
 
 export interface ComplianceInput {
-  master: { path: string; data: unknown } | null;
-  sows: { path: string; data: unknown }[];
-  crs: { path: string; data: unknown }[];
+  model: ContractModel;
   /** Whether a workspace path exists (evidence). */
   exists(path: string): boolean;
   /** Dates from git for CRs without created: / decision.date, by CR path. */
@@ -73,23 +69,21 @@ export function quantile(sorted: number[], q: number): number | null {
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
 export function computeCompliance(input: ComplianceInput): Compliance {
-  const master = input.master?.data;
-  const thresholds = thresholdsOf(master);
-  const sla = slaDays(master, 'scope') ?? null;
+  const { model } = input;
+  const sla = model.decisionRight('scope')?.sla_days ?? null;
 
-  const sows: SowFigures[] = input.sows.map(({ path, data }) => {
-    const gates = asArray(dig(data, 'gates'));
-    const passed = gates.filter((g) => asString(dig(g, 'status')) === 'passed').length;
-    const failed = gates.filter((g) => asString(dig(g, 'status')) === 'failed').length;
-    const criteria = asArray(dig(data, 'acceptance_criteria'));
+  const sows: SowFigures[] = model.sows.map(({ path, id, data }) => {
+    const gates = data.gates ?? [];
+    const passed = gates.filter((g) => g.status === 'passed').length;
+    const failed = gates.filter((g) => g.status === 'failed').length;
+    const criteria = data.acceptance_criteria;
     const met = criteria.filter((c) => {
-      if (asString(dig(c, 'status')) !== 'met') return false;
-      const ev = asString(dig(c, 'evidence'));
-      const ref = ev === undefined ? null : resolveRefPath(ev);
-      return ref !== null && ref.ok && input.exists(ref.path);
+      if (c.status !== 'met' || c.evidence === undefined) return false;
+      const ref = resolveRefPath(c.evidence);
+      return ref.ok && input.exists(ref.path);
     }).length;
     return {
-      id: asString(dig(data, 'id')) ?? path,
+      id,
       path,
       gatesPassed: passed,
       gatesFailed: failed,
@@ -98,23 +92,23 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       criteriaMet: met,
       criteriaMetRatio: ratio(met, criteria.length),
       scopeVolatility: input.volatility?.get(path) ?? null,
-      valueHypothesis: asString(dig(data, 'value_hypothesis')) ?? null,
-      measuredImpact: asString(dig(data, 'measured_impact')) ?? null,
+      valueHypothesis: data.value_hypothesis ?? null,
+      measuredImpact: data.measured_impact ?? null,
     };
   });
 
-  const crs: CrFigures[] = input.crs.map(({ path, data }) => {
+  const crs: CrFigures[] = model.crs.map((cr) => {
+    const { path, id, data } = cr;
     const history = input.history?.get(path);
-    const status = asString(dig(data, 'decision', 'status')) ?? 'unknown';
-    const impact = impactOf(data);
-    const declared = asString(dig(data, 'threshold_eval'));
-    const verdict = impact && thresholds ? evaluateChange(impact, thresholds).verdict : declared === 'minor' || declared === 'major' ? declared : null;
-    const created = asString(dig(data, 'created')) ?? history?.created ?? null;
-    const decided = status === 'proposed' ? null : (asString(dig(data, 'decision', 'date')) ?? history?.decided ?? null);
+    const status = data.decision.status;
+    const v = model.verdict(cr);
+    const created = data.created ?? history?.created ?? null;
+    const decided = status === 'proposed' ? null : (data.decision.date ?? history?.decided ?? null);
     const a = created === null ? null : dayNumber(created);
     const b = decided === null ? null : dayNumber(decided);
+    // decided before created (history dates of an imported CR): the lead time is unknown, not negative
     const lead = a !== null && b !== null && b >= a ? b - a : null;
-    return { id: asString(dig(data, 'id')) ?? path, path, status, verdict, created, decided, leadTimeDays: lead, withinSla: lead === null || sla === null ? null : lead <= sla };
+    return { id, path, status, verdict: v.verdict ?? v.declared, created, decided, leadTimeDays: lead, withinSla: lead === null || sla === null ? null : lead <= sla };
   });
 
   const groups = new Map<string, number>();
@@ -135,7 +129,7 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     leadTime: { count: leads.length, sum: leads.reduce((s, d) => s + d, 0), median: quantile(leads, 0.5), p90: quantile(leads, 0.9) },
     reviewSlaAdherence: ratio(judged.filter((c) => c.withinSla).length, judged.length),
     scopeSlaDays: sla,
-    stopTheLineRaised: asArray(dig(master, 'risk_policy', 'raised')).map((r) => ({ trigger: asString(dig(r, 'trigger')) ?? '?', date: asString(dig(r, 'date')) ?? '?', sow: asString(dig(r, 'sow')) })),
+    stopTheLineRaised: (model.master?.data.risk_policy?.raised ?? []).map((r) => ({ trigger: r.trigger, date: r.date, sow: r.sow })),
     diagnostics,
   };
 }

@@ -36,6 +36,8 @@ export const DIAGNOSTIC_CODES = [
   'date-order',
   'decision-overdue',
   'adr-superseded',
+  'link-mismatch',
+  'unknown-party',
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 

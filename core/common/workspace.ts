@@ -1,27 +1,35 @@
+/**
+ * A workspace as an immutable snapshot: the contract files' texts (or why they cannot be read), every other path,
+ * and the facts git knows; from them, lazily and once, each file's analysis, the typed model, the diagnostics and
+ * the figures. A change makes a new snapshot that shares every unchanged file (and its analysis) with the old one.
+ * Unsaved editor buffers make a derived snapshot of their own (`withUnsaved`) that never touches the shared one.
+ */
 import { todayIso } from './dates.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
 import { splitFrontMatter } from './model/adr.js';
+import { ContractModel, type ModelInput } from './model/contract.js';
 import { classifyPath, type FileKind } from './model/kinds.js';
-import { fileRuleDiagnostics } from './rules/file-rules.js';
+import { fileRuleDiagnostics, idRuleDiagnostics } from './rules/file-rules.js';
 import { schemaDiagnostics } from './rules/schema.js';
-import { workspaceDiagnostics, type RuleFile } from './rules/workspace-rules.js';
+import { workspaceDiagnostics } from './rules/workspace-rules.js';
 import { LineCounter } from 'yaml';
 import { Positions } from './yaml/locate.js';
-import { parseYaml, YamlFile } from './yaml/parse.js';
+import { parseYaml, type YamlFile } from './yaml/parse.js';
+import { computeFigures, type Figures, type HistoryFacts } from './figures.js';
 
-/** A contract file as last given to the engine, with its analysis once computed. */
+/** A contract file as given, with its analysis once computed (a pure function of the text: safe to share). */
 interface Entry {
-  path: string;
-  kind: FileKind;
-  text: string | null;
+  readonly path: string;
+  readonly kind: FileKind;
+  readonly text: string | null;
   /** Why the file could not be read (too large, not UTF-8 ...); set instead of text. */
-  unreadable: Diagnostic | null;
+  readonly unreadable: Diagnostic | null;
   analysis: Analysis | null;
 }
 
 interface Analysis {
   yaml: YamlFile | undefined;
-  /** Syntax, schema and single-file rule diagnostics: cached until the file changes. */
+  /** Syntax, schema and single-file rule diagnostics. */
   diagnostics: Diagnostic[];
 }
 
@@ -36,7 +44,21 @@ export interface ValidateOptions {
   today?: string;
 }
 
+/** Git's facts about the workspace, which rules and figures read beside the files. */
+export interface SnapshotFacts {
+  /** CR dates from history (created / decided), by CR path. */
+  history: ReadonlyMap<string, HistoryFacts>;
+  /** Scope volatility per SOW path, when known. */
+  volatility?: ReadonlyMap<string, number>;
+}
+
+const NO_FACTS: SnapshotFacts = { history: new Map() };
+
+/** How many files were analysed in this process: tells tests and benches that analysis is shared and incremental. */
+export const analysisStats = { parses: 0 };
+
 function analyse(entry: Entry): Analysis {
+  analysisStats.parses++;
   if (entry.unreadable) return { yaml: undefined, diagnostics: [entry.unreadable] };
   const text = entry.text ?? '';
   if (entry.kind === 'adr') {
@@ -48,126 +70,336 @@ function analyse(entry: Entry): Analysis {
       return { yaml: undefined, diagnostics: [pos.diagnostic([0, 0], 'warning', 'schema', 'A decision record starts with YAML front matter between two --- lines (status, date, decision-makers).')] };
     }
     const yaml = parseYaml(entry.path, fm.yaml);
-    const usable = yaml.value !== undefined;
-    const diagnostics = [...yaml.diagnostics, ...(usable ? [...schemaDiagnostics(yaml, 'adr'), ...fileRuleDiagnostics(yaml, 'adr')] : [])];
-    return { yaml: usable ? yaml : undefined, diagnostics };
+    if (yaml.value === undefined) return { yaml: undefined, diagnostics: yaml.diagnostics };
+    return { yaml, diagnostics: checked(yaml, 'adr') };
   }
   const yaml = parseYaml(entry.path, text);
   if (yaml.value === undefined) return { yaml: undefined, diagnostics: yaml.diagnostics };
-  const schema = schemaDiagnostics(yaml, entry.kind);
-  const rules = fileRuleDiagnostics(yaml, entry.kind);
-  return { yaml, diagnostics: [...yaml.diagnostics, ...schema, ...rules] };
+  return { yaml, diagnostics: checked(yaml, entry.kind) };
 }
 
-/**
- * The validation engine over one workspace. Platform-neutral: the Node side (or the editor) feeds it file texts and
- * the list of other paths; it parses each contract file once per change and re-runs only the cheap cross-file rules.
- */
-export class ContractEngine {
-  private readonly entries = new Map<string, Entry>();
+/** Schema diagnostics, then (only for data that has its schema's shape) the single-file rules on typed data. */
+function checked(yaml: YamlFile, kind: FileKind): Diagnostic[] {
+  const schema = schemaDiagnostics(yaml, kind);
+  const failed = yaml.diagnostics.some((d) => d.severity === 'error') || schema.some((d) => d.severity === 'error');
+  return [...yaml.diagnostics, ...schema, ...idRuleDiagnostics(yaml, kind), ...(failed ? [] : fileRuleDiagnostics(yaml, kind))];
+}
+
+/** A macrotask turn, in Node and in a page alike (core/common has neither's types). */
+const yieldToEventLoop = () => new Promise<void>((r) => (globalThis as unknown as { setTimeout(f: () => void, ms: number): unknown }).setTimeout(r, 0));
+
+function ensure(entry: Entry): Analysis {
+  if (!entry.analysis) entry.analysis = analyse(entry);
+  return entry.analysis;
+}
+
+export interface Parts {
+  entries: Map<string, Entry>;
   /** Every other existing path of the workspace (evidence files, folders), for reference checks. */
-  private readonly otherPaths = new Set<string>();
+  other: Set<string>;
   /** Existing paths that are links leading outside the workspace. */
-  private readonly escaping = new Set<string>();
-  private readonly historyCreated = new Map<string, string>();
-  /** How many files were parsed since the engine was made; tells that re-validation is incremental. */
-  parseCount = 0;
+  escaping: Set<string>;
+  /** Folders that exist but could not be read: whatever is below them is unknown, not missing. */
+  unreadableDirs: Map<string, string>;
+  facts: SnapshotFacts;
+  /** Contract files whose text is an unsaved buffer, not the file on disk. */
+  unsaved: Set<string>;
+}
 
-  /** Sets the text of any workspace file; contract files are re-analysed on the next validate, others only exist. */
-  setText(path: string, text: string): void {
-    const kind = classifyPath(path);
-    if (!kind) {
-      this.otherPaths.add(path);
-      return;
-    }
-    const prev = this.entries.get(path);
-    if (prev && prev.text === text && !prev.unreadable) return;
-    this.entries.set(path, { path, kind, text, unreadable: null, analysis: null });
+/** An immutable workspace. Make one with `Snapshot.empty().edit(...)` or a `SnapshotBuilder`. */
+export class Snapshot {
+  private validations = new Map<string, ValidationResult>();
+  private modelCache: ContractModel | null = null;
+  private figureCache = new Map<string, Figures>();
+
+  private constructor(private readonly parts: Parts) {}
+
+  static empty(): Snapshot {
+    return new Snapshot({ entries: new Map(), other: new Set(), escaping: new Set(), unreadableDirs: new Map(), facts: NO_FACTS, unsaved: new Set() });
   }
 
-  /** Records a contract file that exists but cannot be read as text; the message says why. */
-  setUnreadable(path: string, code: 'file-unreadable' | 'file-too-large', message: string): void {
-    const kind = classifyPath(path);
-    if (!kind) {
-      this.otherPaths.add(path);
-      return;
-    }
-    const diag: Diagnostic = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code, message };
-    this.entries.set(path, { path, kind, text: null, unreadable: diag, analysis: null });
+  /** @internal the builder's way in */
+  static fromParts(parts: Parts): Snapshot {
+    return new Snapshot(parts);
   }
 
-  /** Records that a non-contract path (file or folder) exists. */
-  addPath(path: string): void {
-    this.otherPaths.add(path);
+  /** A builder that starts from this snapshot (which stays as it is). */
+  toBuilder(): SnapshotBuilder {
+    return new SnapshotBuilder(this.parts);
   }
 
-  /** Records that a path exists but is a link leading outside the workspace. */
-  markEscaping(path: string): void {
-    this.escaping.add(path);
+  /** A new snapshot with the changes `change` makes; this one stays as it is. */
+  edit(change: (b: SnapshotBuilder) => void): Snapshot {
+    const b = this.toBuilder();
+    change(b);
+    return b.snapshot();
   }
 
-  /** Whether the path, or a folder on the way to it, is a link leading outside the workspace. */
-  private isEscaping(path: string): boolean {
-    if (this.escaping.size === 0) return false;
-    for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) if (this.escaping.has(path.slice(0, i))) return true;
-    return this.escaping.has(path);
+  /** A derived snapshot with unsaved buffers (path -> text) over the files; only contract files are overlaid. */
+  withUnsaved(buffers: Readonly<Record<string, string>>): Snapshot {
+    const paths = Object.keys(buffers).filter((p) => classifyPath(p) !== null && (this.text(p) !== buffers[p] || !this.has(p)));
+    if (paths.length === 0) return this;
+    return this.edit((b) => {
+      for (const p of paths) b.setText(p, buffers[p]!, { unsaved: true });
+    });
   }
 
-  remove(path: string): void {
-    this.entries.delete(path);
-    this.otherPaths.delete(path);
-    this.escaping.delete(path);
+  withFacts(facts: SnapshotFacts): Snapshot {
+    return Snapshot.fromParts({ ...this.parts, facts });
   }
 
-  /** Creation dates from git for CRs without `created:` (by CR path). */
-  setHistoryCreated(path: string, date: string | undefined): void {
-    if (date === undefined) this.historyCreated.delete(path);
-    else this.historyCreated.set(path, date);
+  get facts(): SnapshotFacts {
+    return this.parts.facts;
+  }
+
+  /** Contract files shown with unsaved edits, sorted. */
+  get unsaved(): string[] {
+    return [...this.parts.unsaved].sort();
+  }
+
+  /** Folders that could not be read, with why. */
+  get unreadableDirs(): ReadonlyMap<string, string> {
+    return this.parts.unreadableDirs;
   }
 
   has(path: string): boolean {
-    return this.entries.has(path) || this.otherPaths.has(path);
+    return this.parts.entries.has(path) || this.parts.other.has(path);
+  }
+
+  /** Whether the path (or a folder above it) could not be read: its existence is unknown. */
+  isUnknown(path: string): boolean {
+    if (this.parts.unreadableDirs.size === 0) return false;
+    for (const dir of this.parts.unreadableDirs.keys()) if (path === dir || path.startsWith(`${dir}/`)) return true;
+    return false;
+  }
+
+  /** Whether the path, or a folder on the way to it, is a link leading outside the workspace. */
+  leadsOutside(path: string): boolean {
+    const escaping = this.parts.escaping;
+    if (escaping.size === 0) return false;
+    for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) if (escaping.has(path.slice(0, i))) return true;
+    return escaping.has(path);
   }
 
   contractPaths(): string[] {
-    return [...this.entries.keys()].sort();
+    return [...this.parts.entries.keys()].sort();
   }
 
-  /** The text last given for a contract file. */
+  /** The text of a contract file (null when unreadable or absent). */
   text(path: string): string | null {
-    return this.entries.get(path)?.text ?? null;
+    return this.parts.entries.get(path)?.text ?? null;
   }
 
-  /** The parsed file (for positions and data), analysing it if needed; undefined when it has no usable data. */
+  /** The parsed file (for positions), undefined when it has no usable data. */
   parsed(path: string): YamlFile | undefined {
-    const entry = this.entries.get(path);
-    return entry ? this.ensure(entry).yaml : undefined;
+    const entry = this.parts.entries.get(path);
+    return entry ? ensure(entry).yaml : undefined;
   }
 
-  private ensure(entry: Entry): Analysis {
-    if (!entry.analysis) {
-      this.parseCount++;
-      entry.analysis = analyse(entry);
+  /** Analyses every file not analysed yet, yielding to the event loop every `sliceMs` so nobody waits on a big workspace. */
+  async prepare(sliceMs = 8): Promise<this> {
+    let start = Date.now();
+    for (const entry of this.parts.entries.values()) {
+      if (entry.analysis) continue;
+      ensure(entry);
+      if (Date.now() - start >= sliceMs) {
+        await yieldToEventLoop();
+        start = Date.now();
+      }
     }
-    return entry.analysis;
+    return this;
+  }
+
+  private inputs(): ModelInput[] {
+    return [...this.parts.entries.values()].map((e) => {
+      const a = ensure(e);
+      return { path: e.path, kind: e.kind, yaml: a.yaml, diagnostics: a.diagnostics };
+    });
+  }
+
+  /** The typed model of the files that passed their schema. */
+  get model(): ContractModel {
+    return (this.modelCache ??= new ContractModel(this.inputs()));
   }
 
   validate(options: ValidateOptions = {}): ValidationResult {
+    const today = options.today ?? todayIso();
+    const cached = this.validations.get(today);
+    if (cached) return cached;
     const diagnostics: Diagnostic[] = [];
-    const files: RuleFile[] = [];
-    for (const entry of this.entries.values()) {
-      const analysis = this.ensure(entry);
-      for (const d of analysis.diagnostics) diagnostics.push(d);
-      files.push({ path: entry.path, kind: entry.kind, yaml: analysis.yaml });
+    for (const entry of this.parts.entries.values()) for (const d of ensure(entry).diagnostics) diagnostics.push(d);
+    const history = this.parts.facts.history;
+    for (const [dir, why] of this.parts.unreadableDirs) {
+      diagnostics.push({ file: dir, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'file-unreadable', message: `The folder ${dir} could not be read (${why}); the files in it are not checked.` });
     }
     const ctx = {
-      exists: (p: string) => this.entries.has(p) || this.otherPaths.has(p),
-      leadsOutside: (p: string) => this.isEscaping(p),
-      today: options.today ?? todayIso(),
-      createdFromHistory: (p: string) => this.historyCreated.get(p),
+      exists: (p: string) => this.has(p),
+      unknown: (p: string) => this.isUnknown(p),
+      leadsOutside: (p: string) => this.leadsOutside(p),
+      today,
+      createdFromHistory: (p: string) => history.get(p)?.created,
     };
-    for (const d of workspaceDiagnostics(files, ctx)) diagnostics.push(d);
+    for (const d of workspaceDiagnostics(this.model, this.inputs(), ctx)) diagnostics.push(d);
     diagnostics.sort(compareDiagnostics);
-    return { files: this.entries.size, diagnostics };
+    const result = { files: this.parts.entries.size, diagnostics };
+    this.validations.set(today, result);
+    return result;
+  }
+
+  /** Compliance and ledger figures of this snapshot, from the model and git's facts. */
+  figures(today?: string): Figures {
+    const day = today ?? todayIso();
+    let f = this.figureCache.get(day);
+    if (!f) {
+      f = computeFigures({ model: this.model, diagnostics: this.validate({ today: day }).diagnostics, exists: (p) => this.has(p), facts: this.parts.facts, unsaved: this.unsaved });
+      this.figureCache.set(day, f);
+    }
+    return f;
+  }
+}
+
+/** Collects changes for a new snapshot; copies the parts once, so a load of thousands of files stays linear. */
+export class SnapshotBuilder {
+  private readonly parts: Parts;
+  private built: Snapshot | null = null;
+
+  /** @internal use Snapshot.toBuilder() or new SnapshotBuilder() */
+  constructor(from?: Parts) {
+    this.parts = from
+      ? { entries: new Map(from.entries), other: new Set(from.other), escaping: new Set(from.escaping), unreadableDirs: new Map(from.unreadableDirs), facts: from.facts, unsaved: new Set(from.unsaved) }
+      : { entries: new Map(), other: new Set(), escaping: new Set(), unreadableDirs: new Map(), facts: NO_FACTS, unsaved: new Set() };
+  }
+
+  private touch(): void {
+    if (this.built) throw new Error('the snapshot was already built');
+  }
+
+  /** Sets the text of any workspace file; contract files are analysed when first asked, others only exist. */
+  setText(path: string, text: string, options: { unsaved?: boolean } = {}): this {
+    this.touch();
+    const kind = classifyPath(path);
+    if (!kind) {
+      this.parts.other.add(path);
+      return this;
+    }
+    if (options.unsaved) this.parts.unsaved.add(path);
+    else this.parts.unsaved.delete(path);
+    const prev = this.parts.entries.get(path);
+    if (prev && prev.text === text && !prev.unreadable) return this;
+    this.parts.entries.set(path, { path, kind, text, unreadable: null, analysis: null });
+    return this;
+  }
+
+  /** Records a contract file that exists but cannot be read as text; the message says why. */
+  setUnreadable(path: string, code: 'file-unreadable' | 'file-too-large', message: string): this {
+    this.touch();
+    const kind = classifyPath(path);
+    if (!kind) {
+      this.parts.other.add(path);
+      return this;
+    }
+    this.parts.unsaved.delete(path);
+    const diag: Diagnostic = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code, message };
+    this.parts.entries.set(path, { path, kind, text: null, unreadable: diag, analysis: null });
+    return this;
+  }
+
+  /** Records that a non-contract path (file or folder) exists. */
+  addPath(path: string): this {
+    this.touch();
+    this.parts.other.add(path);
+    return this;
+  }
+
+  /** Records that a path exists but is a link leading outside the workspace. */
+  markEscaping(path: string): this {
+    this.touch();
+    this.parts.escaping.add(path);
+    return this;
+  }
+
+  /** Records a folder that exists but cannot be read (permission denied ...). */
+  markUnreadableDir(path: string, why: string): this {
+    this.touch();
+    this.parts.unreadableDirs.set(path, why);
+    this.parts.other.add(path);
+    return this;
+  }
+
+  /** Forgets a path, and everything below it when it is a folder. */
+  remove(path: string): this {
+    this.touch();
+    const prefix = `${path}/`;
+    for (const map of [this.parts.entries, this.parts.unreadableDirs]) for (const k of [...map.keys()]) if (k === path || k.startsWith(prefix)) map.delete(k);
+    for (const set of [this.parts.other, this.parts.escaping, this.parts.unsaved]) for (const k of [...set]) if (k === path || k.startsWith(prefix)) set.delete(k);
+    return this;
+  }
+
+  setFacts(facts: SnapshotFacts): this {
+    this.touch();
+    this.parts.facts = facts;
+    return this;
+  }
+
+  snapshot(): Snapshot {
+    return (this.built ??= Snapshot.fromParts(this.parts));
+  }
+}
+
+/**
+ * A mutable handle over snapshots, for tests, benches and one-shot tools: each change makes the next snapshot.
+ * The running app never shares one of these: it swaps whole snapshots.
+ */
+export class ContractEngine {
+  private current = Snapshot.empty();
+  private pending: SnapshotBuilder | null = null;
+
+  private builder(): SnapshotBuilder {
+    return (this.pending ??= this.current.toBuilder());
+  }
+
+  snapshot(): Snapshot {
+    if (this.pending) {
+      this.current = this.pending.snapshot();
+      this.pending = null;
+    }
+    return this.current;
+  }
+
+  setText(path: string, text: string): void {
+    this.builder().setText(path, text);
+  }
+  setUnreadable(path: string, code: 'file-unreadable' | 'file-too-large', message: string): void {
+    this.builder().setUnreadable(path, code, message);
+  }
+  addPath(path: string): void {
+    this.builder().addPath(path);
+  }
+  markEscaping(path: string): void {
+    this.builder().markEscaping(path);
+  }
+  markUnreadableDir(path: string, why: string): void {
+    this.builder().markUnreadableDir(path, why);
+  }
+  remove(path: string): void {
+    this.builder().remove(path);
+  }
+  setFacts(facts: SnapshotFacts): void {
+    this.builder().setFacts(facts);
+  }
+  has(path: string): boolean {
+    return this.snapshot().has(path);
+  }
+  contractPaths(): string[] {
+    return this.snapshot().contractPaths();
+  }
+  text(path: string): string | null {
+    return this.snapshot().text(path);
+  }
+  parsed(path: string): YamlFile | undefined {
+    return this.snapshot().parsed(path);
+  }
+  validate(options: ValidateOptions = {}): ValidationResult {
+    return this.snapshot().validate(options);
   }
 }

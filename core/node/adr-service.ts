@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiFailure, type AdrSummary } from '../common/api.js';
+import type { AdrSummary } from '../common/api.js';
+import { CovenantError } from '../common/errors.js';
 import { todayIso } from '../common/dates.js';
 import { editFrontMatter } from '../common/model/adr.js';
 import { adrPath, classifyPath, idFromPath } from '../common/model/kinds.js';
 import { nextAdrId } from '../common/model/next-ids.js';
-import { asString, dig } from '../common/model/read.js';
 import { resolveRefPath } from '../common/paths.js';
 import { editYaml } from '../common/yaml/edit.js';
 import { fillTemplate, resourcesDir } from './init.js';
@@ -13,29 +13,30 @@ import type { OpenWorkspace } from './workspace-service.js';
 
 /** Every decision record with its status and the change requests that cite it. */
 export function listAdrs(ws: OpenWorkspace): AdrSummary[] {
-  const e = ws.engine;
+  const snap = ws.snapshot;
+  const model = snap.model;
   const citedBy = new Map<string, { id: string; path: string }[]>();
-  for (const p of e.contractPaths().filter((x) => classifyPath(x) === 'cr')) {
-    const cr = e.parsed(p)?.value;
-    const ref = resolveRefPath(asString(dig(cr, 'adr')) ?? '');
+  for (const cr of model.crs) {
+    const ref = resolveRefPath(cr.data.adr ?? '');
     if (!ref.ok) continue;
     const list = citedBy.get(ref.path) ?? [];
-    list.push({ id: asString(dig(cr, 'id')) ?? idFromPath(p) ?? p, path: p });
+    list.push({ id: cr.id, path: cr.path });
     citedBy.set(ref.path, list);
   }
-  return e
+  // every decision record is listed; one whose front matter fails its schema shows with unknown fields
+  return snap
     .contractPaths()
     .filter((p) => classifyPath(p) === 'adr')
     .map((p) => {
-      const fm = e.parsed(p)?.value;
+      const fm = model.adr(p)?.data;
       return {
         id: idFromPath(p) ?? p,
         path: p,
-        title: asString(dig(fm, 'title')) ?? null,
-        status: asString(dig(fm, 'status')) ?? null,
-        date: asString(dig(fm, 'date')) ?? null,
-        supersedes: asString(dig(fm, 'supersedes')) ?? null,
-        supersededBy: asString(dig(fm, 'superseded-by')) ?? null,
+        title: fm?.title ?? null,
+        status: fm?.status ?? null,
+        date: fm?.date ?? null,
+        supersedes: fm?.supersedes ?? null,
+        supersededBy: fm?.['superseded-by'] ?? null,
         citedBy: citedBy.get(p) ?? [],
       };
     });
@@ -45,8 +46,8 @@ export function listAdrs(ws: OpenWorkspace): AdrSummary[] {
 export async function supersedeAdr(ws: OpenWorkspace, id: string, title: string): Promise<string> {
   const adrs = listAdrs(ws);
   const old = adrs.find((a) => a.id === id);
-  if (!old) throw new ApiFailure('not-found', `There is no decision record ${id}.`);
-  if (old.supersededBy) throw new ApiFailure('bad-request', `${id} is already superseded by ${old.supersededBy}.`);
+  if (!old) throw new CovenantError('not-found', `There is no decision record ${id}.`);
+  if (old.supersededBy) throw new CovenantError('conflict', `${id} is already superseded by ${old.supersededBy}.`);
   const next = nextAdrId(adrs.map((a) => a.id));
   const template = await readFile(path.join(resourcesDir(), 'templates', 'new', 'adr.md'), 'utf8');
   const today = todayIso();

@@ -1,34 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
+import path from 'node:path';
 import { isValidDate } from '../common/dates.js';
 import { countDiagnostics, formatDiagnostic, type DiagnosticCounts } from '../common/diagnostics.js';
-import { idFromPath } from '../common/model/kinds.js';
-import { asString, dig } from '../common/model/read.js';
-import { impactOf, thresholdsOf } from '../common/rules/workspace-rules.js';
-import { MASTER_PATH } from '../common/model/kinds.js';
-import { evaluateChange } from '../common/thresholds.js';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { initWorkspace, InitError } from './init.js';
-import { rendererDir } from './paths.js';
-import { figuresForFolder } from './figures.js';
-import { writeFileAtomic } from './fs/atomic.js';
-import { prometheusText } from './metrics.js';
-import { exportPdf } from './pdf/export.js';
-import { startBridge } from './server.js';
-import { Session } from './session.js';
-import { AppState } from './app-state.js';
-import { fallbackAuthor } from './git-service.js';
-import { resolveAuthor } from './git/author.js';
-import { GitError } from './git/errors.js';
-import { initRepository } from './git/init.js';
-import { log } from './git/log.js';
-import { resolveWorkspaceRoot } from './workspace-loader.js';
-import { loadWorkspace, WorkspaceError } from './workspace-loader.js';
+import { CovenantError, ERROR_CODES } from '../common/errors.js';
+import type { Snapshot } from '../common/workspace.js';
 
-/** Exit codes: 0 fine, 1 the contract has errors, 2 the command could not do its job (usage, I/O). */
+// Heavy modules (yaml + ajv, isomorphic-git, pdfkit, prom-client, the HTTP server) are loaded by the verbs that
+// need them, so `covenant --help` costs about a bare node start.
+const loader = () => import('./workspace-loader.js');
+
+/** Exit codes: 0 fine, 1 the contract has errors, 2 the command could not do its job (usage, I/O), 70 a bug. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
 
-class UsageError extends Error {}
+const usage = (message: string) => new CovenantError('invalid-input', message);
 
 interface Io {
   out: (s: string) => void;
@@ -52,8 +36,25 @@ function todayOption(): Option {
 }
 
 function checkToday(today: string | undefined): string | undefined {
-  if (today !== undefined && !isValidDate(today)) throw new UsageError(`--today must be a date as YYYY-MM-DD (got ${JSON.stringify(today)})`);
+  if (today !== undefined && !isValidDate(today)) throw usage(`--today must be a date as YYYY-MM-DD (got ${JSON.stringify(today)})`);
   return today;
+}
+
+/** A workspace folder read from disk with git's facts, for the verbs whose output is figures. */
+async function factualSnapshot(dir: string): Promise<{ root: string; snapshot: Snapshot }> {
+  const { loadWorkspace, requireMaster } = await loader();
+  const { root, snapshot } = await loadWorkspace(dir);
+  requireMaster(root, dir, snapshot);
+  const { withGitFacts } = await import('./figures.js');
+  return { root, snapshot: await (await withGitFacts(root, snapshot)).prepare() };
+}
+
+/** Files left out of the figures are named (file, line, what is expected) on stderr; then the exit code is 1. */
+function reportLeftOut(io: Io, verb: string, snapshot: Snapshot): number {
+  const leftOut = snapshot.model.leftOut;
+  for (const l of leftOut) io.err(`covenant ${verb}: ${l.path}:${l.line} is left out of the figures: ${l.reason}\n`);
+  if (leftOut.length) io.err(`covenant ${verb}: ${leftOut.length} file${leftOut.length === 1 ? '' : 's'} left out; figures that depend on ${leftOut.length === 1 ? 'it are' : 'them are'} unknown. Run covenant validate for every problem.\n`);
+  return leftOut.length ? EXIT.errors : EXIT.ok;
 }
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -71,8 +72,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(todayOption())
     .action(async (dir: string, opts: { format: 'text' | 'json'; today?: string }) => {
       const today = checkToday(opts.today);
-      const { engine } = await loadWorkspace(dir);
-      const result = engine.validate({ today });
+      const { loadWorkspace, requireMaster } = await loader();
+      const { root, snapshot } = await loadWorkspace(dir);
+      requireMaster(root, dir, snapshot);
+      const result = (await snapshot.prepare()).validate({ today });
       const counts = countDiagnostics(result.diagnostics);
       if (opts.format === 'json') io.out(`${JSON.stringify({ files: result.files, diagnostics: result.diagnostics }, null, 2)}\n`);
       else {
@@ -90,20 +93,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(formatOption())
     .action(async (crId: string, dir: string, opts: { format: 'text' | 'json' }) => {
       const id = /^\d+$/.test(crId) ? `CR-${crId}` : crId;
-      const { engine } = await loadWorkspace(dir);
-      const path = engine.contractPaths().find((p) => p.startsWith('contracts/changes/') && (asString(dig(engine.parsed(p)?.value, 'id')) ?? idFromPath(p)) === id);
-      if (!path) throw new UsageError(`No change request ${id} in ${dir} (looked in contracts/changes/)`);
-      const cr = engine.parsed(path)?.value;
-      const thresholds = thresholdsOf(engine.parsed(MASTER_PATH)?.value);
-      const impact = impactOf(cr);
-      const missing = !engine.has(MASTER_PATH) ? `there is no master contract (${MASTER_PATH})` : !thresholds ? `${MASTER_PATH} has no valid change_policy.thresholds` : !impact ? `${path} has no valid impact_analysis (budget_delta_pct, schedule_slip_days, risk_score)` : null;
-      if (missing || !thresholds || !impact) {
-        io.err(`covenant evaluate: cannot compute the verdict of ${id}: ${missing}. Run covenant validate for details.\n`);
+      const { loadWorkspace, requireMaster } = await loader();
+      const { root, snapshot } = await loadWorkspace(dir);
+      requireMaster(root, dir, snapshot);
+      const model = snapshot.model;
+      const doc = model.cr(id);
+      if (!doc) {
+        if (!model.knownIds.cr.has(id)) throw usage(`No change request ${id} in ${dir} (looked in contracts/changes/)`);
+        const bad = model.leftOut.find((l) => l.kind === 'cr' && l.path.endsWith(`/${id}.yaml`));
+        io.err(`covenant evaluate: cannot compute the verdict of ${id}: ${bad ? `${bad.path}:${bad.line} ${bad.reason}` : 'its file fails its schema'}. Run covenant validate for details.\n`);
         setExit(EXIT.errors);
         return;
       }
-      const evaluation = evaluateChange(impact, thresholds);
-      const declared = asString(dig(cr, 'threshold_eval'));
+      const v = model.verdict(doc);
+      const bad = model.leftOut.find((l) => l.kind === 'master');
+      if (!v.evaluation) {
+        io.err(`covenant evaluate: cannot compute the verdict of ${id}: ${bad ? `${bad.path}:${bad.line} ${bad.reason}` : v.explanation}. Run covenant validate for details.\n`);
+        setExit(EXIT.errors);
+        return;
+      }
+      const path = doc.path;
+      const evaluation = v.evaluation;
+      const declared = doc.data.threshold_eval;
       const matches = declared === undefined || declared === evaluation.verdict;
       if (opts.format === 'json') {
         const thresholdsOut = evaluation.checks.map((c) => ({ name: c.key, label: c.label, value: c.value, limit: c.limit, crossed: c.crossed }));
@@ -124,10 +135,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<dir>', 'folder to create the workspace in (created if missing)')
     .option('--no-git', 'do not make it a git repository')
     .action(async (dir: string, opts: { git: boolean }) => {
+      const { initWorkspace } = await import('./init.js');
       const files = await initWorkspace(dir);
       let committed = '';
       if (opts.git) {
         const root = path.resolve(dir);
+        const [{ resolveAuthor }, { AppState }, { fallbackAuthor }, { initRepository }] = await Promise.all([import('./git/author.js'), import('./app-state.js'), import('./git-service.js'), import('./git/init.js')]);
         const author = (await resolveAuthor(root, new AppState().get('author'))) ?? fallbackAuthor();
         const oid = await initRepository(root, author, 'Covenant workspace created').catch((e: Error) => {
           io.err(`covenant: the workspace was created, but not as a git repository: ${e.message}\n`);
@@ -146,12 +159,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--file <path>', 'only commits that changed this workspace file')
     .option('--limit <n>', 'at most this many commits', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a whole number of 1 or more (got ${JSON.stringify(v)})`);
+      if (!Number.isInteger(n) || n < 1) throw usage(`--limit must be a whole number of 1 or more (got ${JSON.stringify(v)})`);
       return n;
     })
     .addOption(formatOption())
     .action(async (dir: string, opts: { file?: string; limit?: number; format: 'text' | 'json' }) => {
-      const root = await resolveWorkspaceRoot(dir);
+      const root = await (await loader()).resolveWorkspaceRoot(dir);
+      const { log } = await import('./git/log.js');
       const entries = await log(root, { filepath: opts.file?.replace(/\\/g, '/').replace(/^\.\//, ''), limit: opts.limit });
       if (opts.format === 'json') io.out(`${JSON.stringify(entries, null, 2)}\n`);
       else for (const e of entries) io.out(`${e.oid.slice(0, 7)} ${e.date.slice(0, 10)} ${e.author.name}  ${e.summary}\n`);
@@ -166,11 +180,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(todayOption())
     .action(async (dir: string, opts: { out?: string; today?: string }) => {
       const today = checkToday(opts.today);
-      const { root, engine } = await loadWorkspace(dir);
-      const text = await prometheusText(await figuresForFolder(root, engine, today));
-      if (opts.out) writeFileAtomic(path.resolve(opts.out), text);
+      const { root, snapshot } = await factualSnapshot(dir);
+      const [{ prometheusText }, { provenance }] = await Promise.all([import('./metrics.js'), import('./pdf/export.js')]);
+      const p = await provenance(root);
+      const figures = snapshot.figures(today);
+      const text = await prometheusText(figures, { commit: p.commit, uncommitted: p.dirty });
+      if (opts.out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), text);
       else io.out(text);
-      setExit(EXIT.ok);
+      setExit(reportLeftOut(io, 'metrics', snapshot));
     });
 
   program
@@ -181,15 +198,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--sow <id>', 'only this iteration')
     .option('--cr <id>', 'only this change request')
     .action(async (dir: string, opts: { out: string; sow?: string; cr?: string }) => {
-      if (opts.sow && opts.cr) throw new UsageError('choose --sow or --cr, not both');
-      const { root, engine } = await loadWorkspace(dir);
+      if (opts.sow && opts.cr) throw usage('choose --sow or --cr, not both');
+      const { root, snapshot } = await factualSnapshot(dir);
       const scope = opts.sow ? { kind: 'sow' as const, id: opts.sow } : opts.cr ? { kind: 'cr' as const, id: opts.cr } : { kind: 'contract' as const };
-      const pdf = await exportPdf(root, engine, scope).catch((e: Error) => {
-        throw new UsageError(e.message);
-      });
-      writeFileAtomic(path.resolve(opts.out), pdf);
-      io.out(`Wrote ${opts.out} (${Math.round(pdf.length / 1024)} KB)\n`);
-      setExit(EXIT.ok);
+      const { exportPdf } = await import('./pdf/export.js');
+      const pdf = await exportPdf(root, snapshot, scope);
+      await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), pdf);
+      io.out(`Wrote ${opts.out} (${Math.round(pdf.length / 1024)} KB) from the saved files.\n`);
+      setExit(reportLeftOut(io, 'export-pdf', snapshot));
     });
 
   program
@@ -198,17 +214,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[dir]', 'workspace folder to open (default: the start screen)')
     .option('--port <port>', 'port to listen on (default: any free port)', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got ${JSON.stringify(v)})`);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw usage(`--port must be a whole number from 0 to 65535 (got ${JSON.stringify(v)})`);
       return n;
     })
     .action(async (dir: string | undefined, opts: { port?: number }) => {
+      const [{ rendererDir }, { Session }, { startBridge }, { stat }] = await Promise.all([import('./paths.js'), import('./session.js'), import('./server.js'), import('node:fs/promises')]);
       const staticDir = rendererDir();
-      if (!existsSync(path.join(staticDir, 'index.html'))) throw new UsageError('the app is not built yet; run `npm run build` first');
+      if (!(await stat(path.join(staticDir, 'index.html')).catch(() => null))) throw usage('the app is not built yet; run `npm run build` first');
       const session = new Session({ mode: 'browser' });
       if (dir !== undefined) {
-        const info = await session.open(dir).catch((e: Error) => {
-          throw new UsageError(e.message);
-        });
+        const info = await session.open(dir);
         await session.handlers['workspace.validate']({}); // warm: the first page load gets answers at once
         io.out(`Workspace: ${info.root}\n`);
       }
@@ -240,10 +255,13 @@ export async function runCli(argv: string[], io: Io = { out: (s) => process.stdo
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
-    const known = e instanceof UsageError || e instanceof WorkspaceError || e instanceof InitError || e instanceof GitError;
-    const message = known ? (e as Error).message : `unexpected failure: ${(e as Error)?.message ?? String(e)}`;
-    io.err(`covenant: ${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    // one error type, one table: the message a person reads and the exit code scripts read
+    if (e instanceof CovenantError) {
+      io.err(`covenant: ${e.message.split('\n')[0]}\n`);
+      return ERROR_CODES[e.code].exit;
+    }
+    io.err(`covenant: unexpected failure: ${(e as Error)?.message ?? String(e)}\n`);
+    return ERROR_CODES.internal.exit;
   }
 }
 

@@ -1,15 +1,14 @@
 import os from 'node:os';
-import { parse } from 'yaml';
-import { ApiFailure, type Author, type FileChange, type GitState, type LogEntry, type WriteResult } from '../common/api.js';
-import { proposeCommitMessage, validationTrailer, type ChangedContract } from '../common/commit-message.js';
+import type { Author, FileChange, GitState, LogEntry, WriteResult } from '../common/api.js';
+import { proposeCommitMessage, validationTrailer, type ChangedContract, type Sections } from '../common/commit-message.js';
+import { CovenantError } from '../common/errors.js';
+import { rawId } from '../common/model/contract.js';
 import { classifyPath } from '../common/model/kinds.js';
-import { impactOf, thresholdsOf } from '../common/rules/workspace-rules.js';
-import { evaluateChange } from '../common/thresholds.js';
+import { splitFrontMatter } from '../common/model/adr.js';
+import { parseYaml, type YamlFile } from '../common/yaml/parse.js';
 import { isAuthor, resolveAuthor } from './git/author.js';
 import { commit } from './git/commit.js';
 import { compareCommits } from './git/compare.js';
-import { GitError } from './git/errors.js';
-import { crHistory, type CrHistory } from './git/history.js';
 import { initRepository } from './git/init.js';
 import { log } from './git/log.js';
 import { readAt, readAtHead } from './git/read-at.js';
@@ -17,23 +16,25 @@ import { diffFile, type FileDiff } from './git/diff.js';
 import { restoreFile } from './git/restore.js';
 import { isRepository, repoState } from './git/repo.js';
 import { status } from './git/status.js';
+import { gitFacts } from './figures.js';
 import type { OpenWorkspace } from './workspace-service.js';
 
 const CONFLICT_RE = /^(<{7} |={7}$|>{7} )/m;
 
-/** GitError -> the API's error codes and words. */
-export function toApiFailure(e: unknown): unknown {
-  if (!(e instanceof GitError)) return e;
-  const code = e.code === 'not-a-repository' ? 'not-a-repository' : e.code === 'locked' ? 'locked' : e.code === 'no-author' ? 'no-author' : 'git';
-  return new ApiFailure(code, e.message);
+/** Top-level sections of a (possibly old, possibly invalid) contract text, read with the hardened parser. */
+function sectionsOf(path: string, text: string | null): { sections?: Sections; yaml?: YamlFile } {
+  if (text === null) return {};
+  const fm = classifyPath(path) === 'adr' ? splitFrontMatter(text).yaml : text;
+  if (fm === null) return {};
+  const yaml = parseYaml(path, fm);
+  const v = yaml.value;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? { sections: v as Sections, yaml } : {};
 }
 
-async function guarded<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    throw toApiFailure(e);
-  }
+function decisionStatus(s: Sections | undefined): string | undefined {
+  const d = s?.decision;
+  const st = d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as { status?: unknown }).status : undefined;
+  return typeof st === 'string' ? st : undefined;
 }
 
 /** A neutral author for the first commit of a new workspace when nobody is configured yet. */
@@ -44,8 +45,6 @@ export function fallbackAuthor(): Author {
 
 /** Git for one open workspace: the API's git.* methods, and the facts rules take from history. */
 export class WorkspaceGit {
-  private history = new Map<string, CrHistory>();
-
   constructor(
     private readonly ws: OpenWorkspace,
     private readonly authorSetting: () => unknown,
@@ -56,99 +55,99 @@ export class WorkspaceGit {
     return this.ws.root;
   }
 
-  /** CR dates from history (created / decided), by CR path. */
-  crFacts(): ReadonlyMap<string, CrHistory> {
-    return this.history;
-  }
-
-  /** Reads the CR dates from history and hands creation dates to the engine (for decision-overdue). */
+  /** Reads what git knows (CR dates, scope volatility) into a new snapshot (for decision-overdue and the figures). */
   async refreshFacts(): Promise<void> {
-    if (!isRepository(this.root)) return;
-    this.history = await crHistory(this.root).catch(() => new Map());
-    for (const p of this.ws.engine.contractPaths()) if (classifyPath(p) === 'cr') this.ws.engine.setHistoryCreated(p, this.history.get(p)?.created);
+    await this.ws.settle();
+    await this.ws.setFacts(await gitFacts(this.root, this.ws.snapshot));
   }
 
   async state(): Promise<GitState> {
-    const conflictFiles = this.ws.engine.contractPaths().filter((p) => CONFLICT_RE.test(this.ws.engine.text(p) ?? ''));
-    if (!isRepository(this.root)) return { repository: false, branch: null, detached: false, head: null, mergeInProgress: false, rebaseInProgress: false, cherryPickInProgress: false, locked: false, conflictFiles };
-    const s = await guarded(() => repoState(this.root));
+    const snap = this.ws.snapshot;
+    const conflictFiles = snap.contractPaths().filter((p) => CONFLICT_RE.test(snap.text(p) ?? ''));
+    if (!(await isRepository(this.root))) return { repository: false, branch: null, detached: false, head: null, mergeInProgress: false, rebaseInProgress: false, cherryPickInProgress: false, locked: false, conflictFiles };
+    const s = await repoState(this.root);
     return { repository: true, ...s, conflictFiles };
   }
 
   async init(): Promise<GitState> {
-    await guarded(() => initRepository(this.root, (isAuthor(this.authorSetting()) ? this.authorSetting() : null) as Author | null ?? fallbackAuthor()));
+    await initRepository(this.root, ((isAuthor(this.authorSetting()) ? this.authorSetting() : null) as Author | null) ?? fallbackAuthor());
     await this.refreshFacts();
     this.changed();
     return this.state();
   }
 
+  /** Changed files as git sees them; a failure is an error, never an empty list (that would read as "clean"). */
   changes(): Promise<FileChange[]> {
-    return guarded(() => status(this.root));
+    return status(this.root);
   }
 
-  diff(path: string): Promise<FileDiff> {
-    const absolute = this.ws.confinePath(path);
-    return guarded(() => diffFile(this.root, path, absolute));
+  async diff(path: string): Promise<FileDiff> {
+    const absolute = await this.ws.confinePath(path);
+    return diffFile(this.root, path, absolute);
   }
 
   async proposeMessage(paths: string[]): Promise<string> {
     const all = await this.changes();
     const chosen = all.filter((c) => paths.includes(c.path));
-    const master = this.ws.engine.parsed('contracts/master_contract.yaml')?.value;
-    const thresholds = thresholdsOf(master);
+    await this.ws.settle();
+    const snap = this.ws.snapshot;
+    const model = snap.model;
     const changes: ChangedContract[] = [];
     for (const c of chosen) {
       const kind = classifyPath(c.path);
-      const parseSafe = (t: string | null) => {
-        if (t === null || kind === null || kind === 'adr') return undefined;
-        try {
-          return parse(t) as unknown;
-        } catch {
-          return undefined;
-        }
-      };
-      const before = c.status === 'new' ? undefined : parseSafe(await readAtHead(this.root, c.path).catch(() => null));
-      const after = c.status === 'deleted' ? undefined : (this.ws.engine.parsed(c.path)?.value ?? undefined);
-      const impact = kind === 'cr' ? impactOf(after) : undefined;
-      changes.push({ path: c.path, kind, status: c.status, before, after, verdict: impact && thresholds ? evaluateChange(impact, thresholds).verdict : undefined });
+      const before = c.status === 'new' || kind === null ? {} : sectionsOf(c.path, await readAtHead(this.root, c.path).catch(() => null));
+      const after = c.status === 'deleted' || kind === null ? {} : sectionsOf(c.path, snap.text(c.path));
+      const cr = kind === 'cr' ? model.crAt(c.path) : undefined;
+      changes.push({
+        path: c.path,
+        kind,
+        status: c.status,
+        id: rawId(after.yaml) ?? rawId(before.yaml),
+        before: before.sections,
+        after: after.sections,
+        statusBefore: decisionStatus(before.sections),
+        statusAfter: decisionStatus(after.sections),
+        verdict: cr ? (model.verdict(cr).verdict ?? undefined) : undefined,
+      });
     }
     return proposeCommitMessage(changes);
   }
 
   async commit(paths: string[], message: string, allowErrors: boolean): Promise<{ oid: string; message: string }> {
     const author = await resolveAuthor(this.root, this.authorSetting());
-    if (!author) throw new ApiFailure('no-author', 'Who is committing? Set your name and email once; they are kept in the app settings.');
+    if (!author) throw new CovenantError('invalid-input', 'Who is committing? Set your name and email once; they are kept in the app settings.', { reason: 'no-author' });
     const result = await this.ws.validate();
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     let text = message.trim();
     if (errors.length) {
       if (!allowErrors) {
         const list = errors.slice(0, 10).map((d) => `${d.file}:${d.line} ${d.message}`).join('\n');
-        throw new ApiFailure('validation-errors', `The workspace has ${errors.length} validation error${errors.length === 1 ? '' : 's'}:\n${list}${errors.length > 10 ? `\n… and ${errors.length - 10} more` : ''}`);
+        throw new CovenantError('invalid-input', `The workspace has ${errors.length} validation error${errors.length === 1 ? '' : 's'}:\n${list}${errors.length > 10 ? `\n… and ${errors.length - 10} more` : ''}`, { reason: 'validation-errors' });
       }
       text = `${text}\n\n${validationTrailer(errors.length, errors.map((d) => d.code))}`;
     }
-    const oid = await guarded(() => commit(this.root, paths, text, author));
+    for (const p of paths) await this.ws.confinePath(p);
+    const oid = await commit(this.root, paths, text, author);
     await this.refreshFacts();
     this.changed();
     return { oid, message: text };
   }
 
   log(path?: string, limit?: number): Promise<LogEntry[]> {
-    return guarded(() => log(this.root, { filepath: path, limit }));
+    return log(this.root, { filepath: path, limit });
   }
 
   async readAt(oid: string, path: string): Promise<{ text: string | null }> {
-    this.ws.confinePath(path);
-    return { text: await guarded(() => readAt(this.root, oid, path)) };
+    await this.ws.confinePath(path);
+    return { text: await readAt(this.root, oid, path) };
   }
 
   compare(from: string, to: string): Promise<FileChange[]> {
-    return guarded(() => compareCommits(this.root, from, to));
+    return compareCommits(this.root, from, to);
   }
 
-  restore(oid: string, path: string): Promise<WriteResult> {
-    this.ws.confinePath(path);
-    return guarded(() => restoreFile(this.root, oid, path, (text) => this.ws.write(path, text)));
+  async restore(oid: string, path: string): Promise<WriteResult> {
+    await this.ws.confinePath(path);
+    return restoreFile(this.root, oid, path, (text) => this.ws.write(path, text));
   }
 }

@@ -3,13 +3,13 @@ import { writeFileAtomic } from './fs/atomic.js';
 import path from 'node:path';
 import { addDays, todayIso } from '../common/dates.js';
 import { packageRoot } from './paths.js';
+import { CovenantError } from '../common/errors.js';
 
 /** resources/ of the installed app. */
 export function resourcesDir(): string {
   return path.join(packageRoot(), 'resources');
 }
 
-export class InitError extends Error {}
 
 /** Fills {{today}}-style placeholders of a template. */
 export function fillTemplate(text: string, values: Record<string, string>): string {
@@ -33,9 +33,9 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 export async function initWorkspace(dir: string, today: string = todayIso()): Promise<string[]> {
   const target = path.resolve(dir);
   const existing = await stat(path.join(target, 'contracts')).catch(() => null);
-  if (existing) throw new InitError(`${path.join(dir, 'contracts')} already exists; covenant init only creates new workspaces.`);
+  if (existing) throw new CovenantError('conflict', `${path.join(dir, 'contracts')} already exists; covenant init only creates new workspaces.`);
   const info = await stat(target).catch(() => null);
-  if (info && !info.isDirectory()) throw new InitError(`${dir} exists and is not a folder.`);
+  if (info && !info.isDirectory()) throw new CovenantError('invalid-input', `${dir} exists and is not a folder.`);
   const templates = path.join(resourcesDir(), 'templates', 'workspace');
   const files = await listFiles(templates);
   const values = { today, year: today.slice(0, 4), today_plus_13: addDays(today, 13) };
@@ -43,8 +43,8 @@ export async function initWorkspace(dir: string, today: string = todayIso()): Pr
     const text = fillTemplate(await readFile(path.join(templates, rel), 'utf8'), values);
     const dest = path.join(target, ...rel.split('/'));
     await mkdir(path.dirname(dest), { recursive: true });
-    if (await stat(dest).catch(() => null)) throw new InitError(`${path.join(dir, rel)} already exists; covenant init never overwrites a file.`);
-    writeFileAtomic(dest, text);
+    if (await stat(dest).catch(() => null)) throw new CovenantError('conflict', `${path.join(dir, rel)} already exists; covenant init never overwrites a file.`);
+    await writeFileAtomic(dest, text);
   }
   return files.sort();
 }

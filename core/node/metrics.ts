@@ -1,12 +1,18 @@
 import { Counter, Gauge, Registry, Summary } from 'prom-client';
 import { fromMinor } from '../common/ledger.js';
-import type { Figures } from './figures.js';
+import type { Figures } from '../common/figures.js';
+
+/** What the figures show: the commit and whether the saved files differ from it. */
+export interface MetricsSource {
+  commit: string | null;
+  uncommitted: boolean;
+}
 
 /**
  * The figures in the Prometheus text exposition format (for node_exporter's textfile collector), produced with
  * prom-client on a registry of its own (no default process metrics). Money is in the currency's major unit.
  */
-export async function prometheusText(f: Figures): Promise<string> {
+export async function prometheusText(f: Figures, source?: MetricsSource): Promise<string> {
   const registry = new Registry();
   const reg = { registers: [registry] };
   const { compliance: c, ledger } = f;
@@ -30,6 +36,10 @@ export async function prometheusText(f: Figures): Promise<string> {
   // a ratio without any decided change request is unknown, not 0: the series is left out
   if (c.reviewSlaAdherence !== null) new Gauge({ name: 'covenant_review_sla_adherence_ratio', help: 'Share of decided change requests decided within the scope decision SLA.', ...reg }).set(c.reviewSlaAdherence);
   new Gauge({ name: 'covenant_stop_the_line_raised', help: 'Stop-the-line triggers raised, as recorded in the master contract.', ...reg }).set(c.stopTheLineRaised.length);
+
+  // what the numbers show: which commit, and whether the saved files differ from it (figures never include unsaved edits here)
+  if (source) new Gauge({ name: 'covenant_source_info', help: 'The commit the figures were computed at (empty outside a repository) and whether the saved files differ from it.', labelNames: ['commit', 'uncommitted'], ...reg }).set({ commit: source.commit ?? '', uncommitted: String(source.uncommitted) }, 1);
+  new Gauge({ name: 'covenant_files_left_out', help: 'Contract files that fail their schema and are in no figure.', ...reg }).set(f.leftOut.length);
 
   const diags = new Gauge({ name: 'covenant_validation_diagnostics', help: 'Validation diagnostics of the workspace by severity.', labelNames: ['severity'], ...reg });
   for (const sev of ['error', 'warning', 'info'] as const) diags.set({ severity: sev }, c.diagnostics[sev]);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ApiEvent } from '../common/api.js';
 import { CSP } from '../common/csp.js';
 import { dispatch } from './dispatch.js';
+import { ERROR_CODES } from '../common/errors.js';
 import { isInside } from './fs/confine.js';
 import type { Session } from './session.js';
 
@@ -140,7 +141,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
       if (url.pathname.startsWith('/api/')) {
         const given = (req.headers['x-covenant-token'] as string | undefined) ?? cookieToken(req);
-        if (!sameToken(given, token)) return send(res, 401, JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'Unauthorized: open the URL printed by covenant serve.' } }), 'application/json');
+        if (!sameToken(given, token)) return send(res, 401, JSON.stringify({ ok: false, error: { code: 'permission-denied', message: 'Not authorised: open the URL printed by covenant serve (it carries the access token).' } }), 'application/json');
         if (url.pathname === '/api/events' && req.method === 'GET') {
           res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
           res.write(': connected\n\n');
@@ -155,10 +156,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           const body = await readBody(req);
           args = body === '' ? null : JSON.parse(body);
         } catch (e) {
-          return send(res, (e as Error).message === 'too large' ? 413 : 400, JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'The request body is not valid JSON or is too large.' } }), 'application/json');
+          return send(res, (e as Error).message === 'too large' ? 413 : 400, JSON.stringify({ ok: false, error: { code: 'invalid-input', message: 'The request body is not valid JSON or is too large.' } }), 'application/json');
         }
         const result = await dispatch(options.session.handlers, decodeURIComponent(url.pathname.slice(5)), args);
-        return send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
+        // the status comes from the one error table; the body is the same Result envelope as over IPC
+        return send(res, result.ok ? 200 : ERROR_CODES[result.error.code].http, JSON.stringify(result), 'application/json; charset=utf-8');
       }
 
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');

@@ -1,24 +1,22 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiFailure, type Api, type ApiEvent, type NewFileProposal, type TemplateKind } from '../common/api.js';
+import type { ApiEvent, DashboardView, Handlers, NewFileProposal, TemplateKind } from '../common/api.js';
 import { addDays, todayIso } from '../common/dates.js';
-import { adrPath, crPath, idFromPath, sowPath } from '../common/model/kinds.js';
+import { CovenantError, noWorkspace } from '../common/errors.js';
+import { adrPath, crPath, sowPath } from '../common/model/kinds.js';
 import { nextAdrId, nextCrId, nextSowId } from '../common/model/next-ids.js';
-import { asString, dig } from '../common/model/read.js';
+import type { Snapshot } from '../common/workspace.js';
 import { AppState } from './app-state.js';
 import { copyExample, fillTemplate, initWorkspace, resourcesDir } from './init.js';
-import { WorkspaceError } from './workspace-loader.js';
 import { OpenWorkspace } from './workspace-service.js';
 import { Backups } from './backups.js';
 import { ledgerView, upsertLedgerEntry } from './ledger-service.js';
 import { crContext, crLoad, crPreview, crWrite, sowContext, sowWrite } from './wizard-service.js';
 import { listAdrs, supersedeAdr } from './adr-service.js';
-import { exportPdf } from './pdf/export.js';
-import { figuresFrom, volatilityOf } from './figures.js';
-import { isRepository } from './git/repo.js';
 import { fallbackAuthor, WorkspaceGit } from './git-service.js';
 import { isAuthor, resolveAuthor } from './git/author.js';
 import { initRepository } from './git/init.js';
+import { toApiError } from '../common/errors.js';
 
 export interface SessionOptions {
   mode: 'electron' | 'browser';
@@ -39,7 +37,7 @@ export class Session {
   private backups: Backups | null = null;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   readonly state: AppState;
-  readonly handlers: Api;
+  readonly handlers: Handlers;
 
   constructor(private readonly options: SessionOptions) {
     this.state = options.state ?? new AppState();
@@ -60,35 +58,57 @@ export class Session {
   }
 
   private repo(): WorkspaceGit {
-    if (!this.git) throw new ApiFailure('no-workspace', 'No workspace is open.');
+    if (!this.git) throw noWorkspace();
     return this.git;
   }
 
   private ws(): OpenWorkspace {
-    if (!this.workspace) throw new ApiFailure('no-workspace', 'No workspace is open.');
+    if (!this.workspace) throw noWorkspace();
     return this.workspace;
   }
 
+  /** Git's facts of the open workspace are read (figures wait for them: a figure from history is never guessed). */
+  private factsReady: Promise<void> = Promise.resolve();
+
+  /** The saved snapshot, settled (every change seen so far applied) and with git's facts. */
+  private async saved(): Promise<Snapshot> {
+    const ws = this.ws();
+    await this.factsReady;
+    await ws.settle();
+    return ws.snapshot.prepare();
+  }
+
+  /** Tells the renderer what git sees now; a failure is sent as an error, never as "no changes". */
+  private gitTimer: ReturnType<typeof setTimeout> | null = null;
+  private pushGitStatus(): void {
+    if (this.gitTimer) return;
+    this.gitTimer = setTimeout(() => {
+      this.gitTimer = null;
+      const git = this.git;
+      if (!git) return;
+      void Promise.all([git.state(), git.changes()])
+        .then(([state, changes]) => this.emit({ type: 'git-changed', state, changes }))
+        .catch((e) => this.emit({ type: 'git-changed', error: toApiError(e, 'Reading the changes') }));
+    }, 100);
+  }
+
   async open(dir: string) {
-    let next: OpenWorkspace;
-    try {
-      next = await OpenWorkspace.open(dir, (e) => this.emit(e), { watch: this.options.watch });
-    } catch (e) {
-      if (e instanceof WorkspaceError) throw new ApiFailure(e.code === 'not-found' ? 'not-found' : 'io', e.message);
-      throw e;
-    }
+    const next = await OpenWorkspace.open(dir, (e) => this.emit(e), { watch: this.options.watch });
     await this.workspace?.close();
     this.workspace = next;
     this.backups = new Backups(this.state.dir, next.root);
-    this.git = new WorkspaceGit(next, () => this.state.get('author'), () => this.emit({ type: 'git-changed' }));
-    // History facts (CR creation dates) arrive shortly after; then the renderer re-validates.
-    void this.git.refreshFacts().then(() => this.emit({ type: 'git-changed' }));
-    this.state.addRecent(next.root);
+    this.git = new WorkspaceGit(next, () => this.state.get('author'), () => this.pushGitStatus());
+    next.onChanged = () => this.pushGitStatus();
+    // History facts (CR creation dates, volatility) arrive shortly after, as a snapshot delta.
+    this.factsReady = this.git.refreshFacts().catch((e) => this.emit({ type: 'notice', level: 'warning', message: `Reading the git history failed: ${(e as Error).message}` }));
+    await this.state.addRecent(next.root).catch(() => undefined); // the recent list is a convenience
     this.emit({ type: 'workspace-changed', workspace: next.info });
     return next.info;
   }
 
   async close(): Promise<void> {
+    if (this.gitTimer) clearTimeout(this.gitTimer);
+    this.gitTimer = null;
     await this.workspace?.close();
     this.workspace = null;
     this.git = null;
@@ -96,7 +116,7 @@ export class Session {
   }
 
   private backupStore(): Backups {
-    if (!this.backups) throw new ApiFailure('no-workspace', 'No workspace is open.');
+    if (!this.backups) throw noWorkspace();
     return this.backups;
   }
 
@@ -106,38 +126,33 @@ export class Session {
   }
 
   private async propose(kind: TemplateKind): Promise<NewFileProposal> {
-    const ws = this.ws();
-    const paths = ws.engine.contractPaths();
-    const ids = (prefix: string) => paths.filter((p) => p.startsWith(prefix)).map((p) => asString(dig(ws.engine.parsed(p)?.value, 'id')) ?? idFromPath(p) ?? '');
+    const model = (await this.saved()).model;
     const today = todayIso();
     let id: string;
     let file: string;
     if (kind === 'sow') {
-      id = nextSowId(ids('contracts/sow/'));
+      id = nextSowId([...model.knownIds.sow]);
       file = sowPath(id);
     } else if (kind === 'cr') {
-      id = nextCrId(ids('contracts/changes/'));
+      id = nextCrId([...model.knownIds.cr]);
       file = crPath(id);
     } else {
-      id = nextAdrId(paths.filter((p) => p.startsWith('docs/adr/')).map((p) => idFromPath(p) ?? ''));
+      id = nextAdrId([...model.knownIds.adr]);
       file = adrPath(id);
     }
-    const requestor = asString(dig(ws.engine.parsed('contracts/master_contract.yaml')?.value, 'governance', 'steering_committee', 0)) ?? 'client';
+    const requestor = model.master?.data.governance.steering_committee?.[0] ?? [...model.roles()][0] ?? 'client';
     const template = await readFile(path.join(resourcesDir(), 'templates', 'new', kind === 'adr' ? 'adr.md' : `${kind}.yaml`), 'utf8');
     return { kind, path: file, text: fillTemplate(template, { id, today, today_plus_13: addDays(today, 13), requestor }) };
   }
 
-  private makeHandlers(): Api {
+  private makeHandlers(): Handlers {
     return {
       'app.info': async () => ({ mode: this.options.mode, version: this.options.version ?? '0.1.0' }),
       'workspace.current': async () => this.workspace?.info ?? null,
       'workspace.open': async ({ root }) => this.open(root),
       'workspace.create': async ({ root }) => {
-        try {
-          await initWorkspace(root);
-        } catch (e) {
-          throw new ApiFailure('exists', (e as Error).message);
-        }
+        if (!path.isAbsolute(root)) throw new CovenantError('invalid-input', `Give the full path of the new workspace folder (got ${JSON.stringify(root)}).`);
+        await initWorkspace(root);
         await initRepository(root, await this.initialAuthor(root), 'Covenant workspace created');
         return this.open(root);
       },
@@ -156,12 +171,16 @@ export class Session {
       },
       'workspace.recent': async () => this.state.recent(),
       'workspace.pickFolder': async () => {
-        if (!this.options.pickFolder) throw new ApiFailure('unsupported', 'Folder dialogs exist only in the desktop app; type the folder path instead.');
+        if (!this.options.pickFolder) throw new CovenantError('invalid-input', 'Folder dialogs exist only in the desktop app; type the folder path instead.');
         return this.options.pickFolder();
       },
       'files.list': async () => this.ws().list(),
       'files.read': async ({ path: p }) => this.ws().read(p),
-      'files.write': async ({ path: p, text, baseHash }) => this.ws().write(p, text, baseHash),
+      'files.write': async ({ path: p, text, baseHash }) => {
+        const written = await this.ws().write(p, text, baseHash);
+        await this.backups?.discard(p); // saved: the hot-exit copy is no longer needed (no second round trip)
+        return written;
+      },
       'files.create': async ({ path: p, text }) => this.ws().create(p, text),
       'files.rename': async ({ from, to }) => this.ws().rename(from, to),
       'files.delete': async ({ path: p }) => this.ws().delete(p),
@@ -178,36 +197,41 @@ export class Session {
       'git.compare': async ({ from, to }) => this.repo().compare(from, to),
       'git.restore': async ({ oid, path: p }) => this.repo().restore(oid, p),
       'backups.save': async ({ path: p, text, baseHash }) => {
-        this.ws().confinePath(p);
-        this.backupStore().save({ path: p, text, baseHash });
+        await this.ws().confinePath(p);
+        await this.backupStore().save({ path: p, text, baseHash });
       },
       'backups.discard': async ({ path: p }) => this.backupStore().discard(p),
       'backups.list': async () => {
         const ws = this.ws();
         const out = [];
-        for (const b of this.backupStore().list()) {
+        for (const b of await this.backupStore().list()) {
           try {
-            ws.confinePath(b.path);
+            await ws.confinePath(b.path);
           } catch {
-            this.backupStore().discard(b.path);
+            await this.backupStore().discard(b.path);
             continue;
           }
-          const disk = await ws.read(b.path).catch(() => null);
+          const disk = await ws.read(b.path).catch((e: CovenantError) => {
+            if (e.code === 'not-found') return null;
+            throw e;
+          });
           const diskHash = disk ? disk.hash : null;
           if (disk && disk.text === b.text) {
-            this.backupStore().discard(b.path); // saved after all
+            await this.backupStore().discard(b.path); // saved after all
             continue;
           }
           out.push({ ...b, disk: disk ? { text: disk.text, hash: disk.hash } : null, baseMatches: diskHash === b.baseHash });
         }
         return out;
       },
-      'ledger.get': async () => ledgerView(this.ws(), this.repo().crFacts()),
+      'ledger.get': async () => ledgerView(await this.saved()),
       'ledger.upsert': async (entry) => upsertLedgerEntry(this.ws(), entry),
-      'dashboard.get': async () => {
-        const ws = this.ws();
-        const volatility = isRepository(ws.root) ? await volatilityOf(ws.root, ws.engine) : undefined;
-        return figuresFrom(ws.engine, this.repo().crFacts(), undefined, volatility).compliance;
+      'dashboard.get': async (): Promise<DashboardView> => {
+        const snap = await this.saved();
+        const f = snap.figures();
+        const { provenance } = await import('./pdf/export.js');
+        const p = await provenance(this.ws().root, []);
+        return { ...f.compliance, provenance: { commit: p.commit, uncommitted: p.dirty, unsaved: [], leftOut: [...f.leftOut] } };
       },
       'wizard.crContext': async () => crContext(this.ws()),
       'wizard.crLoad': async ({ path: p }) => crLoad(this.ws(), p),
@@ -215,12 +239,20 @@ export class Session {
       'wizard.crWrite': async ({ draft, editing }) => crWrite(this.ws(), draft, editing),
       'wizard.sowContext': async () => sowContext(this.ws()),
       'wizard.sowWrite': async ({ draft }) => sowWrite(this.ws(), draft),
-      'pdf.export': async ({ scope, id }) => {
+      'pdf.export': async ({ scope, id, unsaved }) => {
         const ws = this.ws();
-        if (scope !== 'contract' && !id) throw new ApiFailure('bad-request', `Which ${scope === 'sow' ? 'SOW' : 'change request'}?`);
-        const pdf = await exportPdf(ws.root, ws.engine, scope === 'contract' ? { kind: 'contract' } : { kind: scope, id: id! });
+        if (scope !== 'contract' && !id) throw new CovenantError('invalid-input', `Which ${scope === 'sow' ? 'SOW' : 'change request'}?`);
+        // saved files unless the user asked for unsaved edits: then a snapshot of its own, and the footer says so
+        const snap = unsaved ? await ws.withUnsaved(unsaved) : await this.saved();
+        const { exportPdf, provenance } = await import('./pdf/export.js');
+        const pdf = await exportPdf(ws.root, snap, scope === 'contract' ? { kind: 'contract' } : { kind: scope, id: id! });
+        const p = await provenance(ws.root, snap.unsaved);
         const name = scope === 'contract' ? `${path.basename(ws.root)}-contract` : id!;
-        return { filename: `${name}-${new Date().toISOString().slice(0, 10)}.pdf`, base64: pdf.toString('base64') };
+        return {
+          filename: `${name}-${new Date().toISOString().slice(0, 10)}.pdf`,
+          base64: pdf.toString('base64'),
+          provenance: { commit: p.commit, uncommitted: p.dirty, unsaved: snap.unsaved, leftOut: [...snap.model.leftOut] },
+        };
       },
       'adr.list': async () => listAdrs(this.ws()),
       'adr.supersede': async ({ id, title }) => ({ path: await supersedeAdr(this.ws(), id, title) }),

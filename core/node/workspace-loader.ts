@@ -1,6 +1,8 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ContractEngine } from '../common/workspace.js';
+import { SnapshotBuilder, type Snapshot } from '../common/workspace.js';
+import { CovenantError } from '../common/errors.js';
+import { MASTER_PATH } from '../common/model/kinds.js';
 import { classifyPath } from '../common/model/kinds.js';
 import { MAX_FILE_BYTES, tooLargeMessage } from '../common/yaml/parse.js';
 import { TEMP_PREFIX } from './fs/atomic.js';
@@ -14,15 +16,6 @@ export function isIgnored(name: string): boolean {
   return IGNORED_DIRS.has(name) || name.startsWith(TEMP_PREFIX);
 }
 
-export class WorkspaceError extends Error {
-  constructor(
-    readonly code: 'not-found' | 'not-a-directory' | 'unreadable',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Resolves a folder the user named to its real absolute path, or fails with a plain message. */
 export async function resolveWorkspaceRoot(dir: string): Promise<string> {
   let real: string;
@@ -30,10 +23,12 @@ export async function resolveWorkspaceRoot(dir: string): Promise<string> {
     real = await realpath(path.resolve(dir));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new WorkspaceError(code === 'ENOENT' ? 'not-found' : 'unreadable', code === 'ENOENT' ? `No such folder: ${dir}` : `Cannot open ${dir} (${code ?? 'unknown error'})`);
+    if (code === 'ENOENT') throw new CovenantError('not-found', `No such folder: ${dir}`, { path: dir });
+    if (code === 'EACCES' || code === 'EPERM') throw new CovenantError('permission-denied', `No permission to open ${dir}.`, { path: dir });
+    throw new CovenantError('io', `Cannot open ${dir} (${code ?? 'unknown error'}).`, { path: dir });
   }
   const info = await stat(real);
-  if (!info.isDirectory()) throw new WorkspaceError('not-a-directory', `Not a folder: ${dir}`);
+  if (!info.isDirectory()) throw new CovenantError('invalid-input', `Not a folder: ${dir}`, { path: dir });
   return real;
 }
 
@@ -46,8 +41,8 @@ function toWorkspacePath(rel: string): string {
   return rel.split(path.sep).join('/');
 }
 
-/** Reads one contract file into the engine: size-limited, UTF-8 checked; never throws. */
-export async function loadContractFile(engine: ContractEngine, root: string, rel: string): Promise<void> {
+/** Reads one contract file into the builder: size-limited, UTF-8 checked; never throws. */
+export async function loadContractFile(engine: SnapshotBuilder, root: string, rel: string): Promise<void> {
   const abs = path.join(root, ...rel.split('/'));
   try {
     const info = await lstat(abs);
@@ -72,58 +67,81 @@ export async function loadContractFile(engine: ContractEngine, root: string, rel
     if (decoded.ok) engine.setText(rel, decoded.text);
     else engine.setUnreadable(rel, 'file-unreadable', decoded.message);
   } catch (e) {
-    engine.setUnreadable(rel, 'file-unreadable', `The file could not be read (${(e as NodeJS.ErrnoException).code ?? 'unknown error'}).`);
+    engine.setUnreadable(rel, 'file-unreadable', `The file could not be read (${describeErrno(e)}).`);
   }
+}
+
+/** EACCES and friends in words. */
+export function describeErrno(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'it no longer exists';
+  return code ?? 'unknown error';
 }
 
 export interface LoadedWorkspace {
   root: string;
-  engine: ContractEngine;
+  snapshot: Snapshot;
   /** Every file (not folder) of the workspace, workspace-relative. */
   files: Set<string>;
 }
 
-/**
- * Reads a workspace folder into a new engine: every contract file's text, and the existence of every other path
- * (for evidence and record links). Links leading outside the workspace are recorded as such and never followed.
- */
-export async function loadWorkspace(dir: string): Promise<LoadedWorkspace> {
-  const root = await resolveWorkspaceRoot(dir);
-  const engine = new ContractEngine();
-  const files = new Set<string>();
+/** Walks `relDir` of the workspace into the builder (files, folders, links, unreadable folders). */
+export async function scanInto(b: SnapshotBuilder, root: string, relDir: string, files: Set<string>): Promise<void> {
   const pending: Promise<void>[] = [];
-  const queue: string[] = [''];
+  const queue: string[] = [relDir];
   while (queue.length > 0) {
-    const relDir = queue.pop()!;
+    const dir = queue.pop()!;
     let names: import('node:fs').Dirent[];
     try {
-      names = await readdir(path.join(root, relDir), { withFileTypes: true });
-    } catch {
+      names = await readdir(path.join(root, dir), { withFileTypes: true });
+    } catch (e) {
+      // an unreadable folder is reported, never taken as empty: its files would read as "missing"
+      if (dir !== '') b.markUnreadableDir(dir, describeErrno(e));
+      else throw new CovenantError('permission-denied', `The workspace folder ${root} cannot be read (${describeErrno(e)}).`, { path: root });
       continue;
     }
     for (const dirent of names) {
-      const rel = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
+      const rel = dir === '' ? dirent.name : `${dir}/${dirent.name}`;
+      if (isIgnored(dirent.name)) continue;
       if (dirent.isDirectory()) {
-        if (isIgnored(dirent.name)) continue;
-        engine.addPath(rel);
+        b.addPath(rel);
         queue.push(rel);
         continue;
       }
-      if (isIgnored(dirent.name)) continue;
       const wsPath = toWorkspacePath(rel);
       files.add(wsPath);
       if (classifyPath(wsPath)) {
-        pending.push(loadContractFile(engine, root, wsPath));
+        pending.push(loadContractFile(b, root, wsPath));
         continue;
       }
       if (dirent.isSymbolicLink()) {
         const target = await realpath(path.join(root, rel)).catch(() => null);
         if (target === null) continue; // dangling: does not exist
-        if (!isInside(root, target)) engine.markEscaping(wsPath);
+        if (!isInside(root, target)) b.markEscaping(wsPath);
       }
-      engine.addPath(wsPath);
+      b.addPath(wsPath);
     }
   }
   await Promise.all(pending);
-  return { root, engine, files };
+}
+
+/**
+ * Reads a workspace folder into a snapshot: every contract file's text, and the existence of every other path
+ * (for evidence and record links). Links leading outside the workspace are recorded as such and never followed;
+ * folders that cannot be read are recorded as such.
+ */
+export async function loadWorkspace(dir: string): Promise<LoadedWorkspace> {
+  const root = await resolveWorkspaceRoot(dir);
+  const b = new SnapshotBuilder();
+  const files = new Set<string>();
+  await scanInto(b, root, '', files);
+  return { root, snapshot: b.snapshot(), files };
+}
+
+/** For the CLI: a workspace must have a master contract, else the command cannot tell anything true. */
+export function requireMaster(root: string, dir: string, snapshot: Snapshot): void {
+  if (!snapshot.has(MASTER_PATH) && !snapshot.isUnknown(MASTER_PATH)) {
+    throw new CovenantError('not-found', `${dir} is not a Covenant workspace: there is no ${MASTER_PATH} in ${root}. Check the folder (the workspace is the folder that holds contracts/), or create one with covenant init.`, { reason: 'no-master', path: MASTER_PATH });
+  }
 }

@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { ApiFailure, type ApiEvent, type FileContent, type FileEntry, type WorkspaceInfo, type WriteResult } from '../common/api.js';
+import type { ApiEvent, FileContent, FileEntry, SnapshotDelta, WorkspaceInfo, WriteResult } from '../common/api.js';
+import type { Diagnostic } from '../common/diagnostics.js';
+import { CovenantError } from '../common/errors.js';
 import { classifyPath } from '../common/model/kinds.js';
-import type { ContractEngine, ValidationResult } from '../common/workspace.js';
+import type { Snapshot, SnapshotFacts, SnapshotBuilder, ValidationResult } from '../common/workspace.js';
 import { MAX_FILE_BYTES, tooLargeMessage } from '../common/yaml/parse.js';
-import { removeLeftoverTemps, writeFileAtomic, WriteError } from './fs/atomic.js';
-import { confine, toWorkspacePath } from './fs/confine.js';
+import { fsError } from './errors.js';
+import { removeLeftoverTemps, writeFileAtomic } from './fs/atomic.js';
+import { confine, confineName, toWorkspacePath } from './fs/confine.js';
 import { decodeText } from './text.js';
-import { isIgnored, loadContractFile, loadWorkspace, resolveWorkspaceRoot } from './workspace-loader.js';
+import { describeErrno, isIgnored, loadContractFile, loadWorkspace, scanInto } from './workspace-loader.js';
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -18,34 +21,58 @@ export function sha256(bytes: Uint8Array | string): string {
 /** Files larger than this are listed but not opened in the editor. */
 const MAX_EDITOR_BYTES = MAX_FILE_BYTES;
 
+const same = (a: readonly Diagnostic[] | undefined, b: readonly Diagnostic[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+
+function byFile(diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
+  const out = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const list = out.get(d.file);
+    if (list) list.push(d);
+    else out.set(d.file, [d]);
+  }
+  return out;
+}
+
 /**
- * One open workspace: its files on disk are the truth. Writes go through here (confined, atomic, conflict-checked);
- * the watcher is the one way changes on disk reach the engine and the renderer.
+ * One open workspace. Its files on disk are the truth; the watcher is the one way changes reach it: each batch of
+ * changes makes a new immutable snapshot, swapped whole, and one `snapshot` event with the delta (files added and
+ * removed, diagnostics that changed, whether figures changed). Writes go through here (confined, atomic,
+ * conflict-checked) and then flow through the same path as any change seen on disk.
  */
 export class OpenWorkspace {
   private watcher: FSWatcher | null = null;
-  private readonly overlays = new Set<string>();
+  private current: Snapshot;
+  private version = 1;
   private pending = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Told after every new snapshot from disk (git status, facts). */
+  onChanged: ((changed: string[]) => void) | null = null;
 
   private constructor(
     readonly root: string,
-    readonly engine: ContractEngine,
+    snapshot: Snapshot,
     private readonly files: Set<string>,
     private readonly emit: (event: ApiEvent) => void,
-  ) {}
+  ) {
+    this.current = snapshot;
+  }
 
   static async open(dir: string, emit: (event: ApiEvent) => void, options: { watch?: boolean } = {}): Promise<OpenWorkspace> {
-    const root = await resolveWorkspaceRoot(dir);
-    await removeLeftoverTemps(root);
-    const loaded = await loadWorkspace(root);
-    const ws = new OpenWorkspace(loaded.root, loaded.engine, loaded.files, emit);
+    const loaded = await loadWorkspace(dir);
+    await removeLeftoverTemps(loaded.root);
+    const ws = new OpenWorkspace(loaded.root, loaded.snapshot, loaded.files, emit);
     if (options.watch !== false) await ws.startWatching();
     return ws;
   }
 
   get info(): WorkspaceInfo {
     return { root: this.root, name: path.basename(this.root) };
+  }
+
+  /** The snapshot of the saved files now. Immutable: hold it as long as needed. */
+  get snapshot(): Snapshot {
+    return this.current;
   }
 
   private async startWatching(): Promise<void> {
@@ -60,66 +87,138 @@ export class OpenWorkspace {
     });
     const note = (abs: string) => this.noteChange(toWorkspacePath(root, abs));
     this.watcher.on('add', note).on('change', note).on('unlink', note).on('addDir', note).on('unlinkDir', note);
+    // an 'error' nobody listens to kills the process: every watcher error becomes a notice (and a diagnostic)
+    this.watcher.on('error', (e) => this.watchError(e));
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
   }
 
-  private noteChange(rel: string): void {
-    if (!rel || rel.startsWith('..')) return;
+  private watchError(e: unknown): void {
+    const err = e as NodeJS.ErrnoException & { path?: string };
+    const rel = err.path ? toWorkspacePath(this.root, err.path) : '';
+    if ((err.code === 'EACCES' || err.code === 'EPERM') && rel && !rel.startsWith('../')) {
+      this.noteChange(rel); // re-read: the folder is now recorded as unreadable, with a diagnostic
+      this.emit({ type: 'notice', level: 'warning', message: `${rel} can no longer be read (permission denied); its files are not checked until it can.` });
+    } else if (err.code === 'ENOSPC') {
+      this.emit({ type: 'notice', level: 'warning', message: 'The system limit of watched folders is reached (fs.inotify.max_user_watches): changes made outside Covenant may not show until the workspace is reopened.' });
+    } else {
+      this.emit({ type: 'notice', level: 'warning', message: `Watching the workspace for changes failed (${err.code ?? err.message ?? 'unknown error'}); changes made outside Covenant may not show until the workspace is reopened.` });
+    }
+  }
+
+  /** Notes a changed path (from the watcher, or after a write); changes are applied in one batch shortly after. */
+  noteChange(rel: string): void {
+    if (!rel || rel === '..' || rel.startsWith('../')) return;
     this.pending.add(rel);
     if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), 40);
   }
 
-  /** Applies the changes seen on disk to the engine, then tells the renderer which paths changed. */
-  private async flush(): Promise<void> {
+  private flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const paths = [...this.pending];
     this.pending = new Set();
-    for (const rel of paths) await this.refresh(rel);
-    if (paths.length) this.emit({ type: 'files-changed', paths: paths.sort() });
+    this.flushing = this.flushing.then(() => this.apply(paths)).catch((e) => this.emit({ type: 'notice', level: 'error', message: `Reading changes from disk failed: ${(e as Error).message}` }));
+    return this.flushing;
   }
 
-  /** Re-reads one path from disk into the engine and the file index. */
-  async refresh(rel: string): Promise<void> {
+  /** Re-reads paths from disk into a new snapshot and tells the renderer what changed. */
+  private async apply(paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const before = this.current;
+    const beforeFiles = new Set(this.files);
+    const b = before.toBuilder();
+    for (const rel of paths) await this.reread(b, rel);
+    const next = b.snapshot();
+    const added = [...this.files].filter((f) => !beforeFiles.has(f));
+    const removed = [...beforeFiles].filter((f) => !this.files.has(f));
+    const contractChanged = paths.some((p) => before.text(p) !== next.text(p) || classifyPath(p) !== null && before.has(p) !== next.has(p));
+    if (!contractChanged && added.length === 0 && removed.length === 0 && before.unreadableDirs.size === next.unreadableDirs.size) return; // a write we already applied
+    await this.swap(next, paths.sort(), added, removed);
+  }
+
+  /** Makes `next` the current snapshot and emits the delta against the one before. */
+  private async swap(next: Snapshot, changed: string[], added: string[], removed: string[]): Promise<void> {
+    const before = this.current;
+    await next.prepare();
+    this.current = next;
+    this.version++;
+    const old = byFile(before.validate().diagnostics);
+    const now = byFile(next.validate().diagnostics);
+    const diagnostics: Record<string, Diagnostic[]> = {};
+    for (const file of new Set([...old.keys(), ...now.keys()])) if (!same(old.get(file), now.get(file))) diagnostics[file] = now.get(file) ?? [];
+    const hashes: Record<string, string | null> = {};
+    for (const p of changed) {
+      if (!this.files.has(p)) {
+        if (!next.has(p)) hashes[p] = null;
+        continue;
+      }
+      const bytes = await readFile(path.join(this.root, ...p.split('/'))).catch(() => null);
+      if (bytes) hashes[p] = sha256(bytes);
+    }
+    const delta: SnapshotDelta = {
+      version: this.version,
+      changed,
+      hashes,
+      added: added.sort().map((p) => ({ path: p, kind: classifyPath(p) })),
+      removed: removed.sort(),
+      diagnostics,
+      files: next.contractPaths().length,
+      figuresChanged: changed.some((p) => classifyPath(p) !== null) || next.facts !== before.facts,
+    };
+    this.emit({ type: 'snapshot', delta });
+    this.onChanged?.(changed);
+  }
+
+  /** New facts from git (CR dates, volatility): a new snapshot, and a delta when diagnostics change. */
+  setFacts(facts: SnapshotFacts): Promise<void> {
+    this.flushing = this.flushing.then(() => this.swap(this.current.withFacts(facts), [], [], []));
+    return this.flushing;
+  }
+
+  /** Re-reads one path from disk into the builder and the file index. */
+  private async reread(b: SnapshotBuilder, rel: string): Promise<void> {
     const abs = path.join(this.root, ...rel.split('/'));
     const info = await lstat(abs).catch(() => null);
     if (!info) {
       // a removed folder takes everything below it
-      for (const f of [...this.files]) if (f === rel || f.startsWith(`${rel}/`)) this.forget(f);
-      this.forget(rel);
+      for (const f of [...this.files]) if (f === rel || f.startsWith(`${rel}/`)) this.files.delete(f);
+      b.remove(rel);
       return;
     }
     if (info.isDirectory()) {
-      this.engine.addPath(rel);
+      b.remove(rel);
+      for (const f of [...this.files]) if (f.startsWith(`${rel}/`)) this.files.delete(f);
+      b.addPath(rel);
+      await scanInto(b, this.root, rel, this.files).catch((e) => b.markUnreadableDir(rel, describeErrno(e)));
       return;
     }
     this.files.add(rel);
-    if (classifyPath(rel)) {
-      if (!this.overlays.has(rel)) await loadContractFile(this.engine, this.root, rel);
-    } else this.engine.addPath(rel);
+    if (classifyPath(rel)) await loadContractFile(b, this.root, rel);
+    else b.addPath(rel);
   }
 
-  private forget(rel: string): void {
-    this.files.delete(rel);
-    this.overlays.delete(rel);
-    this.engine.remove(rel);
+  /** Re-reads a path now, as if the watcher had reported it (for callers that know better than the watcher). */
+  async refresh(rel: string): Promise<void> {
+    this.noteChange(rel);
+    await this.settle();
   }
 
-  /** Waits until changes seen so far have reached the engine (tests, and before answering a validate). */
+  /** Waits until every change seen so far has reached the snapshot. */
   async settle(): Promise<void> {
-    if (this.flushTimer) {
-      clearTimeout(this.flushTimer);
-      await this.flush();
-    }
+    if (this.flushTimer || this.pending.size) await this.flush();
+    else await this.flushing;
   }
 
   async close(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.onChanged = null;
     await this.watcher?.close();
     this.watcher = null;
   }
 
-  /** The absolute path of a workspace path, or an outside-workspace refusal. */
-  confinePath(rel: string): string {
+  /** The absolute path of a workspace path, or an outside-workspace refusal (links along the way included). */
+  confinePath(rel: string): Promise<string> {
     return confine(this.root, rel);
   }
 
@@ -128,107 +227,103 @@ export class OpenWorkspace {
   }
 
   async read(rel: string): Promise<FileContent> {
-    const abs = confine(this.root, rel);
-    const info = await stat(abs).catch(() => null);
-    if (!info || !info.isFile()) throw new ApiFailure('not-found', `${rel} does not exist.`);
-    if (info.size > MAX_EDITOR_BYTES) throw new ApiFailure('unsupported', `${rel}: ${tooLargeMessage(info.size)}`);
-    const bytes = await readFile(abs);
+    const abs = await confine(this.root, rel);
+    const info = await stat(abs).catch((e) => {
+      throw fsError(e, rel, 'read');
+    });
+    if (!info.isFile()) throw new CovenantError('invalid-input', `${rel} is a folder, not a file.`, { path: rel });
+    if (info.size > MAX_EDITOR_BYTES) throw new CovenantError('invalid-input', `${rel}: ${tooLargeMessage(info.size)}`, { path: rel });
+    const bytes = await readFile(abs).catch((e) => {
+      throw fsError(e, rel, 'read');
+    });
     const decoded = decodeText(bytes);
-    if (!decoded.ok) throw new ApiFailure('unsupported', `${rel}: ${decoded.message}`);
+    if (!decoded.ok) throw new CovenantError('invalid-input', `${rel}: ${decoded.message}`, { path: rel });
     return { path: rel, text: decoded.text, hash: sha256(bytes) };
   }
 
   /** The hash of the file on disk now, or null when it does not exist. */
-  private async diskHash(abs: string): Promise<string | null> {
+  private async diskHash(abs: string, rel: string): Promise<string | null> {
     try {
       return sha256(await readFile(abs));
-    } catch {
-      return null;
-    }
-  }
-
-  private writeAtomic(abs: string, rel: string, text: string): void {
-    try {
-      writeFileAtomic(abs, text);
     } catch (e) {
-      const why = e instanceof WriteError ? e.message : String(e);
-      throw new ApiFailure('io', `Could not save ${rel}: ${why}. The file on disk is unchanged.`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw fsError(e, rel, 'read');
     }
   }
 
   /** Saves a file. With baseHash, refuses when the file on disk is no longer the version the editor started from. */
   async write(rel: string, text: string, baseHash?: string | null): Promise<WriteResult> {
-    const abs = confine(this.root, rel);
+    const abs = await confine(this.root, rel);
     if (baseHash !== undefined) {
-      const current = await this.diskHash(abs);
+      const current = await this.diskHash(abs, rel);
       if (current !== baseHash) {
-        throw new ApiFailure('conflict', current === null && baseHash !== null ? `${rel} was deleted on disk since you opened it.` : `${rel} was changed on disk since you opened it.`);
+        throw new CovenantError('conflict', current === null && baseHash !== null ? `${rel} was deleted on disk since you opened it.` : `${rel} was changed on disk since you opened it.`, { path: rel });
       }
     }
-    await mkdir(path.dirname(abs), { recursive: true });
-    confine(this.root, rel); // the folders just made must not have raced into links
-    this.writeAtomic(abs, rel, text);
-    await this.afterWrite(rel);
+    await mkdir(path.dirname(abs), { recursive: true }).catch((e) => {
+      throw fsError(e, path.posix.dirname(rel), 'create the folder');
+    });
+    await confine(this.root, rel); // the folders just made must not have raced into links
+    try {
+      await writeFileAtomic(abs, text);
+    } catch (e) {
+      const err = e instanceof CovenantError ? e : fsError(e, rel, 'write');
+      throw new CovenantError(err.code, `Could not save ${rel}: ${err.message} The file on disk is unchanged.`, { path: rel, cause: e });
+    }
+    await this.changed(rel);
     return { path: rel, hash: sha256(Buffer.from(text, 'utf8')) };
   }
 
   async create(rel: string, text: string): Promise<WriteResult> {
-    const abs = confine(this.root, rel);
-    if (await lstat(abs).catch(() => null)) throw new ApiFailure('exists', `${rel} already exists.`);
+    const abs = await confine(this.root, rel);
+    if (await lstat(abs).catch(() => null)) throw new CovenantError('conflict', `${rel} already exists.`, { path: rel, reason: 'exists' });
     return this.write(rel, text, null);
   }
 
   async rename(from: string, to: string): Promise<void> {
-    const src = confine(this.root, from);
-    const dest = confine(this.root, to);
-    if (!(await lstat(src).catch(() => null))) throw new ApiFailure('not-found', `${from} does not exist.`);
-    if (await lstat(dest).catch(() => null)) throw new ApiFailure('exists', `${to} already exists.`);
+    const src = await confine(this.root, from);
+    const dest = await confine(this.root, to);
+    if (!(await lstat(src).catch(() => null))) throw new CovenantError('not-found', `${from} does not exist.`, { path: from });
+    if (await lstat(dest).catch(() => null)) throw new CovenantError('conflict', `${to} already exists.`, { path: to, reason: 'exists' });
     await mkdir(path.dirname(dest), { recursive: true });
-    await rename(src, dest).catch((e: NodeJS.ErrnoException) => {
-      throw new ApiFailure('io', `Could not rename ${from}: ${e.code ?? 'unknown error'}.`);
+    await rename(src, dest).catch((e) => {
+      throw fsError(e, from, 'rename');
     });
-    await this.refresh(from);
-    await this.afterWrite(to);
+    this.noteChange(from);
+    await this.changed(to);
   }
 
   async delete(rel: string): Promise<void> {
-    const abs = confine(this.root, rel);
+    const abs = await confine(this.root, rel);
     const info = await lstat(abs).catch(() => null);
-    if (!info) throw new ApiFailure('not-found', `${rel} does not exist.`);
-    if (info.isDirectory()) throw new ApiFailure('unsupported', `${rel} is a folder; only files can be deleted here.`);
-    await unlink(abs).catch((e: NodeJS.ErrnoException) => {
-      throw new ApiFailure('io', `Could not delete ${rel}: ${e.code ?? 'unknown error'}.`);
+    if (!info) throw new CovenantError('not-found', `${rel} does not exist.`, { path: rel });
+    if (info.isDirectory()) throw new CovenantError('invalid-input', `${rel} is a folder; only files can be deleted here.`, { path: rel });
+    await unlink(abs).catch((e) => {
+      throw fsError(e, rel, 'delete');
     });
-    await this.refresh(rel);
-    this.emit({ type: 'files-changed', paths: [rel] });
+    await this.changed(rel);
   }
 
-  private async afterWrite(rel: string): Promise<void> {
-    this.overlays.delete(rel);
-    await this.refresh(rel);
-    this.emit({ type: 'files-changed', paths: [rel] });
+  /** A write of ours goes the way any change on disk goes (noted, then applied in one batch); the watcher's own
+   * later report of the same change finds nothing new and emits nothing. */
+  private async changed(rel: string): Promise<void> {
+    this.noteChange(rel);
+    await this.settle();
   }
 
   /**
-   * Validates with unsaved buffers (path -> text) laid over the files on disk. Buffers no longer given fall back
-   * to the disk version. Only contract files inside the workspace can be overlaid.
+   * Validates the saved files with unsaved buffers (path -> text) laid over them, in a derived snapshot of its
+   * own: the shared snapshot never holds a buffer. Only contract files inside the workspace can be overlaid.
    */
   async validate(overlays: Record<string, string> = {}, today?: string): Promise<ValidationResult> {
+    const snap = await this.withUnsaved(overlays);
+    return snap.validate(today ? { today } : {});
+  }
+
+  /** The saved snapshot with unsaved buffers over it (confined by name), analysed without blocking. */
+  async withUnsaved(overlays: Record<string, string>): Promise<Snapshot> {
     await this.settle();
-    const next = new Set<string>();
-    for (const [rel, text] of Object.entries(overlays)) {
-      confine(this.root, rel);
-      if (!classifyPath(rel)) continue;
-      next.add(rel);
-      this.engine.setText(rel, text);
-    }
-    for (const rel of this.overlays) {
-      if (next.has(rel)) continue;
-      if (this.files.has(rel)) await loadContractFile(this.engine, this.root, rel);
-      else this.engine.remove(rel);
-    }
-    this.overlays.clear();
-    for (const rel of next) this.overlays.add(rel);
-    return this.engine.validate(today ? { today } : {});
+    for (const rel of Object.keys(overlays)) confineName(this.root, rel);
+    return this.current.withUnsaved(overlays).prepare();
   }
 }

@@ -38,9 +38,10 @@ class HttpTransport implements ApiTransport {
     } catch {
       return { ok: false, error: { code: 'io', message: 'Covenant is not reachable: the covenant serve process stopped. Start it again and reload.' } };
     }
-    if (res.status === 401) return { ok: false, error: { code: 'bad-request', message: 'Not authorised: open the URL printed by covenant serve (it carries the access token).' } };
-    if (!res.ok) return { ok: false, error: { code: 'io', message: `The server answered ${res.status}.` } };
-    return (await res.json()) as Result<ApiResult<M>>;
+    // every answer of the API is a Result envelope, whatever its HTTP status (the status mirrors the error code)
+    const body = (await res.json().catch(() => null)) as Result<ApiResult<M>> | null;
+    if (body && typeof body === 'object' && 'ok' in body) return body;
+    return { ok: false, error: { code: 'io', message: `The server answered ${res.status}.` } };
   }
   subscribe(listener: (event: ApiEvent) => void): () => void {
     const source = new EventSource('/api/events');
@@ -53,7 +54,7 @@ class HttpTransport implements ApiTransport {
 export class ApiClient {
   constructor(readonly transport: ApiTransport) {}
 
-  async call<M extends ApiMethod>(method: M, ...args: ApiArgs<M> extends undefined ? [] : [ApiArgs<M>]): Promise<ApiResult<M>> {
+  async call<M extends ApiMethod>(method: M, ...args: ApiArgs<M> extends null ? [] : [ApiArgs<M>]): Promise<ApiResult<M>> {
     const result = await this.transport.call(method, (args[0] ?? null) as ApiArgs<M>);
     if (!result.ok) throw new ApiCallError(result.error);
     return result.data;

@@ -29,7 +29,7 @@ interface EditorState {
   reload(path: string): Promise<void>;
   keepMine(path: string): void;
   /** A file changed on disk: reload a clean tab silently, flag a dirty one. */
-  diskChanged(path: string): Promise<void>;
+  diskChanged(path: string, hash?: string | null): Promise<void>;
   /** Reopens unsaved buffers backed up before Covenant stopped; returns them (the caller may show a diff). */
   restoreBackups(): Promise<RestoredBackup[]>;
   /** Unsaved buffers, for validation as you type. */
@@ -44,6 +44,10 @@ let revealSeq = 0;
 const backupTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
 /** Hot exit: an unsaved buffer reaches the app's data folder within a second of typing; a clean one is dropped. */
+const backupFailed = new Set<string>();
+/** Text being saved right now, by path: the watcher's event for that save may arrive before the save's answer. */
+const saving = new Map<string, string>();
+
 function scheduleBackup(path: string, delay = 300): void {
   const previous = backupTimers.get(path);
   if (previous) clearTimeout(previous);
@@ -52,8 +56,17 @@ function scheduleBackup(path: string, delay = 300): void {
     setTimeout(() => {
       backupTimers.delete(path);
       const tab = useEditor.getState().tabs.find((t) => t.path === path);
-      if (tab && isDirty(tab)) void api.call('backups.save', { path, text: tab.text, baseHash: tab.baseHash }).catch(() => undefined);
-      else void api.call('backups.discard', { path }).catch(() => undefined);
+      // a backup that fails is said once (until one succeeds again): the user must know the work is not protected
+      if (tab && isDirty(tab))
+        void api
+          .call('backups.save', { path, text: tab.text, baseHash: tab.baseHash })
+          .then(() => backupFailed.delete(path))
+          .catch((e) => {
+            if (backupFailed.has(path)) return;
+            backupFailed.add(path);
+            fail(e, `Keeping your unsaved changes to ${path}`);
+          });
+      else void api.call('backups.discard', { path }).catch((e) => fail(e, `Dropping the kept copy of ${path}`));
     }, delay),
   );
 }
@@ -63,7 +76,7 @@ function patch(path: string, change: Partial<Tab>): void {
 }
 
 function fail(e: unknown, what: string): void {
-  if (e instanceof ApiCallError && e.error.code === 'no-workspace') return; // a call that outlived a closed workspace
+  if (e instanceof ApiCallError && e.error.reason === 'no-workspace') return; // a call that outlived a closed workspace
   useUi.getState().notify('error', e instanceof ApiCallError ? e.message : `${what} failed: ${String(e)}`);
 }
 
@@ -115,9 +128,13 @@ export const useEditor = create<EditorState>((set, get) => ({
     try {
       const conflictHash = tab.conflict && 'diskHash' in tab.conflict ? tab.conflict.diskHash : null;
       const baseHash = overwrite ? (conflictHash ?? undefined) : tab.baseHash;
-      const result = await api.call('files.write', overwrite && !conflictHash ? { path: tab.path, text } : { path: tab.path, text, baseHash });
+      saving.set(tab.path, text);
+      const result = await api.call('files.write', overwrite && !conflictHash ? { path: tab.path, text } : { path: tab.path, text, baseHash }).finally(() => saving.delete(tab.path));
       patch(tab.path, { savedText: text, baseHash: result.hash, conflict: null });
-      scheduleBackup(tab.path, 0);
+      // the server dropped the kept copy with the write; a backup still pending is cancelled
+      const pending = backupTimers.get(tab.path);
+      if (pending) clearTimeout(pending);
+      backupTimers.delete(tab.path);
       return true;
     } catch (e) {
       if (e instanceof ApiCallError && e.error.code === 'conflict') {
@@ -150,9 +167,10 @@ export const useEditor = create<EditorState>((set, get) => ({
     patch(path, { baseHash: 'diskHash' in tab.conflict ? tab.conflict.diskHash : null, savedText: 'diskText' in tab.conflict ? tab.conflict.diskText : '', conflict: null });
   },
 
-  async diskChanged(path) {
+  async diskChanged(path, hash) {
     const tab = get().tabs.find((t) => t.path === path);
     if (!tab) return;
+    if (hash !== undefined && hash === tab.baseHash) return; // the tab already holds what is on disk (our own save)
     const disk = await api.call('files.read', { path }).catch(() => null);
     const current = get().tabs.find((t) => t.path === path);
     if (!current) return;
@@ -187,7 +205,7 @@ export const useEditor = create<EditorState>((set, get) => ({
 
   overlays() {
     const out: Record<string, string> = {};
-    for (const t of get().tabs) if (isDirty(t)) out[t.path] = t.text;
+    for (const t of get().tabs) if (isDirty(t) && saving.get(t.path) !== t.text) out[t.path] = t.text;
     return out;
   },
 

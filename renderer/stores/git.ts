@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { FileChange, GitState, LogEntry } from '../../core/common/api.js';
+import type { ApiError, FileChange, GitState, LogEntry } from '../../core/common/api.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useEditor, isDirty } from './editor.js';
 import { useUi } from './ui.js';
@@ -27,6 +27,10 @@ interface GitStore {
   historyOpen: boolean;
   setHistoryOpen(open: boolean): void;
   refresh(): Promise<void>;
+  /** What git sees now, pushed by the core after changes (or why it cannot tell). */
+  applyEvent(event: { state?: GitState; changes?: FileChange[]; error?: ApiError }): void;
+  /** Git status could not be read: shown instead of a "clean" that nobody knows. */
+  statusError: string | null;
   toggle(path: string): void;
   setMessage(message: string): void;
   propose(): Promise<void>;
@@ -43,7 +47,7 @@ interface GitStore {
 
 function report(e: unknown): void {
   // 'no-workspace' only reaches here from calls still on their way when the workspace was closed
-  if (e instanceof ApiCallError && e.error.code === 'no-workspace') return;
+  if (e instanceof ApiCallError && e.error.reason === 'no-workspace') return;
   useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
 }
 
@@ -68,6 +72,25 @@ export const useGit = create<GitStore>((set, get) => ({
   pickedFiles: [],
   viewer: null,
   historyOpen: false,
+  statusError: null,
+  applyEvent(event) {
+    if (event.error) return set({ statusError: event.error.message });
+    if (event.state) set({ state: event.state });
+    if (!get().state?.repository) {
+      if (event.state) set({ changes: [], selected: [] });
+      return;
+    }
+    const changes = event.changes ?? [];
+    const before = new Set(get().changes.map((c) => c.path));
+    const same = changes.length === before.size && changes.every((c) => before.has(c.path)) && JSON.stringify(changes) === JSON.stringify(get().changes);
+    if (same && get().statusError === null) return;
+    // the state may be unchanged while the list changed, or the other way round
+    const kept = new Set(get().selected);
+    const selected = changes.map((c) => c.path).filter((p) => kept.has(p) || !before.has(p));
+    set({ changes, selected, statusError: null });
+    if (!get().messageEdited) void get().propose();
+    if (get().historyOpen) void get().loadLog(get().logFile);
+  },
   setHistoryOpen(open) {
     set({ historyOpen: open });
     if (open) void get().loadLog(get().logFile);
@@ -82,12 +105,12 @@ export const useGit = create<GitStore>((set, get) => ({
       const kept = new Set(get().selected);
       // newly changed files are selected; files the user unticked stay unticked
       const selected = changes.map((c) => c.path).filter((p) => kept.has(p) || !before.has(p));
-      set({ state, changes, selected });
+      set({ state, changes, selected, statusError: null });
       if (!get().messageEdited) await get().propose();
       if (get().historyOpen) await get().loadLog(get().logFile);
     } catch (e) {
       // the workspace was closed while this was on its way: nothing to show, nothing to report
-      if (e instanceof ApiCallError && e.error.code === 'no-workspace') return set({ state: null, changes: [], selected: [], log: [] });
+      if (e instanceof ApiCallError && e.error.reason === 'no-workspace') return set({ state: null, changes: [], selected: [], log: [] });
       report(e);
     }
   },
@@ -116,9 +139,9 @@ export const useGit = create<GitStore>((set, get) => ({
         set({ message: '', messageEdited: false });
         await get().refresh();
       } catch (e) {
-        if (e instanceof ApiCallError && e.error.code === 'validation-errors') {
+        if (e instanceof ApiCallError && e.error.reason === 'validation-errors') {
           if (window.confirm(`${e.message}\n\nCommit anyway? The commit message will say so.`)) return attempt(true);
-        } else if (e instanceof ApiCallError && e.error.code === 'no-author') {
+        } else if (e instanceof ApiCallError && e.error.reason === 'no-author') {
           const who = askAuthor();
           if (who) {
             await api.call('settings.setAuthor', who);

@@ -1,5 +1,5 @@
+import type { DashboardView } from '../../core/common/api.js';
 import { create } from 'zustand';
-import type { Compliance } from '../../core/common/compliance.js';
 import type { LedgerEntryInput, LedgerView } from '../../core/common/api.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useUi } from './ui.js';
@@ -15,7 +15,7 @@ interface PagesStore {
   editingCr: string | null;
   editCr(path: string): void;
   ledger: LedgerView | null;
-  dashboard: Compliance | null;
+  dashboard: DashboardView | null;
   show(page: 'ledger' | 'dashboard' | 'adrs'): Promise<void>;
   close(): void;
   refresh(): Promise<void>;
@@ -23,7 +23,7 @@ interface PagesStore {
 }
 
 function report(e: unknown): void {
-  if (e instanceof ApiCallError && e.error.code === 'no-workspace') return;
+  if (e instanceof ApiCallError && e.error.reason === 'no-workspace') return;
   useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
 }
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { FileEntry, RecentWorkspace, TemplateKind, WorkspaceInfo } from '../../core/common/api.js';
+import type { FileEntry, RecentWorkspace, SnapshotDelta, TemplateKind, WorkspaceInfo } from '../../core/common/api.js';
 import type { Diagnostic } from '../../core/common/diagnostics.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useEditor } from './editor.js';
@@ -24,11 +24,13 @@ interface WorkspaceState {
   refreshFiles(): Promise<void>;
   validateNow(): Promise<void>;
   newFile(kind: TemplateKind): Promise<void>;
+  /** Applies what changed on disk (from the watcher's event) without asking the core again. */
+  applyDelta(delta: SnapshotDelta): void;
 }
 
 function report(e: unknown): void {
   // 'no-workspace' only reaches here from calls still on their way when the workspace was closed
-  if (e instanceof ApiCallError && e.error.code === 'no-workspace') return;
+  if (e instanceof ApiCallError && e.error.reason === 'no-workspace') return;
   useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
 }
 
@@ -139,6 +141,22 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
     } catch (e) {
       if (seq === validationSeq) report(e);
     }
+  },
+
+  applyDelta(delta) {
+    const removed = new Set(delta.removed);
+    const files = [...get().files.filter((f) => !removed.has(f.path)), ...delta.added].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // with unsaved buffers open, the saved files' diagnostics are not what the user sees: validate with them (one call)
+    if (Object.keys(useEditor.getState().overlays()).length > 0) {
+      set({ files });
+      scheduleValidation(0);
+      return;
+    }
+    const changed = new Set(Object.keys(delta.diagnostics));
+    const diagnostics = [...get().diagnostics.filter((d) => !changed.has(d.file)), ...Object.values(delta.diagnostics).flat()];
+    diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+    validationSeq++; // a validation on its way is older than this delta
+    set({ files, diagnostics, validatedFiles: delta.files });
   },
 
   async newFile(kind) {

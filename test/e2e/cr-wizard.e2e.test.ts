@@ -43,11 +43,16 @@ describe('the change-request impact wizard', () => {
     await screenshot(app.page, 'cr-wizard-impact');
     await app.page.click('[data-testid=wizard-next]');
 
-    // decision: approved needs a date; a major approval offers the ADR
+    // decision: approved is dated today unless changed; never before the request; a major approval offers the ADR
     await app.page.selectOption('[aria-label=Status]', 'approved');
+    const today = await app.page.inputValue('[aria-label="Decision date"]');
+    expect(today).toBe(new Date().toISOString().slice(0, 10));
+    await app.page.fill('[aria-label="Decision date"]', '');
     await app.page.click('[data-testid=wizard-next]');
     expect(await app.page.textContent('[data-testid=step-decision]')).toContain('The decision date, as YYYY-MM-DD.');
     await app.page.fill('[aria-label="Decision date"]', '2025-10-20');
+    await expect.poll(() => app.page.textContent('[data-testid=step-decision]')).toContain('it cannot be decided before that');
+    await app.page.fill('[aria-label="Decision date"]', today);
     await app.page.waitForSelector('[data-testid=adr-offer]');
     expect(await app.page.textContent('[data-testid=adr-offer]')).toContain('ADR-0008');
     await app.page.click('[data-testid=wizard-next]');

@@ -115,6 +115,48 @@ describe('workbench in browser mode', () => {
     await expect.poll(() => page.locator('[data-testid=tab-dirty]').count()).toBe(0);
   });
 
+  it('a save costs at most two bridge round trips: its problems arrive with the one event the watcher sends', async () => {
+    // record the events the page receives, to know when the save's event has arrived (no sleeping)
+    await page.addInitScript(() => {
+      const Base = window.EventSource;
+      window.EventSource = class extends Base {
+        constructor(url: string | URL, init?: EventSourceInit) {
+          super(url, init);
+          this.addEventListener('message', (m) => ((window as unknown as { __events: unknown[] }).__events ??= []).push(JSON.parse((m as MessageEvent<string>).data)));
+        }
+      };
+    });
+    await page.reload();
+    await page.waitForSelector('[data-testid=tree-item]');
+    await openFile('contracts/sow/SPRINT-07.yaml');
+    await editLineEnd('changes: [CR-42]', 1, 2, '99');
+    await page.waitForSelector('[data-testid=tab-dirty]');
+    const row = page.locator('[data-testid=problem-row][data-code=unknown-reference]');
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1); // the buffer's problem, before saving
+    const calls: string[] = [];
+    const count = (r: { url(): string }) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/') && u.pathname !== '/api/events') calls.push(u.pathname.slice(5));
+    };
+    page.on('request', count);
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => readFileSync(file('contracts/sow/SPRINT-07.yaml'), 'utf8')).toContain('changes: [CR-99]');
+    await expect.poll(() => page.locator('[data-testid=tab-dirty]').count()).toBe(0);
+    // the saved file's problem comes from the event's delta (one event), not from asking again
+    const deltas = () =>
+      page.evaluate(() => ((window as unknown as { __events?: { type: string; delta?: { changed: string[]; diagnostics: Record<string, unknown[]> } }[] }).__events ?? []).filter((e) => e.type === 'snapshot' && e.delta!.changed.includes('contracts/sow/SPRINT-07.yaml')));
+    await expect.poll(async () => (await deltas()).length, { timeout: 10_000 }).toBe(1);
+    expect(Object.keys((await deltas())[0]!.delta!.diagnostics)).toEqual(['contracts/sow/SPRINT-07.yaml']);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    page.off('request', count);
+    expect(calls[0]).toBe('files.write');
+    expect(calls.length, calls.join(', ')).toBeLessThanOrEqual(2);
+    // put it back
+    await editLineEnd('changes: [CR-99]', 1, 2, '42');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+  });
+
   it('an edit made on disk by another program shows up in a clean tab, and its problems too', async () => {
     await openFile('contracts/changes/CR-42.yaml');
     const p = file('contracts/changes/CR-42.yaml');

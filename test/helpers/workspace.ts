@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContractEngine } from '../../core/common/workspace.js';
@@ -8,8 +8,17 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const EXAMPLE_DIR = path.join(REPO, 'resources', 'examples', 'onboarding-redesign');
 export const SEED_FILE = path.join(REPO, '..', 'shared', 'seed', '000_453fe777e3e9a227.txt');
 
-/** The three YAML skeletons of the source document, exactly as written: master, SOW, change request. */
+export const SEED_FIXTURES = path.join(REPO, 'test', 'fixtures', 'seed');
+
+/** The three YAML skeletons of the source document, exactly as written (kept in test/fixtures/seed): master, SOW, CR. */
 export function seedSkeletons(): { master: string; sow: string; cr: string } {
+  const read = (name: string) => readFileSync(path.join(SEED_FIXTURES, `${name}.yaml`), 'utf8');
+  return { master: read('master'), sow: read('sow'), cr: read('cr') };
+}
+
+/** The skeletons as the source document beside the repository has them, or null when it is not there. */
+export function seedFromSharedDocument(): { master: string; sow: string; cr: string } | null {
+  if (!existsSync(SEED_FILE)) return null;
   const blocks = [...readFileSync(SEED_FILE, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
   if (blocks.length !== 3) throw new Error(`expected 3 YAML blocks in the seed, found ${blocks.length}`);
   return { master: blocks[0]!, sow: blocks[1]!, cr: blocks[2]! };

@@ -1,25 +1,18 @@
 import { dayNumber } from '../dates.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { rawId, type ContractModel, type ModelInput } from '../model/contract.js';
 import { crPath, idFromPath, KIND_LABELS, MASTER_PATH, type FileKind } from '../model/kinds.js';
-import { asArray, asNumber, asObject, asString, dig } from '../model/read.js';
 import { describeRefRefusal, resolveRefPath } from '../paths.js';
 import { quoted, shown } from '../shown.js';
-import { describeEvaluation, evaluateChange, type ChangeThresholds, type Evaluation, type ImpactFigures } from '../thresholds.js';
 import type { PathSegment } from '../yaml/locate.js';
 import type { YamlFile } from '../yaml/parse.js';
-
-/** What the cross-file rules see of one contract file. */
-export interface RuleFile {
-  path: string;
-  kind: FileKind;
-  /** Undefined when the file could not be parsed; the file still exists and still counts by its file name. */
-  yaml: YamlFile | undefined;
-}
 
 /** What the rules may ask of the workspace beyond the contract files. */
 export interface RuleContext {
   /** Whether a workspace-relative path names an existing file or folder inside the workspace. */
   exists(path: string): boolean;
+  /** Whether a path lies in a folder that could not be read: it may exist, nobody can tell. */
+  unknown(path: string): boolean;
   /** Whether an existing path is a link that leads outside the workspace. */
   leadsOutside(path: string): boolean;
   /** Today, as YYYY-MM-DD. */
@@ -28,37 +21,8 @@ export interface RuleContext {
   createdFromHistory(path: string): string | undefined;
 }
 
-export function thresholdsOf(master: unknown): ChangeThresholds | undefined {
-  const t = asObject(dig(master, 'change_policy', 'thresholds'));
-  const b = asNumber(t?.budget_delta_pct_major);
-  const s = asNumber(t?.schedule_slip_days_major);
-  const r = asNumber(t?.risk_score_major);
-  return b === undefined || s === undefined || r === undefined ? undefined : { budget_delta_pct_major: b, schedule_slip_days_major: s, risk_score_major: r };
-}
-
-export function impactOf(cr: unknown): ImpactFigures | undefined {
-  const i = asObject(dig(cr, 'impact_analysis'));
-  const b = asNumber(i?.budget_delta_pct);
-  const s = asNumber(i?.schedule_slip_days);
-  const r = asNumber(i?.risk_score);
-  return b === undefined || s === undefined || r === undefined ? undefined : { budget_delta_pct: b, schedule_slip_days: s, risk_score: r };
-}
-
-/** The SLA in days for decisions in `area` (e.g. scope), from the master's decision rights. */
-export function slaDays(master: unknown, area: string): number | undefined {
-  for (const right of asArray(dig(master, 'governance', 'decision_rights'))) {
-    if (asString(dig(right, 'area')) === area) return asNumber(dig(right, 'sla_days'));
-  }
-  return undefined;
-}
-
-function idOf(f: RuleFile): string | undefined {
-  return asString(dig(f.yaml?.value, 'id')) ?? idFromPath(f.path) ?? undefined;
-}
-
-function checkRefPath(f: YamlFile, path: PathSegment[], field: string, ctx: RuleContext, out: Diagnostic[], missing: 'error' | 'warning'): void {
-  const raw = asString(dig(f.value, ...path));
-  if (raw === undefined || raw === '') return;
+function checkRefPath(f: YamlFile, raw: string | null | undefined, path: PathSegment[], field: string, ctx: RuleContext, out: Diagnostic[], missing: 'error' | 'warning'): void {
+  if (raw === undefined || raw === null || raw === '') return;
   const ref = resolveRefPath(raw);
   if (!ref.ok) {
     if (ref.reason !== 'empty') out.push(f.at(path, 'error', 'path-outside-workspace', `${field} ${describeRefRefusal(ref.reason)} (${quoted(raw)}); evidence and records must be files inside the workspace.`));
@@ -66,7 +30,7 @@ function checkRefPath(f: YamlFile, path: PathSegment[], field: string, ctx: Rule
   }
   if (ctx.leadsOutside(ref.path)) {
     out.push(f.at(path, 'error', 'path-outside-workspace', `${field} ${quoted(raw)} is a link that leads outside the workspace; Covenant will not follow it.`));
-  } else if (!ctx.exists(ref.path)) {
+  } else if (!ctx.exists(ref.path) && !ctx.unknown(ref.path)) {
     out.push(
       missing === 'warning'
         ? f.at(path, 'warning', 'missing-evidence', `${field} ${quoted(raw)} does not exist yet; add the file to the workspace to evidence the criterion.`)
@@ -75,115 +39,130 @@ function checkRefPath(f: YamlFile, path: PathSegment[], field: string, ctx: Rule
   }
 }
 
-/** Rules over the whole workspace. Cheap and linear in the number of files: they run after every change. */
-export function workspaceDiagnostics(files: readonly RuleFile[], ctx: RuleContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const byKind: Record<FileKind, RuleFile[]> = { master: [], sow: [], cr: [], ledger: [], adr: [] };
-  for (const f of files) byKind[f.kind].push(f);
-  const master = byKind.master[0]?.yaml?.value;
+const or = (names: string[]) => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
 
-  if (byKind.master.length === 0 && (byKind.sow.length > 0 || byKind.cr.length > 0)) {
+/**
+ * Rules over the whole workspace, on the typed model (files that passed their schema) plus every file's id for
+ * duplicate and reference checks. Cheap and linear in the number of files: they run after every change.
+ */
+export function workspaceDiagnostics(model: ContractModel, files: readonly ModelInput[], ctx: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { counts } = model;
+  if (counts.master === 0 && (counts.sow > 0 || counts.cr > 0)) {
     out.push({
       file: MASTER_PATH, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'no-master',
-      message: `There is no master contract (${MASTER_PATH}), yet the workspace has ${byKind.sow.length} SOW(s) and ${byKind.cr.length} change request(s); their thresholds and SLAs come from it.`,
+      message: `There is no master contract (${MASTER_PATH}), yet the workspace has ${counts.sow} SOW(s) and ${counts.cr} change request(s); their thresholds and SLAs come from it.`,
     });
   }
+  // a folder nobody can read may hold the file a reference names: say nothing rather than "no such"
+  const crFolderUnknown = ctx.unknown('contracts/changes/x.yaml');
+  const sowFolderUnknown = ctx.unknown('contracts/sow/x.yaml');
 
-  // duplicate ids
-  const ids: Record<'sow' | 'cr' | 'adr', Map<string, RuleFile[]>> = { sow: new Map(), cr: new Map(), adr: new Map() };
+  // duplicate ids (every file, valid or not)
+  const ids: Record<'sow' | 'cr' | 'adr', Map<string, ModelInput[]>> = { sow: new Map(), cr: new Map(), adr: new Map() };
+  for (const f of files) {
+    if (f.kind !== 'sow' && f.kind !== 'cr' && f.kind !== 'adr') continue;
+    const id = f.kind === 'adr' ? idFromPath(f.path) ?? undefined : rawId(f.yaml) ?? idFromPath(f.path) ?? undefined;
+    if (id === undefined) continue;
+    const list = ids[f.kind].get(id);
+    if (list) list.push(f);
+    else ids[f.kind].set(id, [f]);
+  }
   for (const kind of ['sow', 'cr', 'adr'] as const) {
-    for (const f of byKind[kind]) {
-      const id = kind === 'adr' ? idFromPath(f.path) ?? undefined : idOf(f);
-      if (id === undefined) continue;
-      const list = ids[kind].get(id);
-      if (list) list.push(f);
-      else ids[kind].set(id, [f]);
-    }
     for (const [id, list] of ids[kind]) {
       if (list.length < 2) continue;
       for (const f of list) {
         if (!f.yaml) continue;
         const others = list.filter((o) => o !== f).map((o) => o.path).join(', ');
-        const message = `${KIND_LABELS[kind]} id ${shown(id)} is also used by ${others}; ids must be unique.`;
+        const message = `${KIND_LABELS[kind as FileKind]} id ${shown(id)} is also used by ${others}; ids must be unique.`;
         out.push(kind === 'adr' ? f.yaml.atTop('error', 'duplicate-id', message) : f.yaml.at(['id'], 'error', 'duplicate-id', message));
       }
     }
   }
 
   // SOWs: links to changes, evidence
-  for (const f of byKind.sow) {
-    const y = f.yaml;
-    if (!y) continue;
-    asArray(dig(y.value, 'links', 'changes')).forEach((ref, i) => {
-      if (typeof ref === 'string' && !ids.cr.has(ref)) {
-        out.push(y.at(['links', 'changes', i], 'error', 'unknown-reference', `links.changes names ${shown(ref)}, but there is no such change request (expected ${shown(crPath(ref))}).`));
+  for (const sow of model.sows) {
+    (sow.data.links?.changes ?? []).forEach((ref, i) => {
+      if (!model.knownIds.cr.has(ref) && !crFolderUnknown) {
+        out.push(sow.yaml.at(['links', 'changes', i], 'error', 'unknown-reference', `links.changes names ${shown(ref)}, but there is no such change request (expected ${shown(crPath(ref))}).`));
       }
     });
-    asArray(dig(y.value, 'acceptance_criteria')).forEach((_, i) => {
-      checkRefPath(y, ['acceptance_criteria', i, 'evidence'], `acceptance_criteria[${i}].evidence`, ctx, out, 'warning');
+    sow.data.acceptance_criteria.forEach((c, i) => {
+      checkRefPath(sow.yaml, c.evidence, ['acceptance_criteria', i, 'evidence'], `acceptance_criteria[${i}].evidence`, ctx, out, 'warning');
     });
+  }
+  for (const d of model.linkDisagreements()) {
+    if (d.namedBy === 'sow') {
+      const cr = model.cr(d.cr)!;
+      out.push(cr.yaml.at(['sows'], 'warning', 'link-mismatch', `${shown(d.sow)} lists this change under links.changes, but sows does not name ${shown(d.sow)}; add it here or remove the link there.`, true));
+    } else {
+      const sow = model.sow(d.sow)!;
+      out.push(sow.yaml.at(['links', 'changes'], 'warning', 'link-mismatch', `${shown(d.cr)} names this SOW in its sows, but links.changes does not list ${shown(d.cr)}; add it here or remove it there.`, true));
+    }
   }
 
   // CRs
-  const thresholds = thresholdsOf(master);
-  const scopeSla = slaDays(master, 'scope');
+  const scopeSla = model.decisionRight('scope')?.sla_days;
   const today = dayNumber(ctx.today);
-  for (const f of byKind.cr) {
-    const y = f.yaml;
-    if (!y) continue;
-    const cr = y.value;
-    asArray(dig(cr, 'sows')).forEach((ref, i) => {
-      if (typeof ref === 'string' && !ids.sow.has(ref)) out.push(y.at(['sows', i], 'error', 'unknown-reference', `sows names ${shown(ref)}, but there is no SOW with that id.`));
+  const roles = model.roles();
+  for (const cr of model.crs) {
+    const y = cr.yaml;
+    const data = cr.data;
+    (data.sows ?? []).forEach((ref, i) => {
+      if (!model.knownIds.sow.has(ref) && !sowFolderUnknown) out.push(y.at(['sows', i], 'error', 'unknown-reference', `sows names ${shown(ref)}, but there is no SOW with that id.`));
     });
-    checkRefPath(y, ['adr'], 'adr', ctx, out, 'error');
-    const cited = resolveRefPath(asString(dig(cr, 'adr')) ?? '');
-    const crStatus = asString(dig(cr, 'decision', 'status'));
-    if (cited.ok && crStatus !== 'rejected' && crStatus !== 'withdrawn') {
-      const adr = byKind.adr.find((a) => a.path === cited.path);
-      const adrStatus = asString(dig(adr?.yaml?.value, 'status'));
+    checkRefPath(y, data.adr, ['adr'], 'adr', ctx, out, 'error');
+    const status = data.decision.status;
+    const cited = resolveRefPath(data.adr ?? '');
+    if (cited.ok && status !== 'rejected' && status !== 'withdrawn') {
+      const adrStatus = model.adr(cited.path)?.data.status;
       if (adrStatus?.startsWith('superseded by ')) {
         const by = adrStatus.slice('superseded by '.length);
         out.push(y.at(['adr'], 'warning', 'adr-superseded', `adr cites ${shown(cited.path)}, which is ${shown(adrStatus)}; cite docs/adr/${shown(by)}.md if the new decision covers this change.`));
       }
     }
-    checkRefPath(y, ['addendum'], 'addendum', ctx, out, 'error');
+    checkRefPath(y, data.addendum, ['addendum'], 'addendum', ctx, out, 'error');
 
-    const impact = impactOf(cr);
-    let evaluation: Evaluation | undefined;
-    if (impact && thresholds) evaluation = evaluateChange(impact, thresholds);
-    const declared = asString(dig(cr, 'threshold_eval'));
-    if (evaluation && (declared === 'minor' || declared === 'major') && declared !== evaluation.verdict) {
-      const why = evaluation.verdict === 'major' ? evaluation.crossed.map((c) => c.explanation).join('; ') : `no threshold is crossed (${evaluation.checks.map((c) => c.explanation).join('; ')})`;
-      out.push(y.at(['threshold_eval'], 'error', 'threshold-eval-mismatch', `threshold_eval is ${declared}, but the master contract's thresholds make this change ${evaluation.verdict}: ${why}.`));
-    } else if (evaluation && declared === undefined) {
-      out.push(y.at(['impact_analysis'], 'info', 'threshold-eval-missing', `threshold_eval is not set; the master contract's thresholds make this change ${describeEvaluation(evaluation)}.`, true));
+    // people: requestor and approvers must be someone governance knows
+    if (model.master && roles.size > 0) {
+      const known = [...roles].sort();
+      if (data.requestor !== undefined && !roles.has(data.requestor)) {
+        out.push(y.at(['requestor'], 'error', 'unknown-party', `requestor ${shown(data.requestor)} is no role in the master contract's governance; expected ${or(known.map((r) => shown(r)))}.`));
+      }
+      (data.decision.approvers ?? []).forEach((a, i) => {
+        if (!roles.has(a)) out.push(y.at(['decision', 'approvers', i], 'error', 'unknown-party', `approver ${shown(a)} is no role in the master contract's governance; expected ${or(known.map((r) => shown(r)))}.`));
+      });
     }
 
-    const status = asString(dig(cr, 'decision', 'status'));
-    const verdict = evaluation?.verdict ?? declared;
-    const adr = asString(dig(cr, 'adr'));
-    if (status === 'approved' && verdict === 'major' && (adr === undefined || adr.trim() === '')) {
+    const v = model.verdict(cr);
+    if (v.evaluation && v.declared && v.declared !== v.evaluation.verdict) {
+      const e = v.evaluation;
+      const why = e.verdict === 'major' ? e.crossed.map((c) => c.explanation).join('; ') : `no threshold is crossed (${e.checks.map((c) => c.explanation).join('; ')})`;
+      out.push(y.at(['threshold_eval'], 'error', 'threshold-eval-mismatch', `threshold_eval is ${v.declared}, but the master contract's thresholds make this change ${e.verdict}: ${why}.`));
+    } else if (v.evaluation && !v.declared) {
+      out.push(y.at(['impact_analysis'], 'info', 'threshold-eval-missing', `threshold_eval is not set; the master contract's thresholds make this change ${v.explanation}.`, true));
+    }
+
+    const verdict = v.verdict ?? v.declared;
+    const adr = data.adr;
+    if (status === 'approved' && verdict === 'major' && (adr === undefined || adr === null || adr.trim() === '')) {
       out.push(y.at(['decision', 'status'], 'error', 'major-change-needs-adr', `This major change is approved without a decision record: set adr: to the ADR that records the decision (under docs/adr/).`));
     }
 
     if (status === 'proposed' && scopeSla !== undefined && today !== null) {
-      const created = asString(dig(cr, 'created')) ?? ctx.createdFromHistory(f.path);
+      const created = data.created ?? ctx.createdFromHistory(cr.path);
       const start = created === undefined ? null : dayNumber(created);
       if (start !== null && today - start > scopeSla) {
-        out.push(
-          y.at(['decision', 'status'], 'warning', 'decision-overdue', `This change has been proposed since ${created} (${today - start} days); the scope decision SLA is ${scopeSla} day${scopeSla === 1 ? '' : 's'}.`),
-        );
+        out.push(y.at(['decision', 'status'], 'warning', 'decision-overdue', `This change has been proposed since ${created} (${today - start} days); the scope decision SLA is ${scopeSla} day${scopeSla === 1 ? '' : 's'}.`));
       }
     }
   }
 
   // ledger periods
-  for (const f of byKind.ledger) {
-    const y = f.yaml;
-    if (!y) continue;
-    asArray(dig(y.value, 'entries')).forEach((entry, i) => {
-      const period = asString(dig(entry, 'period'));
-      if (period !== undefined && !ids.sow.has(period)) out.push(y.at(['entries', i, 'period'], 'error', 'unknown-reference', `period ${shown(period)} names no SOW; each ledger period must be the id of a SOW under contracts/sow/.`));
+  if (model.ledger) {
+    const y = model.ledger.yaml;
+    model.ledger.data.entries.forEach((entry, i) => {
+      if (!model.knownIds.sow.has(entry.period) && !sowFolderUnknown) out.push(y.at(['entries', i, 'period'], 'error', 'unknown-reference', `period ${shown(entry.period)} names no SOW; each ledger period must be the id of a SOW under contracts/sow/.`));
     });
   }
   return out;

@@ -3,25 +3,35 @@
  * (the CR itself, and for a major change its decision record). Pure: the renderer checks fields as they are typed,
  * the Node side builds and validates the same files before writing them.
  */
+import { Type as T, type Static } from '@sinclair/typebox';
 import { stringify } from 'yaml';
 import { dayNumber } from '../dates.js';
+import type { ChangeRequest } from '../model/schema-types.js';
 import { evaluateChange, type ChangeThresholds, type Evaluation } from '../thresholds.js';
 
-export interface CrDraft {
-  summary: string;
-  requestor: string;
-  sows: string[];
-  budget_delta_pct: string;
-  schedule_slip_days: string;
-  risk_score: string;
-  dependencies: string[];
-  value: string;
-  status: 'proposed' | 'approved' | 'rejected' | 'withdrawn';
-  approvers: string[];
-  date: string;
-  /** For a major change: create the decision record (next free ADR number) and link it. */
-  createAdr: boolean;
-}
+const text = (max = 2000) => T.String({ maxLength: max });
+const names = T.Array(text(200), { maxItems: 200 });
+
+/** What a person fills in, as the API receives it (figures stay text until checked). */
+export const CrDraftSchema = T.Object(
+  {
+    summary: text(),
+    requestor: text(200),
+    sows: names,
+    budget_delta_pct: text(40),
+    schedule_slip_days: text(40),
+    risk_score: text(40),
+    dependencies: names,
+    value: text(),
+    status: T.Union([T.Literal('proposed'), T.Literal('approved'), T.Literal('rejected'), T.Literal('withdrawn')]),
+    approvers: names,
+    date: text(20),
+    /** For a major change: create the decision record (next free ADR number) and link it. */
+    createAdr: T.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type CrDraft = Static<typeof CrDraftSchema>;
 
 export type CrField = keyof CrDraft;
 
@@ -32,7 +42,8 @@ export function emptyCrDraft(): CrDraft {
 const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
 
 /** Problems by field, in plain words; empty when the draft can be written. */
-export function checkCrDraft(d: CrDraft): Partial<Record<CrField, string>> {
+/** Problems by field; `created` is the day the request is (or was) created, before which nothing can be decided. */
+export function checkCrDraft(d: CrDraft, created?: string): Partial<Record<CrField, string>> {
   const e: Partial<Record<CrField, string>> = {};
   if (d.summary.trim() === '') e.summary = 'Say in one sentence what is to change.';
   if (d.requestor.trim() === '') e.requestor = 'Who asks for the change?';
@@ -47,6 +58,9 @@ export function checkCrDraft(d: CrDraft): Partial<Record<CrField, string>> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(d.date) || dayNumber(d.date) === null) e.date = 'The decision date, as YYYY-MM-DD.';
     if (d.approvers.length === 0) e.approvers = 'Who decided?';
   } else if (d.date !== '' && dayNumber(d.date) === null) e.date = 'A date as YYYY-MM-DD, or empty.';
+  const day = dayNumber(d.date);
+  const from = created === undefined ? null : dayNumber(created);
+  if (!e.date && day !== null && from !== null && day < from) e.date = `The request is created ${created}; it cannot be decided before that.`;
   return e;
 }
 
@@ -130,34 +144,46 @@ Approved by ${d.approvers.join(', ')} on ${d.date || today}.
   return { crPath: `contracts/changes/${ids.cr}.yaml`, crText, adrPath, adrText };
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const get = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => (o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined), v);
-
-/** Every step filled from an existing change request. */
-export function draftFromCr(cr: unknown): CrDraft {
-  const status = str(get(cr, 'decision', 'status'));
+/** Every step filled from an existing change request (one that passed its schema). */
+export function draftFromCr(cr: ChangeRequest): CrDraft {
+  const i = cr.impact_analysis;
   return {
-    summary: str(get(cr, 'summary')),
-    requestor: str(get(cr, 'requestor')),
-    sows: strs(get(cr, 'sows')),
-    budget_delta_pct: str(get(cr, 'impact_analysis', 'budget_delta_pct')),
-    schedule_slip_days: str(get(cr, 'impact_analysis', 'schedule_slip_days')),
-    risk_score: str(get(cr, 'impact_analysis', 'risk_score')),
-    dependencies: strs(get(cr, 'impact_analysis', 'dependencies')),
-    value: str(get(cr, 'impact_analysis', 'value')),
-    status: (['proposed', 'approved', 'rejected', 'withdrawn'].includes(status) ? status : 'proposed') as CrDraft['status'],
-    approvers: strs(get(cr, 'decision', 'approvers')),
-    date: str(get(cr, 'decision', 'date')),
-    createAdr: !get(cr, 'adr'),
+    summary: cr.summary,
+    requestor: cr.requestor ?? '',
+    sows: cr.sows ?? [],
+    budget_delta_pct: String(i.budget_delta_pct),
+    schedule_slip_days: String(i.schedule_slip_days),
+    risk_score: String(i.risk_score),
+    dependencies: i.dependencies ?? [],
+    value: i.value ?? '',
+    status: cr.decision.status,
+    approvers: cr.decision.approvers ?? [],
+    date: cr.decision.date ?? '',
+    createAdr: !cr.adr,
   };
 }
 
 type Edit = { op: 'set'; path: (string | number)[]; value: string | number | boolean | null | (string | number | boolean | null)[] };
 
 /** The edits that bring an existing CR in line with the draft: only fields whose value changed are touched. */
-export function crEdits(current: unknown, d: CrDraft, verdict: Evaluation | null, adrPath: string | null): Edit[] {
+export function crEdits(current: ChangeRequest, d: CrDraft, verdict: Evaluation | null, adrPath: string | null): Edit[] {
   const impact = impactOfDraft(d)!;
+  const was: Record<string, unknown> = {
+    summary: current.summary,
+    requestor: current.requestor,
+    sows: current.sows,
+    'impact_analysis.budget_delta_pct': current.impact_analysis.budget_delta_pct,
+    'impact_analysis.schedule_slip_days': current.impact_analysis.schedule_slip_days,
+    'impact_analysis.risk_score': current.impact_analysis.risk_score,
+    'impact_analysis.dependencies': current.impact_analysis.dependencies,
+    'impact_analysis.value': current.impact_analysis.value,
+    threshold_eval: current.threshold_eval,
+    'decision.status': current.decision.status,
+    'decision.approvers': current.decision.approvers,
+    'decision.date': current.decision.date,
+    adr: current.adr,
+  };
+  const get = (_: unknown, ...keys: string[]) => was[keys.join('.')];
   const want: [(string | number)[], Edit['value'] | undefined][] = [
     [['summary'], d.summary.trim()],
     [['requestor'], d.requestor.trim()],

@@ -1,17 +1,27 @@
 /** The SOW drafting wizard's model: fields checked in plain words, overlap with other iterations, and the file. */
+import { Type as T, type Static } from '@sinclair/typebox';
 import { stringify } from 'yaml';
 import { dayNumber } from '../dates.js';
 
-export interface SowDraft {
-  id: string;
-  start: string;
-  end: string;
-  goals: string[];
-  valueHypothesis: string;
-  criteria: { description: string; evidence: string }[];
-  gates: { name: string; validator: string }[];
-  dagNodes: string[];
-}
+const text = (max = 2000) => T.String({ maxLength: max });
+const names = T.Array(text(200), { maxItems: 200 });
+const closed = { additionalProperties: false } as const;
+
+/** What a person fills in for a new SOW, as the API receives it. */
+export const SowDraftSchema = T.Object(
+  {
+    id: text(100),
+    start: text(20),
+    end: text(20),
+    goals: names,
+    valueHypothesis: text(),
+    criteria: T.Array(T.Object({ description: text(), evidence: text(500) }, closed), { maxItems: 100 }),
+    gates: T.Array(T.Object({ name: text(200), validator: text(200) }, closed), { maxItems: 100 }),
+    dagNodes: names,
+  },
+  closed,
+);
+export type SowDraft = Static<typeof SowDraftSchema>;
 
 export type SowErrors = Partial<Record<'id' | 'start' | 'end' | 'goals' | 'criteria' | 'gates', string>>;
 

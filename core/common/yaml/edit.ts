@@ -15,7 +15,10 @@ export type YamlEdit =
 
 export type Scalar = string | number | boolean | null;
 
-export class YamlEditError extends Error {}
+import { CovenantError } from '../errors.js';
+
+/** An edit that does not fit the document: the one error type, as invalid input. */
+const editError = (message: string) => new CovenantError('invalid-input', message);
 
 /** A scalar as YAML source: plain when it reads back as the same value, else double-quoted. */
 export function scalarSource(v: Scalar): string {
@@ -110,20 +113,20 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
           const indent = keyColumn(text, node) + 2;
           return { start: colon + 1, end: colon + 1, insert: newEntries(rest, value, indent, nl) };
         }
-        throw new YamlEditError(`${edit.path.slice(0, i + 1).join('.')} has no value to descend into`);
+        throw editError(`${edit.path.slice(0, i + 1).join('.')} has no value to descend into`);
       }
       node = pair.value;
     } else if (isSeq(node)) {
       const idx = Number(seg);
-      if (!Number.isInteger(idx) || idx < 0 || idx >= node.items.length) throw new YamlEditError(`no item ${String(seg)} at ${edit.path.slice(0, i).join('.')}`);
+      if (!Number.isInteger(idx) || idx < 0 || idx >= node.items.length) throw editError(`no item ${String(seg)} at ${edit.path.slice(0, i).join('.')}`);
       node = node.items[idx];
-    } else throw new YamlEditError(`${edit.path.slice(0, i).join('.') || 'the document'} is not a map or a list`);
+    } else throw editError(`${edit.path.slice(0, i).join('.') || 'the document'} is not a map or a list`);
   }
 
   if (i === edit.path.length) {
     const target = node as Node;
     if (edit.op === 'set') {
-      if (!target.range) throw new YamlEditError('the value has no position');
+      if (!target.range) throw editError('the value has no position');
       if (isSeq(target) && !(target as YAMLSeq).flow && Array.isArray(edit.value)) {
         // a block list stays a block list: its items are rewritten at their indentation, comments above it stay
         const seq = target as YAMLSeq;
@@ -137,11 +140,11 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
         }
         return { start: dash, end, insert: edit.value.map((v, i) => `${i ? `${nl}${indent}` : ''}- ${scalarSource(v)}`).join('') };
       }
-      if (!isScalar(target) && !(isSeq(target) && (target as YAMLSeq).flow)) throw new YamlEditError(`${edit.path.join('.')} is a ${isMap(target) ? 'map' : 'block list'}; set its fields one by one`);
+      if (!isScalar(target) && !(isSeq(target) && (target as YAMLSeq).flow)) throw editError(`${edit.path.join('.')} is a ${isMap(target) ? 'map' : 'block list'}; set its fields one by one`);
       return { start: target.range[0], end: contentEnd(target), insert: valueSource(edit.value) };
     }
     // append
-    if (!isSeq(target)) throw new YamlEditError(`${edit.path.join('.')} is not a list`);
+    if (!isSeq(target)) throw editError(`${edit.path.join('.')} is not a list`);
     const seq = target as YAMLSeq;
     const item = itemSource(edit.value);
     if (seq.flow) {
@@ -159,19 +162,19 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
   }
 
   // the path stops at map `node` where key path[i] is missing: add the rest there
-  if (!isMap(node)) throw new YamlEditError(`${edit.path.slice(0, i).join('.') || 'the document'} is not a map`);
+  if (!isMap(node)) throw editError(`${edit.path.slice(0, i).join('.') || 'the document'} is not a map`);
   const map = node as YAMLMap;
   const rest = edit.path.slice(i).map(String);
   const value = edit.op === 'append' ? `[${itemSource(edit.value)}]` : valueSource(edit.value);
   if (map.flow) {
-    if (rest.length > 1) throw new YamlEditError('cannot nest new keys inside a flow map');
+    if (rest.length > 1) throw editError('cannot nest new keys inside a flow map');
     const close = text.lastIndexOf('}', map.range![1]);
     const sep = map.items.length ? ', ' : '';
     const last = map.items[map.items.length - 1];
     const at = last ? ((last.value as Node | null)?.range?.[1] ?? (last.key as Node).range![1]) : close;
     return { start: at, end: at, insert: `${sep}${scalarSource(rest[0]!)}: ${value}` };
   }
-  if (map.items.length === 0) throw new YamlEditError('cannot add to an empty map');
+  if (map.items.length === 0) throw editError('cannot add to an empty map');
   const at = lineEnd(text, lastContent(text, map));
   return { start: at, end: at, insert: newEntries(rest, value, keyColumn(text, map), nl) };
 }
@@ -200,12 +203,12 @@ export function editYaml(text: string, edits: YamlEdit[]): string {
   let out = text;
   for (const edit of edits) {
     const doc = parseDocument(out, { uniqueKeys: false });
-    if (doc.errors.length) throw new YamlEditError(`the file has YAML errors; fix them before editing (${doc.errors[0]!.message.split('\n')[0]})`);
+    if (doc.errors.length) throw editError(`the file has YAML errors; fix them before editing (${doc.errors[0]!.message.split('\n')[0]})`);
     const s = spliceFor(doc, out, edit);
     const next = out.slice(0, s.start) + s.insert + out.slice(s.end);
     const expected = setIn(doc.toJS(), edit.path, edit);
     const actual = parse(next);
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new YamlEditError(`the edit of ${edit.path.join('.')} could not be made without changing other values`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) throw editError(`the edit of ${edit.path.join('.')} could not be made without changing other values`);
     out = next;
   }
   return out;

@@ -1,81 +1,56 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { readdir, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { CovenantError } from '../../common/errors.js';
+import { fsError } from '../errors.js';
 
 /** Temp files of interrupted saves are named like this, so they can be recognised and removed at start. */
 export const TEMP_PREFIX = '.covenant-tmp-';
 
-export class WriteError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function plain(code: string | undefined, target: string): string {
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return `no permission to write ${target}`;
-    case 'EROFS':
-      return `${target} is on a read-only file system`;
-    case 'ENOSPC':
-      return 'the disk is full';
-    case 'EISDIR':
-      return `${target} is a folder`;
-    case 'ENOENT':
-      return `the folder of ${target} does not exist`;
-    default:
-      return `${target} could not be written (${code ?? 'unknown error'})`;
-  }
-}
-
 /**
  * Writes `data` to `file` so that the file holds either the old or the new content, never a mix: a temp file in
- * the same folder, fsync, rename over the target, fsync of the folder. Refuses to write through a symbolic link or
- * over a folder. Hand-written rather than write-file-atomic: that follows links and does not fsync the folder.
+ * the same folder (opened with O_NOFOLLOW | O_EXCL), fsync, a check that the folder still is the folder it was
+ * (not swapped for a link meanwhile), rename over the target, fsync of the folder. Refuses to write through a
+ * symbolic link, over a folder, or to a file with other hard links. Asynchronous: the main process never waits on
+ * the disk. Hand-written rather than write-file-atomic: that follows links and does not fsync the folder.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
+  const name = path.basename(file);
+  const info = await lstat(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw fsError(e, name, 'write');
+  });
+  if (info?.isSymbolicLink()) throw new CovenantError('outside-workspace', `${name} is a symbolic link; Covenant does not write through links.`, { path: name });
+  if (info?.isDirectory()) throw new CovenantError('invalid-input', `${name} is a folder.`, { path: name });
+  if (info && info.nlink > 1) throw new CovenantError('conflict', `${name} has other hard links; Covenant does not write to shared files.`, { path: name });
+  const realDir = await realpath(dir).catch((e) => {
+    throw fsError(e, path.basename(dir), 'write in');
+  });
+  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${name}`);
+  let handle: import('node:fs/promises').FileHandle | null = null;
   try {
-    const info = lstatSync(file);
-    if (info.isSymbolicLink()) throw new WriteError('ELINK', `${path.basename(file)} is a symbolic link; Covenant does not write through links`);
-    if (info.isDirectory()) throw new WriteError('EISDIR', plain('EISDIR', path.basename(file)));
-    if (info.nlink > 1) throw new WriteError('EHARDLINK', `${path.basename(file)} has other hard links; Covenant does not write to shared files`);
-  } catch (e) {
-    if (e instanceof WriteError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new WriteError((e as NodeJS.ErrnoException).code ?? 'EIO', plain((e as NodeJS.ErrnoException).code, path.basename(file)));
-  }
-  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${path.basename(file)}`);
-  let fd: number | null = null;
-  try {
-    fd = openSync(temp, 'wx', 0o644);
+    handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(temp, file);
+    await handle.writeFile(bytes);
+    await handle.sync();
+    await handle.close();
+    handle = null;
+    // the folder may have been swapped for a link between the checks and now: the temp file must be where we think
+    if ((await realpath(dir)) !== realDir) throw new CovenantError('outside-workspace', `The folder of ${name} changed into a link while saving; nothing was written.`, { path: name });
+    await rename(temp, file);
   } catch (e) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      /* it may not exist */
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new WriteError(code ?? 'EIO', plain(code, path.basename(file)));
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw fsError(e, name, 'write');
   }
   try {
-    const dfd = openSync(dir, 'r');
+    const d = await open(dir, 'r');
     try {
-      fsyncSync(dfd);
+      await d.sync();
     } finally {
-      closeSync(dfd);
+      await d.close();
     }
   } catch {
     /* some file systems cannot fsync a folder; the rename is done */
@@ -92,7 +67,7 @@ export async function removeLeftoverTemps(root: string, skip: ReadonlySet<string
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
-      continue;
+      continue; // unreadable folders are reported by the loader
     }
     for (const e of entries) {
       const abs = path.join(dir, e.name);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { git, fs } from './repo.js';
@@ -11,10 +11,10 @@ export function isAuthor(v: unknown): v is Author {
 }
 
 /** [user] name and email of the user's global git config (~/.gitconfig), if any. */
-export function globalGitAuthor(home = process.env.HOME || os.homedir()): Author | null {
+export async function globalGitAuthor(home = process.env.HOME || os.homedir()): Promise<Author | null> {
   let text: string;
   try {
-    text = readFileSync(path.join(home, '.gitconfig'), 'utf8');
+    text = await readFile(path.join(home, '.gitconfig'), 'utf8');
   } catch {
     return null;
   }

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Author } from './author.js';
-import { GitError, gitFailure } from './errors.js';
+import { gitError, gitFailure } from './errors.js';
 import { withIndexLock } from './lock.js';
 import { git, fs, requireCleanState, requireRepository } from './repo.js';
 
@@ -10,16 +10,16 @@ import { git, fs, requireCleanState, requireRepository } from './repo.js';
  * about 1.5 ms a file) and commits them, holding .git/index.lock throughout. Returns the new commit's oid.
  */
 export async function commit(dir: string, paths: string[], message: string, author: Author): Promise<string> {
-  requireRepository(dir);
-  if (paths.length === 0) throw new GitError('nothing-to-commit', 'Choose at least one changed file to commit.');
-  if (message.trim() === '') throw new GitError('nothing-to-commit', 'A commit needs a message.');
+  await requireRepository(dir);
+  if (paths.length === 0) throw gitError('nothing-to-commit', 'Choose at least one changed file to commit.');
+  if (message.trim() === '') throw gitError('nothing-to-commit', 'A commit needs a message.');
   return withIndexLock(dir, async () => {
     await requireCleanState(dir);
     try {
       const present: string[] = [];
       for (const p of paths) {
         const info = await lstat(path.join(dir, ...p.split('/'))).catch(() => null);
-        if (info?.isSymbolicLink()) throw new GitError('symlink', `${p} is a symbolic link; Covenant does not commit links.`);
+        if (info?.isSymbolicLink()) throw gitError('symlink', `${p} is a symbolic link; Covenant does not commit links.`);
         if (info) present.push(p);
         else await git.remove({ fs, dir, filepath: p });
       }

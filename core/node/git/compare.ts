@@ -4,7 +4,7 @@ import type { FileChange } from './status.js';
 
 /** The files that differ between two commits (from -> to). */
 export async function compareCommits(dir: string, from: string, to: string): Promise<FileChange[]> {
-  requireRepository(dir);
+  await requireRepository(dir);
   try {
     const out: FileChange[] = [];
     await git.walk({

@@ -1,28 +1,31 @@
-/** Every git failure as a typed error with a plain message the UI and the CLI show as it is. */
-export type GitErrorCode =
-  | 'not-a-repository'
-  | 'locked'
-  | 'no-author'
-  | 'nothing-to-commit'
-  | 'unclean-state'
-  | 'not-found'
-  | 'symlink'
-  | 'failed';
+import { CovenantError, type ErrorCode, type ErrorReason } from '../../common/errors.js';
 
-export class GitError extends Error {
-  constructor(
-    readonly code: GitErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+/** The kinds of git failure, each one of the error model's codes. */
+export type GitErrorKind = 'not-a-repository' | 'locked' | 'no-author' | 'nothing-to-commit' | 'unclean-state' | 'not-found' | 'symlink' | 'failed';
+
+const CODES: Record<GitErrorKind, [ErrorCode, ErrorReason?]> = {
+  'not-a-repository': ['not-found', 'not-a-repository'],
+  locked: ['locked'],
+  'no-author': ['invalid-input', 'no-author'],
+  'nothing-to-commit': ['invalid-input'],
+  'unclean-state': ['conflict'],
+  'not-found': ['not-found'],
+  symlink: ['outside-workspace'],
+  failed: ['io'],
+};
+
+/** A git failure as the one error type, with a plain message the UI and the CLI show as it is. */
+export function gitError(kind: GitErrorKind, message: string, path?: string): CovenantError {
+  const [code, reason] = CODES[kind];
+  return new CovenantError(code, message, { ...(reason ? { reason } : {}), ...(path ? { path } : {}) });
 }
 
-/** Wraps whatever isomorphic-git threw into a GitError with words a person can act on. */
-export function gitFailure(e: unknown, doing: string): GitError {
-  if (e instanceof GitError) return e;
+/** Wraps whatever isomorphic-git threw into a CovenantError with words a person can act on. */
+export function gitFailure(e: unknown, doing: string): CovenantError {
+  if (e instanceof CovenantError) return e;
   const err = e as { code?: string; message?: string };
-  if (err?.code === 'NotFoundError') return new GitError('not-found', `${doing}: ${err.message ?? 'not found'}.`);
-  if (err?.code === 'NoRefspecError' || /Could not find HEAD/.test(err?.message ?? '')) return new GitError('not-found', `${doing}: the repository has no commits yet.`);
-  return new GitError('failed', `${doing} failed: ${err?.message ?? String(e)}`);
+  if (err?.code === 'NotFoundError') return gitError('not-found', `${doing}: ${err.message ?? 'not found'}.`);
+  if (err?.code === 'NoRefspecError' || /Could not find HEAD/.test(err?.message ?? '')) return gitError('not-found', `${doing}: the repository has no commits yet.`);
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return new CovenantError('permission-denied', `${doing}: no permission (${err.message ?? err.code}).`);
+  return gitError('failed', `${doing} failed: ${err?.message ?? String(e)}`);
 }

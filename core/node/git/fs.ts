@@ -21,7 +21,7 @@ export function atomicGitFs(): typeof fs {
       const target = String(file);
       let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       if (path.basename(target) === 'index' && path.basename(path.dirname(target)) === '.git') bytes = smudgeRacyEntries(bytes, Math.floor(Date.now() / 1000), sha1);
-      writeFileAtomic(target, bytes);
+      await writeFileAtomic(target, bytes);
     },
   };
   return { ...fs, promises } as unknown as typeof fs;

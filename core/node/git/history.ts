@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYaml } from '../../common/yaml/parse.js';
 import { git, fs } from './repo.js';
 
 /** Dates git knows about each change request (by path): when its file was added, when its status left "proposed". */
@@ -43,7 +43,10 @@ export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
       if (!f.decided) {
         try {
           const { blob } = await git.readBlob({ fs, dir, oid, cache });
-          const status = (parse(Buffer.from(blob).toString('utf8')) as { decision?: { status?: unknown } } | null)?.decision?.status;
+          // the hardened parser: size cap, linear duplicate-key check, depth and alias limits (old blobs are untrusted)
+          const value = parseYaml(p, Buffer.from(blob).toString('utf8')).value;
+          const decision = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { decision?: unknown }).decision : undefined;
+          const status = decision !== null && typeof decision === 'object' && !Array.isArray(decision) ? (decision as { status?: unknown }).status : undefined;
           if (typeof status === 'string' && status !== 'proposed') f.decided = date;
         } catch {
           /* unparsable at that commit */

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** One entry of .git/index: what git last recorded about a tracked file. */
@@ -23,13 +23,13 @@ export interface IndexFile {
  * Reads .git/index (versions 2 and 3, which git writes by default). Returns null for anything else (version 4's
  * compressed paths, a damaged file), so callers fall back to the slower general path.
  */
-export function readIndexFile(dir: string): IndexFile | null {
+export async function readIndexFile(dir: string): Promise<IndexFile | null> {
   const file = path.join(dir, '.git', 'index');
   let buf: Buffer;
   let mtimeMs: number;
   try {
-    buf = readFileSync(file);
-    mtimeMs = statSync(file).mtimeMs;
+    buf = await readFile(file);
+    mtimeMs = (await stat(file)).mtimeMs;
   } catch {
     return { entries: [], mtimeMs: 0 };
   }

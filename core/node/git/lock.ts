@@ -1,6 +1,6 @@
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { GitError } from './errors.js';
+import { gitError } from './errors.js';
 
 /**
  * Holds `.git/index.lock` (exclusive create, as git itself does) for the duration of a writing operation, so
@@ -8,24 +8,20 @@ import { GitError } from './errors.js';
  */
 export async function withIndexLock<T>(dir: string, run: () => Promise<T>): Promise<T> {
   const lock = path.join(dir, '.git', 'index.lock');
-  let fd: number;
+  let fd: FileHandle;
   try {
-    fd = openSync(lock, 'wx');
+    fd = await open(lock, 'wx');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new GitError('locked', 'Another git process is working in this repository (.git/index.lock exists). Wait for it to finish; if none is running, delete .git/index.lock.');
+      throw gitError('locked', 'Another git process is working in this repository (.git/index.lock exists). Wait for it to finish; if none is running, delete .git/index.lock.');
     }
-    throw new GitError('failed', `Could not lock the repository (${(e as NodeJS.ErrnoException).code ?? 'unknown error'}).`);
+    throw gitError('failed', `Could not lock the repository (${(e as NodeJS.ErrnoException).code ?? 'unknown error'}).`);
   }
   try {
-    writeSync(fd, `covenant ${process.pid}\n`);
-    closeSync(fd);
+    await fd.writeFile(`covenant ${process.pid}\n`);
+    await fd.close();
     return await run();
   } finally {
-    try {
-      unlinkSync(lock);
-    } catch {
-      /* already gone */
-    }
+    await unlink(lock).catch(() => undefined); // already gone
   }
 }

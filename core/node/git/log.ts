@@ -7,7 +7,7 @@ export type { LogEntry };
 
 /** The history of the workspace, newest first, or of one file when `filepath` is given. */
 export async function log(dir: string, options: { filepath?: string; limit?: number; ref?: string } = {}): Promise<LogEntry[]> {
-  requireRepository(dir);
+  await requireRepository(dir);
   try {
     await git.resolveRef({ fs, dir, ref: options.ref ?? 'HEAD' });
   } catch {

@@ -1,9 +1,9 @@
 import { git, fs, requireRepository } from './repo.js';
-import { GitError, gitFailure } from './errors.js';
+import { gitError, gitFailure } from './errors.js';
 
 /** A file as it was at a commit (or null when it did not exist there). Symlinks are refused, never followed. */
 export async function readAt(dir: string, oid: string, filepath: string): Promise<string | null> {
-  requireRepository(dir);
+  await requireRepository(dir);
   let commitOid: string;
   try {
     commitOid = await git.resolveRef({ fs, dir, ref: oid }).catch(() => oid);
@@ -15,7 +15,7 @@ export async function readAt(dir: string, oid: string, filepath: string): Promis
       const entry = entries.find((e) => e.path === parts[i]);
       if (!entry) return null;
       if (i === parts.length - 1) {
-        if (entry.mode === '120000') throw new GitError('symlink', `${filepath} is a symbolic link in that commit; Covenant does not follow links.`);
+        if (entry.mode === '120000') throw gitError('symlink', `${filepath} is a symbolic link in that commit; Covenant does not follow links.`);
         if (entry.type !== 'blob') return null;
         const { blob } = await git.readBlob({ fs, dir, oid: entry.oid });
         return Buffer.from(blob).toString('utf8');

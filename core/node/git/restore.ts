@@ -1,4 +1,4 @@
-import { GitError } from './errors.js';
+import { gitError } from './errors.js';
 import { readAt } from './read-at.js';
 import { repoState } from './repo.js';
 
@@ -9,9 +9,9 @@ import { repoState } from './repo.js';
 export async function restoreFile<T>(dir: string, oid: string, filepath: string, write: (text: string) => Promise<T>): Promise<T> {
   const s = await repoState(dir);
   if (s.mergeInProgress || s.rebaseInProgress || s.cherryPickInProgress) {
-    throw new GitError('unclean-state', 'A merge, rebase or cherry-pick is unfinished in this repository; finish it with your git tool before restoring files.');
+    throw gitError('unclean-state', 'A merge, rebase or cherry-pick is unfinished in this repository; finish it with your git tool before restoring files.');
   }
   const text = await readAt(dir, oid, filepath);
-  if (text === null) throw new GitError('not-found', `${filepath} did not exist at ${oid.slice(0, 7)}.`);
+  if (text === null) throw gitError('not-found', `${filepath} did not exist at ${oid.slice(0, 7)}.`);
   return write(text);
 }

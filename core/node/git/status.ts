@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync, type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { git, fs, requireRepository } from './repo.js';
 import { gitFailure } from './errors.js';
@@ -61,9 +62,9 @@ function statMatches(entry: IndexEntry, st: BigIntStats, indexMtimeMs: number): 
  * statusMatrix for index formats it does not read.
  */
 export async function status(dir: string, filepaths?: string[]): Promise<FileChange[]> {
-  requireRepository(dir);
+  await requireRepository(dir);
   try {
-    const index = filepaths ? null : readIndexFile(dir);
+    const index = filepaths ? null : await readIndexFile(dir);
     if (!index) return await statusMatrixFallback(dir, filepaths);
     const cache = {};
     const head = await headFiles(dir, cache);
@@ -79,7 +80,7 @@ export async function status(dir: string, filepaths?: string[]): Promise<FileCha
       const rel = queue.pop()!;
       let names;
       try {
-        names = readdirSync(path.join(dir, rel), { withFileTypes: true });
+        names = await readdir(path.join(dir, rel), { withFileTypes: true });
       } catch {
         continue;
       }
@@ -94,12 +95,12 @@ export async function status(dir: string, filepaths?: string[]): Promise<FileCha
         if (!d.isFile() && !d.isSymbolicLink()) continue;
         const entry = tracked.get(p);
         if (entry) {
-          const st = lstatSync(path.join(dir, p), { bigint: true });
-          working.set(p, statMatches(entry, st, index.mtimeMs) ? entry.oid : hashFile(dir, p, d.isSymbolicLink()));
+          const st = await lstat(path.join(dir, p), { bigint: true });
+          working.set(p, statMatches(entry, st, index.mtimeMs) ? entry.oid : await hashFile(dir, p, d.isSymbolicLink()));
         } else if (!head.has(p)) {
           untracked.push(p);
         } else {
-          working.set(p, hashFile(dir, p, d.isSymbolicLink()));
+          working.set(p, await hashFile(dir, p, d.isSymbolicLink()));
         }
       }
     }
@@ -118,9 +119,9 @@ export async function status(dir: string, filepaths?: string[]): Promise<FileCha
 }
 
 /** The blob oid of a working file; a link is hashed as its target text, as git does, and never followed. */
-function hashFile(dir: string, p: string, link: boolean): string {
+async function hashFile(dir: string, p: string, link: boolean): Promise<string> {
   const abs = path.join(dir, p);
-  return blobOid(link ? Buffer.from(readlinkSync(abs)) : readFileSync(abs));
+  return blobOid(link ? Buffer.from(await readlink(abs)) : await readFile(abs));
 }
 
 async function statusMatrixFallback(dir: string, filepaths?: string[]): Promise<FileChange[]> {

@@ -1,14 +1,15 @@
-import { parse } from 'yaml';
 import { dayNumber } from '../../common/dates.js';
-import { asArray, asString, dig } from '../../common/model/read.js';
+import type { Sow } from '../../common/model/schema-types.js';
+import { schemaValidators } from '../../common/rules/schema.js';
+import { parseYaml } from '../../common/yaml/parse.js';
 import { log } from './log.js';
 import { readAt } from './read-at.js';
 
 /** The goals and acceptance criteria of a SOW as comparable items. */
-export function scopeItems(sow: unknown): Set<string> {
+export function scopeItems(sow: Pick<Sow, 'goals' | 'acceptance_criteria'>): Set<string> {
   const items = new Set<string>();
-  for (const g of asArray(dig(sow, 'goals'))) items.add(`goal:${asString(dig(g, 'description')) ?? ''}`);
-  for (const c of asArray(dig(sow, 'acceptance_criteria'))) items.add(`ac:${asString(dig(c, 'id')) ?? ''}:${asString(dig(c, 'description')) ?? ''}`);
+  for (const g of sow.goals) items.add(`goal:${g.description}`);
+  for (const c of sow.acceptance_criteria) items.add(`ac:${c.id}:${c.description}`);
   return items;
 }
 
@@ -20,24 +21,24 @@ export function volatilityRatio(before: Set<string>, now: Set<string>): number {
   return changed / Math.max(1, before.size);
 }
 
+/** A SOW as committed long ago: read with the hardened parser, trusted only when it passes today's schema. */
+export function oldSow(path: string, text: string): Sow | null {
+  const yaml = parseYaml(path, text);
+  if (yaml.value === undefined || yaml.diagnostics.some((d) => d.severity === 'error')) return null;
+  return schemaValidators().sow(yaml.value) ? (yaml.value as Sow) : null;
+}
+
 /**
  * Scope volatility of one SOW from git: its goals and criteria as committed at its start date (the last commit of that
- * day or before; the first commit when the file came later) against `current`. Null when git has no version.
+ * day or before; the first commit when the file came later) against `current`. Null when git has no usable version.
  */
-export async function scopeVolatility(dir: string, path: string, current: unknown): Promise<number | null> {
-  const start = asString(dig(current, 'dates', 'start'));
-  const startDay = start === undefined ? null : dayNumber(start);
+export async function scopeVolatility(dir: string, path: string, current: Sow): Promise<number | null> {
+  const startDay = dayNumber(current.dates.start);
   if (startDay === null) return null;
   const history = await log(dir, { filepath: path }).catch(() => []);
   if (history.length === 0) return null;
   const atStart = history.find((e) => Math.floor(Date.parse(e.date) / 86_400_000) <= startDay) ?? history[history.length - 1]!;
   const text = await readAt(dir, atStart.oid, path).catch(() => null);
-  if (text === null) return null;
-  let before: unknown;
-  try {
-    before = parse(text);
-  } catch {
-    return null;
-  }
-  return volatilityRatio(scopeItems(before), scopeItems(current));
+  const before = text === null ? null : oldSow(path, text);
+  return before === null ? null : volatilityRatio(scopeItems(before), scopeItems(current));
 }

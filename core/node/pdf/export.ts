@@ -1,32 +1,37 @@
-import { ApiFailure } from '../../common/api.js';
-import { classifyPath, idFromPath } from '../../common/model/kinds.js';
-import { asString, dig } from '../../common/model/read.js';
-import type { ContractEngine } from '../../common/workspace.js';
-import { figuresForFolder } from '../figures.js';
+import { CovenantError } from '../../common/errors.js';
+import type { Snapshot } from '../../common/workspace.js';
 import { git, fs, isRepository } from '../git/repo.js';
 import { status } from '../git/status.js';
 import { renderPdf, type PdfScope, type Provenance } from './summary.js';
 
-/** Which commit the document shows, and whether the working tree differs from it. */
-export async function provenance(root: string, now = new Date()): Promise<Provenance> {
+/** Which commit the document shows, whether the working tree differs from it, and which unsaved buffers it includes. */
+export async function provenance(root: string, unsaved: readonly string[] = [], now = new Date()): Promise<Provenance> {
   const generatedAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (!isRepository(root)) return { generatedAt, commit: null, dirty: false };
+  if (!(await isRepository(root))) return { generatedAt, commit: null, dirty: false, unsaved };
   const commit = await git.resolveRef({ fs, dir: root, ref: 'HEAD' }).catch(() => null);
-  const dirty = (await status(root).catch(() => [])).length > 0;
-  return { generatedAt, commit, dirty };
+  // a status that cannot be read is not "clean": the export fails rather than claim what it cannot know
+  const dirty = (await status(root)).length > 0;
+  return { generatedAt, commit, dirty, unsaved };
 }
 
-function requireScope(engine: ContractEngine, scope: PdfScope): void {
+function requireScope(snap: Snapshot, scope: PdfScope): void {
   if (scope.kind === 'contract') return;
-  const kind = scope.kind === 'sow' ? 'sow' : 'cr';
-  const found = engine.contractPaths().some((p) => classifyPath(p) === kind && (asString(dig(engine.parsed(p)?.value, 'id')) ?? idFromPath(p)) === scope.id);
-  if (!found) throw new ApiFailure('not-found', `There is no ${kind === 'sow' ? 'SOW' : 'change request'} ${scope.id} in this workspace.`);
+  const model = snap.model;
+  const found = scope.kind === 'sow' ? model.sow(scope.id) : model.cr(scope.id);
+  if (found) return;
+  const kind = scope.kind === 'sow' ? 'SOW' : 'change request';
+  const known = scope.kind === 'sow' ? model.knownIds.sow : model.knownIds.cr;
+  if (known.has(scope.id)) throw new CovenantError('invalid-input', `The ${kind} ${scope.id} fails its schema, so it cannot be summarised; run covenant validate for its problems.`);
+  throw new CovenantError('not-found', `There is no ${kind} ${scope.id} in this workspace.`);
 }
 
-/** The PDF summary of a workspace read from disk: the whole contract, one SOW or one change request. */
-export async function exportPdf(root: string, engine: ContractEngine, scope: PdfScope, now?: Date): Promise<Buffer> {
-  requireScope(engine, scope);
-  const figures = await figuresForFolder(root, engine);
-  const { diagnostics } = engine.validate();
-  return renderPdf({ engine, figures, diagnostics, provenance: await provenance(root, now) }, scope);
+/**
+ * The PDF summary of a snapshot (which must carry git's facts): the whole contract, one SOW or one change request.
+ * The snapshot says whether unsaved buffers are in it; the footer says so on every page.
+ */
+export async function exportPdf(root: string, snap: Snapshot, scope: PdfScope, now?: Date): Promise<Buffer> {
+  requireScope(snap, scope);
+  await snap.prepare();
+  const { diagnostics } = snap.validate();
+  return renderPdf({ snapshot: snap, figures: snap.figures(), diagnostics, provenance: await provenance(root, snap.unsaved, now) }, scope);
 }

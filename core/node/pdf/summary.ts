@@ -1,28 +1,31 @@
 import { countDiagnostics, type Diagnostic } from '../../common/diagnostics.js';
+import { describeLeftOut, type Figures } from '../../common/figures.js';
 import { formatMoney, type LedgerSummary } from '../../common/ledger.js';
-import { classifyPath, idFromPath, MASTER_PATH } from '../../common/model/kinds.js';
-import { asArray, asNumber, dig } from '../../common/model/read.js';
-import { impactOf, thresholdsOf } from '../../common/rules/workspace-rules.js';
-import { evaluateChange } from '../../common/thresholds.js';
-import type { ContractEngine } from '../../common/workspace.js';
-import type { Figures } from '../figures.js';
+import type { ContractModel, Doc as ContractDoc } from '../../common/model/contract.js';
+import type { ChangeRequest, MasterContract, Sow } from '../../common/model/schema-types.js';
+import type { Snapshot } from '../../common/workspace.js';
 import { ensureSpace, field, footers, heading, MARGIN, newDoc, para, table, width, type Doc } from './layout.js';
 
 export type PdfScope = { kind: 'contract' } | { kind: 'sow'; id: string } | { kind: 'cr'; id: string };
 
+/** What the document shows: which commit, whether the tree differs from it, which unsaved edits it includes. */
 export interface Provenance {
   generatedAt: string;
   commit: string | null;
+  /** The working tree differs from the commit (saved but not committed). */
   dirty: boolean;
+  /** Unsaved buffers included (empty: saved files only). */
+  unsaved: readonly string[];
 }
 
-interface Item {
-  path: string;
-  data: unknown;
-}
+const s = (v: string | number | null | undefined) => (v === undefined || v === null ? '' : String(v));
+const list = (v: readonly string[] | undefined) => (v ?? []).join(', ');
 
-const s = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : String(v));
-const list = (v: unknown) => asArray(v).map(s).filter(Boolean).join(', ');
+/** The footer and title-page line: exactly what the pages show. */
+export function provenanceLine(p: Provenance): string {
+  const commit = p.commit ? `commit ${p.commit.slice(0, 12)}${p.dirty ? ' · uncommitted changes' : ''}` : 'not in a git repository';
+  return `${commit}${p.unsaved.length ? ' · includes unsaved edits' : ''}`;
+}
 
 class Sections {
   readonly pages = new Map<string, number>();
@@ -51,30 +54,31 @@ class Sections {
   }
 }
 
-function crRows(crs: Item[], master: unknown): string[][] {
-  const thresholds = thresholdsOf(master);
-  return crs.map(({ path, data }) => {
-    const impact = impactOf(data);
-    const verdict = impact && thresholds ? evaluateChange(impact, thresholds).verdict : s(dig(data, 'threshold_eval'));
+function crRows(crs: readonly ContractDoc<ChangeRequest>[], model: ContractModel): string[][] {
+  return crs.map((cr) => {
+    const { data } = cr;
+    const v = model.verdict(cr);
+    const i = data.impact_analysis;
     return [
-      s(dig(data, 'id')) || idFromPath(path) || path,
-      s(dig(data, 'summary')),
-      impact ? `${impact.budget_delta_pct}% · ${impact.schedule_slip_days} d · ${impact.risk_score}` : '—',
-      verdict || '—',
-      [s(dig(data, 'decision', 'status')), s(dig(data, 'decision', 'date'))].filter(Boolean).join(' '),
-      list(dig(data, 'decision', 'approvers')),
-      s(dig(data, 'adr')),
+      cr.id,
+      data.summary,
+      `${i.budget_delta_pct}% · ${i.schedule_slip_days} d · ${i.risk_score}`,
+      v.verdict ?? v.declared ?? '—',
+      [data.decision.status, s(data.decision.date)].filter(Boolean).join(' '),
+      list(data.decision.approvers),
+      s(data.adr),
     ];
   });
 }
 
-function renderSow(doc: Doc, sec: Sections, { path, data }: Item, engine: ContractEngine, crs: Item[], master: unknown, level: 1 | 2): void {
-  const id = s(dig(data, 'id')) || idFromPath(path) || path;
-  sec.start(`SOW ${id}`, level);
-  field(doc, 'Dates', `${s(dig(data, 'dates', 'start'))} to ${s(dig(data, 'dates', 'end'))}`);
-  field(doc, 'Value hypothesis', s(dig(data, 'value_hypothesis')));
-  if (dig(data, 'measured_impact') !== undefined) field(doc, 'Measured impact', s(dig(data, 'measured_impact')));
-  field(doc, 'Goals', asArray(dig(data, 'goals')).map((g) => s(dig(g, 'description'))).join('; '));
+function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapshot, level: 1 | 2): void {
+  const { data } = sow;
+  const model = snap.model;
+  sec.start(`SOW ${sow.id}`, level);
+  field(doc, 'Dates', `${data.dates.start} to ${data.dates.end}`);
+  field(doc, 'Value hypothesis', s(data.value_hypothesis));
+  if (data.measured_impact !== undefined) field(doc, 'Measured impact', data.measured_impact);
+  field(doc, 'Goals', data.goals.map((g) => g.description).join('; '));
   doc.moveDown(0.4);
   table(
     doc,
@@ -84,12 +88,9 @@ function renderSow(doc: Doc, sec: Sections, { path, data }: Item, engine: Contra
       { header: 'Evidence', width: 0.3 },
       { header: 'Status', width: 0.2 },
     ],
-    asArray(dig(data, 'acceptance_criteria')).map((c) => {
-      const ev = s(dig(c, 'evidence'));
-      return [s(dig(c, 'id')), s(dig(c, 'description')), ev ? `${ev} (${engine.has(ev) ? 'present' : 'missing'})` : '—', s(dig(c, 'status')) || 'pending'];
-    }),
+    data.acceptance_criteria.map((c) => [c.id, c.description, c.evidence ? `${c.evidence} (${snap.has(c.evidence) ? 'present' : 'missing'})` : '—', c.status ?? 'pending']),
   );
-  const gates = asArray(dig(data, 'gates'));
+  const gates = data.gates ?? [];
   if (gates.length) {
     table(
       doc,
@@ -98,12 +99,11 @@ function renderSow(doc: Doc, sec: Sections, { path, data }: Item, engine: Contra
         { header: 'Validator', width: 0.5 },
         { header: 'Status', width: 0.2 },
       ],
-      gates.map((g) => [s(dig(g, 'name')), s(dig(g, 'validator')), s(dig(g, 'status')) || 'pending']),
+      gates.map((g) => [g.name, g.validator, g.status ?? 'pending']),
     );
   }
-  const linked = asArray(dig(data, 'links', 'changes')).map(s);
-  const linkedCrs = crs.filter((c) => linked.includes(s(dig(c.data, 'id'))));
-  if (linkedCrs.length) table(doc, CR_COLUMNS, crRows(linkedCrs, master));
+  const linkedCrs = model.crsOfSow(sow.id).map((id) => model.cr(id)!);
+  if (linkedCrs.length) table(doc, CR_COLUMNS, crRows(linkedCrs, model));
   else field(doc, 'Linked change requests', 'none');
 }
 
@@ -117,9 +117,9 @@ const CR_COLUMNS = [
   { header: 'ADR', width: 0.15 },
 ];
 
-function renderLedger(doc: Doc, sec: Sections, ledger: LedgerSummary | null): void {
+function renderLedger(doc: Doc, sec: Sections, ledger: LedgerSummary | null, problem: string | null): void {
   sec.start('Incentive ledger');
-  if (!ledger) return para(doc, 'No valid ledger or incentive model.', { muted: true });
+  if (!ledger) return para(doc, `Unknown: ${problem ?? 'no valid ledger or incentive model.'}`, { muted: true });
   para(doc, ledger.explanation);
   const m = (x: number) => formatMoney(x, ledger.currency, 'en-GB');
   table(
@@ -158,44 +158,81 @@ function renderValidation(doc: Doc, sec: Sections, diagnostics: readonly Diagnos
 }
 
 export interface PdfInput {
-  engine: ContractEngine;
+  snapshot: Snapshot;
   figures: Figures;
   diagnostics: readonly Diagnostic[];
   provenance: Provenance;
 }
 
+function renderMaster(doc: Doc, sec: Sections, master: MasterContract): void {
+  doc.addPage();
+  sec.start('Governance and decision rights');
+  field(doc, 'Steering committee', list(master.governance.steering_committee));
+  doc.moveDown(0.4);
+  table(doc, [{ header: 'Area', width: 0.35 }, { header: 'Owner', width: 0.45 }, { header: 'SLA (days)', width: 0.2, align: 'right' }], master.governance.decision_rights.map((r) => [r.area, r.owner, String(r.sla_days)]));
+
+  sec.start('Change policy');
+  para(doc, 'A change is major when any value strictly exceeds its threshold; otherwise it is minor.');
+  const t = master.change_policy.thresholds;
+  table(doc, [{ header: 'Threshold', width: 0.6 }, { header: 'Major above', width: 0.4, align: 'right' }], [
+    ['Budget delta (%)', String(t.budget_delta_pct_major)],
+    ['Schedule slip (days)', String(t.schedule_slip_days_major)],
+    ['Risk score', String(t.risk_score_major)],
+  ]);
+  field(doc, 'Process', list(master.change_policy.process));
+
+  sec.start('Incentives and collaboration');
+  field(doc, 'Model', master.incentives.model);
+  if (master.incentives.pain_share_pct !== undefined) field(doc, 'Pain share (supplier)', `${master.incentives.pain_share_pct}%`);
+  if (master.incentives.gain_share_pct !== undefined) field(doc, 'Gain share (supplier)', `${master.incentives.gain_share_pct}%`);
+  for (const [k, v] of Object.entries(master.collaboration_slos ?? {})) field(doc, k.replace(/_/g, ' '), s(v as number | undefined));
+
+  sec.start('Risk policy');
+  field(doc, 'Stop-the-line triggers', list(master.risk_policy?.stop_the_line_triggers));
+  const raised = master.risk_policy?.raised ?? [];
+  field(doc, 'Raised', raised.length ? raised.map((r) => `${r.trigger} on ${r.date}`).join('; ') : 'none');
+}
+
 function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, number> | null): { doc: Doc; pages: Map<string, number> } {
-  const { engine, figures } = input;
-  const data = (p: string) => engine.parsed(p)?.value;
-  const master = data(MASTER_PATH);
-  const sows: Item[] = engine.contractPaths().filter((p) => classifyPath(p) === 'sow').map((p) => ({ path: p, data: data(p) }));
-  const crs: Item[] = engine.contractPaths().filter((p) => classifyPath(p) === 'cr').map((p) => ({ path: p, data: data(p) }));
-  const contractId = s(dig(master, 'meta', 'id')) || 'contract';
+  const { snapshot: snap, figures } = input;
+  const model = snap.model;
+  const master = model.master?.data ?? null;
+  const sows = model.sows;
+  const crs = model.crs;
+  const contractId = master?.meta.id ?? 'contract';
   const subject = scope.kind === 'contract' ? 'Contract summary' : scope.kind === 'sow' ? `Iteration ${scope.id}` : `Change request ${scope.id}`;
   const doc = newDoc({ title: `${contractId}: ${subject}`, subject });
   const sec = new Sections(doc, known);
 
   // title page
-  doc.moveDown(6).font('bold').fontSize(24).text(s(dig(master, 'meta', 'title')) || contractId, { width: width(doc) });
+  doc.moveDown(6).font('bold').fontSize(24).text(master?.meta.title ?? contractId, { width: width(doc) });
   doc.font('regular').fontSize(13).fillColor('#667085').text(`${subject} · ${contractId}`).fillColor('#1f2430').moveDown(1);
-  field(doc, 'Effective date', s(dig(master, 'meta', 'effective_date')));
+  field(doc, 'Effective date', master?.meta.effective_date ?? 'unknown (the master contract is missing or left out)');
   field(doc, 'Generated', input.provenance.generatedAt);
-  field(doc, 'Commit', input.provenance.commit ? `${input.provenance.commit}${input.provenance.dirty ? ' (uncommitted changes)' : ''}` : 'not in a git repository');
+  field(doc, 'Shows', provenanceLine(input.provenance));
+  if (input.provenance.unsaved.length) field(doc, 'Unsaved edits in', input.provenance.unsaved.join(', '));
+  const leftOut = describeLeftOut(figures.leftOut);
+  if (leftOut) para(doc, leftOut, { muted: true });
 
   if (scope.kind === 'contract') {
     doc.moveDown(1);
     heading(doc, 'Vision', 2);
-    for (const o of asArray(dig(master, 'vision', 'outcomes'))) para(doc, `• ${s(dig(o, 'description'))}`);
-    const criteria = asArray(dig(master, 'vision', 'success_criteria'));
-    if (criteria.length) table(doc, [{ header: 'Success metric', width: 0.5 }, { header: 'Target', width: 0.5 }], criteria.map((c) => [s(dig(c, 'metric')), s(dig(c, 'target'))]));
+    if (!master) para(doc, 'Unknown: the master contract is missing or fails its schema (see Validation status).', { muted: true });
+    for (const o of master?.vision.outcomes ?? []) para(doc, `• ${o.description}`);
+    const criteria = master?.vision.success_criteria ?? [];
+    if (criteria.length) table(doc, [{ header: 'Success metric', width: 0.5 }, { header: 'Target', width: 0.5 }], criteria.map((c) => [c.metric, String(c.target)]));
 
     const entries: { title: string; level: 1 | 2 }[] = [
-      { title: 'Governance and decision rights', level: 1 },
-      { title: 'Change policy', level: 1 },
-      { title: 'Incentives and collaboration', level: 1 },
-      { title: 'Risk policy', level: 1 },
+      ...(master
+        ? [
+            { title: 'Governance and decision rights', level: 1 as const },
+            { title: 'Change policy', level: 1 as const },
+            { title: 'Incentives and collaboration', level: 1 as const },
+            { title: 'Risk policy', level: 1 as const },
+          ]
+        : []),
       { title: 'Iterations (SOWs)', level: 1 },
-      ...sows.map((x) => ({ title: `SOW ${s(dig(x.data, 'id')) || x.path}`, level: 2 as const })),
+      ...sows.map((x) => ({ title: `SOW ${x.id}`, level: 2 as const })),
       { title: 'Change requests', level: 1 },
       { title: 'Incentive ledger', level: 1 },
       { title: 'Compliance', level: 1 },
@@ -204,80 +241,54 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     doc.addPage();
     sec.toc(entries);
 
-    doc.addPage();
-    sec.start('Governance and decision rights');
-    field(doc, 'Steering committee', list(dig(master, 'governance', 'steering_committee')));
-    doc.moveDown(0.4);
-    table(doc, [{ header: 'Area', width: 0.35 }, { header: 'Owner', width: 0.45 }, { header: 'SLA (days)', width: 0.2, align: 'right' }], asArray(dig(master, 'governance', 'decision_rights')).map((r) => [s(dig(r, 'area')), s(dig(r, 'owner')), s(dig(r, 'sla_days'))]));
-
-    sec.start('Change policy');
-    para(doc, 'A change is major when any value strictly exceeds its threshold; otherwise it is minor.');
-    table(doc, [{ header: 'Threshold', width: 0.6 }, { header: 'Major above', width: 0.4, align: 'right' }], [
-      ['Budget delta (%)', s(dig(master, 'change_policy', 'thresholds', 'budget_delta_pct_major'))],
-      ['Schedule slip (days)', s(dig(master, 'change_policy', 'thresholds', 'schedule_slip_days_major'))],
-      ['Risk score', s(dig(master, 'change_policy', 'thresholds', 'risk_score_major'))],
-    ]);
-    field(doc, 'Process', list(dig(master, 'change_policy', 'process')));
-
-    sec.start('Incentives and collaboration');
-    field(doc, 'Model', s(dig(master, 'incentives', 'model')));
-    if (asNumber(dig(master, 'incentives', 'pain_share_pct')) !== undefined) field(doc, 'Pain share (supplier)', `${s(dig(master, 'incentives', 'pain_share_pct'))}%`);
-    if (asNumber(dig(master, 'incentives', 'gain_share_pct')) !== undefined) field(doc, 'Gain share (supplier)', `${s(dig(master, 'incentives', 'gain_share_pct'))}%`);
-    for (const [k, v] of Object.entries((dig(master, 'collaboration_slos') as Record<string, unknown>) ?? {})) field(doc, k.replace(/_/g, ' '), s(v));
-
-    sec.start('Risk policy');
-    field(doc, 'Stop-the-line triggers', list(dig(master, 'risk_policy', 'stop_the_line_triggers')));
-    const raised = asArray(dig(master, 'risk_policy', 'raised'));
-    field(doc, 'Raised', raised.length ? raised.map((r) => `${s(dig(r, 'trigger'))} on ${s(dig(r, 'date'))}`).join('; ') : 'none');
+    if (master) renderMaster(doc, sec, master);
+    else doc.addPage();
 
     sec.start('Iterations (SOWs)');
     if (sows.length === 0) para(doc, 'No SOWs yet.', { muted: true });
-    for (const sow of sows) renderSow(doc, sec, sow, engine, crs, master, 2);
+    for (const sow of sows) renderSow(doc, sec, sow, snap, 2);
 
     sec.start('Change requests');
-    table(doc, CR_COLUMNS, crRows(crs, master));
-    renderLedger(doc, sec, figures.ledger);
+    table(doc, CR_COLUMNS, crRows(crs, model));
+    renderLedger(doc, sec, figures.ledger, figures.ledgerProblem);
 
     sec.start('Compliance');
     const c = figures.compliance;
-    const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`);
+    const pct = (r: number | null) => (r === null ? 'unknown' : `${Math.round(r * 100)}%`);
     field(doc, 'Open change requests', String(c.openChangeRequests));
-    field(doc, 'Change lead time', c.leadTime.median === null ? '—' : `median ${c.leadTime.median} days, p90 ${c.leadTime.p90} days (${c.leadTime.count} decided)`);
+    field(doc, 'Change lead time', c.leadTime.median === null ? 'unknown (no decided change request with both dates)' : `median ${c.leadTime.median} days, p90 ${c.leadTime.p90} days (${c.leadTime.count} decided)`);
     field(doc, 'Decisions within the scope SLA', pct(c.reviewSlaAdherence));
     field(doc, 'Stop-the-line triggers raised', String(c.stopTheLineRaised.length));
     table(doc, [{ header: 'SOW', width: 0.2 }, { header: 'Gates passed', width: 0.2 }, { header: 'Criteria met', width: 0.2 }, { header: 'Value hypothesis → measured', width: 0.4 }], c.sows.map((x) => [x.id, pct(x.gatePassRatio), pct(x.criteriaMetRatio), `${x.valueHypothesis ?? '—'} → ${x.measuredImpact ?? 'not recorded'}`]));
     renderValidation(doc, sec, input.diagnostics);
   } else if (scope.kind === 'sow') {
-    const sow = sows.find((x) => (s(dig(x.data, 'id')) || idFromPath(x.path)) === scope.id)!;
+    const sow = model.sow(scope.id)!;
     doc.addPage();
-    renderSow(doc, sec, sow, engine, crs, master, 1);
+    renderSow(doc, sec, sow, snap, 1);
     renderValidation(doc, sec, input.diagnostics.filter((d) => d.file === sow.path));
   } else {
-    const cr = crs.find((x) => (s(dig(x.data, 'id')) || idFromPath(x.path)) === scope.id)!;
+    const cr = model.cr(scope.id)!;
+    const d = cr.data;
     doc.addPage();
     sec.start(`Change request ${scope.id}`);
-    field(doc, 'Summary', s(dig(cr.data, 'summary')));
-    field(doc, 'Requestor', s(dig(cr.data, 'requestor')));
-    field(doc, 'Created', s(dig(cr.data, 'created')));
-    field(doc, 'Affected SOWs', list(dig(cr.data, 'sows')));
-    field(doc, 'Dependencies', list(dig(cr.data, 'impact_analysis', 'dependencies')));
-    field(doc, 'Value', s(dig(cr.data, 'impact_analysis', 'value')));
-    const impact = impactOf(cr.data);
-    const thresholds = thresholdsOf(master);
-    if (impact && thresholds) {
-      const ev = evaluateChange(impact, thresholds);
-      doc.moveDown(0.4);
-      field(doc, 'Verdict', `${ev.verdict} (declared: ${s(dig(cr.data, 'threshold_eval')) || 'none'})`);
-      table(doc, [{ header: 'Threshold', width: 0.3 }, { header: 'Value', width: 0.2, align: 'right' }, { header: 'Limit', width: 0.2, align: 'right' }, { header: 'Crossed', width: 0.3 }], ev.checks.map((x) => [x.label, String(x.value), String(x.limit), x.crossed ? 'yes' : 'no']));
-    }
-    field(doc, 'Decision', `${s(dig(cr.data, 'decision', 'status'))} ${s(dig(cr.data, 'decision', 'date'))}`.trim());
-    field(doc, 'Approvers', list(dig(cr.data, 'decision', 'approvers')));
-    field(doc, 'Decision record', s(dig(cr.data, 'adr')) || 'none');
-    field(doc, 'Addendum', s(dig(cr.data, 'addendum')) || 'none');
-    renderValidation(doc, sec, input.diagnostics.filter((d) => d.file === cr.path));
+    field(doc, 'Summary', d.summary);
+    field(doc, 'Requestor', s(d.requestor));
+    field(doc, 'Created', s(d.created));
+    field(doc, 'Affected SOWs', model.sowsOfCr(cr.id).join(', '));
+    field(doc, 'Dependencies', list(d.impact_analysis.dependencies));
+    field(doc, 'Value', s(d.impact_analysis.value));
+    const v = model.verdict(cr);
+    doc.moveDown(0.4);
+    field(doc, 'Verdict', v.evaluation ? `${v.evaluation.verdict} (declared: ${d.threshold_eval ?? 'none'})` : v.explanation);
+    if (v.evaluation) table(doc, [{ header: 'Threshold', width: 0.3 }, { header: 'Value', width: 0.2, align: 'right' }, { header: 'Limit', width: 0.2, align: 'right' }, { header: 'Crossed', width: 0.3 }], v.evaluation.checks.map((x) => [x.label, String(x.value), String(x.limit), x.crossed ? 'yes' : 'no']));
+    field(doc, 'Decision', `${d.decision.status} ${s(d.decision.date)}`.trim());
+    field(doc, 'Approvers', list(d.decision.approvers));
+    field(doc, 'Decision record', s(d.adr) || 'none');
+    field(doc, 'Addendum', s(d.addendum) || 'none');
+    renderValidation(doc, sec, input.diagnostics.filter((x) => x.file === cr.path));
   }
   const p = input.provenance;
-  footers(doc, (page, pages) => `Page ${page} of ${pages} · generated ${p.generatedAt} · ${p.commit ? `commit ${p.commit.slice(0, 12)}${p.dirty ? ' · uncommitted changes' : ''}` : 'not in a git repository'}`);
+  footers(doc, (page, pages) => `Page ${page} of ${pages} · generated ${p.generatedAt} · ${provenanceLine(p)}`);
   return { doc, pages: sec.pages };
 }
 

@@ -30,6 +30,10 @@ export function DashboardView() {
   return (
     <div className="page" data-testid="dashboard-page">
       <h2>Contract compliance</h2>
+      <p className="muted" data-testid="dashboard-provenance">
+        Saved files{c.provenance.commit ? ` at commit ${c.provenance.commit.slice(0, 7)}${c.provenance.uncommitted ? ', with uncommitted changes' : ''}` : ', not in a git repository'}; unsaved edits are not included.
+        {c.provenance.leftOut.length > 0 && ` ${c.provenance.leftOut.length} file${c.provenance.leftOut.length === 1 ? '' : 's'} left out of the figures (they fail their schema): ${c.provenance.leftOut.map((l) => `${l.path}:${l.line}`).join(', ')}.`}
+      </p>
       <div className="cards">
         <div className="card" data-testid="card-open-crs">
           <span className="card-value">{c.openChangeRequests}</span>

@@ -7,6 +7,7 @@ export function ChangesView() {
   const changes = useGit((s) => s.changes);
   const selected = useGit((s) => s.selected);
   const message = useGit((s) => s.message);
+  const statusError = useGit((s) => s.statusError);
   const { toggle, setMessage, commit, showDiff, init, propose } = useGit.getState();
 
   if (state && !state.repository) {
@@ -22,7 +23,11 @@ export function ChangesView() {
 
   return (
     <div className="git-view" data-testid="changes-view">
-      {changes.length === 0 ? (
+      {statusError ? (
+        <p className="git-note" role="alert" data-testid="status-error">
+          Changes unknown: {statusError}
+        </p>
+      ) : changes.length === 0 ? (
         <p className="git-note">No changes since the last commit.</p>
       ) : (
         <>

@@ -4,6 +4,7 @@ import { useGit } from '../../stores/git.js';
 export function GitStatus() {
   const state = useGit((s) => s.state);
   const changes = useGit((s) => s.changes.length);
+  const statusError = useGit((s) => s.statusError);
   const init = useGit((s) => s.init);
   if (!state) return null;
   if (!state.repository) {
@@ -19,6 +20,7 @@ export function GitStatus() {
   if (state.cherryPickInProgress) notes.push('cherry-pick in progress');
   if (state.locked) notes.push('another git process is working (index.lock)');
   if (state.conflictFiles.length) notes.push(`conflict markers in ${state.conflictFiles.join(', ')}`);
+  if (statusError) notes.push('changes unknown (git status failed)');
   return (
     <span className="status-git" data-testid="status-git" title={state.head ?? 'no commits yet'}>
       ⎇ {state.detached ? `detached at ${state.head?.slice(0, 7) ?? '?'}` : (state.branch ?? 'main')}

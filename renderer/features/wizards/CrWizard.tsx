@@ -91,12 +91,13 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
     })();
   }, [editing]);
 
-  const errors = useMemo(() => checkCrDraft(draft), [draft]);
+  const errors = useMemo(() => checkCrDraft(draft, editing ? undefined : ctx?.today), [draft, editing, ctx]);
   const verdict = useMemo(() => draftVerdict(draft, ctx?.thresholds ?? null), [draft, ctx]);
   const adrNeeded = needsAdr(draft, verdict);
   const stepErrors = (i: number) => STEP_FIELDS[i]!.filter((f) => errors[f]);
   const set = <K extends CrField>(k: K, v: CrDraft[K]) => {
-    setDraft((d) => ({ ...d, [k]: v }));
+    // a decision is dated today unless someone says otherwise: never before the request it decides
+    setDraft((d) => ({ ...d, [k]: v, ...(k === 'status' && (v === 'approved' || v === 'rejected') && d.date === '' && ctx ? { date: ctx.today } : {}) }));
     setTouched((t) => new Set(t).add(k));
   };
   const shown = (f: CrField) => (touched.has(f) ? errors[f] : undefined);

@@ -1,31 +1,49 @@
 import { describe, expect, it } from 'vitest';
+import { analysisStats, Snapshot } from '../../../core/common/workspace.js';
 import { CR, diagnosticsOf, edited, engineWith, SOW } from '../../helpers/workspace.js';
 
 describe('incremental re-validation', () => {
   it('re-parses only the edited file, and cross-file results follow the edit', () => {
     const engine = engineWith();
+    const start = analysisStats.parses;
     expect(diagnosticsOf(engine)).toEqual([]);
-    const afterFirst = engine.parseCount;
-    expect(afterFirst).toBe(engine.contractPaths().length);
+    const afterFirst = analysisStats.parses;
+    expect(afterFirst - start).toBe(engine.contractPaths().length);
 
     engine.setText(CR, edited(CR, 'id: CR-42', 'id: CR-43'));
     const diags = diagnosticsOf(engine);
-    expect(engine.parseCount).toBe(afterFirst + 1);
+    expect(analysisStats.parses).toBe(afterFirst + 1);
     // the SOW was not re-parsed, yet its link to CR-42 is now dangling
     expect(diags.filter((d) => d.file === SOW).map((d) => d.code)).toEqual(['unknown-reference']);
 
     engine.setText(CR, edited(CR));
     expect(diagnosticsOf(engine)).toEqual([]);
-    expect(engine.parseCount).toBe(afterFirst + 2);
+    expect(analysisStats.parses).toBe(afterFirst + 2);
   });
 
   it('setting the same text again costs no parse', () => {
     const engine = engineWith();
     diagnosticsOf(engine);
-    const n = engine.parseCount;
+    const n = analysisStats.parses;
     engine.setText(CR, edited(CR));
     diagnosticsOf(engine);
-    expect(engine.parseCount).toBe(n);
+    expect(analysisStats.parses).toBe(n);
+  });
+
+  it('a snapshot with unsaved buffers is a snapshot of its own: the shared one never changes', () => {
+    const saved = engineWith().snapshot();
+    expect(saved.validate({ today: '2025-10-20' }).diagnostics).toEqual([]);
+    const dirty = saved.withUnsaved({ [CR]: edited(CR, 'id: CR-42', 'id: CR-43') });
+    expect(dirty.unsaved).toEqual([CR]);
+    expect(dirty.validate({ today: '2025-10-20' }).diagnostics.map((d) => d.code)).toContain('unknown-reference');
+    // the saved snapshot is untouched, whatever was asked of the derived one
+    expect(saved.validate({ today: '2025-10-20' }).diagnostics).toEqual([]);
+    expect(saved.text(CR)).toBe(edited(CR));
+    expect(saved.unsaved).toEqual([]);
+    expect(saved.model.cr('CR-42')).toBeDefined();
+    expect(dirty.model.cr('CR-42')).toBeUndefined();
+    // unchanged files share their analysis: no parse for them
+    expect(Snapshot.empty().withUnsaved({ 'README.md': 'x' }).contractPaths()).toEqual([]);
   });
 
   it('a file removed from the workspace takes its diagnostics and its id with it', () => {

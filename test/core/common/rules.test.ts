@@ -199,7 +199,7 @@ describe('cross-file rules', () => {
     const proposed = edited(CR, '  status: approved\n  approvers: [steering_committee]\n  date: 2025-10-15\n', '  status: proposed\n');
     const engine = engineWith({ [CR]: proposed });
     expect(only(diagnosticsOf(engine), 'decision-overdue')).toEqual([]);
-    engine.setHistoryCreated(CR, '2025-10-01');
+    engine.setFacts({ history: new Map([[CR, { created: '2025-10-01' }]]) });
     expect(only(diagnosticsOf(engine), 'decision-overdue')).toHaveLength(1);
   });
 });

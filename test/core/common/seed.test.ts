@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContractEngine } from '../../../core/common/workspace.js';
-import { CR, diagnosticsOf, engineWith, exampleFiles, MASTER, seedSkeletons, SOW } from '../../helpers/workspace.js';
+import { CR, diagnosticsOf, engineWith, exampleFiles, MASTER, SEED_FILE, seedFromSharedDocument, seedSkeletons, SOW } from '../../helpers/workspace.js';
 
 describe('the canonical examples of the source document', () => {
   const seed = seedSkeletons();
@@ -19,6 +19,12 @@ describe('the canonical examples of the source document', () => {
 
   it('the three skeletons together with the files they name validate with zero diagnostics', () => {
     expect(diagnosticsOf(engineWith())).toEqual([]);
+  });
+
+  // the fixtures are the source document's blocks; checked against it whenever the document is beside the repository
+  const shared = seedFromSharedDocument();
+  it.skipIf(shared === null)(`the fixtures equal the source document's three YAML blocks byte for byte${shared === null ? ` (skipped: ${SEED_FILE} is not beside this clone)` : ''}`, () => {
+    expect(seed).toEqual(shared);
   });
 
   it('the example workspace holds the skeletons byte for byte', () => {

@@ -26,7 +26,7 @@ describe('decision records', () => {
     expect(fresh).toContain('# ADR-0008: Navigation with a search box');
     const diags = (await session.handlers['workspace.validate']({})).diagnostics;
     expect(diags.map((d) => `${d.file} ${d.code}`)).toEqual(['contracts/changes/CR-42.yaml adr-superseded']);
-    await expect(session.handlers['adr.supersede']({ id: 'ADR-0007', title: 'again' })).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(session.handlers['adr.supersede']({ id: 'ADR-0007', title: 'again' })).rejects.toMatchObject({ code: 'conflict' });
     await session.close();
   });
 });

@@ -121,8 +121,8 @@ describe('the loopback bridge', () => {
     const { bridge } = await start();
     const auth = { ...json, 'X-Covenant-Token': bridge.token };
     const outside = JSON.parse((await raw(bridge.port, 'POST', '/api/files.read', auth, JSON.stringify({ path: '../../etc/passwd' }))).body);
-    expect(outside).toEqual({ ok: false, error: { code: 'outside-workspace', message: '../../etc/passwd leads outside the workspace.' } });
-    expect(JSON.parse((await raw(bridge.port, 'POST', '/api/nope', auth, 'null')).body).error.code).toBe('unknown-method');
+    expect(outside).toEqual({ ok: false, error: { code: 'outside-workspace', message: '../../etc/passwd leads outside the workspace.', path: '../../etc/passwd' } });
+    expect(JSON.parse((await raw(bridge.port, 'POST', '/api/nope', auth, 'null')).body).error.reason).toBe('unknown-method');
     expect((await raw(bridge.port, 'POST', '/api/files.read', auth, '{not json')).status).toBe(400);
     expect((await raw(bridge.port, 'GET', '/api/files.list', { 'X-Covenant-Token': bridge.token })).status).toBe(405);
   });
@@ -134,7 +134,7 @@ describe('the loopback bridge', () => {
       const req = request({ host: '127.0.0.1', port: bridge.port, path: '/api/events', headers: { Host: `127.0.0.1:${bridge.port}`, 'X-Covenant-Token': bridge.token } }, (res) => {
         res.on('data', (c: Buffer) => {
           events.push(c.toString());
-          if (events.join('').includes('CR-42.yaml')) {
+          if (/"type":"snapshot".*CR-42\.yaml/.test(events.join(''))) {
             req.destroy();
             resolve();
           }
@@ -147,6 +147,10 @@ describe('the loopback bridge', () => {
       req.on('error', (e) => (String(e).includes('socket hang up') ? resolve() : reject(e)));
       req.end();
     });
-    expect(events.join('')).toContain('"type":"files-changed"');
+    const frame = events.join('').split('\n\n').find((f) => f.includes('"type":"snapshot"'))!;
+    const delta = (JSON.parse(frame.slice('data: '.length)) as { delta: { changed: string[]; diagnostics: Record<string, unknown[]> } }).delta;
+    // one event carries the change and its consequences: CR-42 is still valid, so no diagnostics changed
+    expect(delta.changed).toEqual(['contracts/changes/CR-42.yaml']);
+    expect(delta.diagnostics).toEqual({});
   });
 });

@@ -131,7 +131,7 @@ describe('covenant evaluate', () => {
     writeFileSync(path.join(ws, 'contracts/master_contract.yaml'), '');
     const r = covenant(['evaluate', 'CR-42', ws]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('has no valid change_policy.thresholds');
+    expect(r.stderr).toContain('contracts/master_contract.yaml:1 The file is empty');
   });
 });
 

@@ -120,7 +120,7 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     const { session, dir } = await repoSession();
     edit(dir, 'contracts/changes/CR-42.yaml', 'status: approved', 'status: aproved');
     await session.current()!.refresh('contracts/changes/CR-42.yaml');
-    await expect(session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'typo' })).rejects.toMatchObject({ code: 'validation-errors' });
+    await expect(session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'typo' })).rejects.toMatchObject({ code: 'invalid-input', reason: 'validation-errors' });
     expect(sysgit(dir, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
     const r = await session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'typo', allowErrors: true });
     expect(r.message).toBe('typo\n\nCovenant-Validation: 1 error (schema)');
@@ -138,7 +138,7 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     process.env.HOME = tempDir(); // no ~/.gitconfig
     try {
       edit(dir, 'contracts/changes/CR-42.yaml', 'risk_score: 5', 'risk_score: 6');
-      await expect(session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'x' })).rejects.toMatchObject({ code: 'no-author' });
+      await expect(session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'x' })).rejects.toMatchObject({ code: 'invalid-input', reason: 'no-author' });
       await session.handlers['settings.setAuthor']({ name: 'José', email: 'jose@example.com' });
       await session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'x' });
       expect(sysgit(dir, 'log', '-1', '--format=%an').trim()).toBe('José');
@@ -164,8 +164,8 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     writeFileSync(path.join(dir, '.git/MERGE_HEAD'), `${sysgit(dir, 'rev-parse', 'HEAD')}`);
     expect((await session.handlers['git.state']()).mergeInProgress).toBe(true);
     edit(dir, 'contracts/changes/CR-42.yaml', 'risk_score: 5', 'risk_score: 6');
-    await expect(commit(dir, ['contracts/changes/CR-42.yaml'], 'x', author)).rejects.toMatchObject({ code: 'unclean-state' });
-    await expect(session.handlers['git.restore']({ oid: 'HEAD', path: 'contracts/changes/CR-42.yaml' })).rejects.toMatchObject({ code: 'git' });
+    await expect(commit(dir, ['contracts/changes/CR-42.yaml'], 'x', author)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(session.handlers['git.restore']({ oid: 'HEAD', path: 'contracts/changes/CR-42.yaml' })).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('reports a detached HEAD and conflict markers as states, not failures', async () => {
@@ -203,8 +203,8 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     symlinkSync('/etc/passwd', path.join(dir, 'evidence-link'));
     sysgit(dir, 'add', '-A');
     sysgit(dir, 'commit', '-q', '-m', 'with a link');
-    await expect(readAt(dir, 'HEAD', 'evidence-link')).rejects.toMatchObject({ code: 'symlink' });
-    await expect(commit(dir, ['evidence-link'], 'x', author)).rejects.toMatchObject({ code: 'symlink' });
+    await expect(readAt(dir, 'HEAD', 'evidence-link')).rejects.toMatchObject({ code: 'outside-workspace' });
+    await expect(commit(dir, ['evidence-link'], 'x', author)).rejects.toMatchObject({ code: 'outside-workspace' });
   });
 
   it('reads repositories made by system git: packed objects after gc, annotated tags, merge commits', async () => {

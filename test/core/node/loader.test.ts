@@ -6,8 +6,8 @@ import { loadWorkspace } from '../../../core/node/workspace-loader.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 
 async function validate(dir: string): Promise<string[]> {
-  const { engine } = await loadWorkspace(dir);
-  return engine.validate({ today: '2025-10-20' }).diagnostics.map(formatDiagnostic);
+  const { snapshot } = await loadWorkspace(dir);
+  return snapshot.validate({ today: '2025-10-20' }).diagnostics.map(formatDiagnostic);
 }
 
 describe('loading a workspace from disk', () => {

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeCompliance, quantile } from '../../../core/common/compliance.js';
+import { quantile } from '../../../core/common/compliance.js';
+import { CR, edited, engineWith, SOW } from '../../helpers/workspace.js';
 import { covenant } from '../../helpers/cli.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 
@@ -40,20 +41,28 @@ describe('compliance figures and the Prometheus export', () => {
     expect(quantile([], 0.5)).toBeNull();
   });
 
-  it('computes the figures of a fixture workspace', () => {
-    const c = computeCompliance({
-      master: { path: 'm', data: { governance: { decision_rights: [{ area: 'scope', owner: 'x', sla_days: 3 }] }, change_policy: { thresholds: { budget_delta_pct_major: 10, schedule_slip_days_major: 10, risk_score_major: 8 } } } },
-      sows: [{ path: 's', data: { id: 'S', gates: [{ status: 'passed' }, { status: 'failed' }, { status: 'pending' }], acceptance_criteria: [{ status: 'met', evidence: 'e.md' }, { status: 'met', evidence: 'missing.md' }] } }],
-      crs: [
-        { path: 'a', data: { id: 'A', created: '2025-01-01', impact_analysis: { budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 0 }, decision: { status: 'approved', date: '2025-01-03' } } },
-        { path: 'b', data: { id: 'B', impact_analysis: { budget_delta_pct: 11, schedule_slip_days: 0, risk_score: 0 }, decision: { status: 'proposed' } } },
-      ],
-      exists: (p) => p === 'e.md',
-      diagnostics: [],
-    });
+  it('computes the figures of a fixture workspace from its typed model', () => {
+    const sow = edited(
+      SOW,
+      '    evidence: test_reports/usability_2025-10-20.md',
+      '    evidence: test_reports/usability_2025-10-20.md\n    status: met',
+      '    evidence: analytics/exp_123.csv',
+      '    evidence: missing.md\n    status: met',
+      '    validator: phase_gate_validator:design',
+      '    validator: phase_gate_validator:design\n    status: passed',
+      '    validator: validation_utils:functional_suite',
+      '    validator: validation_utils:functional_suite\n    status: failed',
+    );
+    const cr = edited(CR, 'summary:', 'created: 2025-10-13\nsummary:');
+    const major = 'id: CR-43\nsummary: SSO\nimpact_analysis: {budget_delta_pct: 11, schedule_slip_days: 0, risk_score: 0}\ndecision: {status: proposed}\n';
+    const snap = engineWith({ [SOW]: sow, [CR]: cr, 'contracts/changes/CR-43.yaml': major }).snapshot();
+    const c = snap.figures('2025-10-20').compliance;
     expect(c.sows[0]).toMatchObject({ gatePassRatio: 0.5, criteriaMetRatio: 0.5 });
     expect(c.openChangeRequests).toBe(1);
-    expect(c.changeRequests).toEqual([{ verdict: 'major', status: 'proposed', count: 1 }, { verdict: 'minor', status: 'approved', count: 1 }]);
+    expect(c.changeRequests).toEqual([
+      { verdict: 'major', status: 'proposed', count: 1 },
+      { verdict: 'minor', status: 'approved', count: 1 },
+    ]);
     expect(c.leadTime).toMatchObject({ count: 1, median: 2, p90: 2 });
     expect(c.reviewSlaAdherence).toBe(1);
   });

@@ -13,6 +13,9 @@ const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], {
 async function fixture(): Promise<string> {
   const ws = exampleCopy();
   const cr = path.join(ws, 'contracts/changes/CR-42.yaml');
+  // the requestor must be someone governance knows: the steering committee gets the same name
+  const master = path.join(ws, 'contracts/master_contract.yaml');
+  writeFileSync(master, readFileSync(master, 'utf8').replace('steering_committee: [client, dev_lead, design_lead]', 'steering_committee: [client, dev_lead, design_lead, "Zoë Müller (東京) <b>lead</b>"]'));
   writeFileSync(cr, readFileSync(cr, 'utf8').replace('requestor: design_lead', 'requestor: "Zoë Müller (東京) <b>lead</b>"').replace('value: "Expected +2% conversion"', 'value: "José expects +2% (€ 40k)"'));
   await initRepository(ws, { name: 'Zoë', email: 'zoe@example.com' }, 'Example');
   return ws;
@@ -76,12 +79,12 @@ describe('long tables', () => {
   it('repeat their header row on every page they run onto', async () => {
     const { renderPdf } = await import('../../../core/node/pdf/summary.js');
     const { ContractEngine } = await import('../../../core/common/workspace.js');
-    const { figuresFrom } = await import('../../../core/node/figures.js');
     const { generatedWorkspace } = await import('../../../bench/generate.js');
     const engine = new ContractEngine();
     for (const [p, t] of generatedWorkspace(5, 150)) engine.setText(p, t);
-    const { diagnostics } = engine.validate({ today: '2026-01-01' });
-    const pdf = await renderPdf({ engine, figures: figuresFrom(engine, new Map()), diagnostics, provenance: { generatedAt: 't', commit: null, dirty: false } }, { kind: 'contract' });
+    const snapshot = engine.snapshot();
+    const { diagnostics } = snapshot.validate({ today: '2026-01-01' });
+    const pdf = await renderPdf({ snapshot, figures: snapshot.figures('2026-01-01'), diagnostics, provenance: { generatedAt: 't', commit: null, dirty: false, unsaved: [] } }, { kind: 'contract' });
     const out = path.join(tempDir(), 'long.pdf');
     writeFileSync(out, pdf);
     const pages = text(out).split('\f');

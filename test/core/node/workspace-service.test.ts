@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiFailure } from '../../../core/common/api.js';
+import { CovenantError } from '../../../core/common/errors.js';
 import { confine } from '../../../core/node/fs/confine.js';
 import { OpenWorkspace, sha256 } from '../../../core/node/workspace-service.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
@@ -17,11 +17,11 @@ async function open(dir = exampleCopy()) {
   return ws;
 }
 
-async function failure(p: Promise<unknown>): Promise<ApiFailure> {
+async function failure(p: Promise<unknown>): Promise<CovenantError> {
   try {
     await p;
   } catch (e) {
-    if (e instanceof ApiFailure) return e;
+    if (e instanceof CovenantError) return e;
     throw e;
   }
   throw new Error('expected a failure');
@@ -37,34 +37,34 @@ describe('path confinement', () => {
     ['.git/config', '.git'],
     ['.GIT/HEAD', '.git'],
     ['', 'required'],
-  ])('refuses %j', (rel, words) => {
+  ])('refuses %j', async (rel, words) => {
     const root = tempDir();
-    expect(() => confine(root, rel)).toThrow(words);
+    await expect(confine(root, rel)).rejects.toThrow(words);
   });
 
-  it('/ws-evil is not inside /ws', () => {
+  it('/ws-evil is not inside /ws', async () => {
     const parent = tempDir();
     const root = path.join(parent, 'ws');
     mkdirSync(root);
     mkdirSync(path.join(parent, 'ws-evil'));
-    expect(() => confine(root, '../ws-evil/x')).toThrow('leads outside');
+    await expect(confine(root, '../ws-evil/x')).rejects.toThrow('leads outside');
   });
 
-  it('refuses paths through symlinks, to files or folders, inside or out', () => {
+  it('refuses paths through symlinks, to files or folders, inside or out', async () => {
     const root = tempDir();
     const outside = tempDir();
     writeFileSync(path.join(outside, 'secret'), 'x');
     symlinkSync(outside, path.join(root, 'linkdir'));
     symlinkSync(path.join(outside, 'secret'), path.join(root, 'linkfile'));
-    expect(() => confine(root, 'linkdir/secret')).toThrow('symbolic link');
-    expect(() => confine(root, 'linkfile')).toThrow('symbolic link');
-    expect(() => confine(root, 'linkdir/new.yaml')).toThrow('symbolic link');
+    await expect(confine(root, 'linkdir/secret')).rejects.toThrow('symbolic link');
+    await expect(confine(root, 'linkfile')).rejects.toThrow('symbolic link');
+    await expect(confine(root, 'linkdir/new.yaml')).rejects.toThrow('symbolic link');
   });
 
-  it('accepts ordinary paths, including ones that do not exist yet, with spaces and unicode', () => {
+  it('accepts ordinary paths, including ones that do not exist yet, with spaces and unicode', async () => {
     const root = tempDir();
-    expect(confine(root, 'contracts/sow/SPRINT-01.yaml')).toBe(path.join(root, 'contracts/sow/SPRINT-01.yaml'));
-    expect(confine(root, 'test reports/Zoë 東京.md')).toBe(path.join(root, 'test reports/Zoë 東京.md'));
+    expect(await confine(root, 'contracts/sow/SPRINT-01.yaml')).toBe(path.join(root, 'contracts/sow/SPRINT-01.yaml'));
+    expect(await confine(root, 'test reports/Zoë 東京.md')).toBe(path.join(root, 'test reports/Zoë 東京.md'));
   });
 });
 
@@ -98,18 +98,18 @@ describe('an open workspace', () => {
       chmodSync(dir, 0o555);
       const e = await failure(ws.write('contracts/changes/CR-42.yaml', 'new'));
       chmodSync(dir, 0o755);
-      expect(e.message).toContain('no permission');
+      expect(e.message).toContain('No permission');
       expect(readFileSync(path.join(dir, 'CR-42.yaml'), 'utf8')).toBe(before);
     }
     mkdirSync(path.join(ws.root, 'contracts/sow/FOLDER.yaml'));
     const folder = await failure(ws.write('contracts/sow/FOLDER.yaml', 'x'));
-    expect(folder.code).toBe('io');
+    expect(folder.code).toBe('invalid-input');
     expect(folder.message).toContain('is a folder');
   });
 
   it('create refuses an existing file; delete and rename stay inside', async () => {
     const ws = await open();
-    expect((await failure(ws.create('contracts/changes/CR-42.yaml', 'x'))).code).toBe('exists');
+    expect((await failure(ws.create('contracts/changes/CR-42.yaml', 'x'))).code).toBe('conflict');
     await ws.create('contracts/changes/CR-43.yaml', 'id: CR-43\n');
     await ws.rename('contracts/changes/CR-43.yaml', 'contracts/changes/CR-44.yaml');
     expect(existsSync(path.join(ws.root, 'contracts/changes/CR-44.yaml'))).toBe(true);

@@ -1,0 +1,254 @@
+/**
+ * The typed contract model: the one place that answers domain questions (a SOW by id, a CR's verdict, which SOWs a
+ * CR belongs to, the decision-rights row of an area, who may request or approve). Built from files that passed
+ * their schema: their data has exactly the shape of the generated types, so nothing downstream second-guesses it.
+ * A file that failed its schema is listed in `leftOut` with the reason, and is in no figure.
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import { describeEvaluation, evaluateChange, type ChangeThresholds, type Evaluation } from '../thresholds.js';
+import type { YamlFile } from '../yaml/parse.js';
+import { idFromPath, type FileKind } from './kinds.js';
+import type { AdrFrontMatter, ChangeRequest, Ledger, MasterContract, Sow } from './schema-types.js';
+
+/** Codes that mean a file's data cannot be trusted to have its schema's shape. */
+export const SCHEMA_FAILURE_CODES: ReadonlySet<string> = new Set(['file-unreadable', 'file-too-large', 'yaml-syntax', 'yaml-unsupported', 'duplicate-key', 'schema']);
+
+/** One contract file whose data passed its schema. */
+export interface Doc<T> {
+  path: string;
+  /** The id it holds (SOW, CR) or takes from its file name (ADR); the master's meta.id; 'ledger' for the ledger. */
+  id: string;
+  data: T;
+  /** For positions of fields. */
+  yaml: YamlFile;
+}
+
+/** A contract file left out of the model, with the first reason (file, line and what is expected). */
+export interface LeftOut {
+  path: string;
+  kind: FileKind;
+  line: number;
+  reason: string;
+}
+
+/** What the model is built from: every contract file, parsed or not, with its own (single-file) diagnostics. */
+export interface ModelInput {
+  path: string;
+  kind: FileKind;
+  yaml: YamlFile | undefined;
+  diagnostics: readonly Diagnostic[];
+}
+
+export interface CrVerdict {
+  /** Computed from the master's thresholds; null when the master or its thresholds are not usable. */
+  evaluation: Evaluation | null;
+  verdict: 'minor' | 'major' | null;
+  /** What the file says (threshold_eval), which may disagree. */
+  declared: 'minor' | 'major' | null;
+  /** "major: schedule slip 12 days exceeds 10" or why it cannot be computed. */
+  explanation: string;
+}
+
+export interface LinkDisagreement {
+  sow: string;
+  cr: string;
+  /** Which side names the other: the SOW's links.changes only, or the CR's sows only. */
+  namedBy: 'sow' | 'cr';
+}
+
+/** The raw `id:` of a parsed file whatever its validity (for duplicate checks), without trusting anything else. */
+export function rawId(yaml: YamlFile | undefined): string | undefined {
+  const v = yaml?.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.prototype.hasOwnProperty.call(v, 'id')) return undefined;
+  const id = (v as { id: unknown }).id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+export class ContractModel {
+  readonly master: Doc<MasterContract> | null = null;
+  readonly sows: readonly Doc<Sow>[];
+  readonly crs: readonly Doc<ChangeRequest>[];
+  readonly ledger: Doc<Ledger> | null = null;
+  readonly adrs: readonly Doc<AdrFrontMatter>[];
+  readonly leftOut: readonly LeftOut[];
+  /** How many files of each kind exist, valid or not. */
+  readonly counts: Readonly<Record<FileKind, number>>;
+  /** Ids of every SOW, CR and ADR file that exists (valid or not; by its id or else its file name). */
+  readonly knownIds: Readonly<Record<'sow' | 'cr' | 'adr', ReadonlySet<string>>>;
+  private readonly sowById = new Map<string, Doc<Sow>>();
+  private readonly crById = new Map<string, Doc<ChangeRequest>>();
+  private readonly adrByPath = new Map<string, Doc<AdrFrontMatter>>();
+  private verdicts = new Map<string, CrVerdict>();
+  private links: { sowsOfCr: Map<string, string[]>; crsOfSow: Map<string, string[]>; disagreements: LinkDisagreement[] } | null = null;
+
+  constructor(files: readonly ModelInput[]) {
+    const sows: Doc<Sow>[] = [];
+    const crs: Doc<ChangeRequest>[] = [];
+    const adrs: Doc<AdrFrontMatter>[] = [];
+    const leftOut: LeftOut[] = [];
+    const counts: Record<FileKind, number> = { master: 0, sow: 0, cr: 0, ledger: 0, adr: 0 };
+    const known = { sow: new Set<string>(), cr: new Set<string>(), adr: new Set<string>() };
+    for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      counts[f.kind]++;
+      const fromName = idFromPath(f.path);
+      if (f.kind === 'sow' || f.kind === 'cr') {
+        const id = rawId(f.yaml) ?? fromName;
+        if (id) known[f.kind].add(id);
+      } else if (f.kind === 'adr' && fromName) known.adr.add(fromName);
+      const failure = f.diagnostics.find((d) => d.severity === 'error' && SCHEMA_FAILURE_CODES.has(d.code));
+      if (failure || !f.yaml || f.yaml.value === undefined) {
+        const d = failure ?? f.diagnostics[0];
+        leftOut.push({ path: f.path, kind: f.kind, line: d?.line ?? 1, reason: d?.message ?? 'The file could not be read.' });
+        continue;
+      }
+      const yaml = f.yaml;
+      switch (f.kind) {
+        case 'master': {
+          const data = yaml.value as MasterContract;
+          (this as { master: Doc<MasterContract> | null }).master = { path: f.path, id: data.meta.id, data, yaml };
+          break;
+        }
+        case 'sow': {
+          const data = yaml.value as Sow;
+          const doc = { path: f.path, id: data.id, data, yaml };
+          sows.push(doc);
+          if (!this.sowById.has(data.id)) this.sowById.set(data.id, doc);
+          break;
+        }
+        case 'cr': {
+          const data = yaml.value as ChangeRequest;
+          const doc = { path: f.path, id: data.id, data, yaml };
+          crs.push(doc);
+          if (!this.crById.has(data.id)) this.crById.set(data.id, doc);
+          break;
+        }
+        case 'ledger':
+          (this as { ledger: Doc<Ledger> | null }).ledger = { path: f.path, id: 'ledger', data: yaml.value as Ledger, yaml };
+          break;
+        case 'adr': {
+          const doc = { path: f.path, id: fromName ?? f.path, data: yaml.value as AdrFrontMatter, yaml };
+          adrs.push(doc);
+          this.adrByPath.set(f.path, doc);
+          break;
+        }
+      }
+    }
+    this.sows = sows;
+    this.crs = crs;
+    this.adrs = adrs;
+    this.leftOut = leftOut;
+    this.counts = counts;
+    this.knownIds = known;
+  }
+
+  sow(id: string): Doc<Sow> | undefined {
+    return this.sowById.get(id);
+  }
+
+  cr(id: string): Doc<ChangeRequest> | undefined {
+    return this.crById.get(id);
+  }
+
+  crAt(path: string): Doc<ChangeRequest> | undefined {
+    return this.crs.find((c) => c.path === path);
+  }
+
+  adr(path: string): Doc<AdrFrontMatter> | undefined {
+    return this.adrByPath.get(path);
+  }
+
+  thresholds(): ChangeThresholds | null {
+    return this.master?.data.change_policy.thresholds ?? null;
+  }
+
+  /** A CR's minor/major verdict from the master's thresholds, with its explanation. */
+  verdict(cr: Doc<ChangeRequest>): CrVerdict {
+    const cached = this.verdicts.get(cr.path);
+    if (cached) return cached;
+    const thresholds = this.thresholds();
+    const evaluation = thresholds ? evaluateChange(cr.data.impact_analysis, thresholds) : null;
+    const declared = cr.data.threshold_eval ?? null;
+    const result: CrVerdict = {
+      evaluation,
+      verdict: evaluation?.verdict ?? null,
+      declared,
+      explanation: evaluation ? describeEvaluation(evaluation) : this.master ? 'unknown: the master contract has no thresholds' : 'unknown: the master contract is missing or invalid',
+    };
+    this.verdicts.set(cr.path, result);
+    return result;
+  }
+
+  /** The decision-rights row of an area (scope, budget, architecture ...). */
+  decisionRight(area: string): MasterContract['governance']['decision_rights'][number] | undefined {
+    return this.master?.data.governance.decision_rights.find((r) => r.area === area);
+  }
+
+  /** Roles and bodies the master's governance names: steering committee members, decision owners, escalation contacts, parties' roles. */
+  roles(): Set<string> {
+    const out = new Set<string>();
+    const m = this.master?.data;
+    if (!m) return out;
+    for (const r of m.governance.steering_committee ?? []) out.add(r);
+    if (m.governance.steering_committee?.length) out.add('steering_committee');
+    for (const r of m.governance.decision_rights) out.add(r.owner);
+    for (const e of m.governance.escalation ?? []) for (const n of e.notify) out.add(n);
+    for (const p of m.meta.parties ?? []) out.add(p.role);
+    return out;
+  }
+
+  private linkIndex() {
+    if (this.links) return this.links;
+    const sowsOfCr = new Map<string, Set<string>>();
+    const crsOfSow = new Map<string, Set<string>>();
+    const add = (sow: string, cr: string) => {
+      if (!sowsOfCr.has(cr)) sowsOfCr.set(cr, new Set());
+      if (!crsOfSow.has(sow)) crsOfSow.set(sow, new Set());
+      sowsOfCr.get(cr)!.add(sow);
+      crsOfSow.get(sow)!.add(cr);
+    };
+    const fromSow = new Set<string>();
+    const fromCr = new Set<string>();
+    for (const s of this.sows) {
+      for (const c of s.data.links?.changes ?? []) {
+        if (!this.crById.has(c)) continue;
+        add(s.id, c);
+        fromSow.add(`${s.id}\u0000${c}`);
+      }
+    }
+    for (const c of this.crs) {
+      for (const s of c.data.sows ?? []) {
+        if (!this.sowById.has(s)) continue;
+        add(s, c.id);
+        fromCr.add(`${s}\u0000${c.id}`);
+      }
+    }
+    const disagreements: LinkDisagreement[] = [];
+    // a side that names no links at all does not disagree: older CRs often leave sows: out
+    for (const k of fromSow) {
+      const [sow, cr] = k.split('\u0000') as [string, string];
+      if (!fromCr.has(k) && this.crById.get(cr)!.data.sows !== undefined) disagreements.push({ sow, cr, namedBy: 'sow' });
+    }
+    for (const k of fromCr) {
+      const [sow, cr] = k.split('\u0000') as [string, string];
+      if (!fromSow.has(k) && this.sowById.get(sow)!.data.links?.changes !== undefined) disagreements.push({ sow, cr, namedBy: 'cr' });
+    }
+    const sorted = (m: Map<string, Set<string>>) => new Map([...m].map(([k, v]) => [k, [...v].sort()]));
+    this.links = { sowsOfCr: sorted(sowsOfCr), crsOfSow: sorted(crsOfSow), disagreements };
+    return this.links;
+  }
+
+  /** The SOWs a CR belongs to, named on either side (the CR's sows, or a SOW's links.changes). */
+  sowsOfCr(crId: string): string[] {
+    return this.linkIndex().sowsOfCr.get(crId) ?? [];
+  }
+
+  /** The CRs of a SOW, named on either side. */
+  crsOfSow(sowId: string): string[] {
+    return this.linkIndex().crsOfSow.get(sowId) ?? [];
+  }
+
+  /** Links named on one side only (a SOW lists a CR that does not list the SOW, or the other way). */
+  linkDisagreements(): readonly LinkDisagreement[] {
+    return this.linkIndex().disagreements;
+  }
+}
