@@ -5,6 +5,8 @@ import { workbenchBench } from './workbench.bench.js';
 import { gitBench } from './git.bench.js';
 import { figuresBench } from './figures.bench.js';
 import { pdfBench } from './pdf.bench.js';
+import { stallBench } from './stall.bench.js';
+import { cliBench } from './cli.bench.js';
 
 const suites: [string, () => Promise<Row[]>][] = [
   ['validation', validationBench],
@@ -12,6 +14,8 @@ const suites: [string, () => Promise<Row[]>][] = [
   ['git', gitBench],
   ['figures', figuresBench],
   ['pdf', pdfBench],
+  ['stall', stallBench],
+  ['cli', cliBench],
 ];
 const only = process.argv[2];
 const rows: Row[] = [];

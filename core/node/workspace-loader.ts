@@ -113,6 +113,11 @@ export async function scanInto(b: SnapshotBuilder, root: string, relDir: string,
       files.add(wsPath);
       if (classifyPath(wsPath)) {
         pending.push(loadContractFile(b, root, wsPath));
+        // a few reads at a time, with a turn of the event loop between batches: nobody waits on a big workspace
+        if (pending.length >= 32) {
+          await Promise.all(pending.splice(0));
+          await new Promise((r) => setImmediate(r));
+        }
         continue;
       }
       if (dirent.isSymbolicLink()) {

@@ -1,0 +1,53 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { status } from '../core/node/git/status.js';
+import { OpenWorkspace } from '../core/node/workspace-service.js';
+import { generatedWorkspace } from './generate.js';
+import { median, type Row } from './lib.js';
+
+/** A 5,000-file workspace on disk as a git repository (made with system git, the referee, to keep the setup fast). */
+function workspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'covenant-stall-'));
+  for (const [p, text] of generatedWorkspace(500, 4499)) {
+    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    writeFileSync(path.join(dir, p), text);
+  }
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@e', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@e', GIT_CONFIG_GLOBAL: '/dev/null' };
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
+  execFileSync('git', ['add', '-A'], { cwd: dir, env });
+  execFileSync('git', ['commit', '-q', '-m', 'bench'], { cwd: dir, env });
+  return dir;
+}
+
+/** The longest event-loop stall (ms) while `run` works: what a person waits for in the Electron main process. */
+async function longestStall(run: () => Promise<unknown>): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  await run();
+  h.disable();
+  return h.max / 1e6;
+}
+
+export async function stallBench(): Promise<Row[]> {
+  if (spawnSync('git', ['--version']).error) return [{ suite: 'event loop', case: 'skipped: system git is needed to set up the 5,000-file repository', value: NaN, target: '', ok: true }];
+  const dir = workspace();
+  try {
+    const open: number[] = [];
+    const validate: number[] = [];
+    const git: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      let ws: OpenWorkspace | null = null;
+      open.push(await longestStall(async () => (ws = await OpenWorkspace.open(dir, () => undefined, { watch: false }))));
+      validate.push(await longestStall(() => ws!.validate({})));
+      git.push(await longestStall(() => status(dir)));
+      await ws!.close();
+    }
+    const row = (c: string, v: number) => ({ suite: 'event loop, 5,000 files', case: `longest stall: ${c}`, value: v, target: '<= 50 ms', ok: v <= 50 });
+    return [row('open', median(open)), row('validate (all files parsed)', median(validate)), row('git status', median(git))];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
