@@ -41,7 +41,8 @@ export default tseslint.config(
           message: 'Synchronous fs calls block the main process; use node:fs/promises (start-up code may disable this rule with a reason).',
         },
         {
-          selector: 'CallExpression[callee.type=MemberExpression][callee.property.name=/^(readFile|writeFile|readdir|stat|lstat|exists|mkdir|rm|unlink|rename|open|realpath|readlink|copyFile|access)Sync$/]',
+          selector:
+            'CallExpression[callee.type=MemberExpression][callee.property.name=/^(readFile|writeFile|readdir|stat|lstat|exists|mkdir|rm|unlink|rename|open|realpath|readlink|copyFile|access)Sync$/]',
           message: 'Synchronous fs calls block the main process; use node:fs/promises.',
         },
       ],

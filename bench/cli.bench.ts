@@ -22,6 +22,12 @@ export async function cliBench(): Promise<Row[]> {
   return [
     { suite: 'CLI start', case: 'node -e 0 (baseline)', value: bare, target: '', ok: true },
     { suite: 'CLI start', case: `covenant --help = ${(help / bare).toFixed(1)}x node`, value: help, target: '<= 3x node', ok: help <= 3 * bare },
-    { suite: 'CLI start', case: `covenant validate example = ${(validate / bare).toFixed(1)}x node`, value: validate, target: '<= 8x node', ok: validate <= 8 * bare },
+    {
+      suite: 'CLI start',
+      case: `covenant validate example = ${(validate / bare).toFixed(1)}x node`,
+      value: validate,
+      target: '<= 8x node',
+      ok: validate <= 8 * bare,
+    },
   ];
 }

@@ -8,8 +8,16 @@ import { status } from '../core/node/git/status.js';
 import { generatedWorkspace } from './generate.js';
 import { median, type Row } from './lib.js';
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.com', GIT_CONFIG_GLOBAL: '/dev/null' };
-const sys = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+const ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'b@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'b@example.com',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
+const sys = (dir: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
 async function timed(runs: number, fn: (i: number) => Promise<unknown> | unknown, before?: (i: number) => Promise<unknown> | unknown): Promise<number> {
@@ -56,10 +64,14 @@ export async function gitBench(): Promise<Row[]> {
 
     const author = { name: 'Bench', email: 'b@example.com' };
     const oursCommit = await timed(7, () => commit(dir, changed, `bench ${n}`, author), touch);
-    const theirsCommit = await timed(7, () => {
-      sys(dir, 'add', '--', ...changed);
-      sys(dir, 'commit', '-q', '-m', `sys ${n}`);
-    }, touch);
+    const theirsCommit = await timed(
+      7,
+      () => {
+        sys(dir, 'add', '--', ...changed);
+        sys(dir, 'commit', '-q', '-m', `sys ${n}`);
+      },
+      touch,
+    );
     rows.push({ suite, case: 'commit 3 files: Covenant', value: oursCommit, target: '<= 300 ms', ok: oursCommit <= 300 });
     rows.push({ suite, case: 'commit 3 files: system git add + commit', value: theirsCommit });
     rows.push({ suite, case: 'commit ratio', value: oursCommit / theirsCommit, unit: 'x', target: '<= 5x', ok: oursCommit / theirsCommit <= 5 });

@@ -15,7 +15,14 @@ function workspace(): string {
     mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
     writeFileSync(path.join(dir, p), text);
   }
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@e', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@e', GIT_CONFIG_GLOBAL: '/dev/null' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'b',
+    GIT_AUTHOR_EMAIL: 'b@e',
+    GIT_COMMITTER_NAME: 'b',
+    GIT_COMMITTER_EMAIL: 'b@e',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+  };
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
   execFileSync('git', ['add', '-A'], { cwd: dir, env });
   execFileSync('git', ['commit', '-q', '-m', 'bench'], { cwd: dir, env });
@@ -32,7 +39,8 @@ async function longestStall(run: () => Promise<unknown>): Promise<number> {
 }
 
 export async function stallBench(): Promise<Row[]> {
-  if (spawnSync('git', ['--version']).error) return [{ suite: 'event loop', case: 'skipped: system git is needed to set up the 5,000-file repository', value: NaN, target: '', ok: true }];
+  if (spawnSync('git', ['--version']).error)
+    return [{ suite: 'event loop', case: 'skipped: system git is needed to set up the 5,000-file repository', value: NaN, target: '', ok: true }];
   const dir = workspace();
   try {
     const open: number[] = [];

@@ -16,39 +16,55 @@ export async function validationBench(): Promise<Row[]> {
     return e;
   };
   let diagCount = 0;
-  const full = await timeMedian(() => {
-    diagCount = engineFor().validate({ today: '2026-01-01' }).diagnostics.length;
-  }, 7, 2);
+  const full = await timeMedian(
+    () => {
+      diagCount = engineFor().validate({ today: '2026-01-01' }).diagnostics.length;
+    },
+    7,
+    2,
+  );
 
   // The floor: plain yaml.parse and one compiled ajv validate per file, no positions and no rules.
   const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false });
   const validators = Object.fromEntries(Object.entries(SCHEMAS).map(([k, s]) => [k, ajv.compile(s)]));
-  const floor = await timeMedian(() => {
-    for (const [p, t] of files) {
-      const kind = classifyPath(p);
-      if (!kind || kind === 'adr') continue;
-      validators[kind]!(parse(t));
-    }
-  }, 7, 2);
+  const floor = await timeMedian(
+    () => {
+      for (const [p, t] of files) {
+        const kind = classifyPath(p);
+        if (!kind || kind === 'adr') continue;
+        validators[kind]!(parse(t));
+      }
+    },
+    7,
+    2,
+  );
 
   const engine = engineFor();
   engine.validate({ today: '2026-01-01' });
   const crText = files.get('contracts/changes/CR-1000.yaml')!;
   let flip = false;
-  const incremental = await timeMedian(() => {
-    flip = !flip;
-    engine.setText('contracts/changes/CR-1000.yaml', crText.replace('risk_score: 0', `risk_score: ${flip ? 1 : 0}`));
-    engine.validate({ today: '2026-01-01' });
-  }, 21, 3);
+  const incremental = await timeMedian(
+    () => {
+      flip = !flip;
+      engine.setText('contracts/changes/CR-1000.yaml', crText.replace('risk_score: 0', `risk_score: ${flip ? 1 : 0}`));
+      engine.validate({ today: '2026-01-01' });
+    },
+    21,
+    3,
+  );
 
   const dupLines = ['id: CR-1'];
   for (let i = 0; i < 50_000; i++) dupLines.push(`x-key-${i % 25_000}: v${i}`);
   const dupText = `${dupLines.join('\n')}\n`;
-  const dup = await timeMedian(() => {
-    const e = new ContractEngine();
-    e.setText('contracts/changes/CR-1.yaml', dupText);
-    e.validate();
-  }, 5, 1);
+  const dup = await timeMedian(
+    () => {
+      const e = new ContractEngine();
+      e.setText('contracts/changes/CR-1.yaml', dupText);
+      e.validate();
+    },
+    5,
+    1,
+  );
   const dupFloor = await timeMedian(() => parseDocument(dupText, { lineCounter: new LineCounter(), uniqueKeys: false }), 5, 1);
 
   return [
@@ -56,7 +72,13 @@ export async function validationBench(): Promise<Row[]> {
     { suite, case: 'floor: yaml.parse + compiled ajv, no rules', value: floor },
     { suite, case: 'full / floor', value: full / floor, unit: 'x', target: '<= 1.5x', ok: full / floor <= 1.5 },
     { suite, case: 'incremental: one CR edited', value: incremental, target: '<= 30 ms', ok: incremental <= 30 },
-    { suite: 'parsing hazards', case: `duplicate keys: ${(dupText.length / 1e6).toFixed(1)} MB, 50,000 keys, 25,000 duplicates`, value: dup, target: '< 1000 ms', ok: dup < 1000 },
+    {
+      suite: 'parsing hazards',
+      case: `duplicate keys: ${(dupText.length / 1e6).toFixed(1)} MB, 50,000 keys, 25,000 duplicates`,
+      value: dup,
+      target: '< 1000 ms',
+      ok: dup < 1000,
+    },
     { suite: 'parsing hazards', case: 'floor: yaml.parseDocument of that file alone', value: dupFloor },
   ];
 }

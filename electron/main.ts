@@ -43,7 +43,10 @@ function runMenuCommand(id: string): void {
 
 function createWindow(): void {
   const state = covenant!.state;
-  const bounds = restoreBounds(state.get('window'), screen.getAllDisplays().map((d) => d.workArea));
+  const bounds = restoreBounds(
+    state.get('window'),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   win = new BrowserWindow({
     ...bounds,
     minWidth: 800,
@@ -108,7 +111,8 @@ async function main(): Promise<void> {
   });
   // Nothing remote is ever loaded: any request that is not the app itself is cancelled.
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith('devtools:') || details.url.startsWith('data:') || details.url.startsWith('blob:');
+    const ok =
+      details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith('devtools:') || details.url.startsWith('data:') || details.url.startsWith('blob:');
     callback({ cancel: !ok });
   });
 
@@ -117,9 +121,11 @@ async function main(): Promise<void> {
     item.once('done', (_e, state) => {
       if (state !== 'completed' || !win) return;
       const file = item.getSavePath();
-      void dialog.showMessageBox(win, { type: 'info', message: `Saved ${path.basename(file)}.`, buttons: ['Open it', 'Close'], defaultId: 0, cancelId: 1 }).then(({ response }) => {
-        if (response === 0) void shell.openPath(file);
-      });
+      void dialog
+        .showMessageBox(win, { type: 'info', message: `Saved ${path.basename(file)}.`, buttons: ['Open it', 'Close'], defaultId: 0, cancelId: 1 })
+        .then(({ response }) => {
+          if (response === 0) void shell.openPath(file);
+        });
     });
   });
 
@@ -134,7 +140,9 @@ async function main(): Promise<void> {
     mode: 'electron',
     version: app.getVersion(),
     pickFolder: async () => {
-      const result = win ? await dialog.showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'] }) : await dialog.showOpenDialog({ properties: ['openDirectory', 'createDirectory'] });
+      const result = win
+        ? await dialog.showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'] })
+        : await dialog.showOpenDialog({ properties: ['openDirectory', 'createDirectory'] });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
   });

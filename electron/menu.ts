@@ -14,9 +14,25 @@ export interface MenuItemSpec {
 
 /** The application menu: File, Edit, View, Help. Commands are run by the renderer, like the palette's. */
 export function menuTemplate(recent: RecentWorkspace[], isMac: boolean): MenuItemSpec[] {
-  const recentItems: MenuItemSpec[] = recent.length ? recent.map((r) => ({ label: `${r.name} — ${r.root}`, command: `open-recent:${r.root}` })) : [{ label: 'No recent workspaces', enabled: false }];
+  const recentItems: MenuItemSpec[] = recent.length
+    ? recent.map((r) => ({ label: `${r.name} — ${r.root}`, command: `open-recent:${r.root}` }))
+    : [{ label: 'No recent workspaces', enabled: false }];
   return [
-    ...(isMac ? [{ label: 'Covenant', submenu: [{ role: 'about' }, { type: 'separator' as const }, { role: 'hide' }, { role: 'hideOthers' }, { type: 'separator' as const }, { role: 'quit' }] }] : []),
+    ...(isMac
+      ? [
+          {
+            label: 'Covenant',
+            submenu: [
+              { role: 'about' },
+              { type: 'separator' as const },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { type: 'separator' as const },
+              { role: 'quit' },
+            ],
+          },
+        ]
+      : []),
     {
       label: 'File',
       submenu: [
@@ -38,10 +54,21 @@ export function menuTemplate(recent: RecentWorkspace[], isMac: boolean): MenuIte
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },
-    { label: 'Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
+    {
+      label: 'Edit',
+      submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+    },
     {
       label: 'View',
-      submenu: [{ label: 'Command Palette…', accelerator: 'CmdOrCtrl+Shift+P', command: 'palette' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { label: 'Command Palette…', accelerator: 'CmdOrCtrl+Shift+P', command: 'palette' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
     { label: 'Help', submenu: [{ label: 'About Covenant', role: 'about' }] },
   ];

@@ -36,7 +36,13 @@ export async function askFolder(purpose: string): Promise<string | null> {
 
 export const COMMANDS: Command[] = [
   { id: 'file.save', title: 'Save', keys: `${MOD}+S`, enabled: hasTab, run: () => useEditor.getState().save() },
-  { id: 'file.saveAll', title: 'Save all', keys: `${MOD}+Alt+S`, enabled: () => useEditor.getState().dirtyCount() > 0, run: () => useEditor.getState().saveAll() },
+  {
+    id: 'file.saveAll',
+    title: 'Save all',
+    keys: `${MOD}+Alt+S`,
+    enabled: () => useEditor.getState().dirtyCount() > 0,
+    run: () => useEditor.getState().saveAll(),
+  },
   {
     id: 'file.close',
     title: 'Close editor tab',
@@ -58,7 +64,13 @@ export const COMMANDS: Command[] = [
   },
   { id: 'new.crFile', title: 'New change request from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('cr') },
   { id: 'new.adr', title: 'New decision record (ADR)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('adr') },
-  { id: 'file.exportPdf', title: 'Export PDF… (the open SOW or change request, else the whole contract)', keys: `${MOD}+Shift+E`, enabled: hasWorkspace, run: () => exportPdf('auto') },
+  {
+    id: 'file.exportPdf',
+    title: 'Export PDF… (the open SOW or change request, else the whole contract)',
+    keys: `${MOD}+Shift+E`,
+    enabled: hasWorkspace,
+    run: () => exportPdf('auto'),
+  },
   { id: 'pdf.contract', title: 'Export PDF: whole contract', enabled: hasWorkspace, run: () => exportPdf('contract') },
   {
     id: 'workspace.openFolder',
@@ -101,7 +113,8 @@ async function exportPdf(which: 'auto' | 'contract'): Promise<void> {
   const active = useEditor.getState().active ?? '';
   const sow = /^contracts\/sow\/([^/]+)\.ya?ml$/.exec(active)?.[1];
   const cr = /^contracts\/changes\/([^/]+)\.ya?ml$/.exec(active)?.[1];
-  const args = which === 'contract' || (!sow && !cr) ? { scope: 'contract' as const } : sow ? { scope: 'sow' as const, id: sow } : { scope: 'cr' as const, id: cr! };
+  const args =
+    which === 'contract' || (!sow && !cr) ? { scope: 'contract' as const } : sow ? { scope: 'sow' as const, id: sow } : { scope: 'cr' as const, id: cr! };
   try {
     useUi.getState().notify('info', 'Preparing the PDF…');
     const { filename, base64 } = await api.call('pdf.export', args);

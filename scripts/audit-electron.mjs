@@ -16,7 +16,8 @@ const built = path.join(root, 'test-results', 'electronegativity-built');
 rmSync(built, { recursive: true, force: true });
 if (existsSync(path.join(root, 'dist/electron'))) {
   mkdirSync(built, { recursive: true });
-  for (const f of readdirSync(path.join(root, 'dist/electron'))) if (/\.(mjs|cjs)$/.test(f)) copyFileSync(path.join(root, 'dist/electron', f), path.join(built, f.replace(/\.(mjs|cjs)$/, '.js')));
+  for (const f of readdirSync(path.join(root, 'dist/electron')))
+    if (/\.(mjs|cjs)$/.test(f)) copyFileSync(path.join(root, 'dist/electron', f), path.join(built, f.replace(/\.(mjs|cjs)$/, '.js')));
 }
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['electron', 'test-results/electronegativity-built'];
 
@@ -56,7 +57,9 @@ for (const target of targets) {
     console.error(`electronegativity: ${f.ruleId} at ${file}:${loc?.region?.startLine ?? '?'}: ${f.message?.text ?? ''}`);
     failed++;
   }
-  console.log(`electronegativity ${target}: ${result.atomicChecks + result.globalChecks} checks, ${findings.length} findings, ${result.errors.length} parse errors`);
+  console.log(
+    `electronegativity ${target}: ${result.atomicChecks + result.globalChecks} checks, ${findings.length} findings, ${result.errors.length} parse errors`,
+  );
 }
 if (failed) {
   console.error(`electronegativity: ${failed} problem(s) not explained in security/electronegativity-allowlist.json`);

@@ -43,15 +43,21 @@ describe('dependency rules between folders', () => {
 
   it('the lint step fails on a known-bad file in core/common (the rule is wired into the config)', async () => {
     const eslint = new ESLint({ cwd: REPO });
-    const [result] = await eslint.lintText("import { readFileSync } from 'node:fs';\nimport { runCli } from '../node/cli.js';\nexport const x = [readFileSync, runCli];\n", {
-      filePath: `${REPO}/core/common/known-bad.ts`,
-    });
+    const [result] = await eslint.lintText(
+      "import { readFileSync } from 'node:fs';\nimport { runCli } from '../node/cli.js';\nexport const x = [readFileSync, runCli];\n",
+      {
+        filePath: `${REPO}/core/common/known-bad.ts`,
+      },
+    );
     expect(result!.messages.filter((m) => m.ruleId === 'layers/boundaries').map((m) => m.line)).toEqual([1, 2]);
   });
 
   it('the lint step refuses synchronous fs in core/node', async () => {
     const eslint = new ESLint({ cwd: REPO });
-    const [result] = await eslint.lintText("import { readFileSync } from 'node:fs';\nimport fs from 'node:fs';\nexport const x = () => [readFileSync('a'), fs.statSync('b')];\n", { filePath: `${REPO}/core/node/known-bad.ts` });
+    const [result] = await eslint.lintText(
+      "import { readFileSync } from 'node:fs';\nimport fs from 'node:fs';\nexport const x = () => [readFileSync('a'), fs.statSync('b')];\n",
+      { filePath: `${REPO}/core/node/known-bad.ts` },
+    );
     expect(result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.line)).toEqual([1, 3]);
   });
 });

@@ -29,7 +29,8 @@ const electron = {
       CallExpression(node) {
         const callee = node.callee;
         const name = callee.type === 'MemberExpression' && !callee.computed ? callee.property.name : null;
-        if (name === 'openExternal' && !WRAPPERS.openExternal.includes(file)) report(node, 'shell.openExternal is called only by the allowlisted wrapper in electron/main.ts.');
+        if (name === 'openExternal' && !WRAPPERS.openExternal.includes(file))
+          report(node, 'shell.openExternal is called only by the allowlisted wrapper in electron/main.ts.');
         if (name === 'loadURL' && !WRAPPERS.loadURL.includes(file)) report(node, 'loadURL is called only in electron/main.ts, with the app:// URL.');
       },
       Property(node) {
@@ -37,7 +38,11 @@ const electron = {
         const v = node.value;
         if (v?.type !== 'Literal' || typeof v.value !== 'boolean') return;
         if (['contextIsolation', 'sandbox', 'webSecurity'].includes(key) && v.value === false) report(node, `${key} must never be false.`);
-        if (['nodeIntegration', 'nodeIntegrationInWorker', 'nodeIntegrationInSubFrames', 'allowRunningInsecureContent', 'webviewTag'].includes(key) && v.value === true) report(node, `${key} must never be true.`);
+        if (
+          ['nodeIntegration', 'nodeIntegrationInWorker', 'nodeIntegrationInSubFrames', 'allowRunningInsecureContent', 'webviewTag'].includes(key) &&
+          v.value === true
+        )
+          report(node, `${key} must never be true.`);
       },
     };
   },

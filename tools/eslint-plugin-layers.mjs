@@ -14,9 +14,21 @@ const DOM_PACKAGES = ['react', 'react-dom', 'monaco-editor', '@monaco-editor/rea
 const COMMON_PACKAGES = ['yaml', 'ajv', '@sinclair/typebox'];
 export const LAYERS = {
   'core/common': { local: ['core/common', 'schemas'], node: false, electron: false, dom: false, packages: COMMON_PACKAGES },
-  'core/node': { local: ['core/common', 'core/node', 'schemas'], node: true, electron: false, dom: false, packages: [...COMMON_PACKAGES, 'chokidar', 'commander', 'isomorphic-git', 'pdfkit', 'prom-client'] },
+  'core/node': {
+    local: ['core/common', 'core/node', 'schemas'],
+    node: true,
+    electron: false,
+    dom: false,
+    packages: [...COMMON_PACKAGES, 'chokidar', 'commander', 'isomorphic-git', 'pdfkit', 'prom-client'],
+  },
   electron: { local: ['core/common', 'core/node', 'electron', 'schemas'], node: true, electron: true, dom: false, packages: [...COMMON_PACKAGES] },
-  renderer: { local: ['core/common', 'renderer', 'schemas'], node: false, electron: false, dom: true, packages: [...COMMON_PACKAGES, ...DOM_PACKAGES, 'chart.js'] },
+  renderer: {
+    local: ['core/common', 'renderer', 'schemas'],
+    node: false,
+    electron: false,
+    dom: true,
+    packages: [...COMMON_PACKAGES, ...DOM_PACKAGES, 'chart.js'],
+  },
 };
 
 /** The layer a repository-relative path belongs to, or null when it is outside every restricted folder. */
@@ -48,7 +60,8 @@ export function violation(fileRel, spec, root = ROOT) {
   if (spec.startsWith('node:') || BUILTINS.has(pkg)) return rules.node ? null : `${from} must not use the Node built-in '${spec}'`;
   if (pkg === 'electron') return rules.electron ? null : `${from} must never import electron`;
   if (DOM_PACKAGES.includes(pkg) && !rules.dom) return `${from} must not use the browser package '${pkg}'`;
-  if (!rules.packages.includes(pkg)) return `${from} may not use the package '${pkg}' (allowed: ${rules.packages.join(', ')}); add it to the layer's list in tools/eslint-plugin-layers.mjs if it belongs there`;
+  if (!rules.packages.includes(pkg))
+    return `${from} may not use the package '${pkg}' (allowed: ${rules.packages.join(', ')}); add it to the layer's list in tools/eslint-plugin-layers.mjs if it belongs there`;
   return null;
 }
 

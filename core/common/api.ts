@@ -223,22 +223,37 @@ export const API = {
   'workspace.pickFolder': m<string | null>()(none, 'A native folder dialog (desktop app only).'),
   'files.list': m<FileEntry[]>()(none, 'Every file of the workspace.'),
   'files.read': m<FileContent>()(obj({ path: Path }), 'Reads a file as text, with the hash of its bytes.'),
-  'files.write': m<WriteResult>()(obj({ path: Path, text: Text, baseHash: T.Optional(Hash) }), 'Writes a file; with baseHash, refuses (conflict) when the file on disk is no longer that version.'),
+  'files.write': m<WriteResult>()(
+    obj({ path: Path, text: Text, baseHash: T.Optional(Hash) }),
+    'Writes a file; with baseHash, refuses (conflict) when the file on disk is no longer that version.',
+  ),
   'files.create': m<WriteResult>()(obj({ path: Path, text: Text }), 'Creates a file that does not exist yet.'),
   'files.rename': m<void>()(obj({ from: Path, to: Path }), 'Renames a file.'),
   'files.delete': m<void>()(obj({ path: Path }), 'Deletes a file.'),
-  'workspace.validate': m<ValidationResult>()(obj({ overlays: T.Optional(Buffers), today: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }), 'Validates the saved files with unsaved buffers (path -> text) laid over them, in a snapshot of its own.'),
-  'templates.propose': m<NewFileProposal>()(obj({ kind: T.Union([T.Literal('sow'), T.Literal('cr'), T.Literal('adr')]) }), 'A new file from a template, with the next free id.'),
+  'workspace.validate': m<ValidationResult>()(
+    obj({ overlays: T.Optional(Buffers), today: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }),
+    'Validates the saved files with unsaved buffers (path -> text) laid over them, in a snapshot of its own.',
+  ),
+  'templates.propose': m<NewFileProposal>()(
+    obj({ kind: T.Union([T.Literal('sow'), T.Literal('cr'), T.Literal('adr')]) }),
+    'A new file from a template, with the next free id.',
+  ),
   'git.state': m<GitState>()(none, 'Branch, HEAD and repository state.'),
   'git.init': m<GitState>()(none, 'Makes the workspace a repository and commits what is there.'),
   'git.changes': m<FileChange[]>()(none, 'Files that differ from HEAD.'),
   'git.proposeMessage': m<string>()(obj({ paths: T.Array(Path, { maxItems: 10_000 }) }), 'A commit message for the chosen files, in contract words.'),
-  'git.diff': m<{ path: string; head: string | null; working: string | null }>()(obj({ path: Path }), 'A file at HEAD and in the working tree (null where it does not exist).'),
+  'git.diff': m<{ path: string; head: string | null; working: string | null }>()(
+    obj({ path: Path }),
+    'A file at HEAD and in the working tree (null where it does not exist).',
+  ),
   'git.commit': m<{ oid: string; message: string }>()(
     obj({ paths: T.Array(Path, { maxItems: 10_000 }), message: T.String({ maxLength: 100_000 }), allowErrors: T.Optional(T.Boolean()) }),
     'Commits exactly `paths`. With validation errors it fails unless allowErrors, which adds a trailer.',
   ),
-  'git.log': m<LogEntry[]>()(obj({ path: T.Optional(Path), limit: T.Optional(T.Integer({ minimum: 1, maximum: 100_000 })) }), 'History, newest first, of the workspace or one file.'),
+  'git.log': m<LogEntry[]>()(
+    obj({ path: T.Optional(Path), limit: T.Optional(T.Integer({ minimum: 1, maximum: 100_000 })) }),
+    'History, newest first, of the workspace or one file.',
+  ),
   'git.readAt': m<{ text: string | null }>()(obj({ oid: Oid, path: Path }), 'A file as it was at a commit.'),
   'git.compare': m<FileChange[]>()(obj({ from: Oid, to: Oid }), 'Files that differ between two commits.'),
   'git.restore': m<WriteResult>()(obj({ oid: Oid, path: Path }), 'Writes a file as it was at a commit into the working tree.'),
@@ -247,24 +262,45 @@ export const API = {
   'backups.list': m<RestoredBackup[]>()(none, 'Unsaved buffers left from a run that stopped, each with the file on disk now.'),
   'ledger.get': m<LedgerView>()(none, 'The ledger of the saved files: table, problem, periods, approved changes per period.'),
   'ledger.upsert': m<WriteResult>()(
-    obj({ period: T.String({ minLength: 1, maxLength: 200 }), target_cost: T.Number({ minimum: 0, maximum: 1e13 }), actual_cost: T.Number({ minimum: 0, maximum: 1e13 }), note: T.Optional(T.String({ maxLength: 2000 })) }),
+    obj({
+      period: T.String({ minLength: 1, maxLength: 200 }),
+      target_cost: T.Number({ minimum: 0, maximum: 1e13 }),
+      actual_cost: T.Number({ minimum: 0, maximum: 1e13 }),
+      note: T.Optional(T.String({ maxLength: 2000 })),
+    }),
     "Adds the period's entry to contracts/ledger.yaml, or updates it; comments and everything else are kept.",
   ),
   'dashboard.get': m<DashboardView>()(none, 'Compliance figures of the saved files, with what they show (commit, uncommitted changes, files left out).'),
   'wizard.crContext': m<CrContext>()(none, 'What the CR wizard suggests: thresholds, roles, dependencies, SOWs, next ids.'),
   'wizard.crLoad': m<CrDraft>()(obj({ path: Path }), 'An existing CR as a draft, to walk through the wizard again.'),
-  'wizard.crPreview': m<CrPreview>()(obj({ draft: CrDraftSchema, editing: T.Optional(Path) }), 'The files the wizard would write, validated in a snapshot of their own.'),
-  'wizard.crWrite': m<string[]>()(obj({ draft: CrDraftSchema, editing: T.Optional(Path) }), 'Writes the CR (and ADR) and links it from its SOWs; returns the paths written.'),
+  'wizard.crPreview': m<CrPreview>()(
+    obj({ draft: CrDraftSchema, editing: T.Optional(Path) }),
+    'The files the wizard would write, validated in a snapshot of their own.',
+  ),
+  'wizard.crWrite': m<string[]>()(
+    obj({ draft: CrDraftSchema, editing: T.Optional(Path) }),
+    'Writes the CR (and ADR) and links it from its SOWs; returns the paths written.',
+  ),
   'adr.list': m<AdrSummary[]>()(none, 'Decision records with status and the CRs citing them.'),
-  'adr.supersede': m<{ path: string }>()(obj({ id: T.String({ pattern: '^ADR-[0-9]{4}$' }), title: T.String({ minLength: 1, maxLength: 300 }) }), 'Creates the next ADR superseding `id`.'),
+  'adr.supersede': m<{ path: string }>()(
+    obj({ id: T.String({ pattern: '^ADR-[0-9]{4}$' }), title: T.String({ minLength: 1, maxLength: 300 }) }),
+    'Creates the next ADR superseding `id`.',
+  ),
   'wizard.sowContext': m<SowContext>()(none, 'What the SOW wizard suggests: next id, dates, validators, evidence files.'),
   'wizard.sowWrite': m<string>()(obj({ draft: SowDraftSchema }), 'Writes a new SOW when it validates; returns its path.'),
   'pdf.export': m<{ filename: string; base64: string; provenance: Provenance }>()(
-    obj({ scope: T.Union([T.Literal('contract'), T.Literal('sow'), T.Literal('cr')]), id: T.Optional(T.String({ pattern: '^[A-Z][A-Z0-9-]*$', maxLength: 100 })), unsaved: T.Optional(Buffers) }),
+    obj({
+      scope: T.Union([T.Literal('contract'), T.Literal('sow'), T.Literal('cr')]),
+      id: T.Optional(T.String({ pattern: '^[A-Z][A-Z0-9-]*$', maxLength: 100 })),
+      unsaved: T.Optional(Buffers),
+    }),
     'A PDF of the saved files (whole contract, one SOW or one CR); with `unsaved`, those buffers are included and the footer says so.',
   ),
   'settings.author': m<Author | null>()(none, 'Who commits: the settings, or git config.'),
-  'settings.setAuthor': m<void>()(obj({ name: T.String({ minLength: 1, maxLength: 200 }), email: T.String({ pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 }) }), 'Sets who commits.'),
+  'settings.setAuthor': m<void>()(
+    obj({ name: T.String({ minLength: 1, maxLength: 200 }), email: T.String({ pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 200 }) }),
+    'Sets who commits.',
+  ),
 } as const;
 
 export type ApiMethod = keyof typeof API;

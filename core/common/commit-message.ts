@@ -89,7 +89,9 @@ export function proposeCommitMessage(changes: ChangedContract[]): string {
   const lines = sorted.map(describeChange);
   if (lines.length === 1) return lines[0]!;
   const contracts = sorted.filter((c) => c.kind !== null);
-  const head = contracts.length ? `${[...new Set(contracts.map(label))].slice(0, 3).join(', ')}${contracts.length > 3 ? ` and ${contracts.length - 3} more` : ''}: contract updates` : `Update ${changes.length} files`;
+  const head = contracts.length
+    ? `${[...new Set(contracts.map(label))].slice(0, 3).join(', ')}${contracts.length > 3 ? ` and ${contracts.length - 3} more` : ''}: contract updates`
+    : `Update ${changes.length} files`;
   return `${head}\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
 }
 

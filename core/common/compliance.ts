@@ -108,7 +108,16 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     const b = decided === null ? null : dayNumber(decided);
     // decided before created (history dates of an imported CR): the lead time is unknown, not negative
     const lead = a !== null && b !== null && b >= a ? b - a : null;
-    return { id, path, status, verdict: v.verdict ?? v.declared, created, decided, leadTimeDays: lead, withinSla: lead === null || sla === null ? null : lead <= sla };
+    return {
+      id,
+      path,
+      status,
+      verdict: v.verdict ?? v.declared,
+      created,
+      decided,
+      leadTimeDays: lead,
+      withinSla: lead === null || sla === null ? null : lead <= sla,
+    };
   });
 
   const groups = new Map<string, number>();
@@ -116,7 +125,10 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     const k = `${c.verdict ?? 'unknown'}|${c.status}`;
     groups.set(k, (groups.get(k) ?? 0) + 1);
   }
-  const leads = crs.map((c) => c.leadTimeDays).filter((d): d is number => d !== null).sort((x, y) => x - y);
+  const leads = crs
+    .map((c) => c.leadTimeDays)
+    .filter((d): d is number => d !== null)
+    .sort((x, y) => x - y);
   const judged = crs.filter((c) => c.withinSla !== null);
   const diagnostics = { error: 0, warning: 0, info: 0 };
   for (const d of input.diagnostics) diagnostics[d.severity]++;
@@ -125,7 +137,9 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     sows,
     crs,
     openChangeRequests: crs.filter((c) => c.status === 'proposed').length,
-    changeRequests: [...groups].map(([k, count]) => ({ verdict: k.split('|')[0]!, status: k.split('|')[1]!, count })).sort((x, y) => (x.verdict + x.status).localeCompare(y.verdict + y.status)),
+    changeRequests: [...groups]
+      .map(([k, count]) => ({ verdict: k.split('|')[0]!, status: k.split('|')[1]!, count }))
+      .sort((x, y) => (x.verdict + x.status).localeCompare(y.verdict + y.status)),
     leadTime: { count: leads.length, sum: leads.reduce((s, d) => s + d, 0), median: quantile(leads, 0.5), p90: quantile(leads, 0.9) },
     reviewSlaAdherence: ratio(judged.filter((c) => c.withinSla).length, judged.length),
     scopeSlaDays: sla,

@@ -44,7 +44,12 @@ export class CovenantError extends Error {
   }
 
   toJSON(): ApiError {
-    return { code: this.code, message: this.message, ...(this.path !== undefined ? { path: this.path } : {}), ...(this.reason !== undefined ? { reason: this.reason } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.path !== undefined ? { path: this.path } : {}),
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+    };
   }
 }
 

@@ -36,16 +36,26 @@ export interface FigureInput {
 
 export function computeFigures(input: FigureInput): Figures {
   const { model } = input;
-  const compliance = computeCompliance({ model, exists: input.exists, history: input.facts.history, volatility: input.facts.volatility, diagnostics: input.diagnostics });
+  const compliance = computeCompliance({
+    model,
+    exists: input.exists,
+    history: input.facts.history,
+    volatility: input.facts.volatility,
+    diagnostics: input.diagnostics,
+  });
   let ledger: LedgerSummary | null = null;
   let ledgerProblem: string | null = null;
   const leftOut = (p: string) => model.leftOut.find((l) => l.path === p);
   if (!model.ledger) {
     const bad = leftOut(LEDGER_PATH);
-    ledgerProblem = bad ? `${LEDGER_PATH} is left out: line ${bad.line}: ${bad.reason}` : 'There is no ledger yet: add the first entry to create contracts/ledger.yaml.';
+    ledgerProblem = bad
+      ? `${LEDGER_PATH} is left out: line ${bad.line}: ${bad.reason}`
+      : 'There is no ledger yet: add the first entry to create contracts/ledger.yaml.';
   } else if (!model.master) {
     const bad = leftOut(MASTER_PATH);
-    ledgerProblem = bad ? `${MASTER_PATH} is left out, so its incentive model is unknown: line ${bad.line}: ${bad.reason}` : `There is no master contract (${MASTER_PATH}), so the incentive model is unknown.`;
+    ledgerProblem = bad
+      ? `${MASTER_PATH} is left out, so its incentive model is unknown: line ${bad.line}: ${bad.reason}`
+      : `There is no master contract (${MASTER_PATH}), so the incentive model is unknown.`;
   } else {
     ledger = computeLedger(model.ledger.data, model.master.data.incentives);
   }

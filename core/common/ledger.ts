@@ -134,7 +134,9 @@ export function computeLedger(ledger: Pick<Ledger, 'currency' | 'entries'>, ince
 export function formatMoney(minor: number, currency: string, locale?: string): string {
   const digits = currencyDigits(currency);
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fromMinor(minor, digits));
+    return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+      fromMinor(minor, digits),
+    );
   } catch {
     return `${fromMinor(minor, digits).toFixed(digits)} ${currency}`;
   }

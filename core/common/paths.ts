@@ -2,9 +2,7 @@
  * Lexical handling of paths written inside contract files (evidence, adr, addendum). Pure: the Node side adds the
  * checks that need the disk (symlinks, realpath). Workspace paths use forward slashes and never start with '/'.
  */
-export type RefPath =
-  | { ok: true; path: string }
-  | { ok: false; reason: 'empty' | 'absolute' | 'url' | 'outside' | 'nul' | 'git-dir' };
+export type RefPath = { ok: true; path: string } | { ok: false; reason: 'empty' | 'absolute' | 'url' | 'outside' | 'nul' | 'git-dir' };
 
 const URL_RE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const DRIVE_RE = /^[A-Za-z]:[\\/]|^[A-Za-z]:$/;

@@ -67,7 +67,12 @@ function analyse(entry: Entry): Analysis {
       const lines = new LineCounter();
       lines.addNewLine(0);
       const pos = new Positions(entry.path, lines);
-      return { yaml: undefined, diagnostics: [pos.diagnostic([0, 0], 'warning', 'schema', 'A decision record starts with YAML front matter between two --- lines (status, date, decision-makers).')] };
+      return {
+        yaml: undefined,
+        diagnostics: [
+          pos.diagnostic([0, 0], 'warning', 'schema', 'A decision record starts with YAML front matter between two --- lines (status, date, decision-makers).'),
+        ],
+      };
     }
     const yaml = parseYaml(entry.path, fm.yaml);
     if (yaml.value === undefined) return { yaml: undefined, diagnostics: yaml.diagnostics };
@@ -230,7 +235,16 @@ export class Snapshot {
     for (const entry of this.parts.entries.values()) for (const d of ensure(entry).diagnostics) diagnostics.push(d);
     const history = this.parts.facts.history;
     for (const [dir, why] of this.parts.unreadableDirs) {
-      diagnostics.push({ file: dir, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'file-unreadable', message: `The folder ${dir} could not be read (${why}); the files in it are not checked.` });
+      diagnostics.push({
+        file: dir,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        severity: 'error',
+        code: 'file-unreadable',
+        message: `The folder ${dir} could not be read (${why}); the files in it are not checked.`,
+      });
     }
     const ctx = {
       exists: (p: string) => this.has(p),
@@ -251,7 +265,13 @@ export class Snapshot {
     const day = today ?? todayIso();
     let f = this.figureCache.get(day);
     if (!f) {
-      f = computeFigures({ model: this.model, diagnostics: this.validate({ today: day }).diagnostics, exists: (p) => this.has(p), facts: this.parts.facts, unsaved: this.unsaved });
+      f = computeFigures({
+        model: this.model,
+        diagnostics: this.validate({ today: day }).diagnostics,
+        exists: (p) => this.has(p),
+        facts: this.parts.facts,
+        unsaved: this.unsaved,
+      });
       this.figureCache.set(day, f);
     }
     return f;
@@ -266,7 +286,14 @@ export class SnapshotBuilder {
   /** @internal use Snapshot.toBuilder() or new SnapshotBuilder() */
   constructor(from?: Parts) {
     this.parts = from
-      ? { entries: new Map(from.entries), other: new Set(from.other), escaping: new Set(from.escaping), unreadableDirs: new Map(from.unreadableDirs), facts: from.facts, unsaved: new Set(from.unsaved) }
+      ? {
+          entries: new Map(from.entries),
+          other: new Set(from.other),
+          escaping: new Set(from.escaping),
+          unreadableDirs: new Map(from.unreadableDirs),
+          facts: from.facts,
+          unsaved: new Set(from.unsaved),
+        }
       : { entries: new Map(), other: new Set(), escaping: new Set(), unreadableDirs: new Map(), facts: NO_FACTS, unsaved: new Set() };
   }
 
@@ -331,7 +358,8 @@ export class SnapshotBuilder {
     this.touch();
     const prefix = `${path}/`;
     for (const map of [this.parts.entries, this.parts.unreadableDirs]) for (const k of [...map.keys()]) if (k === path || k.startsWith(prefix)) map.delete(k);
-    for (const set of [this.parts.other, this.parts.escaping, this.parts.unsaved]) for (const k of [...set]) if (k === path || k.startsWith(prefix)) set.delete(k);
+    for (const set of [this.parts.other, this.parts.escaping, this.parts.unsaved])
+      for (const k of [...set]) if (k === path || k.startsWith(prefix)) set.delete(k);
     return this;
   }
 

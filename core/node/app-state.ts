@@ -51,10 +51,12 @@ export class AppState {
   write(state: StateFile): Promise<void> {
     this.cache = structuredClone(state);
     const text = `${JSON.stringify(state, null, 2)}\n`;
-    const run = this.writing.catch(() => undefined).then(async () => {
-      await mkdir(this.dir, { recursive: true });
-      await writeFileAtomic(this.file, text);
-    });
+    const run = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        await mkdir(this.dir, { recursive: true });
+        await writeFileAtomic(this.file, text);
+      });
     this.writing = run;
     return run;
   }

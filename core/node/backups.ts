@@ -31,7 +31,10 @@ export class Backups {
       await writeFileAtomic(path.join(this.dir, `${id(b.path)}.json`), JSON.stringify({ ...b, savedAt: new Date().toISOString() }));
     } catch (e) {
       const err = fsError(e, this.dir, 'write the backup in');
-      throw new CovenantError(err.code, `Your unsaved changes to ${b.path} could not be kept safe for a crash: ${err.message} Save the file to keep them.`, { path: b.path, cause: e });
+      throw new CovenantError(err.code, `Your unsaved changes to ${b.path} could not be kept safe for a crash: ${err.message} Save the file to keep them.`, {
+        path: b.path,
+        cause: e,
+      });
     }
   }
 

@@ -53,7 +53,10 @@ async function factualSnapshot(dir: string): Promise<{ root: string; snapshot: S
 function reportLeftOut(io: Io, verb: string, snapshot: Snapshot): number {
   const leftOut = snapshot.model.leftOut;
   for (const l of leftOut) io.err(`covenant ${verb}: ${l.path}:${l.line} is left out of the figures: ${l.reason}\n`);
-  if (leftOut.length) io.err(`covenant ${verb}: ${leftOut.length} file${leftOut.length === 1 ? '' : 's'} left out; figures that depend on ${leftOut.length === 1 ? 'it are' : 'them are'} unknown. Run covenant validate for every problem.\n`);
+  if (leftOut.length)
+    io.err(
+      `covenant ${verb}: ${leftOut.length} file${leftOut.length === 1 ? '' : 's'} left out; figures that depend on ${leftOut.length === 1 ? 'it are' : 'them are'} unknown. Run covenant validate for every problem.\n`,
+    );
   return leftOut.length ? EXIT.errors : EXIT.ok;
 }
 
@@ -66,7 +69,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('validate')
-    .description('Check every contract file of a workspace against the schemas and the cross-file rules.\nExit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem.')
+    .description(
+      'Check every contract file of a workspace against the schemas and the cross-file rules.\nExit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem.',
+    )
     .argument('[dir]', 'workspace folder', '.')
     .addOption(formatOption())
     .addOption(todayOption())
@@ -87,7 +92,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('evaluate')
-    .description("Compute a change request's minor/major verdict from the master contract's thresholds.\nExit status: 0 computed (and matching the declared verdict), 1 declared verdict differs or figures are missing, 2 usage or I/O problem.")
+    .description(
+      "Compute a change request's minor/major verdict from the master contract's thresholds.\nExit status: 0 computed (and matching the declared verdict), 1 declared verdict differs or figures are missing, 2 usage or I/O problem.",
+    )
     .argument('<cr-id>', 'change request id, e.g. CR-42')
     .argument('[dir]', 'workspace folder', '.')
     .addOption(formatOption())
@@ -101,14 +108,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!doc) {
         if (!model.knownIds.cr.has(id)) throw usage(`No change request ${id} in ${dir} (looked in contracts/changes/)`);
         const bad = model.leftOut.find((l) => l.kind === 'cr' && l.path.endsWith(`/${id}.yaml`));
-        io.err(`covenant evaluate: cannot compute the verdict of ${id}: ${bad ? `${bad.path}:${bad.line} ${bad.reason}` : 'its file fails its schema'}. Run covenant validate for details.\n`);
+        io.err(
+          `covenant evaluate: cannot compute the verdict of ${id}: ${bad ? `${bad.path}:${bad.line} ${bad.reason}` : 'its file fails its schema'}. Run covenant validate for details.\n`,
+        );
         setExit(EXIT.errors);
         return;
       }
       const v = model.verdict(doc);
       const bad = model.leftOut.find((l) => l.kind === 'master');
       if (!v.evaluation) {
-        io.err(`covenant evaluate: cannot compute the verdict of ${id}: ${bad ? `${bad.path}:${bad.line} ${bad.reason}` : v.explanation}. Run covenant validate for details.\n`);
+        io.err(
+          `covenant evaluate: cannot compute the verdict of ${id}: ${bad ? `${bad.path}:${bad.line} ${bad.reason}` : v.explanation}. Run covenant validate for details.\n`,
+        );
         setExit(EXIT.errors);
         return;
       }
@@ -120,18 +131,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         const thresholdsOut = evaluation.checks.map((c) => ({ name: c.key, label: c.label, value: c.value, limit: c.limit, crossed: c.crossed }));
         io.out(`${JSON.stringify({ id, file: path, verdict: evaluation.verdict, declared: declared ?? null, matches, thresholds: thresholdsOut }, null, 2)}\n`);
       } else {
-        io.out(`${id}: ${evaluation.verdict}${declared === undefined ? ' (no verdict declared)' : matches ? ` (declared ${declared})` : ` (declared ${declared}: MISMATCH)`}\n`);
+        io.out(
+          `${id}: ${evaluation.verdict}${declared === undefined ? ' (no verdict declared)' : matches ? ` (declared ${declared})` : ` (declared ${declared}: MISMATCH)`}\n`,
+        );
         const rows = evaluation.checks.map((c) => [c.label, String(c.value), String(c.limit), c.crossed ? 'yes' : 'no']);
         const table = [['threshold', 'value', 'limit', 'crossed'], ...rows];
         const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-        for (const r of table) io.out(`  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+        for (const r of table)
+          io.out(
+            `  ${r
+              .map((cell, i) => cell.padEnd(widths[i]!))
+              .join('  ')
+              .trimEnd()}\n`,
+          );
       }
       setExit(matches ? EXIT.ok : EXIT.errors);
     });
 
   program
     .command('init')
-    .description('Create a new workspace (master contract, a first SOW, the ledger, an ADR template) that validates clean,\nas a git repository with a first commit. Refuses to touch a folder that already has contracts/.')
+    .description(
+      'Create a new workspace (master contract, a first SOW, the ledger, an ADR template) that validates clean,\nas a git repository with a first commit. Refuses to touch a folder that already has contracts/.',
+    )
     .argument('<dir>', 'folder to create the workspace in (created if missing)')
     .option('--no-git', 'do not make it a git repository')
     .action(async (dir: string, opts: { git: boolean }) => {
@@ -140,7 +161,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       let committed = '';
       if (opts.git) {
         const root = path.resolve(dir);
-        const [{ resolveAuthor }, { AppState }, { fallbackAuthor }, { initRepository }] = await Promise.all([import('./git/author.js'), import('./app-state.js'), import('./git-service.js'), import('./git/init.js')]);
+        const [{ resolveAuthor }, { AppState }, { fallbackAuthor }, { initRepository }] = await Promise.all([
+          import('./git/author.js'),
+          import('./app-state.js'),
+          import('./git-service.js'),
+          import('./git/init.js'),
+        ]);
         const author = (await resolveAuthor(root, new AppState().get('author'))) ?? fallbackAuthor();
         const oid = await initRepository(root, author, 'Covenant workspace created').catch((e: Error) => {
           io.err(`covenant: the workspace was created, but not as a git repository: ${e.message}\n`);
@@ -148,7 +174,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         });
         if (oid) committed = `First commit ${oid.slice(0, 7)} by ${author.name} <${author.email}>.\n`;
       }
-      io.out(`Created a Covenant workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\n${committed}Next: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`);
+      io.out(
+        `Created a Covenant workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\n${committed}Next: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`,
+      );
       setExit(EXIT.ok);
     });
 
@@ -174,7 +202,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('metrics')
-    .description("Compliance and ledger figures in Prometheus' text format (for node_exporter's textfile collector).\nWith --out, the file is replaced atomically, as the collector expects.")
+    .description(
+      "Compliance and ledger figures in Prometheus' text format (for node_exporter's textfile collector).\nWith --out, the file is replaced atomically, as the collector expects.",
+    )
     .argument('[dir]', 'workspace folder', '.')
     .option('--out <file>', 'write to this file instead of standard output')
     .addOption(todayOption())
@@ -210,7 +240,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('serve')
-    .description('Run Covenant in the browser: serves the app and its API on 127.0.0.1 only, guarded by a per-launch token.\nOpen the printed URL once; it stays valid until the server stops. Ctrl+C stops it.')
+    .description(
+      'Run Covenant in the browser: serves the app and its API on 127.0.0.1 only, guarded by a per-launch token.\nOpen the printed URL once; it stays valid until the server stops. Ctrl+C stops it.',
+    )
     .argument('[dir]', 'workspace folder to open (default: the start screen)')
     .option('--port <port>', 'port to listen on (default: any free port)', (v) => {
       const n = Number(v);
@@ -218,7 +250,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       return n;
     })
     .action(async (dir: string | undefined, opts: { port?: number }) => {
-      const [{ rendererDir }, { Session }, { startBridge }, { stat }] = await Promise.all([import('./paths.js'), import('./session.js'), import('./server.js'), import('node:fs/promises')]);
+      const [{ rendererDir }, { Session }, { startBridge }, { stat }] = await Promise.all([
+        import('./paths.js'),
+        import('./session.js'),
+        import('./server.js'),
+        import('node:fs/promises'),
+      ]);
       const staticDir = rendererDir();
       if (!(await stat(path.join(staticDir, 'index.html')).catch(() => null))) throw usage('the app is not built yet; run `npm run build` first');
       const session = new Session({ mode: 'browser' });

@@ -16,12 +16,19 @@ function argValidator(method: ApiMethod): ValidateFunction {
  * against its declared schema, runs the handler, and turns any failure into `{ok: false, error}` (never a stack trace).
  */
 export async function dispatch(handlers: Handlers, method: unknown, args: unknown): Promise<Result<unknown>> {
-  if (!isApiMethod(method)) return { ok: false, error: new CovenantError('not-found', `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`, { reason: 'unknown-method' }).toJSON() };
+  if (!isApiMethod(method))
+    return {
+      ok: false,
+      error: new CovenantError('not-found', `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`, { reason: 'unknown-method' }).toJSON(),
+    };
   const arg = args === undefined ? null : args;
   const validate = argValidator(method);
   if (!validate(arg)) {
     const e = validate.errors?.[0];
-    return { ok: false, error: { code: 'invalid-input', message: `Invalid arguments for ${method}: ${e ? `${e.instancePath || 'argument'} ${e.message}` : 'wrong shape'}.` } };
+    return {
+      ok: false,
+      error: { code: 'invalid-input', message: `Invalid arguments for ${method}: ${e ? `${e.instancePath || 'argument'} ${e.message}` : 'wrong shape'}.` },
+    };
   }
   try {
     const handler = handlers[method] as (a: unknown) => Promise<unknown>;

@@ -64,7 +64,18 @@ export class WorkspaceGit {
   async state(): Promise<GitState> {
     const snap = this.ws.snapshot;
     const conflictFiles = snap.contractPaths().filter((p) => CONFLICT_RE.test(snap.text(p) ?? ''));
-    if (!(await isRepository(this.root))) return { repository: false, branch: null, detached: false, head: null, mergeInProgress: false, rebaseInProgress: false, cherryPickInProgress: false, locked: false, conflictFiles };
+    if (!(await isRepository(this.root)))
+      return {
+        repository: false,
+        branch: null,
+        detached: false,
+        head: null,
+        mergeInProgress: false,
+        rebaseInProgress: false,
+        cherryPickInProgress: false,
+        locked: false,
+        conflictFiles,
+      };
     const s = await repoState(this.root);
     return { repository: true, ...s, conflictFiles };
   }
@@ -115,16 +126,27 @@ export class WorkspaceGit {
 
   async commit(paths: string[], message: string, allowErrors: boolean): Promise<{ oid: string; message: string }> {
     const author = await resolveAuthor(this.root, this.authorSetting());
-    if (!author) throw new CovenantError('invalid-input', 'Who is committing? Set your name and email once; they are kept in the app settings.', { reason: 'no-author' });
+    if (!author)
+      throw new CovenantError('invalid-input', 'Who is committing? Set your name and email once; they are kept in the app settings.', { reason: 'no-author' });
     const result = await this.ws.validate();
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     let text = message.trim();
     if (errors.length) {
       if (!allowErrors) {
-        const list = errors.slice(0, 10).map((d) => `${d.file}:${d.line} ${d.message}`).join('\n');
-        throw new CovenantError('invalid-input', `The workspace has ${errors.length} validation error${errors.length === 1 ? '' : 's'}:\n${list}${errors.length > 10 ? `\n… and ${errors.length - 10} more` : ''}`, { reason: 'validation-errors' });
+        const list = errors
+          .slice(0, 10)
+          .map((d) => `${d.file}:${d.line} ${d.message}`)
+          .join('\n');
+        throw new CovenantError(
+          'invalid-input',
+          `The workspace has ${errors.length} validation error${errors.length === 1 ? '' : 's'}:\n${list}${errors.length > 10 ? `\n… and ${errors.length - 10} more` : ''}`,
+          { reason: 'validation-errors' },
+        );
       }
-      text = `${text}\n\n${validationTrailer(errors.length, errors.map((d) => d.code))}`;
+      text = `${text}\n\n${validationTrailer(
+        errors.length,
+        errors.map((d) => d.code),
+      )}`;
     }
     for (const p of paths) await this.ws.confinePath(p);
     const oid = await commit(this.root, paths, text, author);

@@ -10,7 +10,6 @@ export function resourcesDir(): string {
   return path.join(packageRoot(), 'resources');
 }
 
-
 /** Fills {{today}}-style placeholders of a template. */
 export function fillTemplate(text: string, values: Record<string, string>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (m, name: string) => values[name] ?? m);
@@ -43,7 +42,8 @@ export async function initWorkspace(dir: string, today: string = todayIso()): Pr
     const text = fillTemplate(await readFile(path.join(templates, rel), 'utf8'), values);
     const dest = path.join(target, ...rel.split('/'));
     await mkdir(path.dirname(dest), { recursive: true });
-    if (await stat(dest).catch(() => null)) throw new CovenantError('conflict', `${path.join(dir, rel)} already exists; covenant init never overwrites a file.`);
+    if (await stat(dest).catch(() => null))
+      throw new CovenantError('conflict', `${path.join(dir, rel)} already exists; covenant init never overwrites a file.`);
     await writeFileAtomic(dest, text);
   }
   return files.sort();

@@ -18,12 +18,32 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
   const { compliance: c, ledger } = f;
 
   new Gauge({ name: 'covenant_open_change_requests', help: 'Change requests whose decision is still proposed.', ...reg }).set(c.openChangeRequests);
-  const byKind = new Gauge({ name: 'covenant_change_requests', help: 'Change requests by computed verdict and decision status.', labelNames: ['verdict', 'status'], ...reg });
+  const byKind = new Gauge({
+    name: 'covenant_change_requests',
+    help: 'Change requests by computed verdict and decision status.',
+    labelNames: ['verdict', 'status'],
+    ...reg,
+  });
   for (const g of c.changeRequests) byKind.set({ verdict: g.verdict, status: g.status }, g.count);
 
-  const gates = new Gauge({ name: 'covenant_gate_pass_ratio', help: 'Share of decided gates that passed, per SOW (gates with status passed or failed).', labelNames: ['sow'], ...reg });
-  const criteria = new Gauge({ name: 'covenant_acceptance_criteria_met_ratio', help: 'Share of acceptance criteria met with their evidence present, per SOW.', labelNames: ['sow'], ...reg });
-  const volatility = new Gauge({ name: 'covenant_scope_volatility_ratio', help: "Share of a SOW's goals and acceptance criteria added or removed after its start date.", labelNames: ['sow'], ...reg });
+  const gates = new Gauge({
+    name: 'covenant_gate_pass_ratio',
+    help: 'Share of decided gates that passed, per SOW (gates with status passed or failed).',
+    labelNames: ['sow'],
+    ...reg,
+  });
+  const criteria = new Gauge({
+    name: 'covenant_acceptance_criteria_met_ratio',
+    help: 'Share of acceptance criteria met with their evidence present, per SOW.',
+    labelNames: ['sow'],
+    ...reg,
+  });
+  const volatility = new Gauge({
+    name: 'covenant_scope_volatility_ratio',
+    help: "Share of a SOW's goals and acceptance criteria added or removed after its start date.",
+    labelNames: ['sow'],
+    ...reg,
+  });
   for (const s of c.sows) {
     if (s.gatePassRatio !== null) gates.set({ sow: s.id }, s.gatePassRatio);
     if (s.criteriaMetRatio !== null) criteria.set({ sow: s.id }, s.criteriaMetRatio);
@@ -31,29 +51,66 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
   }
 
   // In seconds, Prometheus' base unit: promtool rejects a _days metric ("use base unit seconds"). Dashboards divide by 86400.
-  const lead = new Summary({ name: 'covenant_change_lead_time_seconds', help: 'Time from a change request being created to its decision (whole days, in seconds).', percentiles: [0.5, 0.9], ...reg });
+  const lead = new Summary({
+    name: 'covenant_change_lead_time_seconds',
+    help: 'Time from a change request being created to its decision (whole days, in seconds).',
+    percentiles: [0.5, 0.9],
+    ...reg,
+  });
   for (const cr of c.crs) if (cr.leadTimeDays !== null) lead.observe(cr.leadTimeDays * 86_400);
   // a ratio without any decided change request is unknown, not 0: the series is left out
-  if (c.reviewSlaAdherence !== null) new Gauge({ name: 'covenant_review_sla_adherence_ratio', help: 'Share of decided change requests decided within the scope decision SLA.', ...reg }).set(c.reviewSlaAdherence);
-  new Gauge({ name: 'covenant_stop_the_line_raised', help: 'Stop-the-line triggers raised, as recorded in the master contract.', ...reg }).set(c.stopTheLineRaised.length);
+  if (c.reviewSlaAdherence !== null)
+    new Gauge({ name: 'covenant_review_sla_adherence_ratio', help: 'Share of decided change requests decided within the scope decision SLA.', ...reg }).set(
+      c.reviewSlaAdherence,
+    );
+  new Gauge({ name: 'covenant_stop_the_line_raised', help: 'Stop-the-line triggers raised, as recorded in the master contract.', ...reg }).set(
+    c.stopTheLineRaised.length,
+  );
 
   // what the numbers show: which commit, and whether the saved files differ from it (figures never include unsaved edits here)
-  if (source) new Gauge({ name: 'covenant_source_info', help: 'The commit the figures were computed at (empty outside a repository) and whether the saved files differ from it.', labelNames: ['commit', 'uncommitted'], ...reg }).set({ commit: source.commit ?? '', uncommitted: String(source.uncommitted) }, 1);
+  if (source)
+    new Gauge({
+      name: 'covenant_source_info',
+      help: 'The commit the figures were computed at (empty outside a repository) and whether the saved files differ from it.',
+      labelNames: ['commit', 'uncommitted'],
+      ...reg,
+    }).set({ commit: source.commit ?? '', uncommitted: String(source.uncommitted) }, 1);
   new Gauge({ name: 'covenant_files_left_out', help: 'Contract files that fail their schema and are in no figure.', ...reg }).set(f.leftOut.length);
 
-  const diags = new Gauge({ name: 'covenant_validation_diagnostics', help: 'Validation diagnostics of the workspace by severity.', labelNames: ['severity'], ...reg });
+  const diags = new Gauge({
+    name: 'covenant_validation_diagnostics',
+    help: 'Validation diagnostics of the workspace by severity.',
+    labelNames: ['severity'],
+    ...reg,
+  });
   for (const sev of ['error', 'warning', 'info'] as const) diags.set({ severity: sev }, c.diagnostics[sev]);
 
   if (ledger) {
     const digits = ledger.digits;
     const rows = ledger.rows;
     const major = (minor: number) => fromMinor(minor, digits);
-    const variance = new Gauge({ name: 'covenant_ledger_variance', help: `Actual minus target cost per period, in ${ledger.currency}.`, labelNames: ['period', 'currency'], ...reg });
+    const variance = new Gauge({
+      name: 'covenant_ledger_variance',
+      help: `Actual minus target cost per period, in ${ledger.currency}.`,
+      labelNames: ['period', 'currency'],
+      ...reg,
+    });
     for (const r of rows) variance.set({ period: r.period, currency: ledger.currency }, major(r.variance));
     // cumulative over the periods, split into what was borne (pain) and earned/kept (gain): never negative
-    const supplier = new Counter({ name: 'covenant_ledger_supplier_share_total', help: `Supplier's share of overruns borne (kind=pain) and savings earned (kind=gain), in ${ledger.currency}.`, labelNames: ['kind', 'currency'], ...reg });
-    const client = new Counter({ name: 'covenant_ledger_client_share_total', help: `Client's share of overruns borne (kind=pain) and savings kept (kind=gain), in ${ledger.currency}.`, labelNames: ['kind', 'currency'], ...reg });
-    const sum = (pick: (r: (typeof rows)[number]) => number, kind: 'pain' | 'gain') => rows.filter((r) => r.kind === kind).reduce((t, r) => t + Math.abs(pick(r)), 0);
+    const supplier = new Counter({
+      name: 'covenant_ledger_supplier_share_total',
+      help: `Supplier's share of overruns borne (kind=pain) and savings earned (kind=gain), in ${ledger.currency}.`,
+      labelNames: ['kind', 'currency'],
+      ...reg,
+    });
+    const client = new Counter({
+      name: 'covenant_ledger_client_share_total',
+      help: `Client's share of overruns borne (kind=pain) and savings kept (kind=gain), in ${ledger.currency}.`,
+      labelNames: ['kind', 'currency'],
+      ...reg,
+    });
+    const sum = (pick: (r: (typeof rows)[number]) => number, kind: 'pain' | 'gain') =>
+      rows.filter((r) => r.kind === kind).reduce((t, r) => t + Math.abs(pick(r)), 0);
     for (const kind of ['pain', 'gain'] as const) {
       supplier.inc({ kind, currency: ledger.currency }, major(sum((r) => r.supplierShare, kind)));
       client.inc({ kind, currency: ledger.currency }, major(sum((r) => r.clientShare, kind)));

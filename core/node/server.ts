@@ -10,7 +10,6 @@ import { ERROR_CODES } from '../common/errors.js';
 import { isInside } from './fs/confine.js';
 import type { Session } from './session.js';
 
-
 const COOKIE = 'covenant_token';
 const MAX_BODY = 24 * 1024 * 1024;
 const TYPES: Record<string, string> = {
@@ -141,9 +140,23 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
       if (url.pathname.startsWith('/api/')) {
         const given = (req.headers['x-covenant-token'] as string | undefined) ?? cookieToken(req);
-        if (!sameToken(given, token)) return send(res, 401, JSON.stringify({ ok: false, error: { code: 'permission-denied', message: 'Not authorised: open the URL printed by covenant serve (it carries the access token).' } }), 'application/json');
+        if (!sameToken(given, token))
+          return send(
+            res,
+            401,
+            JSON.stringify({
+              ok: false,
+              error: { code: 'permission-denied', message: 'Not authorised: open the URL printed by covenant serve (it carries the access token).' },
+            }),
+            'application/json',
+          );
         if (url.pathname === '/api/events' && req.method === 'GET') {
-          res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
+          res.writeHead(200, {
+            'Content-Type': 'text/event-stream',
+            'Cache-Control': 'no-store',
+            Connection: 'keep-alive',
+            'X-Content-Type-Options': 'nosniff',
+          });
           res.write(': connected\n\n');
           clients.add(res);
           req.on('close', () => clients.delete(res));
@@ -156,7 +169,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           const body = await readBody(req);
           args = body === '' ? null : JSON.parse(body);
         } catch (e) {
-          return send(res, (e as Error).message === 'too large' ? 413 : 400, JSON.stringify({ ok: false, error: { code: 'invalid-input', message: 'The request body is not valid JSON or is too large.' } }), 'application/json');
+          return send(
+            res,
+            (e as Error).message === 'too large' ? 413 : 400,
+            JSON.stringify({ ok: false, error: { code: 'invalid-input', message: 'The request body is not valid JSON or is too large.' } }),
+            'application/json',
+          );
         }
         const result = await dispatch(options.session.handlers, decodeURIComponent(url.pathname.slice(5)), args);
         // the status comes from the one error table; the body is the same Result envelope as over IPC

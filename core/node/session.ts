@@ -97,10 +97,16 @@ export class Session {
     await this.workspace?.close();
     this.workspace = next;
     this.backups = new Backups(this.state.dir, next.root);
-    this.git = new WorkspaceGit(next, () => this.state.get('author'), () => this.pushGitStatus());
+    this.git = new WorkspaceGit(
+      next,
+      () => this.state.get('author'),
+      () => this.pushGitStatus(),
+    );
     next.onChanged = () => this.pushGitStatus();
     // History facts (CR creation dates, volatility) arrive shortly after, as a snapshot delta.
-    this.factsReady = this.git.refreshFacts().catch((e) => this.emit({ type: 'notice', level: 'warning', message: `Reading the git history failed: ${(e as Error).message}` }));
+    this.factsReady = this.git
+      .refreshFacts()
+      .catch((e) => this.emit({ type: 'notice', level: 'warning', message: `Reading the git history failed: ${(e as Error).message}` }));
     await this.state.addRecent(next.root).catch(() => undefined); // the recent list is a convenience
     this.emit({ type: 'workspace-changed', workspace: next.info });
     return next.info;
@@ -256,7 +262,12 @@ export class Session {
       },
       'adr.list': async () => listAdrs(this.ws()),
       'adr.supersede': async ({ id, title }) => ({ path: await supersedeAdr(this.ws(), id, title) }),
-      'settings.author': async () => (this.git ? resolveAuthor(this.git.root, this.state.get('author')) : isAuthor(this.state.get('author')) ? (this.state.get('author') as { name: string; email: string }) : null),
+      'settings.author': async () =>
+        this.git
+          ? resolveAuthor(this.git.root, this.state.get('author'))
+          : isAuthor(this.state.get('author'))
+            ? (this.state.get('author') as { name: string; email: string })
+            : null,
       'settings.setAuthor': async ({ name, email }) => this.state.set('author', { name: name.trim(), email: email.trim() }),
     };
   }

@@ -41,7 +41,8 @@ export async function crPreview(ws: OpenWorkspace, draft: CrDraft, editing?: str
   if (editing) {
     // an existing CR: only the changed fields are edited in place, comments and formatting kept
     const doc = model.crAt(editing);
-    if (classifyPath(editing) !== 'cr' || !doc) throw new CovenantError('invalid-input', `${editing} is not a readable change request; fix its problems first.`, { path: editing });
+    if (classifyPath(editing) !== 'cr' || !doc)
+      throw new CovenantError('invalid-input', `${editing} is not a readable change request; fix its problems first.`, { path: editing });
     const current = doc.data;
     crId = doc.id;
     linkedBefore = model.sows.filter((s) => (s.data.links?.changes ?? []).includes(crId)).map((s) => s.id);
@@ -77,7 +78,8 @@ export async function crPreview(ws: OpenWorkspace, draft: CrDraft, editing?: str
 export async function crLoad(ws: OpenWorkspace, path: string): Promise<CrDraft> {
   await ws.settle();
   const doc = ws.snapshot.model.crAt(path);
-  if (classifyPath(path) !== 'cr' || !doc) throw new CovenantError('invalid-input', `${path} is not a readable change request; fix its problems first.`, { path });
+  if (classifyPath(path) !== 'cr' || !doc)
+    throw new CovenantError('invalid-input', `${path} is not a readable change request; fix its problems first.`, { path });
   const draft = draftFromCr(doc.data);
   // the SOWs it belongs to, whichever side names the link
   draft.sows = [...new Set([...draft.sows, ...ws.snapshot.model.sowsOfCr(doc.id)])];
@@ -86,7 +88,11 @@ export async function crLoad(ws: OpenWorkspace, path: string): Promise<CrDraft> 
 
 export async function crWrite(ws: OpenWorkspace, draft: CrDraft, editing?: string): Promise<string[]> {
   const preview = await crPreview(ws, draft, editing);
-  if (preview.diagnostics.length) throw new CovenantError('invalid-input', `The wizard will not write a change request that fails validation: ${preview.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`);
+  if (preview.diagnostics.length)
+    throw new CovenantError(
+      'invalid-input',
+      `The wizard will not write a change request that fails validation: ${preview.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`,
+    );
   const newOnes = preview.files.filter((f) => f.isNew);
   for (const f of newOnes.reverse()) await ws.create(f.path, f.text); // the ADR before the CR that cites it
   for (const f of preview.files.filter((x) => !x.isNew)) await ws.write(f.path, f.text);
@@ -97,7 +103,12 @@ export async function crWrite(ws: OpenWorkspace, draft: CrDraft, editing?: strin
 export async function sowContext(ws: OpenWorkspace): Promise<SowContext> {
   await ws.settle();
   const model = ws.snapshot.model;
-  const sows = model.sows.map((s) => ({ id: s.id, start: s.data.dates.start, end: s.data.dates.end, validators: (s.data.gates ?? []).map((g) => g.validator) }));
+  const sows = model.sows.map((s) => ({
+    id: s.id,
+    start: s.data.dates.start,
+    end: s.data.dates.end,
+    validators: (s.data.gates ?? []).map((g) => g.validator),
+  }));
   // ids of SOWs left out still count: the next id must not collide with them
   const ids = [...model.knownIds.sow];
   const last = [...sows].sort((a, b) => a.end.localeCompare(b.end)).at(-1);
@@ -106,7 +117,10 @@ export async function sowContext(ws: OpenWorkspace): Promise<SowContext> {
     suggestedStart: last?.end ? addDays(last.end, 3) : todayIso(),
     sows: sows.map(({ id, start, end }) => ({ id, start, end })),
     validators: [...new Set(sows.flatMap((s) => s.validators))].sort(),
-    files: ws.list().map((f) => f.path).filter((p) => classifyPath(p) === null && !p.startsWith('.')),
+    files: ws
+      .list()
+      .map((f) => f.path)
+      .filter((p) => classifyPath(p) === null && !p.startsWith('.')),
   };
 }
 
@@ -118,7 +132,11 @@ export async function sowWrite(ws: OpenWorkspace, draft: SowDraft): Promise<stri
   const text = buildSowText(draft);
   const result = await ws.validate({ [file]: text });
   const problems = result.diagnostics.filter((d) => d.file === file && d.severity === 'error');
-  if (problems.length) throw new CovenantError('invalid-input', `The wizard will not write a SOW that fails validation: ${problems.map((d) => `${d.line}: ${d.message}`).join(' ')}`);
+  if (problems.length)
+    throw new CovenantError(
+      'invalid-input',
+      `The wizard will not write a SOW that fails validation: ${problems.map((d) => `${d.line}: ${d.message}`).join(' ')}`,
+    );
   await ws.create(file, text);
   return file;
 }

@@ -49,7 +49,11 @@ export async function loadContractFile(engine: SnapshotBuilder, root: string, re
     if (info.isSymbolicLink()) {
       const target = await realpath(abs).catch(() => null);
       if (target === null || !isInside(root, target)) {
-        engine.setUnreadable(rel, 'file-unreadable', 'This contract file is a link that leads outside the workspace (or nowhere); Covenant does not follow it.');
+        engine.setUnreadable(
+          rel,
+          'file-unreadable',
+          'This contract file is a link that leads outside the workspace (or nowhere); Covenant does not follow it.',
+        );
         engine.markEscaping(rel);
         return;
       }
@@ -147,6 +151,10 @@ export async function loadWorkspace(dir: string): Promise<LoadedWorkspace> {
 /** For the CLI: a workspace must have a master contract, else the command cannot tell anything true. */
 export function requireMaster(root: string, dir: string, snapshot: Snapshot): void {
   if (!snapshot.has(MASTER_PATH) && !snapshot.isUnknown(MASTER_PATH)) {
-    throw new CovenantError('not-found', `${dir} is not a Covenant workspace: there is no ${MASTER_PATH} in ${root}. Check the folder (the workspace is the folder that holds contracts/), or create one with covenant init.`, { reason: 'no-master', path: MASTER_PATH });
+    throw new CovenantError(
+      'not-found',
+      `${dir} is not a Covenant workspace: there is no ${MASTER_PATH} in ${root}. Check the folder (the workspace is the folder that holds contracts/), or create one with covenant init.`,
+      { reason: 'no-master', path: MASTER_PATH },
+    );
   }
 }

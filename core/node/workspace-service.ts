@@ -99,9 +99,18 @@ export class OpenWorkspace {
       this.noteChange(rel); // re-read: the folder is now recorded as unreadable, with a diagnostic
       this.emit({ type: 'notice', level: 'warning', message: `${rel} can no longer be read (permission denied); its files are not checked until it can.` });
     } else if (err.code === 'ENOSPC') {
-      this.emit({ type: 'notice', level: 'warning', message: 'The system limit of watched folders is reached (fs.inotify.max_user_watches): changes made outside Covenant may not show until the workspace is reopened.' });
+      this.emit({
+        type: 'notice',
+        level: 'warning',
+        message:
+          'The system limit of watched folders is reached (fs.inotify.max_user_watches): changes made outside Covenant may not show until the workspace is reopened.',
+      });
     } else {
-      this.emit({ type: 'notice', level: 'warning', message: `Watching the workspace for changes failed (${err.code ?? err.message ?? 'unknown error'}); changes made outside Covenant may not show until the workspace is reopened.` });
+      this.emit({
+        type: 'notice',
+        level: 'warning',
+        message: `Watching the workspace for changes failed (${err.code ?? err.message ?? 'unknown error'}); changes made outside Covenant may not show until the workspace is reopened.`,
+      });
     }
   }
 
@@ -117,7 +126,9 @@ export class OpenWorkspace {
     this.flushTimer = null;
     const paths = [...this.pending];
     this.pending = new Set();
-    this.flushing = this.flushing.then(() => this.apply(paths)).catch((e) => this.emit({ type: 'notice', level: 'error', message: `Reading changes from disk failed: ${(e as Error).message}` }));
+    this.flushing = this.flushing
+      .then(() => this.apply(paths))
+      .catch((e) => this.emit({ type: 'notice', level: 'error', message: `Reading changes from disk failed: ${(e as Error).message}` }));
     return this.flushing;
   }
 
@@ -131,7 +142,7 @@ export class OpenWorkspace {
     const next = b.snapshot();
     const added = [...this.files].filter((f) => !beforeFiles.has(f));
     const removed = [...beforeFiles].filter((f) => !this.files.has(f));
-    const contractChanged = paths.some((p) => before.text(p) !== next.text(p) || classifyPath(p) !== null && before.has(p) !== next.has(p));
+    const contractChanged = paths.some((p) => before.text(p) !== next.text(p) || (classifyPath(p) !== null && before.has(p) !== next.has(p)));
     if (!contractChanged && added.length === 0 && removed.length === 0 && before.unreadableDirs.size === next.unreadableDirs.size) return; // a write we already applied
     await this.swap(next, paths.sort(), added, removed);
   }
@@ -257,7 +268,11 @@ export class OpenWorkspace {
     if (baseHash !== undefined) {
       const current = await this.diskHash(abs, rel);
       if (current !== baseHash) {
-        throw new CovenantError('conflict', current === null && baseHash !== null ? `${rel} was deleted on disk since you opened it.` : `${rel} was changed on disk since you opened it.`, { path: rel });
+        throw new CovenantError(
+          'conflict',
+          current === null && baseHash !== null ? `${rel} was deleted on disk since you opened it.` : `${rel} was changed on disk since you opened it.`,
+          { path: rel },
+        );
       }
     }
     await mkdir(path.dirname(abs), { recursive: true }).catch((e) => {

@@ -34,7 +34,12 @@ class HttpTransport implements ApiTransport {
   async call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<Result<ApiResult<M>>> {
     let res: Response;
     try {
-      res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(args ?? null), credentials: 'same-origin' });
+      res = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(args ?? null),
+        credentials: 'same-origin',
+      });
     } catch {
       return { ok: false, error: { code: 'io', message: 'Covenant is not reachable: the covenant serve process stopped. Start it again and reload.' } };
     }

@@ -129,7 +129,9 @@ export const useEditor = create<EditorState>((set, get) => ({
       const conflictHash = tab.conflict && 'diskHash' in tab.conflict ? tab.conflict.diskHash : null;
       const baseHash = overwrite ? (conflictHash ?? undefined) : tab.baseHash;
       saving.set(tab.path, text);
-      const result = await api.call('files.write', overwrite && !conflictHash ? { path: tab.path, text } : { path: tab.path, text, baseHash }).finally(() => saving.delete(tab.path));
+      const result = await api
+        .call('files.write', overwrite && !conflictHash ? { path: tab.path, text } : { path: tab.path, text, baseHash })
+        .finally(() => saving.delete(tab.path));
       patch(tab.path, { savedText: text, baseHash: result.hash, conflict: null });
       // the server dropped the kept copy with the write; a backup still pending is cancelled
       const pending = backupTimers.get(tab.path);
@@ -164,7 +166,11 @@ export const useEditor = create<EditorState>((set, get) => ({
     const tab = get().tabs.find((t) => t.path === path);
     if (!tab?.conflict) return;
     // Keep the buffer; a later save overwrites the disk version the user has now seen.
-    patch(path, { baseHash: 'diskHash' in tab.conflict ? tab.conflict.diskHash : null, savedText: 'diskText' in tab.conflict ? tab.conflict.diskText : '', conflict: null });
+    patch(path, {
+      baseHash: 'diskHash' in tab.conflict ? tab.conflict.diskHash : null,
+      savedText: 'diskText' in tab.conflict ? tab.conflict.diskText : '',
+      conflict: null,
+    });
   },
 
   async diskChanged(path, hash) {
@@ -194,11 +200,24 @@ export const useEditor = create<EditorState>((set, get) => ({
     for (const b of backups) {
       const tab: Tab = b.baseMatches
         ? { path: b.path, text: b.text, savedText: b.disk?.text ?? '', baseHash: b.disk?.hash ?? null, conflict: null }
-        : { path: b.path, text: b.text, savedText: b.disk?.text ?? '', baseHash: b.disk?.hash ?? null, conflict: b.disk ? { diskText: b.disk.text, diskHash: b.disk.hash } : { deleted: true } };
+        : {
+            path: b.path,
+            text: b.text,
+            savedText: b.disk?.text ?? '',
+            baseHash: b.disk?.hash ?? null,
+            conflict: b.disk ? { diskText: b.disk.text, diskHash: b.disk.hash } : { deleted: true },
+          };
       set((s) => ({ tabs: [...s.tabs.filter((t) => t.path !== b.path), tab], active: b.path }));
       const when = new Date(b.savedAt).toLocaleTimeString();
-      if (b.baseMatches) useUi.getState().notify('warning', `Restored your unsaved changes to ${b.path} (kept at ${when} before Covenant stopped). They are not saved yet.`);
-      else useUi.getState().notify('warning', `Your unsaved changes to ${b.path} (kept at ${when}) were made to an older version than the one on disk now: choose Reload, Keep mine or Overwrite.`);
+      if (b.baseMatches)
+        useUi.getState().notify('warning', `Restored your unsaved changes to ${b.path} (kept at ${when} before Covenant stopped). They are not saved yet.`);
+      else
+        useUi
+          .getState()
+          .notify(
+            'warning',
+            `Your unsaved changes to ${b.path} (kept at ${when}) were made to an older version than the one on disk now: choose Reload, Keep mine or Overwrite.`,
+          );
     }
     return backups;
   },

@@ -131,7 +131,13 @@ export const useGit = create<GitStore>((set, get) => ({
   async commit() {
     const { selected, message } = get();
     const dirty = useEditor.getState().tabs.filter((t) => isDirty(t) && selected.includes(t.path));
-    if (dirty.length && !window.confirm(`${dirty.map((t) => t.path).join(', ')} ${dirty.length === 1 ? 'has' : 'have'} unsaved edits that will not be in this commit. Commit the saved version anyway?`)) return;
+    if (
+      dirty.length &&
+      !window.confirm(
+        `${dirty.map((t) => t.path).join(', ')} ${dirty.length === 1 ? 'has' : 'have'} unsaved edits that will not be in this commit. Commit the saved version anyway?`,
+      )
+    )
+      return;
     const attempt = async (allowErrors: boolean): Promise<void> => {
       try {
         const r = await api.call('git.commit', { paths: selected, message, allowErrors });
@@ -210,8 +216,19 @@ export const useGit = create<GitStore>((set, get) => ({
     }
     if (!to) return;
     try {
-      const [before, after] = await Promise.all([from ? api.call('git.readAt', { oid: from, path }) : Promise.resolve({ text: '' }), api.call('git.readAt', { oid: to, path })]);
-      set({ viewer: { kind: 'diff', title: `${path}: ${from ? from.slice(0, 7) : 'nothing'} ↔ ${to.slice(0, 7)}`, path, original: before.text ?? '', modified: after.text ?? '' } });
+      const [before, after] = await Promise.all([
+        from ? api.call('git.readAt', { oid: from, path }) : Promise.resolve({ text: '' }),
+        api.call('git.readAt', { oid: to, path }),
+      ]);
+      set({
+        viewer: {
+          kind: 'diff',
+          title: `${path}: ${from ? from.slice(0, 7) : 'nothing'} ↔ ${to.slice(0, 7)}`,
+          path,
+          original: before.text ?? '',
+          modified: after.text ?? '',
+        },
+      });
     } catch (e) {
       report(e);
     }

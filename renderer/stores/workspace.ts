@@ -52,7 +52,15 @@ async function openStartFile(): Promise<void> {
   if (restored.length) scheduleValidation(0);
   const first = restored.find((b) => b.baseMatches);
   if (first) {
-    useGit.setState({ viewer: { kind: 'diff', title: `${first.path}: on disk ↔ your unsaved changes (restored)`, path: first.path, original: first.disk?.text ?? '', modified: first.text } });
+    useGit.setState({
+      viewer: {
+        kind: 'diff',
+        title: `${first.path}: on disk ↔ your unsaved changes (restored)`,
+        path: first.path,
+        original: first.disk?.text ?? '',
+        modified: first.text,
+      },
+    });
   }
   const { files } = useWorkspace.getState();
   const editor = useEditor.getState();

@@ -9,7 +9,8 @@ let app: App;
 let page: Page;
 const prompts: string[] = [];
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: app.env.workspace, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: app.env.workspace, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
 
 beforeAll(async () => {
   // No ~/.gitconfig for the app: it must ask who commits, once (HOME is a folder of its own).
@@ -25,7 +26,13 @@ beforeAll(async () => {
 });
 
 afterEach(async (t) => {
-  await screenshot(page, `git-${t.task.name.replace(/[^\w]+/g, '-').toLowerCase().slice(0, 60)}`);
+  await screenshot(
+    page,
+    `git-${t.task.name
+      .replace(/[^\w]+/g, '-')
+      .toLowerCase()
+      .slice(0, 60)}`,
+  );
 });
 
 afterAll(async () => {
@@ -46,7 +53,15 @@ describe('git in the workbench', () => {
     await page.click('[data-testid=status-git]');
     await expect.poll(() => page.textContent('[data-testid=status-git]')).toContain('main');
     // the branch shows as soon as .git exists; the first commit lands a moment later
-    await expect.poll(() => { try { return git('log', '--format=%s').trim(); } catch { return ''; } }).toBe('Covenant workspace created');
+    await expect
+      .poll(() => {
+        try {
+          return git('log', '--format=%s').trim();
+        } catch {
+          return '';
+        }
+      })
+      .toBe('Covenant workspace created');
     git('fsck', '--full', '--strict');
     expect(git('status', '--porcelain')).toBe('');
   });

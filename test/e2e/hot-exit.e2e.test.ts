@@ -46,7 +46,9 @@ describe('hot exit', () => {
 
     page = await start();
     await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"] [data-testid=tab-dirty]');
-    await expect.poll(() => page.locator('[data-testid=notice]').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Restored your unsaved changes to contracts/changes/CR-42.yaml')]));
+    await expect
+      .poll(() => page.locator('[data-testid=notice]').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining('Restored your unsaved changes to contracts/changes/CR-42.yaml')]));
     await page.waitForSelector('[data-testid=viewer][data-kind=diff]');
     await screenshot(page, 'hot-exit-restored');
     await page.click('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"]');

@@ -13,7 +13,13 @@ beforeAll(async () => {
 });
 
 afterEach(async (t) => {
-  await screenshot(page, `welcome-${t.task.name.replace(/[^\w]+/g, '-').toLowerCase().slice(0, 60)}`);
+  await screenshot(
+    page,
+    `welcome-${t.task.name
+      .replace(/[^\w]+/g, '-')
+      .toLowerCase()
+      .slice(0, 60)}`,
+  );
 });
 
 afterAll(async () => {

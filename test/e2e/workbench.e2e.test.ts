@@ -17,7 +17,13 @@ beforeAll(async () => {
 });
 
 afterEach(async (t) => {
-  await screenshot(page, `workbench-${t.task.name.replace(/[^\w]+/g, '-').toLowerCase().slice(0, 80)}`);
+  await screenshot(
+    page,
+    `workbench-${t.task.name
+      .replace(/[^\w]+/g, '-')
+      .toLowerCase()
+      .slice(0, 80)}`,
+  );
 });
 
 afterAll(async () => {
@@ -44,13 +50,24 @@ async function editLineEnd(lineText: string, left: number, erase: number, text: 
 /** Selects the word `word` on the editor line that contains `lineText` (double click). */
 async function selectWord(lineText: string, word: string): Promise<void> {
   const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
-  await line.locator('span span', { hasText: new RegExp(`^${word}$`) }).first().dblclick();
+  await line
+    .locator('span span', { hasText: new RegExp(`^${word}$`) })
+    .first()
+    .dblclick();
 }
 
 describe('workbench in browser mode', () => {
   it('the tree shows the workspace grouped, with each file', async () => {
     const paths = await page.$$eval('[data-testid=tree-item]', (els) => els.map((e) => e.getAttribute('data-path')));
-    expect(paths).toEqual(expect.arrayContaining(['contracts/master_contract.yaml', 'contracts/sow/SPRINT-07.yaml', 'contracts/changes/CR-42.yaml', 'docs/adr/ADR-0007.md', 'contracts/ledger.yaml']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'contracts/master_contract.yaml',
+        'contracts/sow/SPRINT-07.yaml',
+        'contracts/changes/CR-42.yaml',
+        'docs/adr/ADR-0007.md',
+        'contracts/ledger.yaml',
+      ]),
+    );
     const groups = await page.$$eval('.tree-group-title', (els) => els.map((e) => e.textContent));
     expect(groups.join('|')).toMatch(/Master.*SOWs.*Change requests.*ADRs.*Ledger/);
     await expect.poll(() => page.textContent('[data-testid=status-errors]')).toContain('0 errors');
@@ -91,10 +108,12 @@ describe('workbench in browser mode', () => {
   it('hover shows the schema description', async () => {
     await openFile('contracts/changes/CR-42.yaml');
     await page.locator('.monaco-editor .view-line', { hasText: 'risk_score: 5' }).locator('span span', { hasText: 'risk_score' }).first().hover();
-    await expect.poll(async () => (await page.locator('.monaco-hover').allInnerTexts()).join(' '), { timeout: 10_000 }).toContain("Risk points added by the change, compared with the master's risk threshold.");
+    await expect
+      .poll(async () => (await page.locator('.monaco-hover').allInnerTexts()).join(' '), { timeout: 10_000 })
+      .toContain("Risk points added by the change, compared with the master's risk threshold.");
   });
 
-  it("a dangling CR link in a SOW is marked, as you type, across files", async () => {
+  it('a dangling CR link in a SOW is marked, as you type, across files', async () => {
     await openFile('contracts/sow/SPRINT-07.yaml');
     await editLineEnd('changes: [CR-42]', 1, 2, '99');
     await page.waitForSelector('.monaco-editor .squiggly-error');
@@ -122,7 +141,9 @@ describe('workbench in browser mode', () => {
       window.EventSource = class extends Base {
         constructor(url: string | URL, init?: EventSourceInit) {
           super(url, init);
-          this.addEventListener('message', (m) => ((window as unknown as { __events: unknown[] }).__events ??= []).push(JSON.parse((m as MessageEvent<string>).data)));
+          this.addEventListener('message', (m) =>
+            ((window as unknown as { __events: unknown[] }).__events ??= []).push(JSON.parse((m as MessageEvent<string>).data)),
+          );
         }
       };
     });
@@ -144,7 +165,11 @@ describe('workbench in browser mode', () => {
     await expect.poll(() => page.locator('[data-testid=tab-dirty]').count()).toBe(0);
     // the saved file's problem comes from the event's delta (one event), not from asking again
     const deltas = () =>
-      page.evaluate(() => ((window as unknown as { __events?: { type: string; delta?: { changed: string[]; diagnostics: Record<string, unknown[]> } }[] }).__events ?? []).filter((e) => e.type === 'snapshot' && e.delta!.changed.includes('contracts/sow/SPRINT-07.yaml')));
+      page.evaluate(() =>
+        ((window as unknown as { __events?: { type: string; delta?: { changed: string[]; diagnostics: Record<string, unknown[]> } }[] }).__events ?? []).filter(
+          (e) => e.type === 'snapshot' && e.delta!.changed.includes('contracts/sow/SPRINT-07.yaml'),
+        ),
+      );
     await expect.poll(async () => (await deltas()).length, { timeout: 10_000 }).toBe(1);
     expect(Object.keys((await deltas())[0]!.delta!.diagnostics)).toEqual(['contracts/sow/SPRINT-07.yaml']);
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
@@ -212,11 +237,23 @@ describe('the loopback bridge refuses strangers', () => {
   it('an API call without the token gets 401, with a foreign Origin 403, and no CORS headers', async () => {
     const noToken = await fetch(`${served.url}api/files.list`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'null' });
     expect(noToken.status).toBe(401);
-    const wrong = await fetch(`${served.url}api/files.list`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Covenant-Token': 'x'.repeat(43) }, body: 'null' });
+    const wrong = await fetch(`${served.url}api/files.list`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Covenant-Token': 'x'.repeat(43) },
+      body: 'null',
+    });
     expect(wrong.status).toBe(401);
-    const foreign = await fetch(`${served.url}api/files.list`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Covenant-Token': served.token, Origin: 'http://evil.example' }, body: 'null' });
+    const foreign = await fetch(`${served.url}api/files.list`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Covenant-Token': served.token, Origin: 'http://evil.example' },
+      body: 'null',
+    });
     expect(foreign.status).toBe(403);
-    const ok = await fetch(`${served.url}api/files.list`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Covenant-Token': served.token }, body: 'null' });
+    const ok = await fetch(`${served.url}api/files.list`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Covenant-Token': served.token },
+      body: 'null',
+    });
     expect(ok.status).toBe(200);
     for (const r of [noToken, foreign, ok]) expect([...r.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
   });

@@ -28,14 +28,20 @@ describe('the IPC wrapper', () => {
     await session.close();
   });
 
-  it.each(['https://evil.example/', 'file:///tmp/x.html', 'app://covenant.evil/index.html', 'devtools://devtools/bundled/x', ''])('refuses a foreign sender %j', async (url) => {
-    const { invoke } = harness();
-    expect(await invoke(url, 'app.info')).toMatchObject({ ok: false, error: { code: 'permission-denied' } });
-  });
+  it.each(['https://evil.example/', 'file:///tmp/x.html', 'app://covenant.evil/index.html', 'devtools://devtools/bundled/x', ''])(
+    'refuses a foreign sender %j',
+    async (url) => {
+      const { invoke } = harness();
+      expect(await invoke(url, 'app.info')).toMatchObject({ ok: false, error: { code: 'permission-denied' } });
+    },
+  );
 
   it('refuses unknown methods and arguments that fail their schema', async () => {
     const { invoke } = harness();
-    expect(await invoke('app://covenant/index.html', 'fs.readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'not-found', reason: 'unknown-method' } });
+    expect(await invoke('app://covenant/index.html', 'fs.readFile', { path: '/etc/passwd' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', reason: 'unknown-method' },
+    });
     expect(await invoke('app://covenant/index.html', '__proto__', null)).toMatchObject({ ok: false, error: { code: 'not-found', reason: 'unknown-method' } });
     expect(await invoke('app://covenant/index.html', 'files.read', { path: 42 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await invoke('app://covenant/index.html', 'files.read', { path: 'a', extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });

@@ -61,7 +61,8 @@ describe('Electron shell rules', () => {
   });
 
   it('refuses every permission', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'unknown']) expect(permissionDecision(p)).toBe(false);
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'unknown'])
+      expect(permissionDecision(p)).toBe(false);
   });
 
   it.each([
@@ -78,7 +79,13 @@ describe('Electron shell rules', () => {
 
   it('remembered window bounds are restored only when a display still shows them', () => {
     const displays = [{ x: 0, y: 0, width: 1920, height: 1080 }];
-    expect(restoreBounds({ x: 100, y: 80, width: 1200, height: 800, maximized: true }, displays)).toEqual({ x: 100, y: 80, width: 1200, height: 800, maximized: true });
+    expect(restoreBounds({ x: 100, y: 80, width: 1200, height: 800, maximized: true }, displays)).toEqual({
+      x: 100,
+      y: 80,
+      width: 1200,
+      height: 800,
+      maximized: true,
+    });
     expect(restoreBounds({ x: 5000, y: 80, width: 1200, height: 800 }, displays)).toEqual({ width: 1200, height: 800, maximized: false });
     expect(restoreBounds({ width: 'x', height: 10 }, displays)).toEqual({ width: 1360, height: 480, maximized: false });
     expect(restoreBounds(null, displays)).toEqual({ width: 1360, height: 880 });
@@ -102,6 +109,12 @@ describe('Electron shell rules', () => {
     expect(cfg.linux.target).toEqual(['AppImage', 'deb']);
     expect(cfg.mac.target).toBe('dmg');
     expect(cfg.win.target).toBe('nsis');
-    expect(cfg.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true, enableEmbeddedAsarIntegrityValidation: true });
+    expect(cfg.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+    });
   });
 });

@@ -5,7 +5,15 @@ export function sysgit(dir: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'System Git', GIT_AUTHOR_EMAIL: 'sys@example.com', GIT_COMMITTER_NAME: 'System Git', GIT_COMMITTER_EMAIL: 'sys@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_SYSTEM: '/dev/null' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'System Git',
+      GIT_AUTHOR_EMAIL: 'sys@example.com',
+      GIT_COMMITTER_NAME: 'System Git',
+      GIT_COMMITTER_EMAIL: 'sys@example.com',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_SYSTEM: '/dev/null',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -11,7 +11,14 @@ import { idFromPath, type FileKind } from './kinds.js';
 import type { AdrFrontMatter, ChangeRequest, Ledger, MasterContract, Sow } from './schema-types.js';
 
 /** Codes that mean a file's data cannot be trusted to have its schema's shape. */
-export const SCHEMA_FAILURE_CODES: ReadonlySet<string> = new Set(['file-unreadable', 'file-too-large', 'yaml-syntax', 'yaml-unsupported', 'duplicate-key', 'schema']);
+export const SCHEMA_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'file-unreadable',
+  'file-too-large',
+  'yaml-syntax',
+  'yaml-unsupported',
+  'duplicate-key',
+  'schema',
+]);
 
 /** One contract file whose data passed its schema. */
 export interface Doc<T> {
@@ -172,7 +179,11 @@ export class ContractModel {
       evaluation,
       verdict: evaluation?.verdict ?? null,
       declared,
-      explanation: evaluation ? describeEvaluation(evaluation) : this.master ? 'unknown: the master contract has no thresholds' : 'unknown: the master contract is missing or invalid',
+      explanation: evaluation
+        ? describeEvaluation(evaluation)
+        : this.master
+          ? 'unknown: the master contract has no thresholds'
+          : 'unknown: the master contract is missing or invalid',
     };
     this.verdicts.set(cr.path, result);
     return result;

@@ -15,7 +15,9 @@ function dateFields(file: YamlFile, kind: FileKind): Dated[] {
     case 'master': {
       const m = file.value as MasterContract;
       const out: Dated[] = [[['meta', 'effective_date'], m.meta.effective_date]];
-      (m.risk_policy?.raised ?? []).forEach((r, i) => out.push([['risk_policy', 'raised', i, 'date'], r.date], [['risk_policy', 'raised', i, 'resolved'], r.resolved]));
+      (m.risk_policy?.raised ?? []).forEach((r, i) =>
+        out.push([['risk_policy', 'raised', i, 'date'], r.date], [['risk_policy', 'raised', i, 'resolved'], r.resolved]),
+      );
       return out;
     }
     case 'sow': {
@@ -46,7 +48,14 @@ export function idRuleDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[] 
   const expected = idFromPath(file.file);
   if (id === undefined || expected === null || id === expected) return [];
   const name = file.file.slice(file.file.lastIndexOf('/') + 1);
-  return [file.at(['id'], 'error', 'id-filename-mismatch', `The file ${shown(name)} must hold id: ${shown(expected)}, but it holds id: ${shown(id)}. Rename the file or fix the id.`)];
+  return [
+    file.at(
+      ['id'],
+      'error',
+      'id-filename-mismatch',
+      `The file ${shown(name)} must hold id: ${shown(expected)}, but it holds id: ${shown(id)}. Rename the file or fix the id.`,
+    ),
+  ];
 }
 
 /** Rules that need only the file itself, on data that has its schema's shape; cached with the parse. */
@@ -59,13 +68,14 @@ export function fileRuleDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[
   }
   if (out.length) return out;
 
-
   if (kind === 'sow') {
     const { start, end } = (file.value as Sow).dates;
     const s = dayNumber(start);
     const e = dayNumber(end);
     if (s !== null && e !== null && e < s) {
-      out.push(file.at(['dates', 'end'], 'error', 'date-order', `dates.end (${end}) is before dates.start (${start}); an iteration cannot end before it starts.`));
+      out.push(
+        file.at(['dates', 'end'], 'error', 'date-order', `dates.end (${end}) is before dates.start (${start}); an iteration cannot end before it starts.`),
+      );
     }
   }
 
@@ -77,13 +87,28 @@ export function fileRuleDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[
       if (date === undefined) missing.push('decision.date');
       if ((cr.decision.approvers ?? []).length === 0) missing.push('decision.approvers');
       if (missing.length) {
-        out.push(file.at(['decision'], 'error', 'decision-incomplete', `The change is ${status}, so ${missing.join(' and ')} must be recorded (who decided, and when).`, true));
+        out.push(
+          file.at(
+            ['decision'],
+            'error',
+            'decision-incomplete',
+            `The change is ${status}, so ${missing.join(' and ')} must be recorded (who decided, and when).`,
+            true,
+          ),
+        );
       }
     }
     const created = cr.created === undefined ? null : dayNumber(cr.created);
     const decided = date === undefined ? null : dayNumber(date);
     if (created !== null && decided !== null && decided < created) {
-      out.push(file.at(['decision', 'date'], 'error', 'date-order', `decision.date (${date}) is before created (${cr.created}); a change cannot be decided before it is requested. Fix either date.`));
+      out.push(
+        file.at(
+          ['decision', 'date'],
+          'error',
+          'date-order',
+          `decision.date (${date}) is before created (${cr.created}); a change cannot be decided before it is requested. Fix either date.`,
+        ),
+      );
     }
   }
   return out;

@@ -21,11 +21,27 @@ export interface RuleContext {
   createdFromHistory(path: string): string | undefined;
 }
 
-function checkRefPath(f: YamlFile, raw: string | null | undefined, path: PathSegment[], field: string, ctx: RuleContext, out: Diagnostic[], missing: 'error' | 'warning'): void {
+function checkRefPath(
+  f: YamlFile,
+  raw: string | null | undefined,
+  path: PathSegment[],
+  field: string,
+  ctx: RuleContext,
+  out: Diagnostic[],
+  missing: 'error' | 'warning',
+): void {
   if (raw === undefined || raw === null || raw === '') return;
   const ref = resolveRefPath(raw);
   if (!ref.ok) {
-    if (ref.reason !== 'empty') out.push(f.at(path, 'error', 'path-outside-workspace', `${field} ${describeRefRefusal(ref.reason)} (${quoted(raw)}); evidence and records must be files inside the workspace.`));
+    if (ref.reason !== 'empty')
+      out.push(
+        f.at(
+          path,
+          'error',
+          'path-outside-workspace',
+          `${field} ${describeRefRefusal(ref.reason)} (${quoted(raw)}); evidence and records must be files inside the workspace.`,
+        ),
+      );
     return;
   }
   if (ctx.leadsOutside(ref.path)) {
@@ -50,7 +66,13 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
   const { counts } = model;
   if (counts.master === 0 && (counts.sow > 0 || counts.cr > 0)) {
     out.push({
-      file: MASTER_PATH, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'no-master',
+      file: MASTER_PATH,
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      severity: 'error',
+      code: 'no-master',
       message: `There is no master contract (${MASTER_PATH}), yet the workspace has ${counts.sow} SOW(s) and ${counts.cr} change request(s); their thresholds and SLAs come from it.`,
     });
   }
@@ -62,7 +84,7 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
   const ids: Record<'sow' | 'cr' | 'adr', Map<string, ModelInput[]>> = { sow: new Map(), cr: new Map(), adr: new Map() };
   for (const f of files) {
     if (f.kind !== 'sow' && f.kind !== 'cr' && f.kind !== 'adr') continue;
-    const id = f.kind === 'adr' ? idFromPath(f.path) ?? undefined : rawId(f.yaml) ?? idFromPath(f.path) ?? undefined;
+    const id = f.kind === 'adr' ? (idFromPath(f.path) ?? undefined) : (rawId(f.yaml) ?? idFromPath(f.path) ?? undefined);
     if (id === undefined) continue;
     const list = ids[f.kind].get(id);
     if (list) list.push(f);
@@ -73,7 +95,10 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
       if (list.length < 2) continue;
       for (const f of list) {
         if (!f.yaml) continue;
-        const others = list.filter((o) => o !== f).map((o) => o.path).join(', ');
+        const others = list
+          .filter((o) => o !== f)
+          .map((o) => o.path)
+          .join(', ');
         const message = `${KIND_LABELS[kind as FileKind]} id ${shown(id)} is also used by ${others}; ids must be unique.`;
         out.push(kind === 'adr' ? f.yaml.atTop('error', 'duplicate-id', message) : f.yaml.at(['id'], 'error', 'duplicate-id', message));
       }
@@ -84,7 +109,14 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
   for (const sow of model.sows) {
     (sow.data.links?.changes ?? []).forEach((ref, i) => {
       if (!model.knownIds.cr.has(ref) && !crFolderUnknown) {
-        out.push(sow.yaml.at(['links', 'changes', i], 'error', 'unknown-reference', `links.changes names ${shown(ref)}, but there is no such change request (expected ${shown(crPath(ref))}).`));
+        out.push(
+          sow.yaml.at(
+            ['links', 'changes', i],
+            'error',
+            'unknown-reference',
+            `links.changes names ${shown(ref)}, but there is no such change request (expected ${shown(crPath(ref))}).`,
+          ),
+        );
       }
     });
     sow.data.acceptance_criteria.forEach((c, i) => {
@@ -94,10 +126,26 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
   for (const d of model.linkDisagreements()) {
     if (d.namedBy === 'sow') {
       const cr = model.cr(d.cr)!;
-      out.push(cr.yaml.at(['sows'], 'warning', 'link-mismatch', `${shown(d.sow)} lists this change under links.changes, but sows does not name ${shown(d.sow)}; add it here or remove the link there.`, true));
+      out.push(
+        cr.yaml.at(
+          ['sows'],
+          'warning',
+          'link-mismatch',
+          `${shown(d.sow)} lists this change under links.changes, but sows does not name ${shown(d.sow)}; add it here or remove the link there.`,
+          true,
+        ),
+      );
     } else {
       const sow = model.sow(d.sow)!;
-      out.push(sow.yaml.at(['links', 'changes'], 'warning', 'link-mismatch', `${shown(d.cr)} names this SOW in its sows, but links.changes does not list ${shown(d.cr)}; add it here or remove it there.`, true));
+      out.push(
+        sow.yaml.at(
+          ['links', 'changes'],
+          'warning',
+          'link-mismatch',
+          `${shown(d.cr)} names this SOW in its sows, but links.changes does not list ${shown(d.cr)}; add it here or remove it there.`,
+          true,
+        ),
+      );
     }
   }
 
@@ -109,7 +157,8 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
     const y = cr.yaml;
     const data = cr.data;
     (data.sows ?? []).forEach((ref, i) => {
-      if (!model.knownIds.sow.has(ref) && !sowFolderUnknown) out.push(y.at(['sows', i], 'error', 'unknown-reference', `sows names ${shown(ref)}, but there is no SOW with that id.`));
+      if (!model.knownIds.sow.has(ref) && !sowFolderUnknown)
+        out.push(y.at(['sows', i], 'error', 'unknown-reference', `sows names ${shown(ref)}, but there is no SOW with that id.`));
     });
     checkRefPath(y, data.adr, ['adr'], 'adr', ctx, out, 'error');
     const status = data.decision.status;
@@ -118,7 +167,14 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
       const adrStatus = model.adr(cited.path)?.data.status;
       if (adrStatus?.startsWith('superseded by ')) {
         const by = adrStatus.slice('superseded by '.length);
-        out.push(y.at(['adr'], 'warning', 'adr-superseded', `adr cites ${shown(cited.path)}, which is ${shown(adrStatus)}; cite docs/adr/${shown(by)}.md if the new decision covers this change.`));
+        out.push(
+          y.at(
+            ['adr'],
+            'warning',
+            'adr-superseded',
+            `adr cites ${shown(cited.path)}, which is ${shown(adrStatus)}; cite docs/adr/${shown(by)}.md if the new decision covers this change.`,
+          ),
+        );
       }
     }
     checkRefPath(y, data.addendum, ['addendum'], 'addendum', ctx, out, 'error');
@@ -127,33 +183,78 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
     if (model.master && roles.size > 0) {
       const known = [...roles].sort();
       if (data.requestor !== undefined && !roles.has(data.requestor)) {
-        out.push(y.at(['requestor'], 'error', 'unknown-party', `requestor ${shown(data.requestor)} is no role in the master contract's governance; expected ${or(known.map((r) => shown(r)))}.`));
+        out.push(
+          y.at(
+            ['requestor'],
+            'error',
+            'unknown-party',
+            `requestor ${shown(data.requestor)} is no role in the master contract's governance; expected ${or(known.map((r) => shown(r)))}.`,
+          ),
+        );
       }
       (data.decision.approvers ?? []).forEach((a, i) => {
-        if (!roles.has(a)) out.push(y.at(['decision', 'approvers', i], 'error', 'unknown-party', `approver ${shown(a)} is no role in the master contract's governance; expected ${or(known.map((r) => shown(r)))}.`));
+        if (!roles.has(a))
+          out.push(
+            y.at(
+              ['decision', 'approvers', i],
+              'error',
+              'unknown-party',
+              `approver ${shown(a)} is no role in the master contract's governance; expected ${or(known.map((r) => shown(r)))}.`,
+            ),
+          );
       });
     }
 
     const v = model.verdict(cr);
     if (v.evaluation && v.declared && v.declared !== v.evaluation.verdict) {
       const e = v.evaluation;
-      const why = e.verdict === 'major' ? e.crossed.map((c) => c.explanation).join('; ') : `no threshold is crossed (${e.checks.map((c) => c.explanation).join('; ')})`;
-      out.push(y.at(['threshold_eval'], 'error', 'threshold-eval-mismatch', `threshold_eval is ${v.declared}, but the master contract's thresholds make this change ${e.verdict}: ${why}.`));
+      const why =
+        e.verdict === 'major' ? e.crossed.map((c) => c.explanation).join('; ') : `no threshold is crossed (${e.checks.map((c) => c.explanation).join('; ')})`;
+      out.push(
+        y.at(
+          ['threshold_eval'],
+          'error',
+          'threshold-eval-mismatch',
+          `threshold_eval is ${v.declared}, but the master contract's thresholds make this change ${e.verdict}: ${why}.`,
+        ),
+      );
     } else if (v.evaluation && !v.declared) {
-      out.push(y.at(['impact_analysis'], 'info', 'threshold-eval-missing', `threshold_eval is not set; the master contract's thresholds make this change ${v.explanation}.`, true));
+      out.push(
+        y.at(
+          ['impact_analysis'],
+          'info',
+          'threshold-eval-missing',
+          `threshold_eval is not set; the master contract's thresholds make this change ${v.explanation}.`,
+          true,
+        ),
+      );
     }
 
     const verdict = v.verdict ?? v.declared;
     const adr = data.adr;
     if (status === 'approved' && verdict === 'major' && (adr === undefined || adr === null || adr.trim() === '')) {
-      out.push(y.at(['decision', 'status'], 'error', 'major-change-needs-adr', `This major change is approved without a decision record: set adr: to the ADR that records the decision (under docs/adr/).`));
+      out.push(
+        y.at(
+          ['decision', 'status'],
+          'error',
+          'major-change-needs-adr',
+          `This major change is approved without a decision record: set adr: to the ADR that records the decision (under docs/adr/).`,
+        ),
+      );
     }
 
     if (status === 'proposed' && scopeSla !== undefined && today !== null) {
       const created = data.created ?? ctx.createdFromHistory(cr.path);
       const start = created === undefined ? null : dayNumber(created);
       if (start !== null && today - start > scopeSla) {
-        out.push(y.at(['decision', 'status'], 'warning', 'decision-overdue', `This change has been proposed since ${created} (${today - start} days); the scope decision SLA is ${scopeSla} day${scopeSla === 1 ? '' : 's'}.`));
+        out.push(
+          y.at(
+            ['decision', 'status'],
+            'warning',
+            'decision-overdue',
+            `This change has been proposed since ${created} (${today - start} days); the scope decision SLA is ${scopeSla} day${scopeSla === 1 ? '' : 's'}.`,
+          ),
+        );
       }
     }
   }
@@ -162,7 +263,15 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
   if (model.ledger) {
     const y = model.ledger.yaml;
     model.ledger.data.entries.forEach((entry, i) => {
-      if (!model.knownIds.sow.has(entry.period) && !sowFolderUnknown) out.push(y.at(['entries', i, 'period'], 'error', 'unknown-reference', `period ${shown(entry.period)} names no SOW; each ledger period must be the id of a SOW under contracts/sow/.`));
+      if (!model.knownIds.sow.has(entry.period) && !sowFolderUnknown)
+        out.push(
+          y.at(
+            ['entries', i, 'period'],
+            'error',
+            'unknown-reference',
+            `period ${shown(entry.period)} names no SOW; each ledger period must be the id of a SOW under contracts/sow/.`,
+          ),
+        );
     });
   }
   return out;

@@ -36,7 +36,20 @@ export type CrDraft = Static<typeof CrDraftSchema>;
 export type CrField = keyof CrDraft;
 
 export function emptyCrDraft(): CrDraft {
-  return { summary: '', requestor: '', sows: [], budget_delta_pct: '0', schedule_slip_days: '0', risk_score: '0', dependencies: [], value: '', status: 'proposed', approvers: [], date: '', createAdr: true };
+  return {
+    summary: '',
+    requestor: '',
+    sows: [],
+    budget_delta_pct: '0',
+    schedule_slip_days: '0',
+    risk_score: '0',
+    dependencies: [],
+    value: '',
+    status: 'proposed',
+    approvers: [],
+    date: '',
+    createAdr: true,
+  };
 }
 
 const num = (s: string) => (s.trim() === '' ? NaN : Number(s));

@@ -44,10 +44,12 @@ export function checkSowDraft(d: SowDraft, existingIds: string[]): SowErrors {
 export function overlappingSows(d: SowDraft, sows: { id: string; start: string; end: string }[]): string[] {
   const [s, t] = [dayNumber(d.start), dayNumber(d.end)];
   if (s === null || t === null) return [];
-  return sows.filter((o) => {
-    const [a, b] = [dayNumber(o.start), dayNumber(o.end)];
-    return a !== null && b !== null && o.id !== d.id && a <= t && s <= b;
-  }).map((o) => o.id);
+  return sows
+    .filter((o) => {
+      const [a, b] = [dayNumber(o.start), dayNumber(o.end)];
+      return a !== null && b !== null && o.id !== d.id && a <= t && s <= b;
+    })
+    .map((o) => o.id);
 }
 
 export function buildSowText(d: SowDraft): string {
@@ -58,7 +60,12 @@ export function buildSowText(d: SowDraft): string {
     dates: { start: d.start, end: d.end },
     goals: d.goals.filter((g) => g.trim()).map((g) => ({ description: g.trim() })),
     ...(d.valueHypothesis.trim() ? { value_hypothesis: d.valueHypothesis.trim() } : {}),
-    acceptance_criteria: criteria.map((c, i) => ({ id: `AC${i + 1}`, description: c.description.trim(), ...(c.evidence.trim() ? { evidence: c.evidence.trim() } : {}), status: 'pending' })),
+    acceptance_criteria: criteria.map((c, i) => ({
+      id: `AC${i + 1}`,
+      description: c.description.trim(),
+      ...(c.evidence.trim() ? { evidence: c.evidence.trim() } : {}),
+      status: 'pending',
+    })),
     ...(gates.length ? { gates: gates.map((g) => ({ name: g.name.trim(), validator: g.validator.trim(), status: 'pending' })) } : {}),
     links: { dag_nodes: d.dagNodes, changes: [] },
   };

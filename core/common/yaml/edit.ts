@@ -36,7 +36,10 @@ export function scalarSource(v: Scalar): string {
 }
 
 function itemSource(v: Scalar | Record<string, Scalar>): string {
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${scalarSource(k)}: ${scalarSource(x)}`).join(', ')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${scalarSource(k)}: ${scalarSource(x)}`)
+      .join(', ')}}`;
   return scalarSource(v);
 }
 
@@ -140,7 +143,8 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
         }
         return { start: dash, end, insert: edit.value.map((v, i) => `${i ? `${nl}${indent}` : ''}- ${scalarSource(v)}`).join('') };
       }
-      if (!isScalar(target) && !(isSeq(target) && (target as YAMLSeq).flow)) throw editError(`${edit.path.join('.')} is a ${isMap(target) ? 'map' : 'block list'}; set its fields one by one`);
+      if (!isScalar(target) && !(isSeq(target) && (target as YAMLSeq).flow))
+        throw editError(`${edit.path.join('.')} is a ${isMap(target) ? 'map' : 'block list'}; set its fields one by one`);
       return { start: target.range[0], end: contentEnd(target), insert: valueSource(edit.value) };
     }
     // append
@@ -208,7 +212,8 @@ export function editYaml(text: string, edits: YamlEdit[]): string {
     const next = out.slice(0, s.start) + s.insert + out.slice(s.end);
     const expected = setIn(doc.toJS(), edit.path, edit);
     const actual = parse(next);
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) throw editError(`the edit of ${edit.path.join('.')} could not be made without changing other values`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      throw editError(`the edit of ${edit.path.join('.')} could not be made without changing other values`);
     out = next;
   }
   return out;

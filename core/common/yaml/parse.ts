@@ -1,15 +1,4 @@
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLError,
-} from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics.js';
 import { formatPath, Positions, spanAt, type PathSegment, type Span } from './locate.js';
 import { quoted, shown } from '../shown.js';
@@ -111,13 +100,22 @@ function checkTree(file: YamlFile, root: Node, out: Diagnostic[]): boolean {
     const frame = stack.pop()!;
     const node = frame.node;
     if (frame.depth > MAX_DEPTH) {
-      out.push(pos.diagnostic(spanOf(node), 'error', 'yaml-unsupported', `The YAML is nested more than ${MAX_DEPTH} levels deep; a contract never needs that.`));
+      out.push(
+        pos.diagnostic(spanOf(node), 'error', 'yaml-unsupported', `The YAML is nested more than ${MAX_DEPTH} levels deep; a contract never needs that.`),
+      );
       return false;
     }
     if (isAlias(node)) continue;
     const tag = node.tag;
     if (tag !== undefined && !JSON_TAGS.has(tag)) {
-      out.push(pos.diagnostic(spanOf(node), 'error', 'yaml-unsupported', `The tag ${describeTag(tag)} is not supported: contract values are text, numbers, true/false, null, lists and maps.`));
+      out.push(
+        pos.diagnostic(
+          spanOf(node),
+          'error',
+          'yaml-unsupported',
+          `The tag ${describeTag(tag)} is not supported: contract values are text, numbers, true/false, null, lists and maps.`,
+        ),
+      );
       safe = false;
       continue;
     }
@@ -149,7 +147,12 @@ function checkTree(file: YamlFile, root: Node, out: Diagnostic[]): boolean {
           const where = formatPath(framePath(frame));
           const line = pos.line(spanOf(first.key as Node)[0]);
           out.push(
-            pos.diagnostic(spanOf(key as Node), 'error', 'duplicate-key', `Duplicate key ${quoted(name)}${where ? ` in ${shown(where)}` : ''}: it is already set on line ${line}, and YAML would silently keep only the last one.`),
+            pos.diagnostic(
+              spanOf(key as Node),
+              'error',
+              'duplicate-key',
+              `Duplicate key ${quoted(name)}${where ? ` in ${shown(where)}` : ''}: it is already set on line ${line}, and YAML would silently keep only the last one.`,
+            ),
           );
           safe = false;
         } else seen.set(name, pair);
@@ -201,7 +204,12 @@ export function parseYaml(file: string, input: string): YamlFile {
   const directive = /^%YAML\s+1\.1\b/m.exec(text);
   if (directive && directive.index < (doc.contents?.range?.[0] ?? text.length)) {
     diagnostics.push(
-      pos.diagnostic([directive.index, directive.index + directive[0].length], 'warning', 'yaml-unsupported', 'The %YAML 1.1 directive is ignored: Covenant reads YAML 1.2, where yes/no/on/off stay text. Remove the directive so other tools read the file the same way.'),
+      pos.diagnostic(
+        [directive.index, directive.index + directive[0].length],
+        'warning',
+        'yaml-unsupported',
+        'The %YAML 1.1 directive is ignored: Covenant reads YAML 1.2, where yes/no/on/off stay text. Remove the directive so other tools read the file the same way.',
+      ),
     );
   }
   if (doc.errors.length > 0) return result;
@@ -213,7 +221,13 @@ export function parseYaml(file: string, input: string): YamlFile {
   } catch (e) {
     const bomb = e instanceof ReferenceError && /alias/i.test(e.message);
     diagnostics.push(
-      result.atTop('error', 'yaml-unsupported', bomb ? `Aliases in this file expand to too many values (more than ${MAX_ALIAS_COUNT}); this looks like an alias bomb.` : 'The YAML could not be turned into data.'),
+      result.atTop(
+        'error',
+        'yaml-unsupported',
+        bomb
+          ? `Aliases in this file expand to too many values (more than ${MAX_ALIAS_COUNT}); this looks like an alias bomb.`
+          : 'The YAML could not be turned into data.',
+      ),
     );
     return result;
   }

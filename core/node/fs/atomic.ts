@@ -22,7 +22,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     if (e.code === 'ENOENT') return null;
     throw fsError(e, name, 'write');
   });
-  if (info?.isSymbolicLink()) throw new CovenantError('outside-workspace', `${name} is a symbolic link; Covenant does not write through links.`, { path: name });
+  if (info?.isSymbolicLink())
+    throw new CovenantError('outside-workspace', `${name} is a symbolic link; Covenant does not write through links.`, { path: name });
   if (info?.isDirectory()) throw new CovenantError('invalid-input', `${name} is a folder.`, { path: name });
   if (info && info.nlink > 1) throw new CovenantError('conflict', `${name} has other hard links; Covenant does not write to shared files.`, { path: name });
   const realDir = await realpath(dir).catch((e) => {
@@ -38,7 +39,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await handle.close();
     handle = null;
     // the folder may have been swapped for a link between the checks and now: the temp file must be where we think
-    if ((await realpath(dir)) !== realDir) throw new CovenantError('outside-workspace', `The folder of ${name} changed into a link while saving; nothing was written.`, { path: name });
+    if ((await realpath(dir)) !== realDir)
+      throw new CovenantError('outside-workspace', `The folder of ${name} changed into a link while saving; nothing was written.`, { path: name });
     await rename(temp, file);
   } catch (e) {
     await handle?.close().catch(() => undefined);

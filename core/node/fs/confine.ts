@@ -18,7 +18,8 @@ export function confineName(root: string, rel: string): string {
   if (typeof rel !== 'string' || rel === '') throw refuse('A path inside the workspace is required.', String(rel));
   if (rel.includes('\0')) throw refuse('Paths may not contain NUL characters.', rel);
   const slashed = rel.replace(/\\/g, '/');
-  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel) || slashed.startsWith('/')) throw refuse(`${rel} is an absolute path; paths are relative to the workspace.`, rel);
+  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel) || slashed.startsWith('/'))
+    throw refuse(`${rel} is an absolute path; paths are relative to the workspace.`, rel);
   const abs = path.resolve(root, ...slashed.split('/'));
   if (!isInside(root, abs) || abs === root) throw refuse(`${rel} leads outside the workspace.`, rel);
   const first = path.relative(root, abs).split(path.sep)[0]!;

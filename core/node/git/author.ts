@@ -7,7 +7,14 @@ import type { Author } from '../../common/api.js';
 export type { Author };
 
 export function isAuthor(v: unknown): v is Author {
-  return !!v && typeof v === 'object' && typeof (v as Author).name === 'string' && (v as Author).name.trim() !== '' && typeof (v as Author).email === 'string' && /.+@.+/.test((v as Author).email);
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    typeof (v as Author).name === 'string' &&
+    (v as Author).name.trim() !== '' &&
+    typeof (v as Author).email === 'string' &&
+    /.+@.+/.test((v as Author).email)
+  );
 }
 
 /** [user] name and email of the user's global git config (~/.gitconfig), if any. */

@@ -25,7 +25,8 @@ export function gitFailure(e: unknown, doing: string): CovenantError {
   if (e instanceof CovenantError) return e;
   const err = e as { code?: string; message?: string };
   if (err?.code === 'NotFoundError') return gitError('not-found', `${doing}: ${err.message ?? 'not found'}.`);
-  if (err?.code === 'NoRefspecError' || /Could not find HEAD/.test(err?.message ?? '')) return gitError('not-found', `${doing}: the repository has no commits yet.`);
+  if (err?.code === 'NoRefspecError' || /Could not find HEAD/.test(err?.message ?? ''))
+    return gitError('not-found', `${doing}: the repository has no commits yet.`);
   if (err?.code === 'EACCES' || err?.code === 'EPERM') return new CovenantError('permission-denied', `${doing}: no permission (${err.message ?? err.code}).`);
   return gitError('failed', `${doing} failed: ${err?.message ?? String(e)}`);
 }

@@ -20,7 +20,8 @@ export function atomicGitFs(): typeof fs {
     async writeFile(file: fs.PathLike, data: string | Uint8Array): Promise<void> {
       const target = String(file);
       let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      if (path.basename(target) === 'index' && path.basename(path.dirname(target)) === '.git') bytes = smudgeRacyEntries(bytes, Math.floor(Date.now() / 1000), sha1);
+      if (path.basename(target) === 'index' && path.basename(path.dirname(target)) === '.git')
+        bytes = smudgeRacyEntries(bytes, Math.floor(Date.now() / 1000), sha1);
       await writeFileAtomic(target, bytes);
     },
   };

@@ -13,7 +13,10 @@ export async function withIndexLock<T>(dir: string, run: () => Promise<T>): Prom
     fd = await open(lock, 'wx');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw gitError('locked', 'Another git process is working in this repository (.git/index.lock exists). Wait for it to finish; if none is running, delete .git/index.lock.');
+      throw gitError(
+        'locked',
+        'Another git process is working in this repository (.git/index.lock exists). Wait for it to finish; if none is running, delete .git/index.lock.',
+      );
     }
     throw gitError('failed', `Could not lock the repository (${(e as NodeJS.ErrnoException).code ?? 'unknown error'}).`);
   }

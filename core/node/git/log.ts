@@ -4,7 +4,6 @@ import type { LogEntry } from '../../common/api.js';
 
 export type { LogEntry };
 
-
 /** The history of the workspace, newest first, or of one file when `filepath` is given. */
 export async function log(dir: string, options: { filepath?: string; limit?: number; ref?: string } = {}): Promise<LogEntry[]> {
   await requireRepository(dir);

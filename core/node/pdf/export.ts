@@ -21,7 +21,8 @@ function requireScope(snap: Snapshot, scope: PdfScope): void {
   if (found) return;
   const kind = scope.kind === 'sow' ? 'SOW' : 'change request';
   const known = scope.kind === 'sow' ? model.knownIds.sow : model.knownIds.cr;
-  if (known.has(scope.id)) throw new CovenantError('invalid-input', `The ${kind} ${scope.id} fails its schema, so it cannot be summarised; run covenant validate for its problems.`);
+  if (known.has(scope.id))
+    throw new CovenantError('invalid-input', `The ${kind} ${scope.id} fails its schema, so it cannot be summarised; run covenant validate for its problems.`);
   throw new CovenantError('not-found', `There is no ${kind} ${scope.id} in this workspace.`);
 }
 

@@ -14,7 +14,13 @@ export const MARGIN = 54;
 const FOOTER = 30;
 
 export function newDoc(info: { title: string; subject: string }): Doc {
-  const doc = new PDFDocument({ size: 'A4', margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER }, bufferPages: true, autoFirstPage: true, info: { Title: info.title, Subject: info.subject, Producer: 'Covenant', Creator: 'Covenant' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER },
+    bufferPages: true,
+    autoFirstPage: true,
+    info: { Title: info.title, Subject: info.subject, Producer: 'Covenant', Creator: 'Covenant' },
+  });
   const f = fontFiles();
   doc.registerFont('regular', f.regular);
   doc.registerFont('bold', f.bold);
@@ -33,18 +39,31 @@ export function heading(doc: Doc, text: string, level: 1 | 2 | 3 = 1): void {
   const size = level === 1 ? 16 : level === 2 ? 13 : 11;
   ensureSpace(doc, size * 3);
   if (doc.y > doc.page.margins.top + 1) doc.moveDown(level === 1 ? 1 : 0.6);
-  doc.font('bold').fontSize(size).fillColor('#1f2430').text(text, { width: width(doc) });
+  doc
+    .font('bold')
+    .fontSize(size)
+    .fillColor('#1f2430')
+    .text(text, { width: width(doc) });
   doc.moveDown(0.3).font('regular').fontSize(10).fillColor('#1f2430');
 }
 
 export function para(doc: Doc, text: string, opts: { muted?: boolean } = {}): void {
-  doc.font('regular').fontSize(10).fillColor(opts.muted ? '#667085' : '#1f2430').text(text, { width: width(doc) });
+  doc
+    .font('regular')
+    .fontSize(10)
+    .fillColor(opts.muted ? '#667085' : '#1f2430')
+    .text(text, { width: width(doc) });
   doc.fillColor('#1f2430');
 }
 
 export function field(doc: Doc, label: string, value: string): void {
   ensureSpace(doc, 16);
-  doc.font('bold').fontSize(10).text(`${label}: `, { continued: true }).font('regular').text(value || '—', { width: width(doc) });
+  doc
+    .font('bold')
+    .fontSize(10)
+    .text(`${label}: `, { continued: true })
+    .font('regular')
+    .text(value || '—', { width: width(doc) });
 }
 
 export interface Column {
@@ -69,7 +88,12 @@ export function table(doc: Doc, columns: Column[], rows: string[][]): void {
       doc.text(c || '', x + pad, y + pad, { width: widths[i]! - pad * 2, align: columns[i]!.align ?? 'left' });
       x += widths[i]!;
     });
-    doc.moveTo(doc.page.margins.left, y + h).lineTo(doc.page.margins.left + total, y + h).lineWidth(0.5).strokeColor('#dde1e6').stroke();
+    doc
+      .moveTo(doc.page.margins.left, y + h)
+      .lineTo(doc.page.margins.left + total, y + h)
+      .lineWidth(0.5)
+      .strokeColor('#dde1e6')
+      .stroke();
     doc.x = doc.page.margins.left;
     doc.y = y + h;
   };
@@ -98,7 +122,11 @@ export function footers(doc: Doc, line: (page: number, pages: number) => string)
     doc.switchToPage(i);
     const saved = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font('regular').fontSize(7.5).fillColor('#667085').text(line(i + 1, range.count), MARGIN, doc.page.height - MARGIN, { width: doc.page.width - MARGIN * 2, align: 'center', lineBreak: false });
+    doc
+      .font('regular')
+      .fontSize(7.5)
+      .fillColor('#667085')
+      .text(line(i + 1, range.count), MARGIN, doc.page.height - MARGIN, { width: doc.page.width - MARGIN * 2, align: 'center', lineBreak: false });
     doc.page.margins.bottom = saved;
   }
   doc.fillColor('#1f2430');

@@ -46,7 +46,10 @@ class Sections {
       ensureSpace(this.doc, 14);
       const y = this.doc.y;
       const n = this.known?.get(e.title);
-      this.doc.font(e.level === 1 ? 'bold' : 'regular').fontSize(10).text(e.title, MARGIN + (e.level === 2 ? 14 : 0), y, { width: w - 60 - (e.level === 2 ? 14 : 0), lineBreak: false, ellipsis: true });
+      this.doc
+        .font(e.level === 1 ? 'bold' : 'regular')
+        .fontSize(10)
+        .text(e.title, MARGIN + (e.level === 2 ? 14 : 0), y, { width: w - 60 - (e.level === 2 ? 14 : 0), lineBreak: false, ellipsis: true });
       this.doc.font('regular').text(n === undefined ? '…' : String(n), MARGIN + w - 50, y, { width: 50, align: 'right', lineBreak: false });
       this.doc.x = MARGIN;
       this.doc.y = y + 15;
@@ -88,7 +91,12 @@ function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapsho
       { header: 'Evidence', width: 0.3 },
       { header: 'Status', width: 0.2 },
     ],
-    data.acceptance_criteria.map((c) => [c.id, c.description, c.evidence ? `${c.evidence} (${snap.has(c.evidence) ? 'present' : 'missing'})` : '—', c.status ?? 'pending']),
+    data.acceptance_criteria.map((c) => [
+      c.id,
+      c.description,
+      c.evidence ? `${c.evidence} (${snap.has(c.evidence) ? 'present' : 'missing'})` : '—',
+      c.status ?? 'pending',
+    ]),
   );
   const gates = data.gates ?? [];
   if (gates.length) {
@@ -134,7 +142,15 @@ function renderLedger(doc: Doc, sec: Sections, ledger: LedgerSummary | null, pro
       { header: 'Balance', width: 0.14, align: 'right' },
     ],
     [
-      ...ledger.rows.map((r) => [r.period, m(r.target), m(r.actual), m(r.variance), r.kind === 'not-shared' ? '—' : m(r.supplierShare), r.kind === 'not-shared' ? '—' : m(r.clientShare), m(r.supplierBalance)]),
+      ...ledger.rows.map((r) => [
+        r.period,
+        m(r.target),
+        m(r.actual),
+        m(r.variance),
+        r.kind === 'not-shared' ? '—' : m(r.supplierShare),
+        r.kind === 'not-shared' ? '—' : m(r.clientShare),
+        m(r.supplierBalance),
+      ]),
       ['Total', m(ledger.totals.target), m(ledger.totals.actual), m(ledger.totals.variance), m(ledger.totals.supplierShare), m(ledger.totals.clientShare), ''],
     ],
   );
@@ -169,16 +185,31 @@ function renderMaster(doc: Doc, sec: Sections, master: MasterContract): void {
   sec.start('Governance and decision rights');
   field(doc, 'Steering committee', list(master.governance.steering_committee));
   doc.moveDown(0.4);
-  table(doc, [{ header: 'Area', width: 0.35 }, { header: 'Owner', width: 0.45 }, { header: 'SLA (days)', width: 0.2, align: 'right' }], master.governance.decision_rights.map((r) => [r.area, r.owner, String(r.sla_days)]));
+  table(
+    doc,
+    [
+      { header: 'Area', width: 0.35 },
+      { header: 'Owner', width: 0.45 },
+      { header: 'SLA (days)', width: 0.2, align: 'right' },
+    ],
+    master.governance.decision_rights.map((r) => [r.area, r.owner, String(r.sla_days)]),
+  );
 
   sec.start('Change policy');
   para(doc, 'A change is major when any value strictly exceeds its threshold; otherwise it is minor.');
   const t = master.change_policy.thresholds;
-  table(doc, [{ header: 'Threshold', width: 0.6 }, { header: 'Major above', width: 0.4, align: 'right' }], [
-    ['Budget delta (%)', String(t.budget_delta_pct_major)],
-    ['Schedule slip (days)', String(t.schedule_slip_days_major)],
-    ['Risk score', String(t.risk_score_major)],
-  ]);
+  table(
+    doc,
+    [
+      { header: 'Threshold', width: 0.6 },
+      { header: 'Major above', width: 0.4, align: 'right' },
+    ],
+    [
+      ['Budget delta (%)', String(t.budget_delta_pct_major)],
+      ['Schedule slip (days)', String(t.schedule_slip_days_major)],
+      ['Risk score', String(t.risk_score_major)],
+    ],
+  );
   field(doc, 'Process', list(master.change_policy.process));
 
   sec.start('Incentives and collaboration');
@@ -205,7 +236,11 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
   const sec = new Sections(doc, known);
 
   // title page
-  doc.moveDown(6).font('bold').fontSize(24).text(master?.meta.title ?? contractId, { width: width(doc) });
+  doc
+    .moveDown(6)
+    .font('bold')
+    .fontSize(24)
+    .text(master?.meta.title ?? contractId, { width: width(doc) });
   doc.font('regular').fontSize(13).fillColor('#667085').text(`${subject} · ${contractId}`).fillColor('#1f2430').moveDown(1);
   field(doc, 'Effective date', master?.meta.effective_date ?? 'unknown (the master contract is missing or left out)');
   field(doc, 'Generated', input.provenance.generatedAt);
@@ -220,7 +255,15 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     if (!master) para(doc, 'Unknown: the master contract is missing or fails its schema (see Validation status).', { muted: true });
     for (const o of master?.vision.outcomes ?? []) para(doc, `• ${o.description}`);
     const criteria = master?.vision.success_criteria ?? [];
-    if (criteria.length) table(doc, [{ header: 'Success metric', width: 0.5 }, { header: 'Target', width: 0.5 }], criteria.map((c) => [c.metric, String(c.target)]));
+    if (criteria.length)
+      table(
+        doc,
+        [
+          { header: 'Success metric', width: 0.5 },
+          { header: 'Target', width: 0.5 },
+        ],
+        criteria.map((c) => [c.metric, String(c.target)]),
+      );
 
     const entries: { title: string; level: 1 | 2 }[] = [
       ...(master
@@ -256,16 +299,35 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     const c = figures.compliance;
     const pct = (r: number | null) => (r === null ? 'unknown' : `${Math.round(r * 100)}%`);
     field(doc, 'Open change requests', String(c.openChangeRequests));
-    field(doc, 'Change lead time', c.leadTime.median === null ? 'unknown (no decided change request with both dates)' : `median ${c.leadTime.median} days, p90 ${c.leadTime.p90} days (${c.leadTime.count} decided)`);
+    field(
+      doc,
+      'Change lead time',
+      c.leadTime.median === null
+        ? 'unknown (no decided change request with both dates)'
+        : `median ${c.leadTime.median} days, p90 ${c.leadTime.p90} days (${c.leadTime.count} decided)`,
+    );
     field(doc, 'Decisions within the scope SLA', pct(c.reviewSlaAdherence));
     field(doc, 'Stop-the-line triggers raised', String(c.stopTheLineRaised.length));
-    table(doc, [{ header: 'SOW', width: 0.2 }, { header: 'Gates passed', width: 0.2 }, { header: 'Criteria met', width: 0.2 }, { header: 'Value hypothesis → measured', width: 0.4 }], c.sows.map((x) => [x.id, pct(x.gatePassRatio), pct(x.criteriaMetRatio), `${x.valueHypothesis ?? '—'} → ${x.measuredImpact ?? 'not recorded'}`]));
+    table(
+      doc,
+      [
+        { header: 'SOW', width: 0.2 },
+        { header: 'Gates passed', width: 0.2 },
+        { header: 'Criteria met', width: 0.2 },
+        { header: 'Value hypothesis → measured', width: 0.4 },
+      ],
+      c.sows.map((x) => [x.id, pct(x.gatePassRatio), pct(x.criteriaMetRatio), `${x.valueHypothesis ?? '—'} → ${x.measuredImpact ?? 'not recorded'}`]),
+    );
     renderValidation(doc, sec, input.diagnostics);
   } else if (scope.kind === 'sow') {
     const sow = model.sow(scope.id)!;
     doc.addPage();
     renderSow(doc, sec, sow, snap, 1);
-    renderValidation(doc, sec, input.diagnostics.filter((d) => d.file === sow.path));
+    renderValidation(
+      doc,
+      sec,
+      input.diagnostics.filter((d) => d.file === sow.path),
+    );
   } else {
     const cr = model.cr(scope.id)!;
     const d = cr.data;
@@ -280,12 +342,26 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     const v = model.verdict(cr);
     doc.moveDown(0.4);
     field(doc, 'Verdict', v.evaluation ? `${v.evaluation.verdict} (declared: ${d.threshold_eval ?? 'none'})` : v.explanation);
-    if (v.evaluation) table(doc, [{ header: 'Threshold', width: 0.3 }, { header: 'Value', width: 0.2, align: 'right' }, { header: 'Limit', width: 0.2, align: 'right' }, { header: 'Crossed', width: 0.3 }], v.evaluation.checks.map((x) => [x.label, String(x.value), String(x.limit), x.crossed ? 'yes' : 'no']));
+    if (v.evaluation)
+      table(
+        doc,
+        [
+          { header: 'Threshold', width: 0.3 },
+          { header: 'Value', width: 0.2, align: 'right' },
+          { header: 'Limit', width: 0.2, align: 'right' },
+          { header: 'Crossed', width: 0.3 },
+        ],
+        v.evaluation.checks.map((x) => [x.label, String(x.value), String(x.limit), x.crossed ? 'yes' : 'no']),
+      );
     field(doc, 'Decision', `${d.decision.status} ${s(d.decision.date)}`.trim());
     field(doc, 'Approvers', list(d.decision.approvers));
     field(doc, 'Decision record', s(d.adr) || 'none');
     field(doc, 'Addendum', s(d.addendum) || 'none');
-    renderValidation(doc, sec, input.diagnostics.filter((x) => x.file === cr.path));
+    renderValidation(
+      doc,
+      sec,
+      input.diagnostics.filter((x) => x.file === cr.path),
+    );
   }
   const p = input.provenance;
   footers(doc, (page, pages) => `Page ${page} of ${pages} · generated ${p.generatedAt} · ${provenanceLine(p)}`);
@@ -307,4 +383,3 @@ export async function renderPdf(input: PdfInput, scope: PdfScope): Promise<Buffe
   await done;
   return Buffer.concat(chunks);
 }
-

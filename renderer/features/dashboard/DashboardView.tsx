@@ -16,9 +16,21 @@ export function DashboardView() {
       data: {
         labels: c.sows.map((s) => s.id),
         datasets: [
-          { label: 'Gate pass rate %', data: c.sows.map((s) => (s.gatePassRatio === null ? null : Math.round(s.gatePassRatio * 100))), backgroundColor: '#2f5bd3' },
-          { label: 'Criteria met %', data: c.sows.map((s) => (s.criteriaMetRatio === null ? null : Math.round(s.criteriaMetRatio * 100))), backgroundColor: '#2f9e62' },
-          { label: 'Scope volatility %', data: c.sows.map((s) => (s.scopeVolatility === null ? null : Math.round(s.scopeVolatility * 100))), backgroundColor: '#b26a00' },
+          {
+            label: 'Gate pass rate %',
+            data: c.sows.map((s) => (s.gatePassRatio === null ? null : Math.round(s.gatePassRatio * 100))),
+            backgroundColor: '#2f5bd3',
+          },
+          {
+            label: 'Criteria met %',
+            data: c.sows.map((s) => (s.criteriaMetRatio === null ? null : Math.round(s.criteriaMetRatio * 100))),
+            backgroundColor: '#2f9e62',
+          },
+          {
+            label: 'Scope volatility %',
+            data: c.sows.map((s) => (s.scopeVolatility === null ? null : Math.round(s.scopeVolatility * 100))),
+            backgroundColor: '#b26a00',
+          },
         ],
       },
       options: { scales: { y: { min: 0, max: 100 } }, plugins: { legend: { position: 'bottom' } } },
@@ -31,8 +43,13 @@ export function DashboardView() {
     <div className="page" data-testid="dashboard-page">
       <h2>Contract compliance</h2>
       <p className="muted" data-testid="dashboard-provenance">
-        Saved files{c.provenance.commit ? ` at commit ${c.provenance.commit.slice(0, 7)}${c.provenance.uncommitted ? ', with uncommitted changes' : ''}` : ', not in a git repository'}; unsaved edits are not included.
-        {c.provenance.leftOut.length > 0 && ` ${c.provenance.leftOut.length} file${c.provenance.leftOut.length === 1 ? '' : 's'} left out of the figures (they fail their schema): ${c.provenance.leftOut.map((l) => `${l.path}:${l.line}`).join(', ')}.`}
+        Saved files
+        {c.provenance.commit
+          ? ` at commit ${c.provenance.commit.slice(0, 7)}${c.provenance.uncommitted ? ', with uncommitted changes' : ''}`
+          : ', not in a git repository'}
+        ; unsaved edits are not included.
+        {c.provenance.leftOut.length > 0 &&
+          ` ${c.provenance.leftOut.length} file${c.provenance.leftOut.length === 1 ? '' : 's'} left out of the figures (they fail their schema): ${c.provenance.leftOut.map((l) => `${l.path}:${l.line}`).join(', ')}.`}
       </p>
       <div className="cards">
         <div className="card" data-testid="card-open-crs">
@@ -56,11 +73,13 @@ export function DashboardView() {
           <span className="card-value">{pct(c.reviewSlaAdherence)}</span>
           <span className="card-label">decisions within the {c.scopeSlaDays ?? '?'}-day scope SLA</span>
           <span className="card-files">
-            {decided.filter((x) => !x.withinSla).map((x) => (
-              <button key={x.path} className="link" onClick={() => void open(x.path)} title="decided late">
-                {x.id}
-              </button>
-            ))}
+            {decided
+              .filter((x) => !x.withinSla)
+              .map((x) => (
+                <button key={x.path} className="link" onClick={() => void open(x.path)} title="decided late">
+                  {x.id}
+                </button>
+              ))}
           </span>
         </div>
         <div className="card" data-testid="card-stop-the-line">
@@ -74,9 +93,7 @@ export function DashboardView() {
         </div>
         <div className="card" data-testid="card-validation">
           <span className="card-value">{c.diagnostics.error}</span>
-          <span className="card-label">
-            validation errors ({c.diagnostics.warning} warnings)
-          </span>
+          <span className="card-label">validation errors ({c.diagnostics.warning} warnings)</span>
         </div>
       </div>
       {config && <Chart config={config} label="Gate pass rate, criteria met and scope volatility per SOW" />}

@@ -58,13 +58,26 @@ function TabBar() {
   return (
     <div className="tabs" role="tablist">
       {tabs.map((t) => (
-        <div key={t.path} role="tab" aria-selected={t.path === active} className={`tab${t.path === active ? ' active' : ''}`} data-testid="tab" data-path={t.path} title={t.path} onClick={() => {
+        <div
+          key={t.path}
+          role="tab"
+          aria-selected={t.path === active}
+          className={`tab${t.path === active ? ' active' : ''}`}
+          data-testid="tab"
+          data-path={t.path}
+          title={t.path}
+          onClick={() => {
             closeViewer();
             usePages.getState().close();
             activate(t.path);
-          }}>
+          }}
+        >
           <span>{t.path.slice(t.path.lastIndexOf('/') + 1)}</span>
-          {isDirty(t) ? <span className="tab-dirty" data-testid="tab-dirty" aria-label="unsaved changes">●</span> : null}
+          {isDirty(t) ? (
+            <span className="tab-dirty" data-testid="tab-dirty" aria-label="unsaved changes">
+              ●
+            </span>
+          ) : null}
           <button
             className="tab-close"
             aria-label={`Close ${t.path}`}
@@ -155,11 +168,23 @@ export function EditorArea() {
         <TabBar />
         <div className="page-host">
           <div className="viewer-bar">
-            <strong>{{ ledger: 'Ledger', dashboard: 'Dashboard', 'cr-wizard': 'Change request wizard', 'sow-wizard': 'SOW wizard', adrs: 'Decision records' }[page]}</strong>
+            <strong>
+              {{ ledger: 'Ledger', dashboard: 'Dashboard', 'cr-wizard': 'Change request wizard', 'sow-wizard': 'SOW wizard', adrs: 'Decision records' }[page]}
+            </strong>
             <span className="spacer" />
             <button onClick={() => usePages.getState().close()}>Close</button>
           </div>
-          {page === 'ledger' ? <LedgerView /> : page === 'dashboard' ? <DashboardView /> : page === 'adrs' ? <AdrList /> : page === 'sow-wizard' ? <SowWizard /> : <CrWizard key={usePages.getState().editingCr ?? 'new'} presetSow={usePages.getState().presetSow} editing={usePages.getState().editingCr} />}
+          {page === 'ledger' ? (
+            <LedgerView />
+          ) : page === 'dashboard' ? (
+            <DashboardView />
+          ) : page === 'adrs' ? (
+            <AdrList />
+          ) : page === 'sow-wizard' ? (
+            <SowWizard />
+          ) : (
+            <CrWizard key={usePages.getState().editingCr ?? 'new'} presetSow={usePages.getState().presetSow} editing={usePages.getState().editingCr} />
+          )}
         </div>
       </div>
     );
@@ -179,7 +204,9 @@ export function EditorArea() {
       <div className="editor-area empty">
         <TabBar />
         <div className="editor-placeholder">
-          <p>Open a file from the tree, or press <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>P</kbd> for every command.</p>
+          <p>
+            Open a file from the tree, or press <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>P</kbd> for every command.
+          </p>
         </div>
       </div>
     );

@@ -13,7 +13,9 @@ export function ChangesView() {
   if (state && !state.repository) {
     return (
       <div className="git-view" data-testid="changes-view">
-        <p className="git-note">This folder is not a git repository yet. Covenant keeps the contract's history in git: every change traceable to who, when and why.</p>
+        <p className="git-note">
+          This folder is not a git repository yet. Covenant keeps the contract's history in git: every change traceable to who, when and why.
+        </p>
         <button className="primary" onClick={() => void init()} data-testid="git-init">
           Initialise repository
         </button>
@@ -51,7 +53,12 @@ export function ChangesView() {
             </button>
           </label>
           <textarea id="commit-message" data-testid="commit-message" value={message} rows={5} onChange={(e) => setMessage(e.target.value)} />
-          <button className="primary" data-testid="commit" disabled={selected.length === 0 || message.trim() === '' || !!state?.mergeInProgress || !!state?.locked} onClick={() => void commit()}>
+          <button
+            className="primary"
+            data-testid="commit"
+            disabled={selected.length === 0 || message.trim() === '' || !!state?.mergeInProgress || !!state?.locked}
+            onClick={() => void commit()}
+          >
             Commit {selected.length} file{selected.length === 1 ? '' : 's'}
           </button>
         </>

@@ -21,9 +21,19 @@ export function Viewer({ viewer }: { viewer: ViewerModel }) {
       </div>
       <div className="viewer-body">
         {viewer.kind === 'diff' ? (
-          <DiffEditor original={viewer.original} modified={viewer.modified} language={language(viewer.path)} options={{ readOnly: true, renderSideBySide: true, automaticLayout: true, minimap: { enabled: false } }} />
+          <DiffEditor
+            original={viewer.original}
+            modified={viewer.modified}
+            language={language(viewer.path)}
+            options={{ readOnly: true, renderSideBySide: true, automaticLayout: true, minimap: { enabled: false } }}
+          />
         ) : (
-          <Editor value={viewer.text} language={language(viewer.path)} path={`snapshot://${viewer.oid}/${viewer.path}`} options={{ readOnly: true, automaticLayout: true, minimap: { enabled: false } }} />
+          <Editor
+            value={viewer.text}
+            language={language(viewer.path)}
+            path={`snapshot://${viewer.oid}/${viewer.path}`}
+            options={{ readOnly: true, automaticLayout: true, minimap: { enabled: false } }}
+          />
         )}
       </div>
     </div>

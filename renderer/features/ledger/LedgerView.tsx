@@ -25,7 +25,14 @@ export function LedgerView() {
         datasets: [
           { type: 'bar', label: 'Target', data: summary.rows.map((r) => m(r.target)), backgroundColor: '#9bb4ee' },
           { type: 'bar', label: 'Actual', data: summary.rows.map((r) => m(r.actual)), backgroundColor: '#2f5bd3' },
-          { type: 'line', label: 'Supplier balance (cumulative)', data: summary.rows.map((r) => m(r.supplierBalance)), borderColor: '#2f9e62', backgroundColor: '#2f9e62', yAxisID: 'y' },
+          {
+            type: 'line',
+            label: 'Supplier balance (cumulative)',
+            data: summary.rows.map((r) => m(r.supplierBalance)),
+            borderColor: '#2f9e62',
+            backgroundColor: '#2f9e62',
+            yAxisID: 'y',
+          },
         ],
       },
       options: { plugins: { legend: { position: 'bottom' } } },
@@ -37,9 +44,17 @@ export function LedgerView() {
     const target = Number(form.target);
     const actual = Number(form.actual);
     if (!form.period || !Number.isFinite(target) || !Number.isFinite(actual) || target < 0 || actual < 0) return;
-    if (await saveEntry({ period: form.period, target_cost: target, actual_cost: actual, ...(form.note ? { note: form.note } : {}) })) setForm({ period: '', target: '', actual: '', note: '' });
+    if (await saveEntry({ period: form.period, target_cost: target, actual_cost: actual, ...(form.note ? { note: form.note } : {}) }))
+      setForm({ period: '', target: '', actual: '', note: '' });
   };
-  const invalid = !form.period || form.target === '' || form.actual === '' || Number(form.target) < 0 || Number(form.actual) < 0 || !Number.isFinite(Number(form.target)) || !Number.isFinite(Number(form.actual));
+  const invalid =
+    !form.period ||
+    form.target === '' ||
+    form.actual === '' ||
+    Number(form.target) < 0 ||
+    Number(form.actual) < 0 ||
+    !Number.isFinite(Number(form.target)) ||
+    !Number.isFinite(Number(form.actual));
 
   return (
     <div className="page" data-testid="ledger-page">
@@ -52,7 +67,9 @@ export function LedgerView() {
       {view.problem && <p className="page-note">{view.problem}</p>}
       {summary && (
         <>
-          <p className="page-note" data-testid="ledger-explanation">{summary.explanation}</p>
+          <p className="page-note" data-testid="ledger-explanation">
+            {summary.explanation}
+          </p>
           {summary.cap && (
             <p className={summary.cap.reached ? 'page-warn' : 'page-note'}>
               Cap {money(summary.cap.cap)}: {money(summary.cap.spent)} spent, {summary.cap.reached ? 'cap reached' : `${money(summary.cap.remaining)} left`}.
@@ -123,8 +140,24 @@ export function LedgerView() {
             <option key={p}>{p}</option>
           ))}
         </select>
-        <input aria-label="Target cost" type="number" min="0" step="0.01" placeholder="target" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value })} />
-        <input aria-label="Actual cost" type="number" min="0" step="0.01" placeholder="actual" value={form.actual} onChange={(e) => setForm({ ...form, actual: e.target.value })} />
+        <input
+          aria-label="Target cost"
+          type="number"
+          min="0"
+          step="0.01"
+          placeholder="target"
+          value={form.target}
+          onChange={(e) => setForm({ ...form, target: e.target.value })}
+        />
+        <input
+          aria-label="Actual cost"
+          type="number"
+          min="0"
+          step="0.01"
+          placeholder="actual"
+          value={form.actual}
+          onChange={(e) => setForm({ ...form, actual: e.target.value })}
+        />
         <input aria-label="Note" placeholder="note (optional)" value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
         <button type="submit" disabled={invalid}>
           Save to ledger

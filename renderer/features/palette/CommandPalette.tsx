@@ -92,7 +92,14 @@ export function CommandPalette() {
         />
         <ul role="listbox">
           {items.map((item, i) => (
-            <li key={item.id} role="option" aria-selected={i === index} className={i === index ? 'selected' : ''} onMouseEnter={() => setIndex(i)} onClick={() => run(item)}>
+            <li
+              key={item.id}
+              role="option"
+              aria-selected={i === index}
+              className={i === index ? 'selected' : ''}
+              onMouseEnter={() => setIndex(i)}
+              onClick={() => run(item)}
+            >
               <span>{item.title}</span>
               {item.keys && <kbd>{item.keys}</kbd>}
             </li>

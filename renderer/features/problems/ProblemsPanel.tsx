@@ -66,7 +66,13 @@ export function ProblemsPanel() {
             <option value="info">info</option>
           </select>
         </label>
-        <input type="search" placeholder="Filter by file" value={filter.file} onChange={(e) => setProblemFilter({ file: e.target.value })} data-testid="file-filter" />
+        <input
+          type="search"
+          placeholder="Filter by file"
+          value={filter.file}
+          onChange={(e) => setProblemFilter({ file: e.target.value })}
+          data-testid="file-filter"
+        />
       </header>
       <div className="problems-body">
         {rows.length === 0 ? (
@@ -83,7 +89,13 @@ export function ProblemsPanel() {
             </thead>
             <tbody>
               {rows.slice(0, MAX_ROWS).map((d, i) => (
-                <tr key={`${d.file}:${d.line}:${d.column}:${d.code}:${i}`} data-testid="problem-row" data-code={d.code} data-file={d.file} onClick={() => void open(d.file, { line: d.line, column: d.column })}>
+                <tr
+                  key={`${d.file}:${d.line}:${d.column}:${d.code}:${i}`}
+                  data-testid="problem-row"
+                  data-code={d.code}
+                  data-file={d.file}
+                  onClick={() => void open(d.file, { line: d.line, column: d.column })}
+                >
                   <td>
                     <span className={`sev ${d.severity}`}>{d.severity}</span>
                   </td>

@@ -16,7 +16,11 @@ export function StatusBar() {
       <span className="status-ws" title={workspace?.root}>
         {workspace?.name ?? 'No workspace'}
       </span>
-      <button className={`status-count${counts.errors ? ' has-errors' : ''}`} data-testid="status-errors" onClick={() => useUi.getState().setProblemFilter({ severity: 'error' })}>
+      <button
+        className={`status-count${counts.errors ? ' has-errors' : ''}`}
+        data-testid="status-errors"
+        onClick={() => useUi.getState().setProblemFilter({ severity: 'error' })}
+      >
         ⊗ {counts.errors} error{counts.errors === 1 ? '' : 's'}
       </button>
       <button className="status-count" data-testid="status-warnings" onClick={() => useUi.getState().setProblemFilter({ severity: 'warning' })}>

@@ -49,7 +49,11 @@ export function Tree() {
               <span className="chevron">{isCollapsed ? '▸' : '▾'}</span>
               {g.title}
               <span className="tree-group-count">{g.files.length}</span>
-              {errors > 0 && <span className="badge error" title={`${errors} errors`}>{errors}</span>}
+              {errors > 0 && (
+                <span className="badge error" title={`${errors} errors`}>
+                  {errors}
+                </span>
+              )}
             </button>
             {!isCollapsed && (
               <ul>
@@ -68,10 +72,23 @@ export function Tree() {
                       >
                         <span className="tree-name">
                           {name}
-                          {dirty.has(f.path) && <span className="dirty-dot" aria-label="unsaved"> ●</span>}
+                          {dirty.has(f.path) && (
+                            <span className="dirty-dot" aria-label="unsaved">
+                              {' '}
+                              ●
+                            </span>
+                          )}
                         </span>
-                        {c && c.errors > 0 && <span className="badge error" data-testid="error-count" title={`${c.errors} error${c.errors === 1 ? '' : 's'}`}>{c.errors}</span>}
-                        {c && c.warnings > 0 && <span className="badge warning" data-testid="warning-count" title={`${c.warnings} warning${c.warnings === 1 ? '' : 's'}`}>{c.warnings}</span>}
+                        {c && c.errors > 0 && (
+                          <span className="badge error" data-testid="error-count" title={`${c.errors} error${c.errors === 1 ? '' : 's'}`}>
+                            {c.errors}
+                          </span>
+                        )}
+                        {c && c.warnings > 0 && (
+                          <span className="badge warning" data-testid="warning-count" title={`${c.warnings} warning${c.warnings === 1 ? '' : 's'}`}>
+                            {c.warnings}
+                          </span>
+                        )}
                       </button>
                     </li>
                   );

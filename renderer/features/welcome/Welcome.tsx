@@ -11,7 +11,9 @@ export function Welcome() {
   return (
     <main className="welcome" data-testid="welcome">
       <h1>Covenant</h1>
-      <p className="tagline">Living contracts: the master agreement, iteration SOWs, change requests and decision records, validated as you type and kept in git.</p>
+      <p className="tagline">
+        Living contracts: the master agreement, iteration SOWs, change requests and decision records, validated as you type and kept in git.
+      </p>
       <div className="welcome-actions">
         <button className="primary" onClick={() => void openExample()} data-testid="open-example">
           Open the example workspace

@@ -8,7 +8,12 @@ import { useUi } from '../../stores/ui.js';
 import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 
 const STEPS = ['Request', 'Impact analysis', 'Decision', 'Review'] as const;
-const STEP_FIELDS: CrField[][] = [['summary', 'requestor', 'sows'], ['budget_delta_pct', 'schedule_slip_days', 'risk_score', 'dependencies', 'value'], ['status', 'approvers', 'date'], []];
+const STEP_FIELDS: CrField[][] = [
+  ['summary', 'requestor', 'sows'],
+  ['budget_delta_pct', 'schedule_slip_days', 'risk_score', 'dependencies', 'value'],
+  ['status', 'approvers', 'date'],
+  [],
+];
 
 function Field({ label, error, children, hint }: { label: string; error?: string; children: React.ReactNode; hint?: string }) {
   return (
@@ -58,9 +63,11 @@ function Chips({ values, onChange, suggestions, label }: { values: string[]; onC
         onBlur={() => text && add(text)}
       />
       <datalist id={listId}>
-        {suggestions.filter((s) => !values.includes(s)).map((s) => (
-          <option key={s} value={s} />
-        ))}
+        {suggestions
+          .filter((s) => !values.includes(s))
+          .map((s) => (
+            <option key={s} value={s} />
+          ))}
       </datalist>
     </div>
   );
@@ -86,7 +93,12 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
           usePages.getState().close();
           return;
         }
-      } else setDraft((d) => ({ ...d, requestor: d.requestor || c.roles[0] || '', approvers: d.approvers.length ? d.approvers : c.scopeOwner ? [c.scopeOwner] : [] }));
+      } else
+        setDraft((d) => ({
+          ...d,
+          requestor: d.requestor || c.roles[0] || '',
+          approvers: d.approvers.length ? d.approvers : c.scopeOwner ? [c.scopeOwner] : [],
+        }));
       setCtx(c);
     })();
   }, [editing]);
@@ -108,7 +120,8 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
       return;
     }
     if (to === 3) {
-      if (adrNeeded && !draft.createAdr) return useUi.getState().notify('warning', 'An approved major change needs a decision record: keep "Create the decision record" ticked.');
+      if (adrNeeded && !draft.createAdr)
+        return useUi.getState().notify('warning', 'An approved major change needs a decision record: keep "Create the decision record" ticked.');
       try {
         setPreview(await api.call('wizard.crPreview', editing ? { draft, editing } : { draft }));
       } catch (e) {
@@ -126,7 +139,11 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
       usePages.getState().close();
       await useWorkspace.getState().refreshFiles();
       const cr = paths.find((p) => p.startsWith('contracts/changes/'))!;
-      if (editing) await useEditor.getState().reload(cr).catch(() => undefined);
+      if (editing)
+        await useEditor
+          .getState()
+          .reload(cr)
+          .catch(() => undefined);
       await useEditor.getState().open(cr);
       scheduleValidation(0);
     } catch (e) {
@@ -140,7 +157,8 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
   return (
     <div className="page wizard" data-testid="cr-wizard" onKeyDown={(e) => e.key === 'Enter' && e.ctrlKey && step < 3 && void go(step + 1)}>
       <h2>
-        {editing ? 'Change request' : 'New change request'} <span className="muted">{editing ? editing.slice(editing.lastIndexOf('/') + 1, -5) : ctx.nextCr}</span>
+        {editing ? 'Change request' : 'New change request'}{' '}
+        <span className="muted">{editing ? editing.slice(editing.lastIndexOf('/') + 1, -5) : ctx.nextCr}</span>
       </h2>
       <ol className="steps">
         {STEPS.map((s, i) => (
@@ -169,7 +187,11 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
             <legend className="field-label">Linked SOWs</legend>
             {ctx.sows.map((s) => (
               <label key={s} className="check">
-                <input type="checkbox" checked={draft.sows.includes(s)} onChange={(e) => set('sows', e.target.checked ? [...draft.sows, s] : draft.sows.filter((x) => x !== s))} />
+                <input
+                  type="checkbox"
+                  checked={draft.sows.includes(s)}
+                  onChange={(e) => set('sows', e.target.checked ? [...draft.sows, s] : draft.sows.filter((x) => x !== s))}
+                />
                 {s}
               </label>
             ))}
@@ -181,10 +203,23 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
         <section data-testid="step-impact">
           <div className="impact-grid">
             <Field label="Budget delta (%)" error={shown('budget_delta_pct')} hint="Negative for a saving.">
-              <input type="number" step="any" value={draft.budget_delta_pct} onChange={(e) => set('budget_delta_pct', e.target.value)} aria-label="Budget delta (%)" />
+              <input
+                type="number"
+                step="any"
+                value={draft.budget_delta_pct}
+                onChange={(e) => set('budget_delta_pct', e.target.value)}
+                aria-label="Budget delta (%)"
+              />
             </Field>
             <Field label="Schedule slip (days)" error={shown('schedule_slip_days')}>
-              <input type="number" min="0" step="any" value={draft.schedule_slip_days} onChange={(e) => set('schedule_slip_days', e.target.value)} aria-label="Schedule slip (days)" />
+              <input
+                type="number"
+                min="0"
+                step="any"
+                value={draft.schedule_slip_days}
+                onChange={(e) => set('schedule_slip_days', e.target.value)}
+                aria-label="Schedule slip (days)"
+              />
             </Field>
             <Field label="Risk score" error={shown('risk_score')}>
               <input type="number" min="0" step="any" value={draft.risk_score} onChange={(e) => set('risk_score', e.target.value)} aria-label="Risk score" />

@@ -11,7 +11,16 @@ import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 /** Drafting a SOW offline in minutes: id and dates suggested, goals, criteria (ids assigned), gates, DAG nodes. */
 export function SowWizard() {
   const [ctx, setCtx] = useState<SowContext | null>(null);
-  const [d, setD] = useState<SowDraft>({ id: '', start: '', end: '', goals: [''], valueHypothesis: '', criteria: [{ description: '', evidence: '' }], gates: [], dagNodes: [] });
+  const [d, setD] = useState<SowDraft>({
+    id: '',
+    start: '',
+    end: '',
+    goals: [''],
+    valueHypothesis: '',
+    criteria: [{ description: '', evidence: '' }],
+    gates: [],
+    dagNodes: [],
+  });
   const [tried, setTried] = useState(false);
   useEffect(() => {
     void api.call('wizard.sowContext').then((c) => {
@@ -19,7 +28,16 @@ export function SowWizard() {
       setD((x) => ({ ...x, id: c.nextId, start: c.suggestedStart, end: addDays(c.suggestedStart, 11) }));
     });
   }, []);
-  const errors = useMemo(() => (ctx ? checkSowDraft(d, ctx.sows.map((s) => s.id)) : {}), [d, ctx]);
+  const errors = useMemo(
+    () =>
+      ctx
+        ? checkSowDraft(
+            d,
+            ctx.sows.map((s) => s.id),
+          )
+        : {},
+    [d, ctx],
+  );
   const overlaps = useMemo(() => (ctx ? overlappingSows(d, ctx.sows) : []), [d, ctx]);
   if (!ctx) return <div className="page">Loading…</div>;
   const err = (k: keyof typeof errors) =>
@@ -70,7 +88,17 @@ export function SowWizard() {
       <fieldset className="field">
         <legend className="field-label">Goals</legend>
         {d.goals.map((g, i) => (
-          <input key={i} aria-label={`Goal ${i + 1}`} value={g} onChange={(e) => setList('goals', d.goals.map((x, j) => (j === i ? e.target.value : x)))} />
+          <input
+            key={i}
+            aria-label={`Goal ${i + 1}`}
+            value={g}
+            onChange={(e) =>
+              setList(
+                'goals',
+                d.goals.map((x, j) => (j === i ? e.target.value : x)),
+              )
+            }
+          />
         ))}
         <button type="button" className="link" onClick={() => setList('goals', [...d.goals, ''])}>
           + goal
@@ -79,7 +107,12 @@ export function SowWizard() {
       </fieldset>
       <label className="field">
         <span className="field-label">Value hypothesis</span>
-        <input aria-label="Value hypothesis" value={d.valueHypothesis} onChange={(e) => setD({ ...d, valueHypothesis: e.target.value })} placeholder="Reduce drop-off by 20%" />
+        <input
+          aria-label="Value hypothesis"
+          value={d.valueHypothesis}
+          onChange={(e) => setD({ ...d, valueHypothesis: e.target.value })}
+          placeholder="Reduce drop-off by 20%"
+        />
       </label>
       <fieldset className="field">
         <legend className="field-label">Acceptance criteria</legend>
@@ -91,8 +124,29 @@ export function SowWizard() {
         {d.criteria.map((c, i) => (
           <div key={i} className="row">
             <span className="muted">AC{i + 1}</span>
-            <input aria-label={`Criterion ${i + 1}`} value={c.description} placeholder="measurable, e.g. SUS score >= 85" onChange={(e) => setList('criteria', d.criteria.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />
-            <input aria-label={`Evidence ${i + 1}`} list="sow-files" value={c.evidence} placeholder="evidence file (optional)" onChange={(e) => setList('criteria', d.criteria.map((x, j) => (j === i ? { ...x, evidence: e.target.value } : x)))} />
+            <input
+              aria-label={`Criterion ${i + 1}`}
+              value={c.description}
+              placeholder="measurable, e.g. SUS score >= 85"
+              onChange={(e) =>
+                setList(
+                  'criteria',
+                  d.criteria.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)),
+                )
+              }
+            />
+            <input
+              aria-label={`Evidence ${i + 1}`}
+              list="sow-files"
+              value={c.evidence}
+              placeholder="evidence file (optional)"
+              onChange={(e) =>
+                setList(
+                  'criteria',
+                  d.criteria.map((x, j) => (j === i ? { ...x, evidence: e.target.value } : x)),
+                )
+              }
+            />
           </div>
         ))}
         <button type="button" className="link" onClick={() => setList('criteria', [...d.criteria, { description: '', evidence: '' }])}>
@@ -109,8 +163,29 @@ export function SowWizard() {
         </datalist>
         {d.gates.map((g, i) => (
           <div key={i} className="row">
-            <input aria-label={`Gate ${i + 1}`} value={g.name} placeholder="qa_signoff" onChange={(e) => setList('gates', d.gates.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
-            <input aria-label={`Validator ${i + 1}`} list="sow-validators" value={g.validator} placeholder="module:check" onChange={(e) => setList('gates', d.gates.map((x, j) => (j === i ? { ...x, validator: e.target.value } : x)))} />
+            <input
+              aria-label={`Gate ${i + 1}`}
+              value={g.name}
+              placeholder="qa_signoff"
+              onChange={(e) =>
+                setList(
+                  'gates',
+                  d.gates.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)),
+                )
+              }
+            />
+            <input
+              aria-label={`Validator ${i + 1}`}
+              list="sow-validators"
+              value={g.validator}
+              placeholder="module:check"
+              onChange={(e) =>
+                setList(
+                  'gates',
+                  d.gates.map((x, j) => (j === i ? { ...x, validator: e.target.value } : x)),
+                )
+              }
+            />
           </div>
         ))}
         <button type="button" className="link" onClick={() => setList('gates', [...d.gates, { name: '', validator: '' }])}>
@@ -120,7 +195,20 @@ export function SowWizard() {
       </fieldset>
       <label className="field">
         <span className="field-label">DAG nodes</span>
-        <input aria-label="DAG nodes" value={d.dagNodes.join(', ')} placeholder="comma separated" onChange={(e) => setD({ ...d, dagNodes: e.target.value.split(',').map((x) => x.trim()).filter(Boolean) })} />
+        <input
+          aria-label="DAG nodes"
+          value={d.dagNodes.join(', ')}
+          placeholder="comma separated"
+          onChange={(e) =>
+            setD({
+              ...d,
+              dagNodes: e.target.value
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            })
+          }
+        />
       </label>
       <div className="wizard-nav">
         <button type="button" onClick={() => usePages.getState().close()}>

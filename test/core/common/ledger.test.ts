@@ -7,17 +7,39 @@ const tc = { model: 'target_cost' as const, pain_share_pct: 50, gain_share_pct: 
 describe('ledger maths', () => {
   it('an overrun is shared pain: the supplier bears pain_share_pct, the client the rest', () => {
     const s = computeLedger({ currency: 'EUR', entries: [{ period: 'SPRINT-07', target_cost: 48000, actual_cost: 51250.5 }] }, { ...tc, pain_share_pct: 40 });
-    expect(s.rows[0]).toMatchObject({ target: 4_800_000, actual: 5_125_050, variance: 325_050, kind: 'pain', supplierShare: 130_020, clientShare: 195_030, supplierBalance: -130_020 });
+    expect(s.rows[0]).toMatchObject({
+      target: 4_800_000,
+      actual: 5_125_050,
+      variance: 325_050,
+      kind: 'pain',
+      supplierShare: 130_020,
+      clientShare: 195_030,
+      supplierBalance: -130_020,
+    });
   });
 
   it('an underrun is shared gain: the supplier earns gain_share_pct of the saving', () => {
     const s = computeLedger({ currency: 'EUR', entries: [{ period: 'S1', target_cost: 1000, actual_cost: 900 }] }, { ...tc, gain_share_pct: 30 });
-    expect(s.rows[0]).toMatchObject({ variance: -10_000, kind: 'gain', supplierShare: -3_000, clientShare: -7_000, supplierBalance: 3_000, clientBalance: 7_000 });
+    expect(s.rows[0]).toMatchObject({
+      variance: -10_000,
+      kind: 'gain',
+      supplierShare: -3_000,
+      clientShare: -7_000,
+      supplierBalance: 3_000,
+      clientBalance: 7_000,
+    });
   });
 
   it('zero variance, mixed signs, running totals', () => {
     const s = computeLedger(
-      { currency: 'EUR', entries: [{ period: 'A', target_cost: 100, actual_cost: 100 }, { period: 'B', target_cost: 100, actual_cost: 120 }, { period: 'C', target_cost: 100, actual_cost: 90 }] },
+      {
+        currency: 'EUR',
+        entries: [
+          { period: 'A', target_cost: 100, actual_cost: 100 },
+          { period: 'B', target_cost: 100, actual_cost: 120 },
+          { period: 'C', target_cost: 100, actual_cost: 90 },
+        ],
+      },
       tc,
     );
     expect(s.rows.map((r) => [r.kind, r.variance, r.supplierShare, r.supplierBalance])).toEqual([
@@ -29,11 +51,20 @@ describe('ledger maths', () => {
   });
 
   it('0% and 100% shares', () => {
-    const entries = [{ period: 'A', target_cost: 10, actual_cost: 12 }, { period: 'B', target_cost: 10, actual_cost: 7 }];
+    const entries = [
+      { period: 'A', target_cost: 10, actual_cost: 12 },
+      { period: 'B', target_cost: 10, actual_cost: 7 },
+    ];
     const none = computeLedger({ currency: 'EUR', entries }, { model: 'target_cost', pain_share_pct: 0, gain_share_pct: 0 });
-    expect(none.rows.map((r) => [r.supplierShare, r.clientShare])).toEqual([[0, 200], [0, -300]]);
+    expect(none.rows.map((r) => [r.supplierShare, r.clientShare])).toEqual([
+      [0, 200],
+      [0, -300],
+    ]);
     const all = computeLedger({ currency: 'EUR', entries }, { model: 'target_cost', pain_share_pct: 100, gain_share_pct: 100 });
-    expect(all.rows.map((r) => [r.supplierShare, r.clientShare])).toEqual([[200, 0], [-300, 0]]);
+    expect(all.rows.map((r) => [r.supplierShare, r.clientShare])).toEqual([
+      [200, 0],
+      [-300, 0],
+    ]);
   });
 
   it('currencies with 0 and 3 decimals (JPY, BHD) and rounding of odd cents', () => {
@@ -49,11 +80,23 @@ describe('ledger maths', () => {
   });
 
   it('fixed price and T&M cap say what applies, and that pain/gain sharing does not', () => {
-    const fixed = computeLedger({ currency: 'EUR', entries: [{ period: 'A', target_cost: 10, actual_cost: 12 }] }, { model: 'fixed_per_iteration', fixed_price_per_iteration: 40000 });
+    const fixed = computeLedger(
+      { currency: 'EUR', entries: [{ period: 'A', target_cost: 10, actual_cost: 12 }] },
+      { model: 'fixed_per_iteration', fixed_price_per_iteration: 40000 },
+    );
     expect(fixed.explanation).toContain('Pain/gain sharing does not apply');
     expect(fixed.fixedPrice).toBe(4_000_000);
     expect(fixed.rows[0]!.kind).toBe('not-shared');
-    const tm = computeLedger({ currency: 'EUR', entries: [{ period: 'A', target_cost: 10, actual_cost: 60 }, { period: 'B', target_cost: 10, actual_cost: 50 }] }, { model: 'time_and_materials_cap', cap: 100 });
+    const tm = computeLedger(
+      {
+        currency: 'EUR',
+        entries: [
+          { period: 'A', target_cost: 10, actual_cost: 60 },
+          { period: 'B', target_cost: 10, actual_cost: 50 },
+        ],
+      },
+      { model: 'time_and_materials_cap', cap: 100 },
+    );
     expect(tm.cap).toEqual({ cap: 10_000, spent: 11_000, reached: true, remaining: 0 });
     expect(tm.explanation).toContain('Pain/gain sharing does not apply');
   });

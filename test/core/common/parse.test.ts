@@ -23,7 +23,9 @@ describe('bad input gives a diagnostic, never a crash or a hang', () => {
 
   it('a file that holds a list instead of a map', () => {
     const { diagnostics } = validateAlone(SOW, '- a\n- b\n');
-    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([['schema', 1, 'A SOW must be a map of fields (key: value), but the file holds a list.']]);
+    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['schema', 1, 'A SOW must be a map of fields (key: value), but the file holds a list.'],
+    ]);
   });
 
   it('a file that holds a scalar', () => {
@@ -39,7 +41,12 @@ describe('bad input gives a diagnostic, never a crash or a hang', () => {
 
   it('tabs as indentation', () => {
     const { diagnostics } = validateAlone(CR, 'id: CR-42\ndecision:\n\tstatus: approved\n');
-    expect(diagnostics[0]).toMatchObject({ code: 'yaml-syntax', line: 3, column: 1, message: 'Tabs are not allowed as indentation in YAML; indent with spaces.' });
+    expect(diagnostics[0]).toMatchObject({
+      code: 'yaml-syntax',
+      line: 3,
+      column: 1,
+      message: 'Tabs are not allowed as indentation in YAML; indent with spaces.',
+    });
   });
 
   it('duplicate keys, in linear time, pointing at the second key and naming the first line', () => {
@@ -86,7 +93,10 @@ describe('bad input gives a diagnostic, never a crash or a hang', () => {
     const flow = validateAlone(CR, `id: CR-42\nx-deep: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`);
     expect(flow.diagnostics.length).toBeGreaterThan(0);
     expect(flow.diagnostics.every((d) => d.code === 'yaml-syntax' || d.code === 'yaml-unsupported')).toBe(true);
-    const block = validateAlone(CR, `id: CR-42\nx-deep:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}1\n`.slice(0, 4_000_000));
+    const block = validateAlone(
+      CR,
+      `id: CR-42\nx-deep:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}1\n`.slice(0, 4_000_000),
+    );
     expect(block.diagnostics.length).toBeGreaterThan(0);
     expect(block.diagnostics[0]!.message).toMatch(/nested/);
   });
@@ -142,7 +152,9 @@ describe('bad input gives a diagnostic, never a crash or a hang', () => {
   it('a 20 MB file is refused by size with a clear message, fast', () => {
     const big = `id: CR-42\nx-pad: "${'a'.repeat(20 * 1024 * 1024)}"\n`;
     const { diagnostics, ms } = validateAlone(CR, big);
-    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([['file-too-large', 1, `The file is 20.0 MB; contract files may be at most ${(MAX_FILE_BYTES / 1048576).toFixed(1)} MB.`]]);
+    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['file-too-large', 1, `The file is 20.0 MB; contract files may be at most ${(MAX_FILE_BYTES / 1048576).toFixed(1)} MB.`],
+    ]);
     expect(ms).toBeLessThan(500);
   });
 });

@@ -128,7 +128,7 @@ describe('cross-file rules', () => {
     ['file:///etc/passwd', 'is a URL'],
     ['https://example.com/report.md', 'is a URL'],
     ['test_reports/../../secret.md', 'leads outside the workspace'],
-    ['.git/config', ".git folder"],
+    ['.git/config', '.git folder'],
   ])('path-outside-workspace: evidence %s', (evidence, words) => {
     const d = one({ [SOW]: edited(SOW, 'evidence: analytics/exp_123.csv', `evidence: ${JSON.stringify(evidence)}`) }, 'path-outside-workspace');
     expect(d.message).toContain(words);
@@ -156,7 +156,9 @@ describe('cross-file rules', () => {
   it('threshold-eval-mismatch: names each threshold crossed with value and limit', () => {
     const text = edited(CR, 'schedule_slip_days: 4', 'schedule_slip_days: 12', 'risk_score: 5', 'risk_score: 9');
     const d = one({ [CR]: text }, 'threshold-eval-mismatch');
-    expect(d.message).toBe("threshold_eval is minor, but the master contract's thresholds make this change major: schedule slip 12 days exceeds 10 days; risk score 9 exceeds 8.");
+    expect(d.message).toBe(
+      "threshold_eval is minor, but the master contract's thresholds make this change major: schedule slip 12 days exceeds 10 days; risk score 9 exceeds 8.",
+    );
     expect(at(d)).toBe(`${CR}:10:17-10:22 error`);
   });
 
@@ -187,7 +189,10 @@ describe('cross-file rules', () => {
   });
 
   it('decision-overdue: a proposed CR older than the scope SLA, judged as of today', () => {
-    const proposed = edited(CR, '  status: approved\n  approvers: [steering_committee]\n  date: 2025-10-15\n', '  status: proposed\n').replace('summary:', 'created: 2025-10-10\nsummary:');
+    const proposed = edited(CR, '  status: approved\n  approvers: [steering_committee]\n  date: 2025-10-15\n', '  status: proposed\n').replace(
+      'summary:',
+      'created: 2025-10-10\nsummary:',
+    );
     const d = one({ [CR]: proposed }, 'decision-overdue', '2025-10-20');
     expect(d.severity).toBe('warning');
     expect(d.message).toBe('This change has been proposed since 2025-10-10 (10 days); the scope decision SLA is 3 days.');
@@ -209,7 +214,9 @@ describe('decision records', () => {
     const adr = edited('docs/adr/ADR-0007.md', 'status: accepted', 'status: superseded by ADR-0008');
     const d = one({ 'docs/adr/ADR-0007.md': adr }, 'adr-superseded');
     expect(d.severity).toBe('warning');
-    expect(d.message).toBe('adr cites docs/adr/ADR-0007.md, which is superseded by ADR-0008; cite docs/adr/ADR-0008.md if the new decision covers this change.');
+    expect(d.message).toBe(
+      'adr cites docs/adr/ADR-0007.md, which is superseded by ADR-0008; cite docs/adr/ADR-0008.md if the new decision covers this change.',
+    );
     expect(`${d.line}:${d.column}`).toBe('16:6');
     const withdrawn = edited(CR, 'status: approved', 'status: withdrawn');
     expect(only(diagnosticsOf(engineWith({ 'docs/adr/ADR-0007.md': adr, [CR]: withdrawn })), 'adr-superseded')).toEqual([]);

@@ -23,9 +23,12 @@ describe('the canonical examples of the source document', () => {
 
   // the fixtures are the source document's blocks; checked against it whenever the document is beside the repository
   const shared = seedFromSharedDocument();
-  it.skipIf(shared === null)(`the fixtures equal the source document's three YAML blocks byte for byte${shared === null ? ` (skipped: ${SEED_FILE} is not beside this clone)` : ''}`, () => {
-    expect(seed).toEqual(shared);
-  });
+  it.skipIf(shared === null)(
+    `the fixtures equal the source document's three YAML blocks byte for byte${shared === null ? ` (skipped: ${SEED_FILE} is not beside this clone)` : ''}`,
+    () => {
+      expect(seed).toEqual(shared);
+    },
+  );
 
   it('the example workspace holds the skeletons byte for byte', () => {
     const files = exampleFiles();

@@ -2,7 +2,19 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildSowText, checkSowDraft, overlappingSows, type SowDraft } from '../../../core/common/wizards/sow.js';
 
-const draft: SowDraft = { id: 'SPRINT-08', start: '2025-10-27', end: '2025-11-07', goals: ['Ship SSO', ' '], valueHypothesis: '', criteria: [{ description: 'p95 < 1s', evidence: '' }, { description: '', evidence: '' }], gates: [], dagNodes: [] };
+const draft: SowDraft = {
+  id: 'SPRINT-08',
+  start: '2025-10-27',
+  end: '2025-11-07',
+  goals: ['Ship SSO', ' '],
+  valueHypothesis: '',
+  criteria: [
+    { description: 'p95 < 1s', evidence: '' },
+    { description: '', evidence: '' },
+  ],
+  gates: [],
+  dagNodes: [],
+};
 
 describe('the SOW wizard model', () => {
   it('checks id, dates, goals, criteria and gates in plain words', () => {
@@ -18,7 +30,12 @@ describe('the SOW wizard model', () => {
   });
 
   it('finds overlapping iterations', () => {
-    expect(overlappingSows(draft, [{ id: 'A', start: '2025-11-07', end: '2025-11-20' }, { id: 'B', start: '2025-10-01', end: '2025-10-26' }])).toEqual(['A']);
+    expect(
+      overlappingSows(draft, [
+        { id: 'A', start: '2025-11-07', end: '2025-11-20' },
+        { id: 'B', start: '2025-10-01', end: '2025-10-26' },
+      ]),
+    ).toEqual(['A']);
   });
 
   it('writes AC ids in order, drops empty rows, keeps dates on one line', () => {

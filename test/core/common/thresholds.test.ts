@@ -47,12 +47,18 @@ describe('evaluateChange', () => {
 
   it('is monotonic: raising any value never turns major into minor', () => {
     fc.assert(
-      fc.property(figures, limits, fc.constantFrom('budget_delta_pct', 'schedule_slip_days', 'risk_score'), fc.double({ min: 0, max: 100, noNaN: true }), (f, t, key, extra) => {
-        const before = evaluateChange(f, t).verdict;
-        const raised = { ...f, [key]: key === 'budget_delta_pct' && f.budget_delta_pct < 0 ? f.budget_delta_pct - extra : f[key] + extra };
-        const after = evaluateChange(raised, t).verdict;
-        return !(before === 'major' && after === 'minor');
-      }),
+      fc.property(
+        figures,
+        limits,
+        fc.constantFrom('budget_delta_pct', 'schedule_slip_days', 'risk_score'),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (f, t, key, extra) => {
+          const before = evaluateChange(f, t).verdict;
+          const raised = { ...f, [key]: key === 'budget_delta_pct' && f.budget_delta_pct < 0 ? f.budget_delta_pct - extra : f[key] + extra };
+          const after = evaluateChange(raised, t).verdict;
+          return !(before === 'major' && after === 'minor');
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -54,16 +54,25 @@ describe('comment-preserving YAML edits', () => {
       { op: 'set', path: ['value_hypothesis'], value: 'Reduce drop-off by 25%' },
       { op: 'set', path: ['acceptance_criteria', 0, 'status'], value: 'met' },
     ]);
-    for (const kept of ['x-code: 01234', 'x-big: 12345678901234567890', 'x-exp: 1e3', COMMENTED_SOW.split('\n').find((l) => l.startsWith('x-long'))!]) expect(after).toContain(kept);
+    for (const kept of ['x-code: 01234', 'x-big: 12345678901234567890', 'x-exp: 1e3', COMMENTED_SOW.split('\n').find((l) => l.startsWith('x-long'))!])
+      expect(after).toContain(kept);
     const { removed, added } = changedLines(COMMENTED_SOW, after);
-    expect(removed).toEqual(["dates: {start: 2025-10-13, end: 2025-10-24}   # two weeks", "value_hypothesis: 'Reduce drop-off by 20%'   # single quotes kept"]);
-    expect(added).toEqual(['dates: {start: 2025-10-13, end: 2025-10-31}   # two weeks', 'value_hypothesis: Reduce drop-off by 25%   # single quotes kept', '    status: met']);
+    expect(removed).toEqual(['dates: {start: 2025-10-13, end: 2025-10-24}   # two weeks', "value_hypothesis: 'Reduce drop-off by 20%'   # single quotes kept"]);
+    expect(added).toEqual([
+      'dates: {start: 2025-10-13, end: 2025-10-31}   # two weeks',
+      'value_hypothesis: Reduce drop-off by 25%   # single quotes kept',
+      '    status: met',
+    ]);
   });
 
   it('creates missing keys and lists where they belong, and appends to block lists at their indentation', () => {
     const text = 'id: X\nlinks:\n  dag_nodes:\n    - a   # first\n    - b\nother: 1\n';
-    expect(editYaml(text, [{ op: 'append', path: ['links', 'dag_nodes'], value: 'c' }])).toBe('id: X\nlinks:\n  dag_nodes:\n    - a   # first\n    - b\n    - c\nother: 1\n');
-    expect(editYaml(text, [{ op: 'append', path: ['links', 'changes'], value: 'CR-1' }])).toBe('id: X\nlinks:\n  dag_nodes:\n    - a   # first\n    - b\n  changes: [CR-1]\nother: 1\n');
+    expect(editYaml(text, [{ op: 'append', path: ['links', 'dag_nodes'], value: 'c' }])).toBe(
+      'id: X\nlinks:\n  dag_nodes:\n    - a   # first\n    - b\n    - c\nother: 1\n',
+    );
+    expect(editYaml(text, [{ op: 'append', path: ['links', 'changes'], value: 'CR-1' }])).toBe(
+      'id: X\nlinks:\n  dag_nodes:\n    - a   # first\n    - b\n  changes: [CR-1]\nother: 1\n',
+    );
     expect(editYaml('id: X\n', [{ op: 'set', path: ['decision', 'status'], value: 'approved' }])).toBe('id: X\ndecision:\n  status: approved\n');
   });
 
@@ -72,7 +81,8 @@ describe('comment-preserving YAML edits', () => {
   });
 
   it('quotes text that would not read back as itself', () => {
-    for (const v of ['yes', 'null', '01234', 'a: b', 'x #y', '- dash', '[x]', '', ' padded', 'Zoë', '12', 'true']) expect(parse(`k: ${scalarSource(v)}`).k).toBe(v);
+    for (const v of ['yes', 'null', '01234', 'a: b', 'x #y', '- dash', '[x]', '', ' padded', 'Zoë', '12', 'true'])
+      expect(parse(`k: ${scalarSource(v)}`).k).toBe(v);
   });
 
   it('refuses to edit a file with YAML errors', () => {
@@ -83,10 +93,20 @@ describe('comment-preserving YAML edits', () => {
   const key = fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'x-note');
   const scalar = fc.oneof(fc.constantFrom('01234', '1e3', '12345678901234567890', 'yes', '~', 'plain text', "'quoted'", '"dq"'), fc.integer().map(String));
   const comment = fc.option(fc.constantFrom('  # c', '   # note: keep', ' #x'), { nil: '' });
-  const doc = fc.uniqueArray(fc.tuple(key, fc.oneof(scalar.map((s) => ({ kind: 's' as const, s })), fc.array(fc.constantFrom('CR-1', 'CR-2', 'x'), { maxLength: 3 }).map((l) => ({ kind: 'l' as const, l }))), comment), {
-    minLength: 1,
-    selector: (t) => t[0],
-  });
+  const doc = fc.uniqueArray(
+    fc.tuple(
+      key,
+      fc.oneof(
+        scalar.map((s) => ({ kind: 's' as const, s })),
+        fc.array(fc.constantFrom('CR-1', 'CR-2', 'x'), { maxLength: 3 }).map((l) => ({ kind: 'l' as const, l })),
+      ),
+      comment,
+    ),
+    {
+      minLength: 1,
+      selector: (t) => t[0],
+    },
+  );
   const render = (entries: [string, { kind: 's'; s: string } | { kind: 'l'; l: string[] }, string][]) =>
     `# header\n${entries.map(([k, v, c]) => `${k}: ${v.kind === 's' ? v.s : `[${v.l.join(', ')}]`}${c}`).join('\n\n')}\n# footer\n`;
 
@@ -116,7 +136,9 @@ describe('comment-preserving YAML edits', () => {
 describe('setting lists', () => {
   it('a block list is rewritten as a block list at its indentation; an empty one becomes []', () => {
     const text = 'decision:\n  # who\n  approvers:\n    - a   # first\n    - b\n  date: 2025-10-15\n';
-    expect(editYaml(text, [{ op: 'set', path: ['decision', 'approvers'], value: ['a', 'c', 'd'] }])).toBe('decision:\n  # who\n  approvers:\n    - a\n    - c\n    - d\n  date: 2025-10-15\n');
+    expect(editYaml(text, [{ op: 'set', path: ['decision', 'approvers'], value: ['a', 'c', 'd'] }])).toBe(
+      'decision:\n  # who\n  approvers:\n    - a\n    - c\n    - d\n  date: 2025-10-15\n',
+    );
     expect(editYaml(text, [{ op: 'set', path: ['decision', 'approvers'], value: [] }])).toBe('decision:\n  # who\n  approvers: []\n  date: 2025-10-15\n');
     expect(editYaml('a: [x, y]  # c\n', [{ op: 'set', path: ['a'], value: ['z'] }])).toBe('a: [z]  # c\n');
   });

@@ -11,7 +11,16 @@ describe('decision records', () => {
     const session = new Session({ mode: 'browser', state: new AppState(tempDir()), watch: false });
     await session.open(dir);
     expect(await session.handlers['adr.list']()).toEqual([
-      { id: 'ADR-0007', path: 'docs/adr/ADR-0007.md', title: 'Redesign the navigation per user tests', status: 'accepted', date: '2025-10-15', supersedes: null, supersededBy: null, citedBy: [{ id: 'CR-42', path: 'contracts/changes/CR-42.yaml' }] },
+      {
+        id: 'ADR-0007',
+        path: 'docs/adr/ADR-0007.md',
+        title: 'Redesign the navigation per user tests',
+        status: 'accepted',
+        date: '2025-10-15',
+        supersedes: null,
+        supersededBy: null,
+        citedBy: [{ id: 'CR-42', path: 'contracts/changes/CR-42.yaml' }],
+      },
     ]);
     const before = readFileSync(path.join(dir, 'docs/adr/ADR-0007.md'), 'utf8');
     const { path: created } = await session.handlers['adr.supersede']({ id: 'ADR-0007', title: 'Navigation with a search box' });

@@ -52,7 +52,8 @@ describe('atomic saves', () => {
     writeFileSync(file, 'old\n');
     // root ignores permissions: an immutable folder is read-only even for root; a non-root user gets chmod
     if (!immutable(dir, true)) {
-      if (process.getuid?.() === 0) return ctx.skip('as root without chattr support a folder cannot be made read-only; the non-root CI run (runuser) covers this');
+      if (process.getuid?.() === 0)
+        return ctx.skip('as root without chattr support a folder cannot be made read-only; the non-root CI run (runuser) covers this');
       execFileSync('chmod', ['555', dir]);
     }
     try {
@@ -77,7 +78,10 @@ describe('atomic saves', () => {
     const whole = new Set([a.repeat(20_000), b.repeat(20_000)]);
     writeFileSync(file, a.repeat(20_000));
     for (let i = 0; i < 20; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/fixtures/save-loop.ts'), file, a, b], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/fixtures/save-loop.ts'), file, a, b], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 60));
       child.kill('SIGKILL');

@@ -75,7 +75,10 @@ describe('the loopback bridge', () => {
     expect((await raw(bridge.port, 'POST', '/api/files.list', { ...auth, Origin: 'http://evil.example' }, 'null')).status).toBe(403);
     expect((await raw(bridge.port, 'POST', '/api/files.list', { ...auth, Origin: 'null' }, 'null')).status).toBe(403);
     expect((await raw(bridge.port, 'GET', '/', { Host: 'localhost.evil.example' })).status).toBe(403);
-    expect((await raw(bridge.port, 'POST', '/api/files.list', { ...auth, Origin: `http://localhost:${bridge.port}`, Host: `localhost:${bridge.port}` }, 'null')).status).toBe(200);
+    expect(
+      (await raw(bridge.port, 'POST', '/api/files.list', { ...auth, Origin: `http://localhost:${bridge.port}`, Host: `localhost:${bridge.port}` }, 'null'))
+        .status,
+    ).toBe(200);
   });
 
   it('sends no CORS headers, ever', async () => {
@@ -121,7 +124,10 @@ describe('the loopback bridge', () => {
     const { bridge } = await start();
     const auth = { ...json, 'X-Covenant-Token': bridge.token };
     const outside = JSON.parse((await raw(bridge.port, 'POST', '/api/files.read', auth, JSON.stringify({ path: '../../etc/passwd' }))).body);
-    expect(outside).toEqual({ ok: false, error: { code: 'outside-workspace', message: '../../etc/passwd leads outside the workspace.', path: '../../etc/passwd' } });
+    expect(outside).toEqual({
+      ok: false,
+      error: { code: 'outside-workspace', message: '../../etc/passwd leads outside the workspace.', path: '../../etc/passwd' },
+    });
     expect(JSON.parse((await raw(bridge.port, 'POST', '/api/nope', auth, 'null')).body).error.reason).toBe('unknown-method');
     expect((await raw(bridge.port, 'POST', '/api/files.read', auth, '{not json')).status).toBe(400);
     expect((await raw(bridge.port, 'GET', '/api/files.list', { 'X-Covenant-Token': bridge.token })).status).toBe(405);
@@ -131,23 +137,29 @@ describe('the loopback bridge', () => {
     const { bridge, ws } = await start();
     const events: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: bridge.port, path: '/api/events', headers: { Host: `127.0.0.1:${bridge.port}`, 'X-Covenant-Token': bridge.token } }, (res) => {
-        res.on('data', (c: Buffer) => {
-          events.push(c.toString());
-          if (/"type":"snapshot".*CR-42\.yaml/.test(events.join(''))) {
-            req.destroy();
-            resolve();
-          }
-        });
-        setTimeout(() => {
-          const p = path.join(ws, 'contracts/changes/CR-42.yaml');
-          writeFileSync(p, readFileSync(p, 'utf8').replace('risk_score: 5', 'risk_score: 6'));
-        }, 200);
-      });
+      const req = request(
+        { host: '127.0.0.1', port: bridge.port, path: '/api/events', headers: { Host: `127.0.0.1:${bridge.port}`, 'X-Covenant-Token': bridge.token } },
+        (res) => {
+          res.on('data', (c: Buffer) => {
+            events.push(c.toString());
+            if (/"type":"snapshot".*CR-42\.yaml/.test(events.join(''))) {
+              req.destroy();
+              resolve();
+            }
+          });
+          setTimeout(() => {
+            const p = path.join(ws, 'contracts/changes/CR-42.yaml');
+            writeFileSync(p, readFileSync(p, 'utf8').replace('risk_score: 5', 'risk_score: 6'));
+          }, 200);
+        },
+      );
       req.on('error', (e) => (String(e).includes('socket hang up') ? resolve() : reject(e)));
       req.end();
     });
-    const frame = events.join('').split('\n\n').find((f) => f.includes('"type":"snapshot"'))!;
+    const frame = events
+      .join('')
+      .split('\n\n')
+      .find((f) => f.includes('"type":"snapshot"'))!;
     const delta = (JSON.parse(frame.slice('data: '.length)) as { delta: { changed: string[]; diagnostics: Record<string, unknown[]> } }).delta;
     // one event carries the change and its consequences: CR-42 is still valid, so no diagnostics changed
     expect(delta.changed).toEqual(['contracts/changes/CR-42.yaml']);

@@ -48,7 +48,13 @@ describe('covenant validate', () => {
       files: 5,
       diagnostics: [
         {
-          file: 'contracts/sow/SPRINT-07.yaml', line: 20, column: 20, endLine: 20, endColumn: 24, severity: 'error', code: 'unknown-reference',
+          file: 'contracts/sow/SPRINT-07.yaml',
+          line: 20,
+          column: 20,
+          endLine: 20,
+          endColumn: 24,
+          severity: 'error',
+          code: 'unknown-reference',
           message: 'links.changes names CR-7, but there is no such change request (expected contracts/changes/CR-7.yaml).',
         },
       ],
@@ -100,7 +106,14 @@ describe('covenant evaluate', () => {
     const r = covenant(['evaluate', 'CR-42', EXAMPLE_DIR]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      ['CR-42: minor (declared minor)', '  threshold      value  limit  crossed', '  budget delta   7      10     no', '  schedule slip  4      10     no', '  risk score     5      8      no', ''].join('\n'),
+      [
+        'CR-42: minor (declared minor)',
+        '  threshold      value  limit  crossed',
+        '  budget delta   7      10     no',
+        '  schedule slip  4      10     no',
+        '  risk score     5      8      no',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -111,7 +124,11 @@ describe('covenant evaluate', () => {
     const r = covenant(['evaluate', 'CR-42', ws, '--format', 'json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual({
-      id: 'CR-42', file: 'contracts/changes/CR-42.yaml', verdict: 'major', declared: 'minor', matches: false,
+      id: 'CR-42',
+      file: 'contracts/changes/CR-42.yaml',
+      verdict: 'major',
+      declared: 'minor',
+      matches: false,
       thresholds: [
         { name: 'budget_delta_pct', label: 'budget delta', value: 7, limit: 10, crossed: false },
         { name: 'schedule_slip_days', label: 'schedule slip', value: 12, limit: 10, crossed: true },
@@ -157,7 +174,8 @@ describe('covenant init', () => {
     const dir = path.join(tempDir(), 'new-ws');
     const r = covenant(['init', dir]);
     expect(r.code).toBe(0);
-    for (const f of ['contracts/master_contract.yaml', 'contracts/sow/SPRINT-01.yaml', 'contracts/ledger.yaml', 'docs/adr/template.md', '.git/HEAD']) expect(existsSync(path.join(dir, f))).toBe(true);
+    for (const f of ['contracts/master_contract.yaml', 'contracts/sow/SPRINT-01.yaml', 'contracts/ledger.yaml', 'docs/adr/template.md', '.git/HEAD'])
+      expect(existsSync(path.join(dir, f))).toBe(true);
     expect(r.stdout).toMatch(/First commit [0-9a-f]{7} by /);
     const v = covenant(['validate', dir]);
     expect(v.stdout).toBe('3 files checked: 0 errors, 0 warnings, 0 info\n');

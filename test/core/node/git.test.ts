@@ -62,7 +62,11 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
       { path: 'contracts/changes/CR-42.yaml', status: 'modified' },
       { path: 'notes.md', status: 'new' },
     ]);
-    expect(sysgit(dir, 'status', '--porcelain').trimEnd().split('\n').sort()).toEqual([' D analytics/exp_123.csv', ' M contracts/changes/CR-42.yaml', '?? notes.md']);
+    expect(sysgit(dir, 'status', '--porcelain').trimEnd().split('\n').sort()).toEqual([
+      ' D analytics/exp_123.csv',
+      ' M contracts/changes/CR-42.yaml',
+      '?? notes.md',
+    ]);
   });
 
   it('status agrees with system git: .gitignore, untracked folders, deletions, and a same-size edit right after the commit', async () => {
@@ -84,12 +88,12 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
       { path: 'reports/q4/summary.md', status: 'new' },
       { path: 'test_reports/usability_2025-10-20.md', status: 'deleted' },
     ]);
-    expect(sysgit(dir, 'status', '--porcelain', '-uall').trimEnd().split('\n').filter((l) => !l.includes('.covenant-tmp-'))).toEqual([
-      ' M .gitignore',
-      ' M contracts/sow/SPRINT-07.yaml',
-      ' D test_reports/usability_2025-10-20.md',
-      '?? reports/q4/summary.md',
-    ]);
+    expect(
+      sysgit(dir, 'status', '--porcelain', '-uall')
+        .trimEnd()
+        .split('\n')
+        .filter((l) => !l.includes('.covenant-tmp-')),
+    ).toEqual([' M .gitignore', ' M contracts/sow/SPRINT-07.yaml', ' D test_reports/usability_2025-10-20.md', '?? reports/q4/summary.md']);
   });
 
   it('commits exactly the chosen files; system git reads the commit and fsck stays clean', async () => {
@@ -99,12 +103,15 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     await session.current()!.refresh('contracts/changes/CR-42.yaml');
     const { oid } = await session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'CR-42: impact analysis (minor)' });
     expect(sysgit(dir, 'rev-parse', 'HEAD').trim()).toBe(oid);
-    expect(sysgit(dir, 'show', '--name-only', '--format=%an <%ae>|%s', 'HEAD').trim().split('\n').filter(Boolean)).toEqual(['Zoë Müller <zoe@example.com>|CR-42: impact analysis (minor)', 'contracts/changes/CR-42.yaml']);
+    expect(sysgit(dir, 'show', '--name-only', '--format=%an <%ae>|%s', 'HEAD').trim().split('\n').filter(Boolean)).toEqual([
+      'Zoë Müller <zoe@example.com>|CR-42: impact analysis (minor)',
+      'contracts/changes/CR-42.yaml',
+    ]);
     expect(sysgit(dir, 'status', '--porcelain').trimEnd()).toBe(' M contracts/sow/SPRINT-07.yaml');
     sysgit(dir, 'fsck', '--full', '--strict');
   });
 
-  it('proposes a message in the contract\'s words', async () => {
+  it("proposes a message in the contract's words", async () => {
     const { session, dir } = await repoSession();
     edit(dir, 'contracts/changes/CR-42.yaml', 'schedule_slip_days: 4', 'schedule_slip_days: 12');
     await session.current()!.refresh('contracts/changes/CR-42.yaml');
@@ -120,7 +127,10 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     const { session, dir } = await repoSession();
     edit(dir, 'contracts/changes/CR-42.yaml', 'status: approved', 'status: aproved');
     await session.current()!.refresh('contracts/changes/CR-42.yaml');
-    await expect(session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'typo' })).rejects.toMatchObject({ code: 'invalid-input', reason: 'validation-errors' });
+    await expect(session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'typo' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      reason: 'validation-errors',
+    });
     expect(sysgit(dir, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
     const r = await session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'typo', allowErrors: true });
     expect(r.message).toBe('typo\n\nCovenant-Validation: 1 error (schema)');
@@ -138,7 +148,10 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     process.env.HOME = tempDir(); // no ~/.gitconfig
     try {
       edit(dir, 'contracts/changes/CR-42.yaml', 'risk_score: 5', 'risk_score: 6');
-      await expect(session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'x' })).rejects.toMatchObject({ code: 'invalid-input', reason: 'no-author' });
+      await expect(session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'x' })).rejects.toMatchObject({
+        code: 'invalid-input',
+        reason: 'no-author',
+      });
       await session.handlers['settings.setAuthor']({ name: 'José', email: 'jose@example.com' });
       await session.handlers['git.commit']({ paths: ['contracts/changes/CR-42.yaml'], message: 'x' });
       expect(sysgit(dir, 'log', '-1', '--format=%an').trim()).toBe('José');
@@ -177,7 +190,7 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     expect(s).toMatchObject({ repository: true, detached: true, branch: null, conflictFiles: ['contracts/changes/CR-42.yaml'] });
   });
 
-  it('history: the log, one file\'s log, a file at a commit, two commits compared, and a restore', async () => {
+  it("history: the log, one file's log, a file at a commit, two commits compared, and a restore", async () => {
     const { session, dir } = await repoSession();
     const first = sysgit(dir, 'rev-parse', 'HEAD').trim();
     edit(dir, 'contracts/changes/CR-42.yaml', 'risk_score: 5', 'risk_score: 6');
@@ -230,7 +243,10 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     expect(await readAt(dir, 'v1', 'contracts/changes/CR-42.yaml')).toContain('risk_score: 6');
     expect(await status(dir)).toEqual([]);
     await tick();
-    expect((await compareCommits(dir, entries.at(-1)!.oid, 'HEAD')).map((c) => c.path)).toEqual(['contracts/changes/CR-42.yaml', 'contracts/sow/SPRINT-07.yaml']);
+    expect((await compareCommits(dir, entries.at(-1)!.oid, 'HEAD')).map((c) => c.path)).toEqual([
+      'contracts/changes/CR-42.yaml',
+      'contracts/sow/SPRINT-07.yaml',
+    ]);
     // and Covenant can commit on top of it
     edit(dir, 'contracts/changes/CR-42.yaml', 'risk_score: 6', 'risk_score: 7');
     await commit(dir, ['contracts/changes/CR-42.yaml'], 'after gc', author);
@@ -238,7 +254,7 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     expect(sysgit(dir, 'log', '-1', '--format=%s').trim()).toBe('after gc');
   });
 
-  it('takes a CR\'s creation date from the commit that added it when created: is absent (decision-overdue)', async () => {
+  it("takes a CR's creation date from the commit that added it when created: is absent (decision-overdue)", async () => {
     const dir = exampleCopy();
     await initRepository(dir, author, 'Example');
     writeFileSync(
@@ -259,7 +275,10 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     const dir = exampleCopy();
     await initRepository(dir, author, 'Example');
     for (let i = 0; i < 20; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/fixtures/commit-loop.ts'), dir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/fixtures/commit-loop.ts'), dir], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 120));
       child.kill('SIGKILL');
@@ -273,5 +292,16 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
 });
 
 function execWithDate(dir: string, iso: string): void {
-  execFileSync('git', ['commit', '-q', '-m', 'CR-50 proposed'], { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'S', GIT_AUTHOR_EMAIL: 's@e.com', GIT_COMMITTER_NAME: 'S', GIT_COMMITTER_EMAIL: 's@e.com', GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso } });
+  execFileSync('git', ['commit', '-q', '-m', 'CR-50 proposed'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'S',
+      GIT_AUTHOR_EMAIL: 's@e.com',
+      GIT_COMMITTER_NAME: 'S',
+      GIT_COMMITTER_EMAIL: 's@e.com',
+      GIT_AUTHOR_DATE: iso,
+      GIT_COMMITTER_DATE: iso,
+    },
+  });
 }

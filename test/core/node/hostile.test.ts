@@ -16,9 +16,17 @@ describe('a hostile workspace', () => {
     const at = (file: string) => diagnostics.filter((d) => d.file === file).map((d) => `${d.code}: ${d.message}`);
 
     expect(at('contracts/changes/CR-43.yaml')).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^path-outside-workspace: adr leads outside/), expect.stringMatching(/^path-outside-workspace: addendum is an absolute path/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^path-outside-workspace: adr leads outside/),
+        expect.stringMatching(/^path-outside-workspace: addendum is an absolute path/),
+      ]),
     );
-    expect(at('contracts/changes/CR-44.yaml')).toEqual(expect.arrayContaining([expect.stringMatching(/^path-outside-workspace: adr is a URL/), expect.stringMatching(/^path-outside-workspace: addendum is a URL/)]));
+    expect(at('contracts/changes/CR-44.yaml')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^path-outside-workspace: adr is a URL/),
+        expect.stringMatching(/^path-outside-workspace: addendum is a URL/),
+      ]),
+    );
     expect(at('contracts/sow/SPRINT-07.yaml')).toEqual([
       expect.stringMatching(/^path-outside-workspace: acceptance_criteria\[0\]\.evidence "evidence-fifo\.csv" is a link that leads outside/),
       expect.stringMatching(/^path-outside-workspace: acceptance_criteria\[1\]\.evidence "linked-outside\/sentinel\.txt" leads|is a link/),
@@ -29,7 +37,11 @@ describe('a hostile workspace', () => {
     expect(at('contracts/changes/CR-45.yaml')).toEqual([expect.stringContaining('alias bomb')]);
     expect(at('contracts/changes/CR-46.yaml').length).toBeGreaterThan(0);
     expect(at('contracts/changes/CR-47.yaml')).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^schema: "__proto__" is not a known field/), expect.stringMatching(/^schema: "constructor" is not a known field/), expect.stringMatching(/^schema: "prototype" is not a known field/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^schema: "__proto__" is not a known field/),
+        expect.stringMatching(/^schema: "constructor" is not a known field/),
+        expect.stringMatching(/^schema: "prototype" is not a known field/),
+      ]),
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const bidi = at('contracts/sow/SPRINT-08.yaml').join('\n');
@@ -39,11 +51,20 @@ describe('a hostile workspace', () => {
     expect(at('contracts/sow/aux.yaml').join()).toContain('id-filename-mismatch');
 
     // the API refuses every way out, and the sentinel is untouched
-    for (const p of ['../outside/sentinel.txt', 'linked-outside/sentinel.txt', 'contracts/sow/SPRINT-66.yaml', 'evidence-fifo.csv', '/etc/passwd', '.git/config']) {
+    for (const p of [
+      '../outside/sentinel.txt',
+      'linked-outside/sentinel.txt',
+      'contracts/sow/SPRINT-66.yaml',
+      'evidence-fifo.csv',
+      '/etc/passwd',
+      '.git/config',
+    ]) {
       await expect(session.handlers['files.read']({ path: p }), p).rejects.toMatchObject({ code: 'outside-workspace' });
       await expect(session.handlers['files.write']({ path: p, text: 'owned' }), p).rejects.toMatchObject({ code: 'outside-workspace' });
     }
-    await expect(session.handlers['files.rename']({ from: 'contracts/ledger.yaml', to: 'linked-outside/ledger.yaml' })).rejects.toMatchObject({ code: 'outside-workspace' });
+    await expect(session.handlers['files.rename']({ from: 'contracts/ledger.yaml', to: 'linked-outside/ledger.yaml' })).rejects.toMatchObject({
+      code: 'outside-workspace',
+    });
     expect(readFileSync(h.sentinel, 'utf8')).toBe(h.sentinelText);
     expect(statSync(h.fifo).isFIFO()).toBe(true);
 

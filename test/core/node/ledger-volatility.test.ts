@@ -7,7 +7,16 @@ import { scopeItems, volatilityRatio } from '../../../core/node/git/volatility.j
 import { Session } from '../../../core/node/session.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 
-const gitEnv = (date: string) => ({ ...process.env, GIT_AUTHOR_NAME: 'S', GIT_AUTHOR_EMAIL: 's@e.com', GIT_COMMITTER_NAME: 'S', GIT_COMMITTER_EMAIL: 's@e.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_GLOBAL: '/dev/null' });
+const gitEnv = (date: string) => ({
+  ...process.env,
+  GIT_AUTHOR_NAME: 'S',
+  GIT_AUTHOR_EMAIL: 's@e.com',
+  GIT_COMMITTER_NAME: 'S',
+  GIT_COMMITTER_EMAIL: 's@e.com',
+  GIT_AUTHOR_DATE: date,
+  GIT_COMMITTER_DATE: date,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+});
 
 describe('ledger entries and scope volatility', () => {
   it('ledger.upsert adds a period and updates an existing one, keeping comments; a missing ledger is created', async () => {
@@ -29,7 +38,9 @@ describe('ledger entries and scope volatility', () => {
     await s2.open(fresh);
     expect((await s2.handlers['ledger.get']()).problem).toContain('There is no ledger yet');
     await s2.handlers['ledger.upsert']({ period: 'SPRINT-07', target_cost: 10, actual_cost: 12, note: 'first: entry' });
-    expect(readFileSync(path.join(fresh, 'contracts/ledger.yaml'), 'utf8')).toContain('entries: [{period: SPRINT-07, target_cost: 10, actual_cost: 12, note: "first: entry"}]');
+    expect(readFileSync(path.join(fresh, 'contracts/ledger.yaml'), 'utf8')).toContain(
+      'entries: [{period: SPRINT-07, target_cost: 10, actual_cost: 12, note: "first: entry"}]',
+    );
     expect((await s2.handlers['workspace.validate']({})).diagnostics).toEqual([]);
     await s2.close();
   });
@@ -42,7 +53,13 @@ describe('ledger entries and scope volatility', () => {
     g('2025-10-10T10:00:00Z', 'add', '-A');
     g('2025-10-10T10:00:00Z', 'commit', '-q', '-m', 'before the start');
     const p = path.join(dir, 'contracts/sow/SPRINT-07.yaml');
-    writeFileSync(p, readFileSync(p, 'utf8').replace('goals:\n  - description: Redesign onboarding flow', 'goals:\n  - description: Redesign onboarding flow\n  - description: Add a progress bar'));
+    writeFileSync(
+      p,
+      readFileSync(p, 'utf8').replace(
+        'goals:\n  - description: Redesign onboarding flow',
+        'goals:\n  - description: Redesign onboarding flow\n  - description: Add a progress bar',
+      ),
+    );
     g('2025-10-15T10:00:00Z', 'commit', '-q', '-am', 'after the start');
     const session = new Session({ mode: 'browser', state: new AppState(tempDir()), watch: false });
     await session.open(dir);

@@ -24,7 +24,11 @@ describe('loading a workspace from disk', () => {
     await import('node:fs/promises').then((fs) => fs.rm(evidence));
     symlinkSync(outside, evidence);
     const diags = await validate(ws);
-    expect(diags).toEqual([expect.stringContaining('contracts/sow/SPRINT-07.yaml:12:15 error path-outside-workspace acceptance_criteria[1].evidence "analytics/exp_123.csv" is a link that leads outside the workspace')]);
+    expect(diags).toEqual([
+      expect.stringContaining(
+        'contracts/sow/SPRINT-07.yaml:12:15 error path-outside-workspace acceptance_criteria[1].evidence "analytics/exp_123.csv" is a link that leads outside the workspace',
+      ),
+    ]);
     expect(readFileSync(outside, 'utf8')).toBe('sentinel\n');
   });
 
@@ -34,7 +38,9 @@ describe('loading a workspace from disk', () => {
     writeFileSync(outside, 'id: CR-50\n');
     symlinkSync(outside, path.join(ws, 'contracts/changes/CR-50.yaml'));
     const diags = await validate(ws);
-    expect(diags).toEqual(['contracts/changes/CR-50.yaml:1:1 error file-unreadable This contract file is a link that leads outside the workspace (or nowhere); Covenant does not follow it.']);
+    expect(diags).toEqual([
+      'contracts/changes/CR-50.yaml:1:1 error file-unreadable This contract file is a link that leads outside the workspace (or nowhere); Covenant does not follow it.',
+    ]);
   });
 
   it('a folder of evidence linked from outside counts as outside', async () => {

@@ -23,7 +23,10 @@ function fixture(): string {
     p('contracts/changes/CR-43.yaml'),
     'id: CR-43\nsummary: Add SSO\ncreated: 2025-10-01\nimpact_analysis: {budget_delta_pct: 12, schedule_slip_days: 2, risk_score: 3}\nthreshold_eval: major\ndecision: {status: rejected, approvers: [steering_committee], date: 2025-10-11}\n',
   ); // 10 days: outside the SLA
-  writeFileSync(p('contracts/changes/CR-44.yaml'), 'id: CR-44\nsummary: Dark mode\ncreated: 2025-10-18\nimpact_analysis: {budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 1}\nthreshold_eval: minor\ndecision: {status: proposed}\n');
+  writeFileSync(
+    p('contracts/changes/CR-44.yaml'),
+    'id: CR-44\nsummary: Dark mode\ncreated: 2025-10-18\nimpact_analysis: {budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 1}\nthreshold_eval: minor\ndecision: {status: proposed}\n',
+  );
   writeFileSync(p('contracts/ledger.yaml'), 'currency: EUR\nentries:\n  - {period: SPRINT-07, target_cost: 48000, actual_cost: 51250.50}\n');
   return ws;
 }
@@ -72,11 +75,27 @@ describe('compliance figures and the Prometheus export', () => {
     const r = covenant(['metrics', ws, '--today', '2025-10-20']);
     expect(r.code).toBe(0);
     const t = r.stdout;
-    for (const name of ['covenant_open_change_requests', 'covenant_change_requests', 'covenant_gate_pass_ratio', 'covenant_acceptance_criteria_met_ratio', 'covenant_change_lead_time_seconds', 'covenant_review_sla_adherence_ratio', 'covenant_ledger_variance', 'covenant_ledger_supplier_share_total', 'covenant_ledger_client_share_total', 'covenant_validation_diagnostics']) {
+    for (const name of [
+      'covenant_open_change_requests',
+      'covenant_change_requests',
+      'covenant_gate_pass_ratio',
+      'covenant_acceptance_criteria_met_ratio',
+      'covenant_change_lead_time_seconds',
+      'covenant_review_sla_adherence_ratio',
+      'covenant_ledger_variance',
+      'covenant_ledger_supplier_share_total',
+      'covenant_ledger_client_share_total',
+      'covenant_validation_diagnostics',
+    ]) {
       expect(t).toContain(`# HELP ${name} `);
       expect(t).toContain(`# TYPE ${name} `);
     }
-    expect(t.split('\n').filter((l) => l && !l.startsWith('#')).every((l) => l.startsWith('covenant_'))).toBe(true);
+    expect(
+      t
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .every((l) => l.startsWith('covenant_')),
+    ).toBe(true);
     expect(metric(t, 'covenant_open_change_requests')).toBe(1);
     expect(metric(t, 'covenant_change_requests{verdict="major",status="rejected"}')).toBe(1);
     expect(metric(t, 'covenant_change_requests{verdict="minor",status="approved"}')).toBe(1);

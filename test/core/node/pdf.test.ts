@@ -15,8 +15,19 @@ async function fixture(): Promise<string> {
   const cr = path.join(ws, 'contracts/changes/CR-42.yaml');
   // the requestor must be someone governance knows: the steering committee gets the same name
   const master = path.join(ws, 'contracts/master_contract.yaml');
-  writeFileSync(master, readFileSync(master, 'utf8').replace('steering_committee: [client, dev_lead, design_lead]', 'steering_committee: [client, dev_lead, design_lead, "Zoë Müller (東京) <b>lead</b>"]'));
-  writeFileSync(cr, readFileSync(cr, 'utf8').replace('requestor: design_lead', 'requestor: "Zoë Müller (東京) <b>lead</b>"').replace('value: "Expected +2% conversion"', 'value: "José expects +2% (€ 40k)"'));
+  writeFileSync(
+    master,
+    readFileSync(master, 'utf8').replace(
+      'steering_committee: [client, dev_lead, design_lead]',
+      'steering_committee: [client, dev_lead, design_lead, "Zoë Müller (東京) <b>lead</b>"]',
+    ),
+  );
+  writeFileSync(
+    cr,
+    readFileSync(cr, 'utf8')
+      .replace('requestor: design_lead', 'requestor: "Zoë Müller (東京) <b>lead</b>"')
+      .replace('value: "Expected +2% conversion"', 'value: "José expects +2% (€ 40k)"'),
+  );
   await initRepository(ws, { name: 'Zoë', email: 'zoe@example.com' }, 'Example');
   return ws;
 }
@@ -28,8 +39,31 @@ describe('covenant export-pdf', () => {
     const r = covenant(['export-pdf', ws, '--out', out]);
     expect(r.code).toBe(0);
     const t = text(out);
-    for (const heading of ['Contents', 'Governance and decision rights', 'Change policy', 'Incentives and collaboration', 'Risk policy', 'Iterations (SOWs)', 'SOW SPRINT-07', 'Change requests', 'Incentive ledger', 'Compliance', 'Validation status']) expect(t).toContain(heading);
-    for (const value of ['Improve conversion by 15%', 'steering_committee', 'security_blocker', 'Usability score >= 85 on SUS', 'ADR-0007.md', '€48,000.00', '€1,625.25', '0 errors, 0 warnings.']) expect(t).toContain(value);
+    for (const heading of [
+      'Contents',
+      'Governance and decision rights',
+      'Change policy',
+      'Incentives and collaboration',
+      'Risk policy',
+      'Iterations (SOWs)',
+      'SOW SPRINT-07',
+      'Change requests',
+      'Incentive ledger',
+      'Compliance',
+      'Validation status',
+    ])
+      expect(t).toContain(heading);
+    for (const value of [
+      'Improve conversion by 15%',
+      'steering_committee',
+      'security_blocker',
+      'Usability score >= 85 on SUS',
+      'ADR-0007.md',
+      '€48,000.00',
+      '€1,625.25',
+      '0 errors, 0 warnings.',
+    ])
+      expect(t).toContain(value);
     // table of contents: each entry with the page its section starts on
     expect(t).toMatch(/Governance and decision rights\s+3\b/);
     expect(t).toMatch(/Validation status\s+\d+/);
@@ -58,7 +92,8 @@ describe('covenant export-pdf', () => {
     expect(t).toContain('Zoë Müller (東京) <b>lead</b>');
     expect(t).toContain('José expects +2% (€ 40k)');
     expect(t).toContain('uncommitted changes');
-    for (const v of ['Change request CR-42', 'Verdict: minor (declared: minor)', 'schedule slip', 'Decision record: docs/adr/ADR-0007.md']) expect(t).toContain(v);
+    for (const v of ['Change request CR-42', 'Verdict: minor (declared: minor)', 'schedule slip', 'Decision record: docs/adr/ADR-0007.md'])
+      expect(t).toContain(v);
   });
 
   it('one SOW, and a scope that does not exist', async () => {
@@ -84,7 +119,10 @@ describe('long tables', () => {
     for (const [p, t] of generatedWorkspace(5, 150)) engine.setText(p, t);
     const snapshot = engine.snapshot();
     const { diagnostics } = snapshot.validate({ today: '2026-01-01' });
-    const pdf = await renderPdf({ snapshot, figures: snapshot.figures('2026-01-01'), diagnostics, provenance: { generatedAt: 't', commit: null, dirty: false, unsaved: [] } }, { kind: 'contract' });
+    const pdf = await renderPdf(
+      { snapshot, figures: snapshot.figures('2026-01-01'), diagnostics, provenance: { generatedAt: 't', commit: null, dirty: false, unsaved: [] } },
+      { kind: 'contract' },
+    );
     const out = path.join(tempDir(), 'long.pdf');
     writeFileSync(out, pdf);
     const pages = text(out).split('\f');

@@ -65,7 +65,20 @@ describe('outputs say what they show', () => {
     const broken = { [SOW]: edited(SOW, 'id: SPRINT-07', 'id: SPRINT-7') };
     expect(only((await session.handlers['workspace.validate']({ overlays: broken })).diagnostics, 'id-filename-mismatch')).toHaveLength(1);
     await session.handlers['wizard.sowContext']();
-    const draft = { summary: 'x', requestor: 'client', sows: [], budget_delta_pct: '1', schedule_slip_days: '0', risk_score: '1', dependencies: [], value: '', status: 'proposed' as const, approvers: [], date: '', createAdr: false };
+    const draft = {
+      summary: 'x',
+      requestor: 'client',
+      sows: [],
+      budget_delta_pct: '1',
+      schedule_slip_days: '0',
+      risk_score: '1',
+      dependencies: [],
+      value: '',
+      status: 'proposed' as const,
+      approvers: [],
+      date: '',
+      createAdr: false,
+    };
     await session.handlers['wizard.crPreview']({ draft });
     // the saved snapshot never held the buffer, and the dashboard is computed from saved files only
     expect((await session.handlers['workspace.validate']({})).diagnostics).toEqual([]);
@@ -107,7 +120,12 @@ describe('the CLI tells the truth', () => {
   it('validate, metrics and export-pdf on a folder without a master contract: exit 2 and a sentence', () => {
     const empty = tempDir();
     const ws = exampleCopy();
-    for (const args of [['validate', empty], ['validate', path.join(ws, 'contracts')], ['metrics', empty], ['export-pdf', empty, '--out', path.join(tempDir(), 'x.pdf')]]) {
+    for (const args of [
+      ['validate', empty],
+      ['validate', path.join(ws, 'contracts')],
+      ['metrics', empty],
+      ['export-pdf', empty, '--out', path.join(tempDir(), 'x.pdf')],
+    ]) {
       const r = covenant(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('is not a Covenant workspace: there is no contracts/master_contract.yaml');
@@ -132,7 +150,20 @@ describe('the CLI tells the truth', () => {
     const dir = exampleCopy();
     const session = new Session({ mode: 'browser', state: new AppState(tempDir()), watch: false });
     await session.open(dir);
-    const draft = { summary: 'x', requestor: 'client', sows: [], budget_delta_pct: '1', schedule_slip_days: '0', risk_score: '1', dependencies: [], value: '', status: 'approved' as const, approvers: ['steering_committee'], date: '2020-01-01', createAdr: false };
+    const draft = {
+      summary: 'x',
+      requestor: 'client',
+      sows: [],
+      budget_delta_pct: '1',
+      schedule_slip_days: '0',
+      risk_score: '1',
+      dependencies: [],
+      value: '',
+      status: 'approved' as const,
+      approvers: ['steering_committee'],
+      date: '2020-01-01',
+      createAdr: false,
+    };
     await expect(session.handlers['wizard.crPreview']({ draft })).rejects.toThrow('cannot be decided before that');
     await session.close();
   });
@@ -163,33 +194,40 @@ describe('the watcher never kills the server', () => {
 
   // root ignores permissions: CI runs this file again as a non-root user (runuser in .ci/run), where it runs
   const nonRoot = process.getuid?.() !== 0;
-  it.skipIf(!nonRoot)('(non-root) a folder unreadable at start, or made unreadable while serving, is a diagnostic, not a crash or a false "no such CR"', async () => {
-    const dir = exampleCopy();
-    const changes = path.join(dir, 'contracts/changes');
-    chmodSync(changes, 0o000);
-    try {
-      const r = covenant(['validate', dir]);
-      expect(r.stdout).toContain('contracts/changes:1:1 error file-unreadable The folder contracts/changes could not be read (permission denied)');
-      expect(r.stdout).not.toContain('no such change request');
-      expect(r.code).toBe(1);
-      chmodSync(changes, 0o755);
-      const session = new Session({ mode: 'browser', state: new AppState(tempDir()) });
-      const notices: string[] = [];
-      session.subscribe((e) => {
-        if (e.type === 'notice') notices.push(e.message);
-      });
-      await session.open(dir);
-      mkdirSync(path.join(dir, 'docs/extra'));
-      chmodSync(path.join(dir, 'docs/extra'), 0o000);
+  it.skipIf(!nonRoot)(
+    '(non-root) a folder unreadable at start, or made unreadable while serving, is a diagnostic, not a crash or a false "no such CR"',
+    async () => {
+      const dir = exampleCopy();
+      const changes = path.join(dir, 'contracts/changes');
       chmodSync(changes, 0o000);
-      writeFileSync(path.join(dir, 'README.md'), 'poke\n');
-      // the server is alive and answers: the folder is reported, its CRs are unknown rather than missing
-      await until(async () => (await session.handlers['workspace.validate']({})).diagnostics.some((d) => d.code === 'file-unreadable'), 'the unreadable folder is reported', 8000);
-      const diags = (await session.handlers['workspace.validate']({})).diagnostics;
-      expect(diags.filter((d) => d.code === 'unknown-reference')).toEqual([]);
-      await session.close();
-    } finally {
-      chmodSync(changes, 0o755);
-    }
-  });
+      try {
+        const r = covenant(['validate', dir]);
+        expect(r.stdout).toContain('contracts/changes:1:1 error file-unreadable The folder contracts/changes could not be read (permission denied)');
+        expect(r.stdout).not.toContain('no such change request');
+        expect(r.code).toBe(1);
+        chmodSync(changes, 0o755);
+        const session = new Session({ mode: 'browser', state: new AppState(tempDir()) });
+        const notices: string[] = [];
+        session.subscribe((e) => {
+          if (e.type === 'notice') notices.push(e.message);
+        });
+        await session.open(dir);
+        mkdirSync(path.join(dir, 'docs/extra'));
+        chmodSync(path.join(dir, 'docs/extra'), 0o000);
+        chmodSync(changes, 0o000);
+        writeFileSync(path.join(dir, 'README.md'), 'poke\n');
+        // the server is alive and answers: the folder is reported, its CRs are unknown rather than missing
+        await until(
+          async () => (await session.handlers['workspace.validate']({})).diagnostics.some((d) => d.code === 'file-unreadable'),
+          'the unreadable folder is reported',
+          8000,
+        );
+        const diags = (await session.handlers['workspace.validate']({})).diagnostics;
+        expect(diags.filter((d) => d.code === 'unknown-reference')).toEqual([]);
+        await session.close();
+      } finally {
+        chmodSync(changes, 0o755);
+      }
+    },
+  );
 });
