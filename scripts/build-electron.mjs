@@ -20,5 +20,6 @@ const common = (input, format, fileName) => ({
   },
 });
 
-await build(common({ main: 'electron/main.ts' }, 'es', '[name].mjs'));
+// the analysis worker is an entry of its own: core/node starts it from a file beside the bundle
+await build(common({ main: 'electron/main.ts', 'analysis-worker': 'core/node/analysis/worker.ts' }, 'es', '[name].mjs'));
 await build(common({ preload: 'electron/preload.ts' }, 'cjs', '[name].cjs'));

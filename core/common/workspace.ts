@@ -11,10 +11,10 @@ import { ContractModel, type ModelInput } from './model/contract.js';
 import { classifyPath, type FileKind } from './model/kinds.js';
 import { fileRuleDiagnostics, idRuleDiagnostics } from './rules/file-rules.js';
 import { schemaDiagnostics } from './rules/schema.js';
-import { workspaceDiagnostics } from './rules/workspace-rules.js';
+import { workspaceChecks } from './rules/workspace-rules.js';
 import { LineCounter } from 'yaml';
 import { Positions } from './yaml/locate.js';
-import { parseYaml, type YamlFile } from './yaml/parse.js';
+import { parseYaml, YamlFile, type YamlFileData } from './yaml/parse.js';
 import { computeFigures, type Figures, type HistoryFacts } from './figures.js';
 
 /** A contract file as given, with its analysis once computed (a pure function of the text: safe to share). */
@@ -57,16 +57,35 @@ const NO_FACTS: SnapshotFacts = { history: new Map() };
 /** How many files were analysed in this process: tells tests and benches that analysis is shared and incremental. */
 export const analysisStats = { parses: 0 };
 
+/** A file's analysis as plain data, so that it can be computed on another thread (see `Offload`). */
+export interface AnalysisData {
+  yaml: YamlFileData | null;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Analyses big files somewhere else (a worker thread in Node), so that no single parse holds the event loop.
+ * Answers null when it could not; the file is then analysed where it is.
+ */
+export interface Offload {
+  /** Texts at least this long go to `analyse`; smaller ones are cheaper here than a message round trip. */
+  minChars: number;
+  analyse(path: string, kind: FileKind, text: string): Promise<AnalysisData | null>;
+}
+
 function analyse(entry: Entry): Analysis {
   analysisStats.parses++;
   if (entry.unreadable) return { yaml: undefined, diagnostics: [entry.unreadable] };
-  const text = entry.text ?? '';
-  if (entry.kind === 'adr') {
+  return analyseText(entry.path, entry.kind, entry.text ?? '');
+}
+
+function analyseText(path: string, kind: FileKind, text: string): Analysis {
+  if (kind === 'adr') {
     const fm = splitFrontMatter(text);
     if (fm.yaml === null) {
       const lines = new LineCounter();
       lines.addNewLine(0);
-      const pos = new Positions(entry.path, lines);
+      const pos = new Positions(path, lines);
       return {
         yaml: undefined,
         diagnostics: [
@@ -74,13 +93,24 @@ function analyse(entry: Entry): Analysis {
         ],
       };
     }
-    const yaml = parseYaml(entry.path, fm.yaml);
+    const yaml = parseYaml(path, fm.yaml);
     if (yaml.value === undefined) return { yaml: undefined, diagnostics: yaml.diagnostics };
     return { yaml, diagnostics: checked(yaml, 'adr') };
   }
-  const yaml = parseYaml(entry.path, text);
+  const yaml = parseYaml(path, text);
   if (yaml.value === undefined) return { yaml: undefined, diagnostics: yaml.diagnostics };
-  return { yaml, diagnostics: checked(yaml, entry.kind) };
+  return { yaml, diagnostics: checked(yaml, kind) };
+}
+
+/** The analysis of one contract file as plain data: what an `Offload` worker computes and posts back. */
+export function analyseToData(path: string, kind: FileKind, text: string): AnalysisData {
+  analysisStats.parses++;
+  const a = analyseText(path, kind, text);
+  return { yaml: a.yaml ? a.yaml.toData() : null, diagnostics: a.diagnostics };
+}
+
+function fromData(d: AnalysisData): Analysis {
+  return { yaml: d.yaml ? YamlFile.fromData(d.yaml) : undefined, diagnostics: d.diagnostics };
 }
 
 /** Schema diagnostics, then (only for data that has its schema's shape) the single-file rules on typed data. */
@@ -201,17 +231,37 @@ export class Snapshot {
     return entry ? ensure(entry).yaml : undefined;
   }
 
-  /** Analyses every file not analysed yet, yielding to the event loop every `sliceMs` so nobody waits on a big workspace. */
-  async prepare(sliceMs = 8): Promise<this> {
+  /**
+   * Analyses every file not analysed yet, yielding to the event loop every `sliceMs` so nobody waits on a big
+   * workspace. With an `offload`, texts of at least `offload.minChars` are analysed there meanwhile (one parse of a
+   * multi-megabyte file takes seconds, and a slice cannot split it).
+   */
+  async prepare(sliceMs = 8, offload?: Offload): Promise<this> {
+    const away: Promise<void>[] = [];
+    if (offload) {
+      for (const entry of this.parts.entries.values()) {
+        if (entry.analysis || entry.unreadable || entry.text === null || entry.text.length < offload.minChars) continue;
+        away.push(
+          offload.analyse(entry.path, entry.kind, entry.text).then(
+            (d) => {
+              if (d && !entry.analysis) entry.analysis = fromData(d);
+            },
+            () => undefined, // analysed here below instead
+          ),
+        );
+      }
+    }
     let start = Date.now();
     for (const entry of this.parts.entries.values()) {
-      if (entry.analysis) continue;
+      if (entry.analysis || (offload && entry.text !== null && !entry.unreadable && entry.text.length >= offload.minChars)) continue;
       ensure(entry);
       if (Date.now() - start >= sliceMs) {
         await yieldToEventLoop();
         start = Date.now();
       }
     }
+    await Promise.all(away);
+    for (const entry of this.parts.entries.values()) ensure(entry); // whatever the offload could not do
     return this;
   }
 
@@ -231,6 +281,35 @@ export class Snapshot {
     const today = options.today ?? todayIso();
     const cached = this.validations.get(today);
     if (cached) return cached;
+    const steps = this.validation(today);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  /**
+   * The same answer as `validate`, computed in slices of `sliceMs` with the event loop free in between: the rules
+   * over thousands of files take longer than anyone should wait on a frozen window.
+   */
+  async validateSliced(options: ValidateOptions = {}, sliceMs = 8): Promise<ValidationResult> {
+    const today = options.today ?? todayIso();
+    const cached = this.validations.get(today);
+    if (cached) return cached;
+    await this.prepare(sliceMs);
+    const steps = this.validation(today);
+    let start = Date.now();
+    let step = steps.next();
+    while (!step.done) {
+      if (Date.now() - start >= sliceMs) {
+        await yieldToEventLoop();
+        start = Date.now();
+      }
+      step = steps.next();
+    }
+    return step.value;
+  }
+
+  private *validation(today: string): Generator<void, ValidationResult, void> {
     const diagnostics: Diagnostic[] = [];
     for (const entry of this.parts.entries.values()) for (const d of ensure(entry).diagnostics) diagnostics.push(d);
     const history = this.parts.facts.history;
@@ -253,7 +332,9 @@ export class Snapshot {
       today,
       createdFromHistory: (p: string) => history.get(p)?.created,
     };
-    for (const d of workspaceDiagnostics(this.model, this.inputs(), ctx)) diagnostics.push(d);
+    const model = this.model;
+    yield;
+    yield* workspaceChecks(model, this.inputs(), ctx, diagnostics);
     diagnostics.sort(compareDiagnostics);
     const result = { files: this.parts.entries.size, diagnostics };
     this.validations.set(today, result);

@@ -16,6 +16,7 @@ import { listAdrs, supersedeAdr } from './adr-service.js';
 import { fallbackAuthor, WorkspaceGit } from './git-service.js';
 import { isAuthor, resolveAuthor } from './git/author.js';
 import { initRepository } from './git/init.js';
+import { prepared } from './analysis/offload.js';
 import { toApiError } from '../common/errors.js';
 
 export interface SessionOptions {
@@ -75,7 +76,9 @@ export class Session {
     const ws = this.ws();
     await this.factsReady;
     await ws.settle();
-    return ws.snapshot.prepare();
+    const snap = await prepared(ws.snapshot);
+    await snap.validateSliced(); // figures read the diagnostics: computed here in slices, not in one block later
+    return snap;
   }
 
   /** Tells the renderer what git sees now; a failure is sent as an error, never as "no changes". */

@@ -13,6 +13,7 @@ import { removeLeftoverTemps, writeFileAtomic } from './fs/atomic.js';
 import { confine, confineName, toWorkspacePath } from './fs/confine.js';
 import { decodeText } from './text.js';
 import { describeErrno, isIgnored, loadContractFile, loadWorkspace, scanInto } from './workspace-loader.js';
+import { prepared } from './analysis/offload.js';
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -150,11 +151,11 @@ export class OpenWorkspace {
   /** Makes `next` the current snapshot and emits the delta against the one before. */
   private async swap(next: Snapshot, changed: string[], added: string[], removed: string[]): Promise<void> {
     const before = this.current;
-    await next.prepare();
+    await prepared(next);
     this.current = next;
     this.version++;
-    const old = byFile(before.validate().diagnostics);
-    const now = byFile(next.validate().diagnostics);
+    const old = byFile((await before.validateSliced()).diagnostics);
+    const now = byFile((await next.validateSliced()).diagnostics);
     const diagnostics: Record<string, Diagnostic[]> = {};
     for (const file of new Set([...old.keys(), ...now.keys()])) if (!same(old.get(file), now.get(file))) diagnostics[file] = now.get(file) ?? [];
     const hashes: Record<string, string | null> = {};
@@ -332,13 +333,13 @@ export class OpenWorkspace {
    */
   async validate(overlays: Record<string, string> = {}, today?: string): Promise<ValidationResult> {
     const snap = await this.withUnsaved(overlays);
-    return snap.validate(today ? { today } : {});
+    return snap.validateSliced(today ? { today } : {});
   }
 
   /** The saved snapshot with unsaved buffers over it (confined by name), analysed without blocking. */
   async withUnsaved(overlays: Record<string, string>): Promise<Snapshot> {
     await this.settle();
     for (const rel of Object.keys(overlays)) confineName(this.root, rel);
-    return this.current.withUnsaved(overlays).prepare();
+    return prepared(this.current.withUnsaved(overlays));
   }
 }

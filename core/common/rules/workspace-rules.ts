@@ -63,6 +63,15 @@ const or = (names: string[]) => (names.length <= 1 ? names.join('') : `${names.s
  */
 export function workspaceDiagnostics(model: ContractModel, files: readonly ModelInput[], ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
+  for (const step = workspaceChecks(model, files, ctx, out); !step.next().done;);
+  return out;
+}
+
+/**
+ * The same rules as a generator that pauses after each file it checks, so that a caller can spread thousands of files
+ * over several turns of the event loop (`Snapshot.validateSliced`). Diagnostics are pushed onto `out`.
+ */
+export function* workspaceChecks(model: ContractModel, files: readonly ModelInput[], ctx: RuleContext, out: Diagnostic[]): Generator<void, void, void> {
   const { counts } = model;
   if (counts.master === 0 && (counts.sow > 0 || counts.cr > 0)) {
     out.push({
@@ -107,6 +116,7 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
 
   // SOWs: links to changes, evidence
   for (const sow of model.sows) {
+    yield;
     (sow.data.links?.changes ?? []).forEach((ref, i) => {
       if (!model.knownIds.cr.has(ref) && !crFolderUnknown) {
         out.push(
@@ -154,6 +164,7 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
   const today = dayNumber(ctx.today);
   const roles = model.roles();
   for (const cr of model.crs) {
+    yield;
     const y = cr.yaml;
     const data = cr.data;
     (data.sows ?? []).forEach((ref, i) => {
@@ -274,5 +285,4 @@ export function workspaceDiagnostics(model: ContractModel, files: readonly Model
         );
     });
   }
-  return out;
 }

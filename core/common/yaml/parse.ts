@@ -21,21 +21,61 @@ const JSON_TAGS = new Set([
   '!',
 ]);
 
+/** A YamlFile as plain data, to cross a thread boundary (structured clone); `YamlFile.fromData` rebuilds it. */
+export interface YamlFileData {
+  file: string;
+  text: string;
+  lineStarts: number[];
+  value: unknown;
+  diagnostics: Diagnostic[];
+  /** Whether the text parsed to a document (positions inside it can be found by parsing it again). */
+  hasDoc: boolean;
+}
+
 /** One parsed YAML text with what is needed to point at any of its nodes. */
 export class YamlFile {
   readonly positions: Positions;
+  private docOrLoad: Document.Parsed | null | (() => Document.Parsed | null);
 
   constructor(
     readonly file: string,
     readonly text: string,
-    readonly doc: Document.Parsed | null,
-    lines: LineCounter,
+    /** The document, or how to parse it again when first needed (a file analysed on another thread). */
+    doc: Document.Parsed | null | (() => Document.Parsed | null),
+    private readonly lines: LineCounter,
     /** Plain JSON data (no Date, Map, Set or Buffer), or undefined when the text is not usable as data. */
     public value: unknown,
     /** Problems of the text itself: syntax, encoding, size, duplicate keys, unsupported YAML. */
     readonly diagnostics: Diagnostic[],
   ) {
+    this.docOrLoad = doc;
     this.positions = new Positions(file, lines);
+  }
+
+  get doc(): Document.Parsed | null {
+    if (typeof this.docOrLoad === 'function') this.docOrLoad = this.docOrLoad();
+    return this.docOrLoad;
+  }
+
+  toData(): YamlFileData {
+    return {
+      file: this.file,
+      text: this.text,
+      lineStarts: this.lines.lineStarts,
+      value: this.value,
+      diagnostics: this.diagnostics,
+      hasDoc: this.docOrLoad !== null,
+    };
+  }
+
+  /**
+   * The file from its data. Values and diagnostics come as they are; the document itself (needed only to point at a
+   * node, e.g. when another file's rule names this one) is parsed again on first use.
+   */
+  static fromData(d: YamlFileData): YamlFile {
+    const lines = new LineCounter();
+    for (const start of d.lineStarts) lines.addNewLine(start);
+    return new YamlFile(d.file, d.text, d.hasDoc ? () => parseDoc(d.text, new LineCounter()) : null, lines, d.value, d.diagnostics);
   }
 
   spanAt(path: readonly PathSegment[], preferKey = false): Span {
@@ -172,6 +212,10 @@ function spanOf(node: Node | null | undefined): Span {
   return node?.range ? [node.range[0], node.range[1]] : [0, 0];
 }
 
+function parseDoc(text: string, lineCounter: LineCounter): Document.Parsed {
+  return parseDocument(text, { lineCounter, uniqueKeys: false, version: '1.2', schema: 'core', merge: false, prettyErrors: false, stringKeys: false });
+}
+
 /**
  * Parses one YAML file into plain JSON data, turning every problem into a positioned diagnostic. Never throws.
  * YAML 1.2 core schema always: a `%YAML 1.1` directive is flagged, and does not turn `yes` into true.
@@ -188,7 +232,7 @@ export function parseYaml(file: string, input: string): YamlFile {
   }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, version: '1.2', schema: 'core', merge: false, prettyErrors: false, stringKeys: false });
+    doc = parseDoc(text, lines);
   } catch {
     const f = new YamlFile(file, text, null, lines, undefined, diagnostics);
     diagnostics.push(f.atTop('error', 'yaml-syntax', 'The file could not be read as YAML.'));

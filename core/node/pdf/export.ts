@@ -3,6 +3,7 @@ import type { Snapshot } from '../../common/workspace.js';
 import { git, fs, isRepository } from '../git/repo.js';
 import { status } from '../git/status.js';
 import { renderPdf, type PdfScope, type Provenance } from './summary.js';
+import { prepared } from '../analysis/offload.js';
 
 /** Which commit the document shows, whether the working tree differs from it, and which unsaved buffers it includes. */
 export async function provenance(root: string, unsaved: readonly string[] = [], now = new Date()): Promise<Provenance> {
@@ -32,7 +33,7 @@ function requireScope(snap: Snapshot, scope: PdfScope): void {
  */
 export async function exportPdf(root: string, snap: Snapshot, scope: PdfScope, now?: Date): Promise<Buffer> {
   requireScope(snap, scope);
-  await snap.prepare();
-  const { diagnostics } = snap.validate();
+  await prepared(snap);
+  const { diagnostics } = await snap.validateSliced();
   return renderPdf({ snapshot: snap, figures: snap.figures(), diagnostics, provenance: await provenance(root, snap.unsaved, now) }, scope);
 }

@@ -53,3 +53,30 @@ describe('incremental re-validation', () => {
     expect(diags.map((d) => `${d.file} ${d.code}`)).toEqual([`${SOW} unknown-reference`]);
   });
 });
+
+describe('validation in slices', () => {
+  it('gives the answer of one blocking validation, and lets timers run while it works through many files', async () => {
+    const files = new Map<string, string>();
+    const base = edited(CR, 'decision:\n  status: approved', 'created: 2025-10-01\ndecision:\n  status: proposed');
+    for (let i = 100; i < 400; i++) files.set(`contracts/changes/CR-${i}.yaml`, base.replace('id: CR-42', `id: CR-${i}`));
+    const make = () =>
+      engineWith()
+        .snapshot()
+        .edit((b) => {
+          for (const [p, t] of files) b.setText(p, t);
+        });
+    const expected = make().validate({ today: '2025-11-20' });
+    expect(expected.diagnostics.filter((d) => d.code === 'decision-overdue').length).toBeGreaterThan(250);
+
+    const snap = await make().prepare(); // every file parsed: what remains is the rules over the workspace
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      const sliced = await snap.validateSliced({ today: '2025-11-20' }, 0);
+      expect(sliced).toEqual(expected);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(10);
+  });
+});

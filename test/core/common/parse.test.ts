@@ -6,10 +6,10 @@ import { CR, exampleFiles, SOW } from '../../helpers/workspace.js';
 function validateAlone(path: string, text: string) {
   const engine = new ContractEngine();
   engine.setText(path, text);
-  const started = performance.now();
   const result = engine.validate({ today: '2025-10-20' });
   // Alone, a file misses its neighbours (the master, the ADR it cites): those two codes are not what these tests are about.
-  return { diagnostics: result.diagnostics.filter((d) => d.code !== 'no-master' && d.code !== 'unknown-reference'), ms: performance.now() - started };
+  // How long these hazards take is measured by `npm run bench` ("parsing hazards"), not here.
+  return { diagnostics: result.diagnostics.filter((d) => d.code !== 'no-master' && d.code !== 'unknown-reference') };
 }
 
 const cr = exampleFiles().get(CR) as string;
@@ -56,14 +56,13 @@ describe('bad input gives a diagnostic, never a crash or a hang', () => {
     ]);
   });
 
-  it('50,000 keys with duplicates in a 1 MB file take well under a second', () => {
+  it('50,000 keys with duplicates in a 1 MB file: every duplicate reported', () => {
     const lines = ['id: CR-1'];
     for (let i = 0; i < 50_000; i++) lines.push(`x-k${i % 25_000}: ${i}`);
     const text = `${lines.join('\n')}\n`;
     expect(text.length).toBeGreaterThan(700_000);
-    const { diagnostics, ms } = validateAlone('contracts/changes/CR-1.yaml', text);
+    const { diagnostics } = validateAlone('contracts/changes/CR-1.yaml', text);
     expect(diagnostics.filter((d) => d.code === 'duplicate-key')).toHaveLength(25_000);
-    expect(ms).toBeLessThan(3000); // generous for a loaded CI machine; the bench reports the real figure
   });
 
   it('a BOM does not shift columns', () => {
@@ -76,17 +75,16 @@ describe('bad input gives a diagnostic, never a crash or a hang', () => {
     expect(diagnostics.map((d) => [d.line, d.column, d.endLine, d.endColumn])).toEqual([[12, 11, 12, 18]]);
   });
 
-  it('an alias bomb is refused quickly', () => {
+  it('an alias bomb is refused', () => {
     let text = 'id: CR-42\nx-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
     let prev = 'a';
     for (let i = 0; i < 9; i++) {
       text += `x-${i}: &l${i} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
       prev = `l${i}`;
     }
-    const { diagnostics, ms } = validateAlone(CR, text);
+    const { diagnostics } = validateAlone(CR, text);
     expect(diagnostics.map((d) => d.code)).toEqual(['yaml-unsupported']);
     expect(diagnostics[0]!.message).toContain('alias bomb');
-    expect(ms).toBeLessThan(1000);
   });
 
   it('10,000-deep nesting, in flow and block style', () => {
@@ -149,12 +147,11 @@ describe('bad input gives a diagnostic, never a crash or a hang', () => {
     expect(diagnostics[0]!.message).toContain('more than one YAML document');
   });
 
-  it('a 20 MB file is refused by size with a clear message, fast', () => {
+  it('a 20 MB file is refused by size with a clear message', () => {
     const big = `id: CR-42\nx-pad: "${'a'.repeat(20 * 1024 * 1024)}"\n`;
-    const { diagnostics, ms } = validateAlone(CR, big);
+    const { diagnostics } = validateAlone(CR, big);
     expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
       ['file-too-large', 1, `The file is 20.0 MB; contract files may be at most ${(MAX_FILE_BYTES / 1048576).toFixed(1)} MB.`],
     ]);
-    expect(ms).toBeLessThan(500);
   });
 });

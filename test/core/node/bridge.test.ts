@@ -140,17 +140,20 @@ describe('the loopback bridge', () => {
       const req = request(
         { host: '127.0.0.1', port: bridge.port, path: '/api/events', headers: { Host: `127.0.0.1:${bridge.port}`, 'X-Covenant-Token': bridge.token } },
         (res) => {
+          let written = false;
           res.on('data', (c: Buffer) => {
             events.push(c.toString());
+            // the stream says it is connected once this client is subscribed: then change a file
+            if (!written && events.join('').includes(': connected')) {
+              written = true;
+              const p = path.join(ws, 'contracts/changes/CR-42.yaml');
+              writeFileSync(p, readFileSync(p, 'utf8').replace('risk_score: 5', 'risk_score: 6'));
+            }
             if (/"type":"snapshot".*CR-42\.yaml/.test(events.join(''))) {
               req.destroy();
               resolve();
             }
           });
-          setTimeout(() => {
-            const p = path.join(ws, 'contracts/changes/CR-42.yaml');
-            writeFileSync(p, readFileSync(p, 'utf8').replace('risk_score: 5', 'risk_score: 6'));
-          }, 200);
         },
       );
       req.on('error', (e) => (String(e).includes('socket hang up') ? resolve() : reject(e)));

@@ -9,10 +9,8 @@ describe('a hostile workspace', () => {
   it('every trick gets a diagnostic or a clean refusal; nothing outside is read or written', async () => {
     const h = buildHostileWorkspace(tempDir());
     const session = new Session({ mode: 'browser', state: new AppState(tempDir()), watch: false });
-    const t0 = performance.now();
-    await session.open(h.workspace); // a read of the FIFO outside would block here forever
+    await session.open(h.workspace); // a read of the FIFO outside would block here forever (the test's timeout fails it)
     const { diagnostics } = await session.handlers['workspace.validate']({ today: '2025-10-20' });
-    expect(performance.now() - t0).toBeLessThan(5000);
     const at = (file: string) => diagnostics.filter((d) => d.file === file).map((d) => `${d.code}: ${d.message}`);
 
     expect(at('contracts/changes/CR-43.yaml')).toEqual(

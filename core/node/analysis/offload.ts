@@ -1,0 +1,108 @@
+/**
+ * Big contract files are analysed on a worker thread, so that a multi-megabyte parse never holds the main process
+ * (in Electron, every window). One worker, started on first need, serves requests in order and lets the process
+ * exit while it is idle. If it cannot start or dies, the file is analysed on the main thread instead: slower, never wrong.
+ */
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FileKind } from '../../common/model/kinds.js';
+import type { AnalysisData, Offload, Snapshot } from '../../common/workspace.js';
+import type { AnalysisRequest } from './worker.js';
+
+/** At roughly 1-2 MB/s of YAML, 64 KB is a few tens of milliseconds: below it a message round trip costs more. */
+export const OFFLOAD_MIN_CHARS = 64 * 1024;
+
+interface Reply {
+  id: number;
+  data?: AnalysisData;
+  error?: string;
+}
+
+/**
+ * How to start the worker: the bundled file beside the bundle that holds this module, or, when running from the
+ * TypeScript sources (tests, bench), the source file through tsx's loader (a worker does not inherit it).
+ */
+function startWorker(): Worker {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    const tsx = pathToFileURL(
+      createRequire(import.meta.url)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href;
+    const source = pathToFileURL(path.join(path.dirname(here), 'worker.ts')).href;
+    return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
+  }
+  const dir = path.dirname(here);
+  return new Worker(path.join(path.basename(dir) === 'chunks' ? path.dirname(dir) : dir, 'analysis-worker.mjs'));
+}
+
+export class AnalysisWorker implements Offload {
+  readonly minChars: number;
+  private worker: Worker | null = null;
+  private next = 1;
+  private readonly pending = new Map<number, (d: AnalysisData | null) => void>();
+
+  constructor(minChars: number) {
+    this.minChars = minChars;
+  }
+
+  analyse(file: string, kind: FileKind, text: string): Promise<AnalysisData | null> {
+    const worker = this.start();
+    if (!worker) return Promise.resolve(null);
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      worker.ref();
+      worker.postMessage({ id, path: file, kind, text } satisfies AnalysisRequest);
+    });
+  }
+
+  private start(): Worker | null {
+    if (this.worker) return this.worker;
+    let worker: Worker;
+    try {
+      worker = startWorker();
+    } catch {
+      return null;
+    }
+    worker.on('message', (reply: Reply) => {
+      const done = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      done?.(reply.data ?? null);
+    });
+    const fail = () => {
+      // answer everything still waiting with null: the snapshot analyses those files itself
+      for (const done of this.pending.values()) done(null);
+      this.pending.clear();
+      if (this.worker === worker) this.worker = null;
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Stops the worker (tests; the process otherwise lets it idle). */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+}
+
+let shared: AnalysisWorker | null = null;
+
+/** The process's analysis worker. */
+export function analysisWorker(): AnalysisWorker {
+  return (shared ??= new AnalysisWorker(OFFLOAD_MIN_CHARS));
+}
+
+/** Analyses the snapshot's files without holding the event loop: small ones in slices, big ones on the worker. */
+export function prepared(snapshot: Snapshot): Promise<Snapshot> {
+  return snapshot.prepare(8, analysisWorker());
+}
