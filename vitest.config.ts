@@ -7,5 +7,6 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**'],
     testTimeout: 20_000,
     pool: 'threads',
+    setupFiles: ['./test/setup-env.ts'],
   },
 });

@@ -88,8 +88,11 @@ export interface LogEntry {
   message: string;
   summary: string;
   author: { name: string; email: string };
+  /** When the author made it, ISO 8601 with the author's own UTC offset (e.g. 2025-10-15T09:30:00+02:00). */
   date: string;
   parents: string[];
+  /** Branches and tags pointing at this commit, as git log --decorate names them: "HEAD -> main", "tag: v1", "feature". */
+  refs: string[];
 }
 
 /** An unsaved buffer found after Covenant stopped, with the file as it is on disk now. */
@@ -195,7 +198,8 @@ const none = T.Null();
 const Path = T.String({ minLength: 1, maxLength: 4096 });
 const Text = T.String({ maxLength: 8 * 1024 * 1024 });
 const Hash = T.Union([T.String({ maxLength: 128 }), T.Null()]);
-const Oid = T.String({ pattern: '^([0-9a-f]{4,40}|HEAD)$' });
+/** A commit as git names one: an oid (full or abbreviated), HEAD, a branch or a tag (git's ref-name rules, simplified). */
+const Oid = T.String({ pattern: '^(?!.*\\.\\.)(?!.*//)(?![/.-])[A-Za-z0-9._/+@~^-]{1,200}(?<![/.])$' });
 const Buffers = T.Record(T.String({ maxLength: 4096 }), Text, { maxProperties: 200 });
 const closed = { additionalProperties: false } as const;
 const obj = <P extends Parameters<typeof T.Object>[0]>(props: P) => T.Object(props, closed);
@@ -346,7 +350,7 @@ export type ApiEvent =
   /** Commits, branch or repository state changed, with the changed files as git sees them now (or why not). */
   | { type: 'git-changed'; state?: GitState; changes?: FileChange[]; error?: ApiError }
   /** Something the user should know that is not about one file (the watcher stopped, a folder became unreadable). */
-  | { type: 'notice'; level: 'warning' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
 
 /** How the renderer reaches the API: IPC in Electron, HTTP in browser mode. */
 export interface ApiTransport {

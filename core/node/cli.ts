@@ -161,18 +161,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       let committed = '';
       if (opts.git) {
         const root = path.resolve(dir);
-        const [{ resolveAuthor }, { AppState }, { fallbackAuthor }, { initRepository }] = await Promise.all([
-          import('./git/author.js'),
-          import('./app-state.js'),
-          import('./git-service.js'),
-          import('./git/init.js'),
-        ]);
-        const author = (await resolveAuthor(root, new AppState().get('author'))) ?? fallbackAuthor();
-        const oid = await initRepository(root, author, 'Covenant workspace created').catch((e: Error) => {
+        const [{ resolveIdentity, NO_IDENTITY }, { initRepository }] = await Promise.all([import('./git/author.js'), import('./git/init.js')]);
+        const who = await resolveIdentity(null);
+        const oid = await initRepository(root, who, 'Covenant workspace created').catch((e: Error) => {
           io.err(`covenant: the workspace was created, but not as a git repository: ${e.message}\n`);
           return null;
         });
-        if (oid) committed = `First commit ${oid.slice(0, 7)} by ${author.name} <${author.email}>.\n`;
+        if (!who) io.err(`covenant: the folder is a git repository, but nothing is committed yet. ${NO_IDENTITY}\n`);
+        const author = who?.author;
+        if (oid && author) committed = `First commit ${oid.slice(0, 7)} by ${author.name} <${author.email}>.\n`;
       }
       io.out(
         `Created a Covenant workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\n${committed}Next: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`,
@@ -181,22 +178,114 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('status')
+    .description("What git sees changed in the workspace (as the app's Changes view): branch, commit, changed files.")
+    .argument('[dir]', 'workspace folder', '.')
+    .addOption(formatOption())
+    .action(async (dir: string, opts: { format: 'text' | 'json' }) => {
+      const root = await (await loader()).resolveWorkspaceRoot(dir);
+      const [{ repoState }, { status }, { classifyPath }] = await Promise.all([
+        import('./git/repo.js'),
+        import('./git/status.js'),
+        import('../common/model/kinds.js'),
+      ]);
+      const state = await repoState(root);
+      const changes = (await status(root)).map((c) => ({ ...c, kind: classifyPath(c.path) }));
+      if (opts.format === 'json') io.out(`${JSON.stringify({ ...state, changes }, null, 2)}\n`);
+      else {
+        const where = state.detached
+          ? `HEAD detached at ${state.head?.slice(0, 7)}`
+          : `On branch ${state.branch}${state.head ? ` (${state.head.slice(0, 7)})` : ', no commits yet'}`;
+        const flags = [
+          state.mergeInProgress && 'a merge is in progress',
+          state.rebaseInProgress && 'a rebase is in progress',
+          state.cherryPickInProgress && 'a cherry-pick is in progress',
+          state.locked && 'the index is locked',
+        ].filter(Boolean);
+        io.out(`${where}${flags.length ? `; ${flags.join(', ')}` : ''}\n`);
+        if (changes.length === 0) io.out('Nothing to commit: the working tree is clean.\n');
+        for (const c of changes) io.out(`  ${c.status.padEnd(9)}${c.path}\n`);
+      }
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('commit')
+    .description(
+      'Commit changed files with the same validation gate as the app: refused (exit 1) while the workspace has\nvalidation errors unless --allow-errors, which adds a Covenant-Validation: trailer. Without PATHs, every\nchanged contract file; without -m, the message Covenant proposes for them. Identity as git: GIT_AUTHOR_* /\nGIT_COMMITTER_*, then user.name and user.email of the git configuration.',
+    )
+    .argument('[dir]', 'workspace folder', '.')
+    .argument('[paths...]', 'workspace files to commit (default: all changed contract files)')
+    .option('-m, --message <text>', 'the commit message (default: the proposed one)')
+    .option('--allow-errors', 'commit even with validation errors (the message says so)')
+    .action(async (dir: string, paths: string[], opts: { message?: string; allowErrors?: boolean }) => {
+      const root = await (await loader()).resolveWorkspaceRoot(dir);
+      const [{ OpenWorkspace }, { WorkspaceGit }, { classifyPath }, { requireRepo }] = await Promise.all([
+        import('./workspace-service.js'),
+        import('./git-service.js'),
+        import('../common/model/kinds.js'),
+        import('./git/repo.js'),
+      ]);
+      await requireRepo(root);
+      const ws = await OpenWorkspace.open(root, () => undefined, { watch: false });
+      try {
+        const wsGit = new WorkspaceGit(
+          ws,
+          () => undefined,
+          () => undefined,
+          (note) => io.err(`covenant: ${note}\n`),
+        );
+        const changes = await wsGit.changes();
+        const wanted = paths.map((p) => p.replace(/\\/g, '/').replace(/^\.\//, ''));
+        const chosen = wanted.length ? wanted : changes.filter((c) => classifyPath(c.path) !== null).map((c) => c.path);
+        const changed = new Set(changes.map((c) => c.path));
+        const unchanged = chosen.filter((p) => !changed.has(p));
+        if (unchanged.length) throw usage(`${unchanged.join(', ')} ${unchanged.length === 1 ? 'has' : 'have'} no changes to commit.`);
+        if (chosen.length === 0) {
+          io.out('Nothing to commit: no contract file has changed.\n');
+          setExit(EXIT.ok);
+          return;
+        }
+        const message = opts.message ?? (await wsGit.proposeMessage(chosen));
+        try {
+          const r = await wsGit.commit(chosen, message, opts.allowErrors === true);
+          io.out(`Committed ${r.oid.slice(0, 7)}: ${r.message.split('\n')[0]}\n${chosen.map((p) => `  ${p}`).join('\n')}\n`);
+        } catch (e) {
+          if (e instanceof CovenantError && e.reason === 'validation-errors') {
+            io.err(`covenant: not committed. ${e.message}\nFix them, or commit anyway with --allow-errors (the message will say so).\n`);
+            setExit(EXIT.errors);
+            return;
+          }
+          throw e;
+        }
+        const left = wanted.length ? [] : changes.filter((c) => classifyPath(c.path) === null).map((c) => c.path);
+        if (left.length) io.out(`Not committed (not contract files; name them to include them): ${left.join(', ')}\n`);
+        setExit(EXIT.ok);
+      } finally {
+        await ws.close();
+      }
+    });
+
+  program
     .command('log')
     .description("The workspace's history (newest first), or one file's with --file.")
     .argument('[dir]', 'workspace folder', '.')
-    .option('--file <path>', 'only commits that changed this workspace file')
+    .option('--file <path>', "only commits that changed this workspace file (git's history simplification)")
+    .option('--ref <name>', 'start from this commit, branch or tag (default HEAD)')
     .option('--limit <n>', 'at most this many commits', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw usage(`--limit must be a whole number of 1 or more (got ${JSON.stringify(v)})`);
       return n;
     })
     .addOption(formatOption())
-    .action(async (dir: string, opts: { file?: string; limit?: number; format: 'text' | 'json' }) => {
+    .action(async (dir: string, opts: { file?: string; limit?: number; ref?: string; format: 'text' | 'json' }) => {
       const root = await (await loader()).resolveWorkspaceRoot(dir);
       const { log } = await import('./git/log.js');
-      const entries = await log(root, { filepath: opts.file?.replace(/\\/g, '/').replace(/^\.\//, ''), limit: opts.limit });
+      const entries = await log(root, { filepath: opts.file?.replace(/\\/g, '/').replace(/^\.\//, ''), limit: opts.limit, ref: opts.ref });
       if (opts.format === 'json') io.out(`${JSON.stringify(entries, null, 2)}\n`);
-      else for (const e of entries) io.out(`${e.oid.slice(0, 7)} ${e.date.slice(0, 10)} ${e.author.name}  ${e.summary}\n`);
+      else
+        for (const e of entries)
+          io.out(`${e.oid.slice(0, 7)} ${e.date.slice(0, 10)} ${e.author.name}  ${e.refs.length ? `(${e.refs.join(', ')}) ` : ''}${e.summary}\n`);
       setExit(EXIT.ok);
     });
 

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { Author, FileChange, GitState, LogEntry, WriteResult } from '../common/api.js';
 import { proposeCommitMessage, validationTrailer, type ChangedContract, type Sections } from '../common/commit-message.js';
 import { CovenantError } from '../common/errors.js';
@@ -6,7 +5,7 @@ import { rawId } from '../common/model/contract.js';
 import { classifyPath } from '../common/model/kinds.js';
 import { splitFrontMatter } from '../common/model/adr.js';
 import { parseYaml, type YamlFile } from '../common/yaml/parse.js';
-import { isAuthor, resolveAuthor } from './git/author.js';
+import { isAuthor, NO_IDENTITY, resolveIdentity, storeIdentity, type Signature } from './git/author.js';
 import { commit } from './git/commit.js';
 import { compareCommits } from './git/compare.js';
 import { initRepository } from './git/init.js';
@@ -14,7 +13,7 @@ import { log } from './git/log.js';
 import { readAt, readAtHead } from './git/read-at.js';
 import { diffFile, type FileDiff } from './git/diff.js';
 import { restoreFile } from './git/restore.js';
-import { isRepository, repoState } from './git/repo.js';
+import { findRepo, isRepository, repoState, type Repo } from './git/repo.js';
 import { status } from './git/status.js';
 import { gitFacts } from './figures.js';
 import type { OpenWorkspace } from './workspace-service.js';
@@ -37,10 +36,28 @@ function decisionStatus(s: Sections | undefined): string | undefined {
   return typeof st === 'string' ? st : undefined;
 }
 
-/** A neutral author for the first commit of a new workspace when nobody is configured yet. */
-export function fallbackAuthor(): Author {
-  const user = os.userInfo().username || 'covenant';
-  return { name: user, email: `${user}@${os.hostname() || 'localhost'}` };
+/**
+ * Who commits, as git decides it (environment, then git config); else the name and email the person gave Covenant
+ * once, which is then written into the repository's own config so that git agrees. Refuses (reason no-author) when
+ * nobody is known: git would refuse too.
+ */
+export async function commitIdentity(
+  repo: Repo | null,
+  remembered: unknown,
+  onNote: (note: string) => void = () => undefined,
+): Promise<{ author: Signature; committer: Signature }> {
+  const found = await resolveIdentity(repo);
+  if (found) return found;
+  if (isAuthor(remembered)) {
+    if (repo) {
+      await storeIdentity(repo, remembered);
+      onNote(`Commits in this repository are now made as ${remembered.name} <${remembered.email}> (stored in .git/config).`);
+    }
+    const now = new Date();
+    const sig = { name: remembered.name, email: remembered.email, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: now.getTimezoneOffset() };
+    return { author: sig, committer: sig };
+  }
+  throw new CovenantError('invalid-input', NO_IDENTITY, { reason: 'no-author' });
 }
 
 /** Git for one open workspace: the API's git.* methods, and the facts rules take from history. */
@@ -49,6 +66,7 @@ export class WorkspaceGit {
     private readonly ws: OpenWorkspace,
     private readonly authorSetting: () => unknown,
     private readonly changed: () => void,
+    private readonly note: (message: string) => void = () => undefined,
   ) {}
 
   get root(): string {
@@ -81,7 +99,10 @@ export class WorkspaceGit {
   }
 
   async init(): Promise<GitState> {
-    await initRepository(this.root, ((isAuthor(this.authorSetting()) ? this.authorSetting() : null) as Author | null) ?? fallbackAuthor());
+    const who = await commitIdentity(null, this.authorSetting());
+    await initRepository(this.root, who);
+    const repo = await findRepo(this.root);
+    if (repo && !(await resolveIdentity(repo)) && isAuthor(this.authorSetting())) await storeIdentity(repo, this.authorSetting() as Author);
     await this.refreshFacts();
     this.changed();
     return this.state();
@@ -125,9 +146,7 @@ export class WorkspaceGit {
   }
 
   async commit(paths: string[], message: string, allowErrors: boolean): Promise<{ oid: string; message: string }> {
-    const author = await resolveAuthor(this.root, this.authorSetting());
-    if (!author)
-      throw new CovenantError('invalid-input', 'Who is committing? Set your name and email once; they are kept in the app settings.', { reason: 'no-author' });
+    const who = await commitIdentity(await findRepo(this.root), this.authorSetting(), this.note);
     const result = await this.ws.validate();
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     let text = message.trim();
@@ -149,7 +168,7 @@ export class WorkspaceGit {
       )}`;
     }
     for (const p of paths) await this.ws.confinePath(p);
-    const oid = await commit(this.root, paths, text, author);
+    const oid = await commit(this.root, paths, text, who, this.note);
     await this.refreshFacts();
     this.changed();
     return { oid, message: text };

@@ -13,11 +13,12 @@ import { Backups } from './backups.js';
 import { ledgerView, upsertLedgerEntry } from './ledger-service.js';
 import { crContext, crLoad, crPreview, crWrite, sowContext, sowWrite } from './wizard-service.js';
 import { listAdrs, supersedeAdr } from './adr-service.js';
-import { fallbackAuthor, WorkspaceGit } from './git-service.js';
-import { isAuthor, resolveAuthor } from './git/author.js';
+import { commitIdentity, WorkspaceGit } from './git-service.js';
+import { isAuthor, NO_IDENTITY, resolveIdentity, storeIdentity, type Signature } from './git/author.js';
+import { findRepo } from './git/repo.js';
 import { initRepository } from './git/init.js';
-import { prepared } from './analysis/offload.js';
 import { toApiError } from '../common/errors.js';
+import { prepared } from './analysis/offload.js';
 
 export interface SessionOptions {
   mode: 'electron' | 'browser';
@@ -104,6 +105,7 @@ export class Session {
       next,
       () => this.state.get('author'),
       () => this.pushGitStatus(),
+      (message) => this.emit({ type: 'notice', level: 'info', message }),
     );
     next.onChanged = () => this.pushGitStatus();
     // History facts (CR creation dates, volatility) arrive shortly after, as a snapshot delta.
@@ -130,8 +132,15 @@ export class Session {
   }
 
   /** The author for a first commit: the settings, git config, or a neutral one from this machine. */
-  private async initialAuthor(root: string) {
-    return (await resolveAuthor(root, this.state.get('author'))) ?? fallbackAuthor();
+  private async initialIdentity(): Promise<{ author: Signature; committer: Signature } | null> {
+    return commitIdentity(null, this.state.get('author')).catch(() => null);
+  }
+
+  /** After `initRepository`: a name given to Covenant goes into the new repository's config, so git agrees. */
+  private async rememberIdentityIn(root: string): Promise<void> {
+    const repo = await findRepo(root);
+    const remembered = this.state.get('author');
+    if (repo && isAuthor(remembered) && !(await resolveIdentity(repo))) await storeIdentity(repo, remembered);
   }
 
   private async propose(kind: TemplateKind): Promise<NewFileProposal> {
@@ -162,15 +171,28 @@ export class Session {
       'workspace.create': async ({ root }) => {
         if (!path.isAbsolute(root)) throw new CovenantError('invalid-input', `Give the full path of the new workspace folder (got ${JSON.stringify(root)}).`);
         await initWorkspace(root);
-        await initRepository(root, await this.initialAuthor(root), 'Covenant workspace created');
-        return this.open(root);
+        const who = await this.initialIdentity();
+        await initRepository(root, who, 'Covenant workspace created');
+        await this.rememberIdentityIn(root);
+        const info = await this.open(root);
+        if (!who) this.emit({ type: 'notice', level: 'warning', message: `The workspace is a git repository with nothing committed yet. ${NO_IDENTITY}` });
+        return info;
       },
       'workspace.openExample': async () => {
         const dir = path.join(this.state.dir, 'examples', 'onboarding-redesign');
         if (!(await stat(dir).catch(() => null))) {
           await mkdir(path.dirname(dir), { recursive: true });
           await copyExample(dir);
-          await initRepository(dir, await this.initialAuthor(dir), 'Example workspace: onboarding redesign');
+          // the example's first commit is the example's, not the user's: it says so when nobody is configured
+          const now = new Date();
+          const example = {
+            name: 'Covenant example',
+            email: 'example@covenant.invalid',
+            timestamp: Math.floor(now.getTime() / 1000),
+            timezoneOffset: now.getTimezoneOffset(),
+          };
+          await initRepository(dir, (await this.initialIdentity()) ?? { author: example, committer: example }, 'Example workspace: onboarding redesign');
+          await this.rememberIdentityIn(dir);
         }
         return this.open(dir);
       },
@@ -265,13 +287,19 @@ export class Session {
       },
       'adr.list': async () => listAdrs(this.ws()),
       'adr.supersede': async ({ id, title }) => ({ path: await supersedeAdr(this.ws(), id, title) }),
-      'settings.author': async () =>
-        this.git
-          ? resolveAuthor(this.git.root, this.state.get('author'))
-          : isAuthor(this.state.get('author'))
-            ? (this.state.get('author') as { name: string; email: string })
-            : null,
-      'settings.setAuthor': async ({ name, email }) => this.state.set('author', { name: name.trim(), email: email.trim() }),
+      'settings.author': async () => {
+        const repo = this.git ? await findRepo(this.git.root) : null;
+        const found = await resolveIdentity(repo).catch(() => null);
+        if (found) return { name: found.author.name, email: found.author.email };
+        const remembered = this.state.get('author');
+        return isAuthor(remembered) ? remembered : null;
+      },
+      'settings.setAuthor': async ({ name, email }) => {
+        const who = { name: name.trim(), email: email.trim() };
+        await this.state.set('author', who); // for repositories made later
+        const repo = this.git ? await findRepo(this.git.root) : null;
+        if (repo) await storeIdentity(repo, who); // asked once: this repository's .git/config, as git config user.name does
+      },
     };
   }
 }

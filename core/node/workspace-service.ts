@@ -281,7 +281,7 @@ export class OpenWorkspace {
     });
     await confine(this.root, rel); // the folders just made must not have raced into links
     try {
-      await writeFileAtomic(abs, text);
+      await writeFileAtomic(abs, text, { within: this.root });
     } catch (e) {
       const err = e instanceof CovenantError ? e : fsError(e, rel, 'write');
       throw new CovenantError(err.code, `Could not save ${rel}: ${err.message} The file on disk is unchanged.`, { path: rel, cause: e });

@@ -53,7 +53,7 @@ function report(e: unknown): void {
 
 /** Asks once for the name and email commits are made with (kept in the app settings). */
 function askAuthor(): { name: string; email: string } | null {
-  const name = window.prompt('Your name, for the commits you make in Covenant:')?.trim();
+  const name = window.prompt("Your name, for the commits you make in Covenant (kept in this repository's git config, as git config user.name):")?.trim();
   if (!name) return null;
   const email = window.prompt('Your email, for the commits you make in Covenant:')?.trim();
   if (!email || !/.+@.+/.test(email)) return null;
@@ -164,6 +164,14 @@ export const useGit = create<GitStore>((set, get) => ({
       set({ state: await api.call('git.init') });
       await get().refresh();
     } catch (e) {
+      // as git, Covenant will not make the first commit without knowing who makes it: ask once, then go on
+      if (e instanceof ApiCallError && e.error.reason === 'no-author') {
+        const who = askAuthor();
+        if (who) {
+          await api.call('settings.setAuthor', who);
+          return get().init();
+        }
+      }
       report(e);
     }
   },

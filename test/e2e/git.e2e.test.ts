@@ -91,6 +91,13 @@ describe('git in the workbench', () => {
     await page.click('[data-testid=view-history]');
     await expect.poll(() => page.locator('[data-testid=commit-entry]').count()).toBe(2);
     const first = git('rev-list', '--max-parents=0', 'HEAD').trim();
+    // branch and tag names sit beside their commits, as git log --decorate shows them
+    git('tag', 'baseline', first);
+    await page.click('.history-scope button:first-child'); // "Whole workspace" reloads the log
+    await expect
+      .poll(() => page.locator(`[data-testid=commit-entry][data-oid="${git('rev-parse', 'HEAD').trim()}"] [data-testid=ref-badge]`).allTextContents())
+      .toEqual(['HEAD -> main']);
+    await expect.poll(() => page.locator(`[data-testid=commit-entry][data-oid="${first}"] [data-testid=ref-badge]`).allTextContents()).toEqual(['🏷 baseline']);
     await page.click(`[data-testid=commit-entry][data-oid="${git('rev-parse', 'HEAD').trim()}"] button`);
     await page.waitForSelector('[data-testid=picked-file][data-path="contracts/changes/CR-42.yaml"]');
     // compare the two commits: Shift+click the first

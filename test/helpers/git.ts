@@ -17,3 +17,9 @@ export function sysgit(dir: string, ...args: string[]): string {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/** A name and email as the author and committer of a commit made now (what Covenant's commit takes). */
+export function signed(who: { name: string; email: string }, when = new Date()) {
+  const sig = { ...who, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: when.getTimezoneOffset() };
+  return { author: sig, committer: sig };
+}

@@ -1,7 +1,8 @@
 /**
- * Big contract files are analysed on a worker thread, so that a multi-megabyte parse never holds the main process
- * (in Electron, every window). One worker, started on first need, serves requests in order and lets the process
- * exit while it is idle. If it cannot start or dies, the file is analysed on the main thread instead: slower, never wrong.
+ * Work that would hold the main process (in Electron, every window) runs on a worker thread: the analysis of big
+ * contract files, and git status's walk of the working tree. One worker, started on first need, serves requests in
+ * order and lets the process exit while it is idle. If it cannot start or dies, the work is done on the main thread
+ * instead: slower, never wrong.
  */
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -9,16 +10,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileKind } from '../../common/model/kinds.js';
 import type { AnalysisData, Offload, Snapshot } from '../../common/workspace.js';
-import type { AnalysisRequest } from './worker.js';
+import type { FileChange } from '../../common/api.js';
+import { CovenantError, type ErrorCode, type ErrorReason } from '../../common/errors.js';
+import type { WorkerRequest } from './worker.js';
 
 /** At roughly 1-2 MB/s of YAML, 64 KB is a few tens of milliseconds: below it a message round trip costs more. */
 export const OFFLOAD_MIN_CHARS = 64 * 1024;
 
 interface Reply {
   id: number;
-  data?: AnalysisData;
-  error?: string;
+  data?: unknown;
+  error?: { code: ErrorCode; message: string; reason?: ErrorReason; path?: string };
 }
+
+type Pending = { resolve: (d: unknown) => void; reject: (e: Error) => void };
 
 /**
  * How to start the worker: the bundled file beside the bundle that holds this module, or, when running from the
@@ -39,24 +44,33 @@ function startWorker(): Worker {
   return new Worker(path.join(path.basename(dir) === 'chunks' ? path.dirname(dir) : dir, 'analysis-worker.mjs'));
 }
 
-export class AnalysisWorker implements Offload {
+export class CoreWorker implements Offload {
   readonly minChars: number;
   private worker: Worker | null = null;
   private next = 1;
-  private readonly pending = new Map<number, (d: AnalysisData | null) => void>();
+  private readonly pending = new Map<number, Pending>();
 
   constructor(minChars: number) {
     this.minChars = minChars;
   }
 
   analyse(file: string, kind: FileKind, text: string): Promise<AnalysisData | null> {
+    return this.request({ op: 'analyse', path: file, kind, text }) as Promise<AnalysisData | null>;
+  }
+
+  /** git status of `dir` walked on the worker; null when the worker is not available (the caller walks itself). */
+  status(dir: string): Promise<FileChange[] | null> {
+    return this.request({ op: 'status', dir }) as Promise<FileChange[] | null>;
+  }
+
+  private request(req: WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never): Promise<unknown> {
     const worker = this.start();
     if (!worker) return Promise.resolve(null);
     const id = this.next++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, path: file, kind, text } satisfies AnalysisRequest);
+      worker.postMessage({ ...req, id } as WorkerRequest);
     });
   }
 
@@ -72,11 +86,12 @@ export class AnalysisWorker implements Offload {
       const done = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
-      done?.(reply.data ?? null);
+      if (reply.error) done?.reject(new CovenantError(reply.error.code, reply.error.message, { reason: reply.error.reason, path: reply.error.path }));
+      else done?.resolve(reply.data ?? null);
     });
     const fail = () => {
-      // answer everything still waiting with null: the snapshot analyses those files itself
-      for (const done of this.pending.values()) done(null);
+      // answer everything still waiting with null: the callers do that work themselves
+      for (const done of this.pending.values()) done.resolve(null);
       this.pending.clear();
       if (this.worker === worker) this.worker = null;
     };
@@ -95,14 +110,14 @@ export class AnalysisWorker implements Offload {
   }
 }
 
-let shared: AnalysisWorker | null = null;
+let shared: CoreWorker | null = null;
 
-/** The process's analysis worker. */
-export function analysisWorker(): AnalysisWorker {
-  return (shared ??= new AnalysisWorker(OFFLOAD_MIN_CHARS));
+/** The process's worker. */
+export function coreWorker(): CoreWorker {
+  return (shared ??= new CoreWorker(OFFLOAD_MIN_CHARS));
 }
 
 /** Analyses the snapshot's files without holding the event loop: small ones in slices, big ones on the worker. */
 export function prepared(snapshot: Snapshot): Promise<Snapshot> {
-  return snapshot.prepare(8, analysisWorker());
+  return snapshot.prepare(8, coreWorker());
 }

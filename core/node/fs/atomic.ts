@@ -4,6 +4,7 @@ import { lstat, open, readdir, realpath, rename, unlink } from 'node:fs/promises
 import path from 'node:path';
 import { CovenantError } from '../../common/errors.js';
 import { fsError } from '../errors.js';
+import { isInside } from './confine.js';
 
 /** Temp files of interrupted saves are named like this, so they can be recognised and removed at start. */
 export const TEMP_PREFIX = '.covenant-tmp-';
@@ -15,7 +16,7 @@ export const TEMP_PREFIX = '.covenant-tmp-';
  * symbolic link, over a folder, or to a file with other hard links. Asynchronous: the main process never waits on
  * the disk. Hand-written rather than write-file-atomic: that follows links and does not fsync the folder.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { within?: string } = {}): Promise<void> {
   const dir = path.dirname(file);
   const name = path.basename(file);
   const info = await lstat(file).catch((e: NodeJS.ErrnoException) => {
@@ -29,6 +30,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   const realDir = await realpath(dir).catch((e) => {
     throw fsError(e, path.basename(dir), 'write in');
   });
+  // the caller confined the path earlier; a folder swapped for a link since then must not carry the write outside
+  const outside = (real: string) => options.within !== undefined && !isInside(options.within, real);
+  if (outside(realDir)) throw new CovenantError('outside-workspace', `The folder of ${name} leads outside the workspace; nothing was written.`, { path: name });
   const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${name}`);
   let handle: import('node:fs/promises').FileHandle | null = null;
   try {
@@ -39,7 +43,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await handle.close();
     handle = null;
     // the folder may have been swapped for a link between the checks and now: the temp file must be where we think
-    if ((await realpath(dir)) !== realDir)
+    if ((await realpath(dir)) !== realDir || outside(await realpath(temp)))
       throw new CovenantError('outside-workspace', `The folder of ${name} changed into a link while saving; nothing was written.`, { path: name });
     await rename(temp, file);
   } catch (e) {

@@ -1,34 +1,61 @@
-import { lstat } from 'node:fs/promises';
+import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Author } from './author.js';
+import { confine } from '../fs/confine.js';
+import { eolRules } from './attributes.js';
+import type { Signature } from './author.js';
+import { GitConfig } from './config.js';
 import { gitError, gitFailure } from './errors.js';
 import { withIndexLock } from './lock.js';
-import { git, fs, requireCleanState, requireRepository } from './repo.js';
+import { git, requireCleanState, requireRepo } from './repo.js';
 
 /**
- * Stages exactly `paths` (added when present, removed when deleted; never the whole tree: isomorphic-git's add costs
- * about 1.5 ms a file) and commits them, holding .git/index.lock throughout. Returns the new commit's oid.
+ * Stages exactly `paths` (added when present, removed when deleted; never the whole tree) and commits them, holding
+ * the index lock throughout. Every path is confined like a file write: nothing under .git, nothing through a link,
+ * nothing outside the working tree. Text is stored with LF line endings where .gitattributes or core.autocrlf say so,
+ * as git stores it, so that `git status` agrees afterwards. Returns the new commit's oid.
  */
-export async function commit(dir: string, paths: string[], message: string, author: Author): Promise<string> {
-  await requireRepository(dir);
+export async function commit(
+  dir: string,
+  paths: string[],
+  message: string,
+  who: { author: Signature; committer: Signature },
+  onNote?: (note: string) => void,
+): Promise<string> {
+  const repo = await requireRepo(dir);
   if (paths.length === 0) throw gitError('nothing-to-commit', 'Choose at least one changed file to commit.');
   if (message.trim() === '') throw gitError('nothing-to-commit', 'A commit needs a message.');
-  return withIndexLock(dir, async () => {
-    await requireCleanState(dir);
-    try {
-      const present: string[] = [];
-      for (const p of paths) {
-        const info = await lstat(path.join(dir, ...p.split('/'))).catch(() => null);
-        if (info?.isSymbolicLink()) throw gitError('symlink', `${p} is a symbolic link; Covenant does not commit links.`);
-        if (info) present.push(p);
-        else await git.remove({ fs, dir, filepath: p });
+  const root = await realpath(dir);
+  for (const p of paths) await confine(root, p);
+  const o = repo.opts;
+  return withIndexLock(
+    repo.gitdir,
+    async () => {
+      await requireCleanState(dir);
+      try {
+        const eol = await eolRules(repo, await GitConfig.load(repo));
+        const plain: string[] = [];
+        for (const p of paths) {
+          const abs = path.join(root, ...p.split('/'));
+          const info = await lstat(abs).catch(() => null);
+          if (info?.isSymbolicLink()) throw gitError('symlink', `${p} is a symbolic link; Covenant does not commit links.`);
+          if (!info) {
+            await git.remove({ ...o, filepath: p });
+            continue;
+          }
+          if (!info.isFile()) throw gitError('failed', `${p} is not a file.`);
+          const bytes = await readFile(abs);
+          const cleaned = await eol.clean(p, bytes);
+          // files with a CR go in as we cleaned them: isomorphic-git's add would apply core.autocrlf on its own
+          if (cleaned === bytes && !bytes.includes(13)) plain.push(p);
+          else await git.updateIndex({ ...o, filepath: p, oid: await git.writeBlob({ ...o, blob: cleaned }), add: true });
+        }
+        // one index write for all the files that need no conversion (isomorphic-git rewrites the index per call)
+        if (plain.length) await git.add({ ...o, filepath: plain });
+        return await git.commit({ ...o, message: message.endsWith('\n') ? message : `${message}\n`, author: who.author, committer: who.committer });
+      } catch (e) {
+        throw gitFailure(e, 'Committing');
       }
-      if (present.length) await git.add({ fs, dir, filepath: present });
-      const now = Math.floor(Date.now() / 1000);
-      const who = { ...author, timestamp: now, timezoneOffset: new Date().getTimezoneOffset() };
-      return await git.commit({ fs, dir, message: message.endsWith('\n') ? message : `${message}\n`, author: who, committer: who });
-    } catch (e) {
-      throw gitFailure(e, 'Committing');
-    }
-  });
+    },
+    onNote,
+  );
 }

@@ -1,16 +1,17 @@
-import { git, fs, requireRepository } from './repo.js';
+import { git, requireRepo } from './repo.js';
+import { resolveCommit } from './read-at.js';
 import { gitFailure } from './errors.js';
 import type { FileChange } from './status.js';
 
 /** The files that differ between two commits (from -> to). */
 export async function compareCommits(dir: string, from: string, to: string): Promise<FileChange[]> {
-  await requireRepository(dir);
+  const repo = await requireRepo(dir);
   try {
     const out: FileChange[] = [];
+    const [a, b] = [await resolveCommit(dir, from), await resolveCommit(dir, to)];
     await git.walk({
-      fs,
-      dir,
-      trees: [git.TREE({ ref: from }), git.TREE({ ref: to })],
+      ...repo.opts,
+      trees: [git.TREE({ ref: a }), git.TREE({ ref: b })],
       map: async (filepath, [a, b]) => {
         if (filepath === '.') return undefined;
         const [ta, tb] = [await a?.type(), await b?.type()];

@@ -20,8 +20,8 @@ export function atomicGitFs(): typeof fs {
     async writeFile(file: fs.PathLike, data: string | Uint8Array): Promise<void> {
       const target = String(file);
       let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      if (path.basename(target) === 'index' && path.basename(path.dirname(target)) === '.git')
-        bytes = smudgeRacyEntries(bytes, Math.floor(Date.now() / 1000), sha1);
+      // the git index (in .git, or in a linked worktree's folder); smudging checks the DIRC signature first
+      if (path.basename(target) === 'index') bytes = smudgeRacyEntries(bytes, Math.floor(Date.now() / 1000), sha1);
       await writeFileAtomic(target, bytes);
     },
   };
@@ -29,3 +29,31 @@ export function atomicGitFs(): typeof fs {
 }
 
 export const gitFs = atomicGitFs();
+
+/** Files a linked worktree keeps for itself; everything else of its gitdir lives in the common repository folder. */
+const PER_WORKTREE =
+  /^(HEAD|index|index\.lock|ORIG_HEAD|MERGE_HEAD|MERGE_MSG|MERGE_MODE|FETCH_HEAD|CHERRY_PICK_HEAD|REVERT_HEAD|AUTO_MERGE|config\.worktree|logs\/HEAD|rebase-(merge|apply)(\/.*)?|refs\/(bisect|worktree|rewritten)(\/.*)?)$/;
+
+/**
+ * The file system for a linked worktree: isomorphic-git knows one gitdir, so paths under the worktree's gitdir that
+ * git shares across worktrees (objects, refs, packed-refs, config) are mapped to the common folder, as git does.
+ */
+export function worktreeFs(gitdir: string, commondir: string): typeof fs {
+  const base = gitFs;
+  const map = (p: unknown): unknown => {
+    if (typeof p !== 'string') return p;
+    const rel = path.relative(gitdir, p);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return p;
+    const slashed = rel.split(path.sep).join('/');
+    return PER_WORKTREE.test(slashed) ? p : path.join(commondir, rel);
+  };
+  const promises: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(base.promises)) {
+    promises[name] =
+      typeof fn === 'function'
+        ? (first: unknown, ...rest: unknown[]) =>
+            (fn as (...a: unknown[]) => unknown)(map(first), ...rest.map((r) => (name === 'rename' || name === 'symlink' ? map(r) : r)))
+        : fn;
+  }
+  return { ...base, promises } as unknown as typeof fs;
+}

@@ -23,16 +23,31 @@ export interface IndexFile {
  * Reads .git/index (versions 2 and 3, which git writes by default). Returns null for anything else (version 4's
  * compressed paths, a damaged file), so callers fall back to the slower general path.
  */
-export async function readIndexFile(dir: string): Promise<IndexFile | null> {
-  const file = path.join(dir, '.git', 'index');
+export async function readIndexFile(gitdir: string): Promise<IndexFile | null> {
+  const file = path.join(gitdir, 'index');
   let buf: Buffer;
   let mtimeMs: number;
+  let key: string;
   try {
+    // stat first: the time recorded must not be newer than the content read (an older time only means more hashing)
+    const st = await stat(file, { bigint: true });
+    mtimeMs = Number(st.mtimeMs);
+    key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    const known = parsed.get(file);
+    if (known?.key === key) return known.index;
     buf = await readFile(file);
-    mtimeMs = (await stat(file)).mtimeMs;
   } catch {
     return { entries: [], mtimeMs: 0 };
   }
+  const index = parseIndex(buf, mtimeMs);
+  if (index) parsed.set(file, { key, index });
+  return index;
+}
+
+/** The last index parsed per file, by its identity on disk (inode, size, times): status runs often, the index changes rarely. */
+const parsed = new Map<string, { key: string; index: IndexFile }>();
+
+function parseIndex(buf: Buffer, mtimeMs: number): IndexFile | null {
   if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'DIRC') return null;
   const version = buf.readUInt32BE(4);
   if (version !== 2 && version !== 3) return null;

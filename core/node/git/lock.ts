@@ -1,28 +1,86 @@
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { gitError } from './errors.js';
 
-/**
- * Holds `.git/index.lock` (exclusive create, as git itself does) for the duration of a writing operation, so
- * Covenant and any other git never write the index at the same time. Refuses when another git holds it.
- */
-export async function withIndexLock<T>(dir: string, run: () => Promise<T>): Promise<T> {
-  const lock = path.join(dir, '.git', 'index.lock');
-  let fd: FileHandle;
+/** How long a commit waits for a lock held by a live process before it says who holds it. */
+const WAIT_MS = 3000;
+
+function alive(pid: number): boolean {
   try {
-    fd = await open(lock, 'wx');
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw gitError(
-        'locked',
-        'Another git process is working in this repository (.git/index.lock exists). Wait for it to finish; if none is running, delete .git/index.lock.',
-      );
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // it exists, it is someone else's
+  }
+}
+
+/** Owner files of Covenant processes that are gone (killed before they could tidy up). */
+async function removeDeadOwners(gitdir: string, host: string): Promise<void> {
+  for (const name of await readdir(gitdir).catch(() => [] as string[])) {
+    const m = /^covenant-lock-(\d+)-[0-9a-f]+$/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    const h = await holder(path.join(gitdir, name));
+    if (h && h.host === host && !alive(h.pid)) await unlink(path.join(gitdir, name)).catch(() => undefined);
+  }
+}
+
+/** Who holds the lock: Covenant writes "covenant <pid> <host>" into it; git's own lock files are empty. */
+async function holder(lock: string): Promise<{ pid: number; host: string } | null> {
+  const text = await readFile(lock, 'utf8').catch(() => '');
+  const m = /^covenant (\d+) (\S+)/.exec(text);
+  return m ? { pid: Number(m[1]), host: m[2]! } : null;
+}
+
+/**
+ * Holds `<gitdir>/index.lock` (exclusive create, as git itself does) for the duration of a writing operation, so
+ * Covenant and any other git never write the index at the same time. A lock left by a Covenant process that is gone
+ * (killed mid-commit) is taken over, and `onNote` says so; a live holder is waited for a little, then named. A lock
+ * without an owner (git's own) is reported: only the person can tell whether a git is still running.
+ */
+export async function withIndexLock<T>(gitdir: string, run: () => Promise<T>, onNote: (note: string) => void = () => undefined): Promise<T> {
+  const lock = path.join(gitdir, 'index.lock');
+  const host = os.hostname();
+  const deadline = Date.now() + WAIT_MS;
+  // The lock appears with its owner already in it (written to a file of our own, then hard-linked into place, which
+  // fails if the lock exists): a process killed at any point leaves either no lock or a lock that names it.
+  const mine = path.join(gitdir, `covenant-lock-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await removeDeadOwners(gitdir, host);
+  await writeFile(mine, `covenant ${process.pid} ${host}\n`).catch((e: NodeJS.ErrnoException) => {
+    throw gitError('failed', `Could not lock the repository (${e.code ?? 'unknown error'}).`);
+  });
+  let locked = false;
+  try {
+    while (!locked) {
+      try {
+        await link(mine, lock);
+        locked = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw gitError('failed', `Could not lock the repository (${(e as NodeJS.ErrnoException).code ?? 'unknown error'}).`);
+        const h = await holder(lock);
+        if (h && h.host === host && h.pid !== process.pid && !alive(h.pid)) {
+          await unlink(lock).catch(() => undefined);
+          onNote(`A lock left by a Covenant process that is gone (pid ${h.pid}) was removed; the repository was checked and is usable.`);
+          continue;
+        }
+        if (Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50)); // polling for the holder to finish
+          continue;
+        }
+        throw gitError(
+          'locked',
+          h
+            ? `Covenant (process ${h.pid}${h.host === host ? '' : ` on ${h.host}`}) is committing in this repository (.git/index.lock); try again when it is done.`
+            : 'Another git process is working in this repository (.git/index.lock exists). Wait for it to finish; if none is running, delete .git/index.lock.',
+        );
+      }
     }
-    throw gitError('failed', `Could not lock the repository (${(e as NodeJS.ErrnoException).code ?? 'unknown error'}).`);
+  } finally {
+    await unlink(mine).catch(() => undefined);
   }
   try {
-    await fd.writeFile(`covenant ${process.pid}\n`);
-    await fd.close();
     return await run();
   } finally {
     await unlink(lock).catch(() => undefined); // already gone

@@ -1,23 +1,70 @@
-import { git, fs, requireRepository } from './repo.js';
+import { git, requireRepo, type Repo } from './repo.js';
 import { gitError, gitFailure } from './errors.js';
+
+/**
+ * The commit a name stands for, as git reads it: a full or abbreviated oid, HEAD, a branch, a tag (annotated tags
+ * are peeled to their commit), or a full ref name.
+ */
+export async function resolveCommit(dir: string, name: string): Promise<string> {
+  const repo = await requireRepo(dir);
+  const o = repo.opts;
+  // git's ancestry suffixes: HEAD~2 (first parent, twice), main^2 (second parent), v1^ (first parent)
+  const m = /^(.*?)((?:[~^]\d*)*)$/.exec(name)!;
+  const base = m[1] || 'HEAD';
+  let oid: string | null = null;
+  for (const ref of [base, `refs/tags/${base}`, `refs/heads/${base}`]) {
+    oid = await git.resolveRef({ ...o, ref }).catch(() => null);
+    if (oid) break;
+  }
+  if (!oid && /^[0-9a-f]{4,40}$/i.test(base))
+    oid = base.length === 40 ? base.toLowerCase() : await git.expandOid({ ...o, oid: base.toLowerCase() }).catch(() => null);
+  if (!oid) throw gitError('not-found', `${name} names no commit, branch or tag in this repository.`);
+  oid = await peel(o, oid, name);
+  for (const step of m[2]!.match(/[~^]\d*/g) ?? []) {
+    const n = step.length > 1 ? Number(step.slice(1)) : 1;
+    const times = step[0] === '~' ? n : 1;
+    const which = step[0] === '^' ? n : 1;
+    for (let i = 0; i < times; i++) {
+      if (which === 0) break; // ^0 is the commit itself
+      const { commit } = await git.readCommit({ ...o, oid });
+      const parent = commit.parent[which - 1];
+      if (!parent) throw gitError('not-found', `${name} goes past the beginning of the history.`);
+      oid = parent;
+    }
+  }
+  return oid;
+}
+
+/** An oid peeled through annotated tags (a tag may point at a tag) to the commit it names. */
+async function peel(o: Repo['opts'], start: string, name: string): Promise<string> {
+  let oid = start;
+  for (let i = 0; i < 10; i++) {
+    const obj: Awaited<ReturnType<typeof git.readObject>> | null = await git.readObject({ ...o, oid, format: 'parsed' }).catch(() => null);
+    if (!obj) throw gitError('not-found', `${name} names no commit in this repository.`);
+    if (obj.type === 'commit') return oid;
+    if (obj.type !== 'tag') throw gitError('not-found', `${name} names a ${obj.type}, not a commit.`);
+    oid = (obj.object as { object: string }).object;
+  }
+  throw gitError('not-found', `${name} is a chain of tags too long to follow.`);
+}
 
 /** A file as it was at a commit (or null when it did not exist there). Symlinks are refused, never followed. */
 export async function readAt(dir: string, oid: string, filepath: string): Promise<string | null> {
-  await requireRepository(dir);
-  let commitOid: string;
+  const repo = await requireRepo(dir);
+  const o = repo.opts;
   try {
-    commitOid = await git.resolveRef({ fs, dir, ref: oid }).catch(() => oid);
-    const { commit } = await git.readCommit({ fs, dir, oid: commitOid });
+    const commitOid = await resolveCommit(dir, oid);
+    const { commit } = await git.readCommit({ ...o, oid: commitOid });
     const parts = filepath.split('/');
     let tree = commit.tree;
     for (let i = 0; i < parts.length; i++) {
-      const { tree: entries } = await git.readTree({ fs, dir, oid: tree });
+      const { tree: entries } = await git.readTree({ ...o, oid: tree });
       const entry = entries.find((e) => e.path === parts[i]);
       if (!entry) return null;
       if (i === parts.length - 1) {
         if (entry.mode === '120000') throw gitError('symlink', `${filepath} is a symbolic link in that commit; Covenant does not follow links.`);
         if (entry.type !== 'blob') return null;
-        const { blob } = await git.readBlob({ fs, dir, oid: entry.oid });
+        const { blob } = await git.readBlob({ ...o, oid: entry.oid });
         return Buffer.from(blob).toString('utf8');
       }
       if (entry.type !== 'tree') return null;
@@ -32,7 +79,7 @@ export async function readAt(dir: string, oid: string, filepath: string): Promis
 /** The text of a file at HEAD, or null (new file, or no commit yet). */
 export async function readAtHead(dir: string, filepath: string): Promise<string | null> {
   try {
-    await git.resolveRef({ fs, dir, ref: 'HEAD' });
+    await git.resolveRef({ ...(await requireRepo(dir)).opts, ref: 'HEAD' });
   } catch {
     return null;
   }

@@ -1,34 +1,71 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { gitError } from './errors.js';
 import type { GitState } from '../../common/api.js';
-import { gitFs } from './fs.js';
+import { gitFs, worktreeFs } from './fs.js';
 
-export { git };
-export const fs = gitFs;
+export { git, gitFs };
+
+/**
+ * Where a working tree's repository is, the way git finds it: `.git` is the repository folder, or a file
+ * `gitdir: <path>` (a linked worktree or a submodule). A linked worktree keeps HEAD and its index in its own folder
+ * and shares objects, refs and config with the main repository (its `commondir`).
+ */
+export interface Repo {
+  /** The working tree. */
+  dir: string;
+  /** This working tree's repository folder (HEAD, index, locks). */
+  gitdir: string;
+  /** Where objects, refs and config live (the gitdir itself unless this is a linked worktree). */
+  commondir: string;
+  /** What isomorphic-git needs: the file system (with the worktree's layout mapped) and both folders. */
+  opts: { fs: typeof gitFs; dir: string; gitdir: string };
+}
+
+/** The repository of `dir`, or null when it is none. */
+export async function findRepo(dir: string): Promise<Repo | null> {
+  const dotgit = path.join(dir, '.git');
+  const info = await lstat(dotgit).catch(() => null);
+  if (!info) return null;
+  let gitdir: string;
+  if (info.isDirectory()) gitdir = dotgit;
+  else if (info.isFile()) {
+    const text = await readFile(dotgit, 'utf8').catch(() => '');
+    const m = /^gitdir:\s*(.+?)\s*$/m.exec(text);
+    if (!m) return null;
+    gitdir = path.resolve(dir, m[1]!);
+  } else return null;
+  if (!(await stat(path.join(gitdir, 'HEAD')).catch(() => null))) return null;
+  const common = (await readFile(path.join(gitdir, 'commondir'), 'utf8').catch(() => null))?.trim();
+  const commondir = common ? path.resolve(gitdir, common) : gitdir;
+  const fs = commondir === gitdir ? gitFs : worktreeFs(gitdir, commondir);
+  return { dir, gitdir, commondir, opts: { fs, dir, gitdir } };
+}
 
 export async function isRepository(dir: string): Promise<boolean> {
-  return (await stat(path.join(dir, '.git')).catch(() => null))?.isDirectory() ?? false;
+  return (await findRepo(dir)) !== null;
+}
+
+export async function requireRepo(dir: string): Promise<Repo> {
+  const repo = await findRepo(dir);
+  if (!repo) throw gitError('not-a-repository', `${dir} is not a git repository yet. Initialise it to track changes.`);
+  return repo;
 }
 
 const exists = async (p: string) => (await stat(p).catch(() => null)) !== null;
-
-export async function requireRepository(dir: string): Promise<void> {
-  if (!(await isRepository(dir))) throw gitError('not-a-repository', `${dir} is not a git repository yet. Initialise it to track changes.`);
-}
 
 /** The state of the repository beyond files: what a person must know before committing or restoring. */
 export type RepoState = Omit<GitState, 'repository' | 'conflictFiles'>;
 
 export async function repoState(dir: string): Promise<RepoState> {
-  await requireRepository(dir);
-  const gitdir = path.join(dir, '.git');
+  const repo = await requireRepo(dir);
+  const { gitdir } = repo;
   const headText = (await readFile(path.join(gitdir, 'HEAD'), 'utf8')).trim();
   const detached = !headText.startsWith('ref:');
   let head: string | null = null;
   try {
-    head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
+    head = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
   } catch {
     head = null;
   }

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
-import { git, fs, requireRepository } from './repo.js';
+import { git, requireRepo, type Repo } from './repo.js';
+import { eolRules, type EolRules } from './attributes.js';
+import { GitConfig } from './config.js';
 import { gitFailure } from './errors.js';
 import type { ChangeStatus, FileChange } from '../../common/api.js';
-import { readIndexFile, type IndexEntry } from './index-file.js';
+import { readIndexFile, type IndexEntry, type IndexFile } from './index-file.js';
 
 export type { ChangeStatus, FileChange };
 
@@ -17,42 +20,78 @@ function blobOid(bytes: Buffer): string {
 
 /** Flattened trees by tree oid: a tree's content never changes, so the last few are kept (status runs often). */
 const flatTrees = new Map<string, Map<string, string>>();
+/** The tree of a commit never changes either. */
+const commitTrees = new Map<string, string>();
 
 /** path -> blob oid of every file in the HEAD commit's tree (empty without commits). */
-async function headFiles(dir: string, cache: object): Promise<Map<string, string>> {
+async function headFiles(repo: Repo, cache: object): Promise<Map<string, string>> {
   let tree: string;
   try {
-    const head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
-    tree = (await git.readCommit({ fs, dir, oid: head, cache })).commit.tree;
+    const head = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
+    const known = commitTrees.get(head);
+    tree = known ?? (await git.readCommit({ ...repo.opts, oid: head, cache })).commit.tree;
+    if (!known) commitTrees.set(head, tree);
+    if (commitTrees.size > 64) commitTrees.delete(commitTrees.keys().next().value!);
   } catch {
     return new Map();
   }
-  const known = flatTrees.get(tree);
+  const known = flatTrees.get(`${repo.commondir}:${tree}`);
   if (known) return known;
   const out = new Map<string, string>();
   const queue: [string, string][] = [[tree, '']];
   while (queue.length) {
     const [oid, prefix] = queue.pop()!;
-    const { tree: entries } = await git.readTree({ fs, dir, oid, cache });
+    const { tree: entries } = await git.readTree({ ...repo.opts, oid, cache });
     for (const e of entries) {
       const p = prefix ? `${prefix}/${e.path}` : e.path;
       if (e.type === 'tree') queue.push([e.oid, p]);
       else if (e.type === 'blob') out.set(p, e.oid);
     }
   }
-  flatTrees.set(tree, out);
+  flatTrees.set(`${repo.commondir}:${tree}`, out);
   if (flatTrees.size > 4) flatTrees.delete(flatTrees.keys().next().value!);
   return out;
 }
 
 /** Whether the stat git recorded still describes the file (and the entry is not "racily clean"). */
-function statMatches(entry: IndexEntry, st: BigIntStats, indexMtimeMs: number): boolean {
-  if (BigInt(entry.size) !== st.size % BigInt(2 ** 32)) return false;
-  const billion = BigInt(1_000_000_000);
-  if (BigInt(entry.mtimeSeconds) !== st.mtimeNs / billion) return false;
-  if (entry.mtimeNanoseconds !== 0 && BigInt(entry.mtimeNanoseconds) !== st.mtimeNs % billion) return false;
+const BILLION = BigInt(1_000_000_000);
+
+/** What status needs of a file's stat: size, whole milliseconds and the nanoseconds within the second. */
+export interface StatLite {
+  size: number;
+  ms: number;
+  ns: number;
+}
+
+export function statLite(st: BigIntStats): StatLite {
+  // sizes and whole milliseconds fit a double exactly; only the nanoseconds need BigInt (one operation per file)
+  return { size: Number(st.size), ms: Number(st.mtimeMs), ns: Number(st.mtimeNs % BILLION) };
+}
+
+function statMatches(entry: IndexEntry, st: StatLite, indexMtimeMs: number): boolean {
+  if (entry.size !== st.size % 2 ** 32) return false;
+  const ms = st.ms;
+  if (entry.mtimeSeconds !== Math.floor(ms / 1000)) return false;
+  if (entry.mtimeNanoseconds !== 0 && entry.mtimeNanoseconds !== st.ns) return false;
   // written in the same clock tick as the index (or after): the stat cannot tell, hash the content
-  return Number(st.mtimeMs) < indexMtimeMs - 1;
+  return ms < indexMtimeMs - 1;
+}
+
+/** Tracked files and the folders that hold them, derived once per index and HEAD tree (both cached, both immutable). */
+const derived = new WeakMap<IndexFile, { head: Map<string, string>; tracked: Map<string, IndexEntry>; trackedDirs: Set<string> }>();
+function trackedOf(index: IndexFile, head: Map<string, string>): { tracked: Map<string, IndexEntry>; trackedDirs: Set<string> } {
+  const known = derived.get(index);
+  if (known && known.head === head) return known;
+  const tracked = new Map<string, IndexEntry>();
+  for (const e of index.entries) if (e.stage === 0 || !tracked.has(e.path)) tracked.set(e.path, e);
+  const trackedDirs = new Set<string>();
+  const addDirs = (p: string) => {
+    for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) trackedDirs.add(p.slice(0, i));
+  };
+  for (const p of tracked.keys()) addDirs(p);
+  for (const p of head.keys()) addDirs(p);
+  derived.set(index, { head, tracked, trackedDirs });
+  return { tracked, trackedDirs };
 }
 
 /**
@@ -62,25 +101,62 @@ function statMatches(entry: IndexEntry, st: BigIntStats, indexMtimeMs: number): 
  * statusMatrix for index formats it does not read.
  */
 export async function status(dir: string, filepaths?: string[]): Promise<FileChange[]> {
-  await requireRepository(dir);
+  if (!filepaths) {
+    // on the worker thread, where a walk of thousands of files can use the fast blocking calls without holding anyone
+    const { coreWorker } = await import('../analysis/offload.js');
+    const answer = await coreWorker().status(dir);
+    if (answer) return answer;
+  }
+  return statusWith(dir, ASYNC_FS, filepaths);
+}
+
+/** The file system calls the working-tree walk makes: node's promises here, blocking ones on the worker thread. */
+export interface WalkFs {
+  readdir(p: string): Promise<Dirent[]>;
+  /** lstat of many files; null for one that is gone. */
+  statMany(paths: string[]): Promise<(StatLite | null)[]>;
+  readFile(p: string): Promise<Buffer>;
+  readlink(p: string): Promise<string>;
+}
+
+export const ASYNC_FS: WalkFs = {
+  readdir: (p) => readdir(p, { withFileTypes: true }),
+  async statMany(paths) {
+    const out: (StatLite | null)[] = [];
+    for (let i = 0; i < paths.length; i += 64)
+      out.push(...(await Promise.all(paths.slice(i, i + 64).map((p) => lstat(p, { bigint: true }).then(statLite, () => null)))));
+    return out;
+  },
+  readFile: (p) => readFile(p),
+  readlink: (p) => readlink(p),
+};
+
+export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[]): Promise<FileChange[]> {
+  const repo = await requireRepo(dir);
+  const o = repo.opts;
   try {
-    const index = filepaths ? null : await readIndexFile(dir);
-    if (!index) return await statusMatrixFallback(dir, filepaths);
+    const index = filepaths ? null : await readIndexFile(repo.gitdir);
+    if (!index) return await statusMatrixFallback(repo, filepaths);
     const cache = {};
-    const head = await headFiles(dir, cache);
-    const tracked = new Map<string, IndexEntry>();
-    for (const e of index.entries) if (e.stage === 0 || !tracked.has(e.path)) tracked.set(e.path, e);
-    const trackedDirs = new Set<string>();
-    for (const p of [...tracked.keys(), ...head.keys()]) for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) trackedDirs.add(p.slice(0, i));
+    const head = await headFiles(repo, cache);
+    // a file whose stat changed is compared by content, cleaned as git would store it (line endings)
+    // (read only when a file needs hashing: most walks find every stat unchanged)
+    let rules: Promise<EolRules> | null = null;
+    const eol: EolRules = {
+      clean: async (p, bytes) => (await (rules ??= GitConfig.load(repo).then((c) => eolRules(repo, c)))).clean(p, bytes),
+      smudge: async (p, text) => (await (rules ??= GitConfig.load(repo).then((c) => eolRules(repo, c)))).smudge(p, text),
+    };
+    const { tracked, trackedDirs } = trackedOf(index, head);
 
     const working = new Map<string, string>(); // path -> oid, for files present
     const untracked: string[] = [];
+    const toStat: { p: string; entry: IndexEntry; link: boolean }[] = [];
     const queue = [''];
     while (queue.length) {
       const rel = queue.pop()!;
       let names;
       try {
-        names = await readdir(path.join(dir, rel), { withFileTypes: true });
+        names = await wfs.readdir(path.join(dir, rel));
       } catch {
         continue;
       }
@@ -88,21 +164,28 @@ export async function status(dir: string, filepaths?: string[]): Promise<FileCha
         if (d.name === '.git' || isTemp(d.name)) continue;
         const p = rel ? `${rel}/${d.name}` : d.name;
         if (d.isDirectory()) {
-          if (!trackedDirs.has(p) && (await git.isIgnored({ fs, dir, filepath: p }))) continue;
+          if (!trackedDirs.has(p) && (await git.isIgnored({ ...o, filepath: p }))) continue;
           queue.push(p);
           continue;
         }
         if (!d.isFile() && !d.isSymbolicLink()) continue;
         const entry = tracked.get(p);
         if (entry) {
-          const st = await lstat(path.join(dir, p), { bigint: true });
-          working.set(p, statMatches(entry, st, index.mtimeMs) ? entry.oid : await hashFile(dir, p, d.isSymbolicLink()));
+          toStat.push({ p, entry, link: d.isSymbolicLink() });
         } else if (!head.has(p)) {
           untracked.push(p);
         } else {
-          working.set(p, await hashFile(dir, p, d.isSymbolicLink()));
+          working.set(p, await hashFile(dir, p, d.isSymbolicLink(), eol, wfs));
         }
       }
+    }
+    // the tracked files' stats, all at once (on the worker: split over two threads, as git's preload-index does)
+    const stats = await wfs.statMany(toStat.map((t) => path.join(dir, t.p)));
+    for (let i = 0; i < toStat.length; i++) {
+      const { p, entry, link } = toStat[i]!;
+      const st = stats[i];
+      if (!st) continue; // gone since the folder was read: deleted
+      working.set(p, statMatches(entry, st, index.mtimeMs) ? entry.oid : await hashFile(dir, p, link, eol, wfs));
     }
     const out: FileChange[] = [];
     for (const [p, oid] of working) {
@@ -111,7 +194,7 @@ export async function status(dir: string, filepaths?: string[]): Promise<FileCha
       else if (h !== oid) out.push({ path: p, status: 'modified' });
     }
     for (const p of head.keys()) if (!working.has(p)) out.push({ path: p, status: 'deleted' });
-    for (const p of untracked) if (!(await git.isIgnored({ fs, dir, filepath: p }))) out.push({ path: p, status: 'new' });
+    for (const p of untracked) if (!(await git.isIgnored({ ...o, filepath: p }))) out.push({ path: p, status: 'new' });
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   } catch (e) {
     throw gitFailure(e, 'Reading the changes');
@@ -119,13 +202,13 @@ export async function status(dir: string, filepaths?: string[]): Promise<FileCha
 }
 
 /** The blob oid of a working file; a link is hashed as its target text, as git does, and never followed. */
-async function hashFile(dir: string, p: string, link: boolean): Promise<string> {
+async function hashFile(dir: string, p: string, link: boolean, eol: EolRules, wfs: WalkFs): Promise<string> {
   const abs = path.join(dir, p);
-  return blobOid(link ? Buffer.from(await readlink(abs)) : await readFile(abs));
+  return blobOid(link ? Buffer.from(await wfs.readlink(abs)) : await eol.clean(p, await wfs.readFile(abs)));
 }
 
-async function statusMatrixFallback(dir: string, filepaths?: string[]): Promise<FileChange[]> {
-  const matrix = await git.statusMatrix({ fs, dir, filepaths, filter: (f) => !f.split('/').some(isTemp) });
+async function statusMatrixFallback(repo: Repo, filepaths?: string[]): Promise<FileChange[]> {
+  const matrix = await git.statusMatrix({ ...repo.opts, filepaths, filter: (f) => !f.split('/').some(isTemp) });
   const out: FileChange[] = [];
   for (const [p, headState, workdir] of matrix) {
     if (headState === 0 && workdir === 2) out.push({ path: p, status: 'new' });

@@ -1,6 +1,6 @@
 import { CovenantError } from '../../common/errors.js';
 import type { Snapshot } from '../../common/workspace.js';
-import { git, fs, isRepository } from '../git/repo.js';
+import { findRepo, git } from '../git/repo.js';
 import { status } from '../git/status.js';
 import { renderPdf, type PdfScope, type Provenance } from './summary.js';
 import { prepared } from '../analysis/offload.js';
@@ -8,8 +8,9 @@ import { prepared } from '../analysis/offload.js';
 /** Which commit the document shows, whether the working tree differs from it, and which unsaved buffers it includes. */
 export async function provenance(root: string, unsaved: readonly string[] = [], now = new Date()): Promise<Provenance> {
   const generatedAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (!(await isRepository(root))) return { generatedAt, commit: null, dirty: false, unsaved };
-  const commit = await git.resolveRef({ fs, dir: root, ref: 'HEAD' }).catch(() => null);
+  const repo = await findRepo(root);
+  if (!repo) return { generatedAt, commit: null, dirty: false, unsaved };
+  const commit = await git.resolveRef({ ...repo.opts, ref: 'HEAD' }).catch(() => null);
   // a status that cannot be read is not "clean": the export fails rather than claim what it cannot know
   const dirty = (await status(root)).length > 0;
   return { generatedAt, commit, dirty, unsaved };

@@ -29,9 +29,19 @@ export function HistoryView() {
         {log.map((e) => (
           <li key={e.oid} className={picked.includes(e.oid) ? 'picked' : ''} data-testid="commit-entry" data-oid={e.oid}>
             <button onClick={(ev) => void pick(e.oid, ev.shiftKey)} title={e.message}>
-              <span className="commit-summary">{e.summary}</span>
+              <span className="commit-summary">
+                {e.refs.map((r) => (
+                  <span key={r} className={`ref-badge${r.startsWith('tag: ') ? ' tag' : r.startsWith('HEAD') ? ' head' : ''}`} data-testid="ref-badge">
+                    {r.startsWith('tag: ') ? `🏷 ${r.slice(5)}` : r}
+                  </span>
+                ))}
+                {e.summary}
+              </span>
               <span className="commit-meta">
-                {e.oid.slice(0, 7)} · {e.author.name} · {new Date(e.date).toLocaleString()}
+                {e.oid.slice(0, 7)} · {e.author.name} ·{' '}
+                <time dateTime={e.date} title={e.date}>
+                  {new Date(e.date).toLocaleString()}
+                </time>
               </span>
             </button>
           </li>

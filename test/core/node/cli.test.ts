@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { covenant } from '../../helpers/cli.js';
+import { covenant, IDENTITY } from '../../helpers/cli.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 import { EXAMPLE_DIR } from '../../helpers/workspace.js';
 
@@ -155,10 +155,10 @@ describe('covenant evaluate', () => {
 describe('covenant log', () => {
   it('prints the history of a workspace and of one file, as text or json; a folder without git is a clear exit 2', () => {
     const dir = path.join(tempDir(), 'ws');
-    expect(covenant(['init', dir]).code).toBe(0);
+    expect(covenant(['init', dir], undefined, IDENTITY).code).toBe(0);
     const text = covenant(['log', dir]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^[0-9a-f]{7} \d{4}-\d{2}-\d{2} .+ {2}Covenant workspace created\n$/);
+    expect(text.stdout).toMatch(/^[0-9a-f]{7} \d{4}-\d{2}-\d{2} Cli Tester {2}\(HEAD -> main\) Covenant workspace created\n$/);
     const json = JSON.parse(covenant(['log', dir, '--format', 'json', '--file', 'contracts/sow/SPRINT-01.yaml']).stdout);
     expect(json).toHaveLength(1);
     expect(json[0]).toMatchObject({ summary: 'Covenant workspace created', parents: [] });
@@ -172,14 +172,25 @@ describe('covenant log', () => {
 describe('covenant init', () => {
   it('creates a workspace that validates clean', () => {
     const dir = path.join(tempDir(), 'new-ws');
-    const r = covenant(['init', dir]);
+    const r = covenant(['init', dir], undefined, IDENTITY);
     expect(r.code).toBe(0);
     for (const f of ['contracts/master_contract.yaml', 'contracts/sow/SPRINT-01.yaml', 'contracts/ledger.yaml', 'docs/adr/template.md', '.git/HEAD'])
       expect(existsSync(path.join(dir, f))).toBe(true);
-    expect(r.stdout).toMatch(/First commit [0-9a-f]{7} by /);
+    expect(r.stdout).toMatch(/First commit [0-9a-f]{7} by Cli Tester <cli@example\.com>/);
     const v = covenant(['validate', dir]);
     expect(v.stdout).toBe('3 files checked: 0 errors, 0 warnings, 0 info\n');
     expect(v.code).toBe(0);
+  });
+
+  it('with nobody configured (as git would) the repository is made, nothing is committed, and it says how to set a name', () => {
+    const dir = path.join(tempDir(), 'new-ws');
+    const r = covenant(['init', dir]);
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(dir, '.git/HEAD'))).toBe(true);
+    expect(r.stdout).not.toMatch(/First commit/);
+    expect(r.stderr).toContain('nothing is committed yet');
+    expect(r.stderr).toContain('git config --global user.name');
+    expect(covenant(['log', dir]).stdout).toBe('');
   });
 
   it('refuses to overwrite an existing contracts/ folder, touching nothing', () => {

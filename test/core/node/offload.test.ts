@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analysisStats, ContractEngine, Snapshot } from '../../../core/common/workspace.js';
-import { AnalysisWorker, OFFLOAD_MIN_CHARS } from '../../../core/node/analysis/offload.js';
+import { CoreWorker, OFFLOAD_MIN_CHARS } from '../../../core/node/analysis/offload.js';
 import { AppState } from '../../../core/node/app-state.js';
 import { Session } from '../../../core/node/session.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
@@ -34,7 +34,7 @@ links:
 `;
 }
 
-const worker = new AnalysisWorker(OFFLOAD_MIN_CHARS);
+const worker = new CoreWorker(OFFLOAD_MIN_CHARS);
 afterAll(() => worker.close());
 
 describe('big files are analysed off the main thread', () => {

@@ -1,3 +1,4 @@
+import { signed } from '../../helpers/git.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,7 +29,7 @@ async function fixture(): Promise<string> {
       .replace('requestor: design_lead', 'requestor: "Zoë Müller (東京) <b>lead</b>"')
       .replace('value: "Expected +2% conversion"', 'value: "José expects +2% (€ 40k)"'),
   );
-  await initRepository(ws, { name: 'Zoë', email: 'zoe@example.com' }, 'Example');
+  await initRepository(ws, signed({ name: 'Zoë', email: 'zoe@example.com' }), 'Example');
   return ws;
 }
 

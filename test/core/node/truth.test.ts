@@ -1,3 +1,4 @@
+import { signed } from '../../helpers/git.js';
 // The defects of issue 12, each as a test that failed before the fix: outputs say what they show, figures never
 // read what the schema rejected, the CLI never turns a wrong path green, the watcher never kills the server.
 import { execFileSync } from 'node:child_process';
@@ -28,7 +29,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 describe('outputs say what they show', () => {
   it('a PDF exported while a tab is dirty shows the saved files; asked to include the edits, its footer says so', async () => {
     const dir = exampleCopy();
-    await initRepository(dir, { name: 'T', email: 't@example.com' }, 'start');
+    await initRepository(dir, signed({ name: 'T', email: 't@example.com' }), 'start');
     const session = new Session({ mode: 'browser', state: new AppState(tempDir()), watch: false });
     await session.open(dir);
     const unsaved = { [CR]: edited(CR, 'summary: Redesign navigation per user tests', 'summary: UNSAVED SUMMARY TEXT') };
