@@ -5,7 +5,7 @@
  * thread, posted back as plain data) and walks the working tree for git status. Holds no state between messages
  * beyond caches of immutable things (git trees by oid).
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { parentPort, Worker } from 'node:worker_threads';
 import { CovenantError } from '../../common/errors.js';
 import type { FileKind } from '../../common/model/kinds.js';
@@ -81,6 +81,7 @@ const BLOCKING_FS: WalkFs = {
     return mine.concat(rest);
   },
   readFile: async (p) => readFileSync(p),
+  statBig: async (p) => statSync(p, { bigint: true }),
   readlink: async (p) => readlinkSync(p),
 };
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
-import type { GitConfig } from './config.js';
+import type { GitConfig, Reader } from './config.js';
 import type { Repo } from './repo.js';
 
 /**
@@ -74,14 +74,14 @@ export function looksBinary(bytes: Buffer): boolean {
 
 const crlfToLf = (b: Buffer) => (b.includes(13) ? Buffer.from(b.toString('latin1').replace(/\r\n/g, '\n'), 'latin1') : b);
 
-export async function eolRules(repo: Repo, config: GitConfig): Promise<EolRules> {
+export async function eolRules(repo: Repo, config: GitConfig, read: Reader = (f) => readFile(f).catch(() => null)): Promise<EolRules> {
   const autocrlf = (await config.get('core.autocrlf'))?.toLowerCase();
   const coreEol = (await config.get('core.eol'))?.toLowerCase();
   const cache = new Map<string, Rule[]>();
   const rulesIn = async (file: string, base: string): Promise<Rule[]> => {
     let r = cache.get(file);
     if (!r) {
-      r = parseAttributes(await readFile(file, 'utf8').catch(() => ''), base);
+      r = parseAttributes((await read(file))?.toString('utf8') ?? '', base);
       cache.set(file, r);
     }
     return r;

@@ -9,6 +9,10 @@ import { git, type Repo } from './repo.js';
  * the environment; later ones win. `include.path` is followed (relative to the including file, `~/` expanded).
  * Each file is parsed by isomorphic-git's own config parser (the same one that reads .git/config for it).
  */
+/** Reads a file's bytes, or null when it cannot (missing, unreadable). */
+export type Reader = (file: string) => Promise<Buffer | null>;
+const defaultRead: Reader = (file) => readFile(file).catch(() => null);
+
 export class GitConfig {
   private constructor(
     /** Files in the order git reads them, includes expanded in place, with their contents (read once). */
@@ -20,7 +24,8 @@ export class GitConfig {
     return this.contents.map(([f]) => f);
   }
 
-  static async load(repo: Repo | null, env: NodeJS.ProcessEnv = process.env): Promise<GitConfig> {
+  /** `read` answers a file's bytes or null; the git worker passes a blocking one. */
+  static async load(repo: Repo | null, env: NodeJS.ProcessEnv = process.env, read: Reader = defaultRead): Promise<GitConfig> {
     const home = env.HOME || os.homedir();
     const base: string[] = [];
     if (!env.GIT_CONFIG_NOSYSTEM) base.push(env.GIT_CONFIG_SYSTEM || '/etc/gitconfig');
@@ -28,7 +33,7 @@ export class GitConfig {
     else base.push(path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'), path.join(home, '.gitconfig'));
     if (repo) base.push(path.join(repo.commondir, 'config'));
     const files: [string, Buffer][] = [];
-    for (const f of base) await expand(f, home, files, 0);
+    for (const f of base) await expand(f, home, files, 0, read);
     return new GitConfig(files, env);
   }
 
@@ -92,13 +97,13 @@ async function valuesIn(bytes: Buffer, key: string): Promise<string[]> {
   }
 }
 
-async function expand(file: string, home: string, out: [string, Buffer][], depth: number): Promise<void> {
+async function expand(file: string, home: string, out: [string, Buffer][], depth: number, read: Reader): Promise<void> {
   if (depth > 10) return; // git stops at 10 levels too
-  const bytes = await readFile(file).catch(() => null);
+  const bytes = await read(file);
   if (!bytes) return;
   out.push([file, bytes]);
   for (const inc of await valuesIn(bytes, 'include.path')) {
     const p = inc.startsWith('~/') ? path.join(home, inc.slice(2)) : path.resolve(path.dirname(file), inc);
-    await expand(p, home, out, depth + 1);
+    await expand(p, home, out, depth + 1, read);
   }
 }

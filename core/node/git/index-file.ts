@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -23,19 +24,22 @@ export interface IndexFile {
  * Reads .git/index (versions 2 and 3, which git writes by default). Returns null for anything else (version 4's
  * compressed paths, a damaged file), so callers fall back to the slower general path.
  */
-export async function readIndexFile(gitdir: string): Promise<IndexFile | null> {
+export async function readIndexFile(
+  gitdir: string,
+  io: { statBig(p: string): Promise<BigIntStats>; readFile(p: string): Promise<Buffer> } = { statBig: (p) => stat(p, { bigint: true }), readFile },
+): Promise<IndexFile | null> {
   const file = path.join(gitdir, 'index');
   let buf: Buffer;
   let mtimeMs: number;
   let key: string;
   try {
     // stat first: the time recorded must not be newer than the content read (an older time only means more hashing)
-    const st = await stat(file, { bigint: true });
+    const st = await io.statBig(file);
     mtimeMs = Number(st.mtimeMs);
     key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     const known = parsed.get(file);
     if (known?.key === key) return known.index;
-    buf = await readFile(file);
+    buf = await io.readFile(file);
   } catch {
     return { entries: [], mtimeMs: 0 };
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { git, requireRepo, type Repo } from './repo.js';
@@ -116,6 +116,8 @@ export interface WalkFs {
   /** lstat of many files; null for one that is gone. */
   statMany(paths: string[]): Promise<(StatLite | null)[]>;
   readFile(p: string): Promise<Buffer>;
+  /** stat with nanoseconds (for the index file's identity). */
+  statBig(p: string): Promise<BigIntStats>;
   readlink(p: string): Promise<string>;
 }
 
@@ -128,6 +130,7 @@ export const ASYNC_FS: WalkFs = {
     return out;
   },
   readFile: (p) => readFile(p),
+  statBig: (p) => stat(p, { bigint: true }),
   readlink: (p) => readlink(p),
 };
 
@@ -135,16 +138,18 @@ export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[])
   const repo = await requireRepo(dir);
   const o = repo.opts;
   try {
-    const index = filepaths ? null : await readIndexFile(repo.gitdir);
+    const index = filepaths ? null : await readIndexFile(repo.gitdir, wfs);
     if (!index) return await statusMatrixFallback(repo, filepaths);
     const cache = {};
     const head = await headFiles(repo, cache);
     // a file whose stat changed is compared by content, cleaned as git would store it (line endings)
     // (read only when a file needs hashing: most walks find every stat unchanged)
     let rules: Promise<EolRules> | null = null;
+    const read = (f: string) => wfs.readFile(f).catch(() => null);
+    const loadRules = () => GitConfig.load(repo, process.env, read).then((c) => eolRules(repo, c, read));
     const eol: EolRules = {
-      clean: async (p, bytes) => (await (rules ??= GitConfig.load(repo).then((c) => eolRules(repo, c)))).clean(p, bytes),
-      smudge: async (p, text) => (await (rules ??= GitConfig.load(repo).then((c) => eolRules(repo, c)))).smudge(p, text),
+      clean: async (p, bytes) => (await (rules ??= loadRules())).clean(p, bytes),
+      smudge: async (p, text) => (await (rules ??= loadRules())).smudge(p, text),
     };
     const { tracked, trackedDirs } = trackedOf(index, head);
 
