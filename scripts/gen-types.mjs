@@ -11,6 +11,7 @@ export const SCHEMA_TYPES = [
   ['change-request', 'ChangeRequest'],
   ['ledger', 'Ledger'],
   ['adr', 'AdrFrontMatter'],
+  ['result', 'ResultRecord'],
 ];
 export const OUTPUT = `${root}core/common/model/schema-types.ts`;
 

@@ -274,6 +274,15 @@ export const API = {
     }),
     "Adds the period's entry to contracts/ledger.yaml, or updates it; comments and everything else are kept.",
   ),
+  'results.record': m<{ path: string }>()(
+    obj({
+      sow: T.String({ pattern: '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$' }),
+      gate: T.String({ minLength: 1, maxLength: 200 }),
+      outcome: T.Union([T.Literal('passed'), T.Literal('failed')]),
+      note: T.Optional(T.String({ maxLength: 2000 })),
+    }),
+    'Records a gate result by hand (who, when, at which commit, with a note) as a file under contracts/results/.',
+  ),
   'dashboard.get': m<DashboardView>()(none, 'Compliance figures of the saved files, with what they show (commit, uncommitted changes, files left out).'),
   'wizard.crContext': m<CrContext>()(none, 'What the CR wizard suggests: thresholds, roles, dependencies, SOWs, next ids.'),
   'wizard.crLoad': m<CrDraft>()(obj({ path: Path }), 'An existing CR as a draft, to walk through the wizard again.'),

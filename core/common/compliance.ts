@@ -17,13 +17,27 @@ export interface ComplianceInput {
   /** Scope volatility per SOW path (from git history), when known. */
   volatility?: ReadonlyMap<string, number>;
   diagnostics: readonly Diagnostic[];
+  /** The day the figures are for (YYYY-MM-DD), for decisions overdue by then. */
+  today?: string;
+}
+
+/** A gate as the figures show it: its status from recorded results, and the result that decided it. */
+export interface GateFigure {
+  name: string;
+  validator: string;
+  status: 'passed' | 'failed' | 'unverified' | 'pending';
+  /** The deciding result: when, by whom, from what (null without one). */
+  result: { path: string; at: string; by: string | null; source: string; failing: string[]; note: string | null } | null;
 }
 
 export interface SowFigures {
   id: string;
   path: string;
+  gates: GateFigure[];
   gatesPassed: number;
   gatesFailed: number;
+  /** Gates whose status was typed into the SOW with no recorded result behind it. */
+  gatesUnverified: number;
   /** passed / (passed + failed); null when no gate has been decided. */
   gatePassRatio: number | null;
   criteria: number;
@@ -44,9 +58,13 @@ export interface CrFigures {
   /** created -> decision, in days. */
   leadTimeDays: number | null;
   withinSla: boolean | null;
+  /** For a proposed CR: days past the scope decision SLA by `today` (0 within it); null when unknown. */
+  overdueDays: number | null;
 }
 
 export interface Compliance {
+  /** report: compliance findings are warnings; enforce: errors (the master's enforcement.mode). */
+  enforcement: 'report' | 'enforce';
   sows: SowFigures[];
   crs: CrFigures[];
   openChangeRequests: number;
@@ -71,9 +89,25 @@ const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 export function computeCompliance(input: ComplianceInput): Compliance {
   const { model } = input;
   const sla = model.decisionRight('scope')?.sla_days ?? null;
+  const today = input.today ? dayNumber(input.today) : null;
 
-  const sows: SowFigures[] = model.sows.map(({ path, id, data }) => {
-    const gates = data.gates ?? [];
+  const sows: SowFigures[] = model.sows.map((doc) => {
+    const { path, id, data } = doc;
+    const gates: GateFigure[] = model.gateStatuses(doc).map((g) => ({
+      name: g.gate,
+      validator: g.validator,
+      status: g.status,
+      result: g.result
+        ? {
+            path: g.result.path,
+            at: g.result.data.recorded.at,
+            by: g.result.data.recorded.by ?? null,
+            source: g.result.data.source.file ?? g.result.data.source.kind,
+            failing: g.result.data.failing ?? [],
+            note: g.result.data.recorded.note ?? null,
+          }
+        : null,
+    }));
     const passed = gates.filter((g) => g.status === 'passed').length;
     const failed = gates.filter((g) => g.status === 'failed').length;
     const criteria = data.acceptance_criteria;
@@ -85,8 +119,10 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     return {
       id,
       path,
+      gates,
       gatesPassed: passed,
       gatesFailed: failed,
+      gatesUnverified: gates.filter((g) => g.status === 'unverified').length,
       gatePassRatio: ratio(passed, passed + failed),
       criteria: criteria.length,
       criteriaMet: met,
@@ -117,6 +153,7 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       decided,
       leadTimeDays: lead,
       withinSla: lead === null || sla === null ? null : lead <= sla,
+      overdueDays: status !== 'proposed' || a === null || sla === null || today === null ? null : Math.max(0, today - a - sla),
     };
   });
 
@@ -134,6 +171,7 @@ export function computeCompliance(input: ComplianceInput): Compliance {
   for (const d of input.diagnostics) diagnostics[d.severity]++;
 
   return {
+    enforcement: model.enforcementMode(),
     sows,
     crs,
     openChangeRequests: crs.filter((c) => c.status === 'proposed').length,

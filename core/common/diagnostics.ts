@@ -38,7 +38,24 @@ export const DIAGNOSTIC_CODES = [
   'adr-superseded',
   'link-mismatch',
   'unknown-party',
+  // contract compliance: warnings in report mode, errors in enforce mode (master enforcement)
+  'gate-failed',
+  'gate-unverified',
+  'criterion-unmet',
+  'criterion-unverified',
+  'stop-the-line-open',
 ] as const;
+
+/** Findings about whether the contract is kept (not whether the files are well-formed): their severity follows the master's enforcement mode. */
+export const COMPLIANCE_CODES = [
+  'gate-failed',
+  'gate-unverified',
+  'decision-overdue',
+  'criterion-unmet',
+  'criterion-unverified',
+  'stop-the-line-open',
+] as const;
+export type ComplianceCode = (typeof COMPLIANCE_CODES)[number];
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

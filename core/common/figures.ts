@@ -32,6 +32,8 @@ export interface FigureInput {
   exists(path: string): boolean;
   facts: { history: ReadonlyMap<string, HistoryFacts>; volatility?: ReadonlyMap<string, number> };
   unsaved: readonly string[];
+  /** The day the figures are for (YYYY-MM-DD): overdue decisions are counted up to it. */
+  today?: string;
 }
 
 export function computeFigures(input: FigureInput): Figures {
@@ -42,6 +44,7 @@ export function computeFigures(input: FigureInput): Figures {
     history: input.facts.history,
     volatility: input.facts.volatility,
     diagnostics: input.diagnostics,
+    today: input.today,
   });
   let ledger: LedgerSummary | null = null;
   let ledgerProblem: string | null = null;

@@ -3,6 +3,7 @@ import crSchema from '../../schemas/change-request.schema.json';
 import ledgerSchema from '../../schemas/ledger.schema.json';
 import masterSchema from '../../schemas/master-contract.schema.json';
 import sowSchema from '../../schemas/sow.schema.json';
+import resultSchema from '../../schemas/result.schema.json';
 import type { FileKind } from './model/kinds.js';
 
 /** The JSON Schemas of schemas/: the one source for validation, editor completion and hover, and the types. */
@@ -12,6 +13,7 @@ export const SCHEMAS: Record<FileKind, Record<string, unknown>> = {
   cr: crSchema,
   ledger: ledgerSchema,
   adr: adrSchema,
+  result: resultSchema,
 };
 
 /** Which workspace files each schema applies to (globs as the editor's YAML service understands them). */
@@ -20,4 +22,5 @@ export const SCHEMA_FILE_MATCH: Record<Exclude<FileKind, 'adr'>, string[]> = {
   sow: ['**/contracts/sow/*.yaml', '**/contracts/sow/*.yml'],
   cr: ['**/contracts/changes/*.yaml', '**/contracts/changes/*.yml'],
   ledger: ['**/contracts/ledger.yaml'],
+  result: ['**/contracts/results/*/*.yaml', '**/contracts/results/*/*.yml'],
 };

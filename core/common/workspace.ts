@@ -352,6 +352,7 @@ export class Snapshot {
         exists: (p) => this.has(p),
         facts: this.parts.facts,
         unsaved: this.unsaved,
+        today: day,
       });
       this.figureCache.set(day, f);
     }

@@ -73,17 +73,31 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'Check every contract file of a workspace against the schemas and the cross-file rules.\nExit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem.',
     )
     .argument('[dir]', 'workspace folder', '.')
-    .addOption(formatOption())
+    .addOption(
+      new Option('--format <format>', 'output format (sarif, junit and github are for CI systems)')
+        .choices(['text', 'json', 'sarif', 'junit', 'github'])
+        .default('text'),
+    )
     .addOption(todayOption())
-    .action(async (dir: string, opts: { format: 'text' | 'json'; today?: string }) => {
+    .action(async (dir: string, opts: { format: 'text' | 'json' | 'sarif' | 'junit' | 'github'; today?: string }) => {
       const today = checkToday(opts.today);
       const { loadWorkspace, requireMaster } = await loader();
       const { root, snapshot } = await loadWorkspace(dir);
       requireMaster(root, dir, snapshot);
       const result = (await snapshot.prepare()).validate({ today });
       const counts = countDiagnostics(result.diagnostics);
-      if (opts.format === 'json') io.out(`${JSON.stringify({ files: result.files, diagnostics: result.diagnostics }, null, 2)}\n`);
-      else {
+      if (opts.format === 'json')
+        io.out(`${JSON.stringify({ files: result.files, enforcement: snapshot.model.enforcementMode(), diagnostics: result.diagnostics }, null, 2)}\n`);
+      else if (opts.format !== 'text') {
+        const ci = await import('./ci-formats.js');
+        const input = {
+          files: snapshot.contractPaths(),
+          diagnostics: result.diagnostics,
+          mode: snapshot.model.enforcementMode(),
+          version: program.version() ?? '0.1.0',
+        };
+        io.out(opts.format === 'sarif' ? ci.toSarif(input) : opts.format === 'junit' ? ci.toJunit(input) : ci.toGithub(input));
+      } else {
         for (const d of result.diagnostics) io.out(`${formatDiagnostic(d)}\n`);
         io.out(`${summaryLine(result.files, counts)}\n`);
       }
@@ -176,6 +190,91 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       );
       setExit(EXIT.ok);
     });
+
+  program
+    .command('record')
+    .description(
+      "Record a result for a gate of a SOW (from a JUnit or SARIF file, or by hand) or a measured value for an\nacceptance criterion, as a file under contracts/results/ to review and commit. Refuses a gate or criterion\nthe SOW does not declare. The gate's status is then derived from its latest result.",
+    )
+    .argument('<sow>', 'the SOW id, e.g. SPRINT-07')
+    .argument('[gate]', 'the gate name, e.g. qa_signoff (omit with --criterion)')
+    .argument('[dir]', 'workspace folder (default: the current folder)')
+    .option('--junit <file>', 'a JUnit XML report: passed when no test failed or errored')
+    .option('--sarif <file>', 'a SARIF 2.1.0 log: failed when any result has level error')
+    .addOption(new Option('--result <outcome>', 'recorded by hand').choices(['passed', 'failed']))
+    .option('--criterion <id>', 'record a measured value for this acceptance criterion (e.g. AC1) instead of a gate')
+    .option('--value <number>', 'the measured value for --criterion', (v) => {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n)) throw usage(`--value must be a number (got ${JSON.stringify(v)})`);
+      return n;
+    })
+    .option('--note <text>', 'a note kept with the result')
+    .option('--source <url>', 'where the source can be seen, e.g. the CI run')
+    .action(
+      async (
+        sow: string,
+        gateArg: string | undefined,
+        dirArg: string | undefined,
+        opts: { junit?: string; sarif?: string; result?: 'passed' | 'failed'; criterion?: string; value?: number; note?: string; source?: string },
+      ) => {
+        // with --criterion there is no gate: the second argument is the folder
+        const gate = opts.criterion ? undefined : gateArg;
+        const dir = (opts.criterion ? gateArg : dirArg) ?? '.';
+        if (opts.criterion && dirArg !== undefined) throw usage('with --criterion, give only the SOW and the folder');
+        const sources = [opts.junit, opts.sarif, opts.result].filter((x) => x !== undefined).length;
+        if (opts.criterion) {
+          if (opts.value === undefined) throw usage('--criterion needs --value NUMBER');
+          if (sources) throw usage('--criterion records a --value; --junit, --sarif and --result are for gates');
+        } else {
+          if (!gate) throw usage('name the gate (covenant record SOW-ID GATE ...) or use --criterion AC1 --value N');
+          if (sources !== 1) throw usage('give exactly one of --junit FILE, --sarif FILE or --result passed|failed');
+        }
+        const { loadWorkspace } = await loader();
+        const [{ recordResult, parseJunit, parseSarif, sha256 }, { findRepo, git }, { resolveIdentity }, { readFile }] = await Promise.all([
+          import('./results.js'),
+          import('./git/repo.js'),
+          import('./git/author.js'),
+          import('node:fs/promises'),
+        ]);
+        const { root, snapshot } = await loadWorkspace(dir);
+        const repo = await findRepo(root);
+        const commit = repo ? await git.resolveRef({ ...repo.opts, ref: 'HEAD' }).catch(() => null) : null;
+        const who = await resolveIdentity(repo).catch(() => null);
+        const by = who ? `${who.author.name} <${who.author.email}>` : null;
+        const url = opts.source ? { url: opts.source } : {};
+        let req: Parameters<typeof recordResult>[2];
+        if (opts.criterion) {
+          req = { sow, criterion: opts.criterion, value: opts.value!, source: { kind: 'value', ...url }, by, commit, note: opts.note };
+        } else if (opts.result) {
+          req = { sow, gate, outcome: opts.result, source: { kind: 'hand', ...url }, by, commit, note: opts.note };
+        } else {
+          const file = (opts.junit ?? opts.sarif)!;
+          const bytes = await readFile(path.resolve(file)).catch((e: NodeJS.ErrnoException) => {
+            throw new CovenantError('not-found', `Cannot read ${file} (${e.code ?? e.message}).`);
+          });
+          const parsed = opts.junit ? parseJunit(bytes.toString('utf8'), file) : parseSarif(bytes.toString('utf8'), file);
+          req = {
+            sow,
+            gate,
+            outcome: parsed.outcome,
+            counts: parsed.counts,
+            failing: parsed.failing,
+            source: { kind: opts.junit ? 'junit' : 'sarif', file: path.basename(file), sha256: sha256(bytes), ...url },
+            by,
+            commit,
+            note: opts.note,
+          };
+        }
+        const rel = await recordResult(root, snapshot, req);
+        const what = req.gate
+          ? `${req.gate}: ${req.outcome}${req.counts ? ` (${req.counts.tests} tests, ${req.counts.failures + req.counts.errors} failing)` : ''}`
+          : `${req.criterion} = ${req.value}`;
+        io.out(
+          `Recorded ${sow} ${what} in ${rel}${by ? ` by ${by}` : ''}${commit ? ` at ${commit.slice(0, 7)}` : ''}.\nReview and commit it (covenant commit ${dir === '.' ? '' : `${dir} `}${rel}).\n`,
+        );
+        setExit(EXIT.ok);
+      },
+    );
 
   program
     .command('status')
@@ -307,6 +406,24 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (opts.out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), text);
       else io.out(text);
       setExit(reportLeftOut(io, 'metrics', snapshot));
+    });
+
+  program
+    .command('alerts')
+    .description(
+      'Prometheus alerting rules for SLA breaches, failed or unverified gates, stop-the-line triggers and validation\nerrors, over the metrics of covenant metrics. With --out, the file is replaced atomically.',
+    )
+    .argument('[dir]', 'workspace folder', '.')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (dir: string, opts: { out?: string }) => {
+      const { loadWorkspace, requireMaster } = await loader();
+      const { root, snapshot } = await loadWorkspace(dir);
+      requireMaster(root, dir, snapshot);
+      const { alertRules } = await import('./alerts.js');
+      const text = alertRules((await snapshot.prepare()).model);
+      if (opts.out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), text);
+      else io.out(text);
+      setExit(EXIT.ok);
     });
 
   program

@@ -50,6 +50,30 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
     if (s.scopeVolatility !== null) volatility.set({ sow: s.id }, s.scopeVolatility);
   }
 
+  // one series per gate and status, 1 for the status the evidence gives it (the kube-state-metrics style)
+  const gateStatus = new Gauge({
+    name: 'covenant_gate_status',
+    help: 'Status of each gate from its latest recorded result: 1 for the current status (passed, failed, unverified or pending), 0 otherwise.',
+    labelNames: ['sow', 'gate', 'status'],
+    ...reg,
+  });
+  for (const s of c.sows)
+    for (const g of s.gates)
+      for (const status of ['passed', 'failed', 'unverified', 'pending'] as const)
+        gateStatus.set({ sow: s.id, gate: g.name, status }, g.status === status ? 1 : 0);
+  const overdue = new Gauge({
+    name: 'covenant_decision_overdue_seconds',
+    help: 'For each proposed change request: time past the scope decision SLA (0 while within it). Absent when its creation date or the SLA is unknown.',
+    labelNames: ['cr'],
+    ...reg,
+  });
+  for (const cr of c.crs) if (cr.overdueDays !== null) overdue.set({ cr: cr.id }, cr.overdueDays * 86_400);
+  new Gauge({
+    name: 'covenant_enforcement_enforced',
+    help: '1 when the master enforces compliance findings as errors, 0 when it only reports them.',
+    ...reg,
+  }).set(c.enforcement === 'enforce' ? 1 : 0);
+
   // In seconds, Prometheus' base unit: promtool rejects a _days metric ("use base unit seconds"). Dashboards divide by 86400.
   const lead = new Summary({
     name: 'covenant_change_lead_time_seconds',

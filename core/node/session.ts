@@ -257,6 +257,29 @@ export class Session {
       },
       'ledger.get': async () => ledgerView(await this.saved()),
       'ledger.upsert': async (entry) => upsertLedgerEntry(this.ws(), entry),
+      'results.record': async ({ sow, gate, outcome, note }) => {
+        const ws = this.ws();
+        const repo = await findRepo(ws.root);
+        // a result recorded by a person names the person: git's identity, or the name given to Covenant once
+        const found = await resolveIdentity(repo).catch(() => null);
+        const remembered = this.state.get('author');
+        const who = found ? found.author : isAuthor(remembered) ? remembered : null;
+        if (!who) throw new CovenantError('invalid-input', `Who records this result? ${NO_IDENTITY}`, { reason: 'no-author' });
+        const { recordResult } = await import('./results.js');
+        const { git } = await import('./git/repo.js');
+        const commit = repo ? await git.resolveRef({ ...repo.opts, ref: 'HEAD' }).catch(() => null) : null;
+        const rel = await recordResult(ws.root, await this.saved(), {
+          sow,
+          gate,
+          outcome,
+          source: { kind: 'hand' },
+          by: `${who.name} <${who.email}>`,
+          commit,
+          note,
+        });
+        await ws.refresh(rel);
+        return { path: rel };
+      },
       'dashboard.get': async (): Promise<DashboardView> => {
         const snap = await this.saved();
         const f = snap.figures();

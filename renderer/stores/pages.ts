@@ -20,6 +20,8 @@ interface PagesStore {
   close(): void;
   refresh(): Promise<void>;
   saveEntry(entry: LedgerEntryInput): Promise<boolean>;
+  /** Records a gate result by hand (asks who, once, when nobody is known); true when written. */
+  recordGate(sow: string, gate: string, outcome: 'passed' | 'failed', note: string): Promise<boolean>;
 }
 
 function report(e: unknown): void {
@@ -48,6 +50,25 @@ export const usePages = create<PagesStore>((set, get) => ({
       if (page === 'dashboard') set({ dashboard: await api.call('dashboard.get') });
     } catch (e) {
       report(e);
+    }
+  },
+  async recordGate(sow, gate, outcome, note) {
+    try {
+      const { path } = await api.call('results.record', { sow, gate, outcome, ...(note.trim() ? { note: note.trim() } : {}) });
+      useUi.getState().notify('info', `Recorded ${gate} ${outcome} in ${path}. Review and commit it.`);
+      await get().refresh();
+      return true;
+    } catch (e) {
+      if (e instanceof ApiCallError && e.error.reason === 'no-author') {
+        const name = window.prompt("Your name, for the results you record (kept in the repository's git config):")?.trim();
+        const email = name ? window.prompt('Your email:')?.trim() : undefined;
+        if (name && email && /.+@.+/.test(email)) {
+          await api.call('settings.setAuthor', { name, email });
+          return get().recordGate(sow, gate, outcome, note);
+        }
+      }
+      report(e);
+      return false;
     }
   },
   async saveEntry(entry) {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { screenshot, useApp } from './harness.js';
 
-const app = useApp({ open: true });
+// no git identity for the app (HOME of its own): recording by hand must ask who records
+const app = useApp({ open: true, env: { HOME: '/nonexistent-home-for-covenant-tests', GIT_CONFIG_NOSYSTEM: '1' } });
 
 describe('ledger and dashboard in the workbench', () => {
   it('the ledger shows each period with shares, a chart, and approved CRs on their SOW period', async () => {
@@ -45,6 +46,32 @@ describe('ledger and dashboard in the workbench', () => {
     await screenshot(app.page, 'dashboard');
     await app.page.click('[data-testid=dashboard-sow][data-sow="SPRINT-07"] button');
     await app.page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-07.yaml"][aria-selected=true]');
+  });
+});
+
+describe('gates from evidence on the dashboard', () => {
+  it('shows each gate with its status from recorded results and the mode, and records one by hand with a note', async () => {
+    const page = app.page;
+    await page.click('[data-testid=open-dashboard]');
+    const qa = page.locator('[data-testid=gate-row][data-sow="SPRINT-07"][data-gate="qa_signoff"]');
+    await qa.waitFor();
+    expect(await page.textContent('[data-testid=dashboard-enforcement]')).toContain('Report mode');
+    expect(await page.getAttribute('[data-testid=gate-row][data-gate="design_review"]', 'data-status')).toBe('passed');
+    expect(await page.textContent('[data-testid=gate-row][data-gate="design_review"]')).toContain('Dana Design <dana@example.com>');
+    expect(await qa.getAttribute('data-status')).toBe('pending');
+    // nobody is configured in this app: it asks once (name, then email)
+    page.on('dialog', (d) => void d.accept(/email/i.test(d.message()) ? 'quinn@example.com' : 'Quinn QA'));
+    await qa.locator('input').fill('Voucher flow broken on Safari');
+    await qa.locator('[data-testid=record-failed]').click();
+    await expect.poll(() => qa.getAttribute('data-status')).toBe('failed');
+    expect(await qa.textContent()).toContain('Quinn QA <quinn@example.com>');
+    expect(await qa.textContent()).toContain('Voucher flow broken on Safari');
+    const dir = path.join(app.env.workspace, 'contracts/results/SPRINT-07');
+    const { readdirSync } = await import('node:fs');
+    const written = readdirSync(dir).filter((f) => f.startsWith('qa_signoff--'));
+    expect(written).toHaveLength(1);
+    expect(readFileSync(path.join(dir, written[0]!), 'utf8')).toContain('outcome: failed');
+    await screenshot(page, 'dashboard-gates');
   });
 });
 

@@ -4,11 +4,11 @@
  * their schema: their data has exactly the shape of the generated types, so nothing downstream second-guesses it.
  * A file that failed its schema is listed in `leftOut` with the reason, and is in no figure.
  */
-import type { Diagnostic } from '../diagnostics.js';
+import type { ComplianceCode, Diagnostic, Severity } from '../diagnostics.js';
 import { describeEvaluation, evaluateChange, type ChangeThresholds, type Evaluation } from '../thresholds.js';
 import type { YamlFile } from '../yaml/parse.js';
 import { idFromPath, type FileKind } from './kinds.js';
-import type { AdrFrontMatter, ChangeRequest, Ledger, MasterContract, Sow } from './schema-types.js';
+import type { AdrFrontMatter, ChangeRequest, Ledger, MasterContract, ResultRecord, Sow } from './schema-types.js';
 
 /** Codes that mean a file's data cannot be trusted to have its schema's shape. */
 export const SCHEMA_FAILURE_CODES: ReadonlySet<string> = new Set([
@@ -56,6 +56,21 @@ export interface CrVerdict {
   explanation: string;
 }
 
+/**
+ * A gate's status as the evidence says: the latest recorded result decides (passed or failed); a status typed into
+ * the SOW with no result behind it is "unverified"; with neither, "pending".
+ */
+export interface GateStatus {
+  sow: string;
+  gate: string;
+  validator: string;
+  status: 'passed' | 'failed' | 'unverified' | 'pending';
+  /** The result that decided it (the latest by recorded.at). */
+  result: Doc<ResultRecord> | null;
+  /** What the SOW's own status field says, if anything (never trusted on its own). */
+  typed: string | null;
+}
+
 export interface LinkDisagreement {
   sow: string;
   cr: string;
@@ -77,6 +92,8 @@ export class ContractModel {
   readonly crs: readonly Doc<ChangeRequest>[];
   readonly ledger: Doc<Ledger> | null = null;
   readonly adrs: readonly Doc<AdrFrontMatter>[];
+  /** Recorded results (contracts/results/), oldest first by recorded.at. */
+  readonly results: readonly Doc<ResultRecord>[];
   readonly leftOut: readonly LeftOut[];
   /** How many files of each kind exist, valid or not. */
   readonly counts: Readonly<Record<FileKind, number>>;
@@ -92,8 +109,9 @@ export class ContractModel {
     const sows: Doc<Sow>[] = [];
     const crs: Doc<ChangeRequest>[] = [];
     const adrs: Doc<AdrFrontMatter>[] = [];
+    const results: Doc<ResultRecord>[] = [];
     const leftOut: LeftOut[] = [];
-    const counts: Record<FileKind, number> = { master: 0, sow: 0, cr: 0, ledger: 0, adr: 0 };
+    const counts: Record<FileKind, number> = { master: 0, sow: 0, cr: 0, ledger: 0, adr: 0, result: 0 };
     const known = { sow: new Set<string>(), cr: new Set<string>(), adr: new Set<string>() };
     for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
       counts[f.kind]++;
@@ -132,6 +150,11 @@ export class ContractModel {
         case 'ledger':
           (this as { ledger: Doc<Ledger> | null }).ledger = { path: f.path, id: 'ledger', data: yaml.value as Ledger, yaml };
           break;
+        case 'result': {
+          const data = yaml.value as ResultRecord;
+          results.push({ path: f.path, id: `${data.sow}:${data.gate ?? data.criterion}`, data, yaml });
+          break;
+        }
         case 'adr': {
           const doc = { path: f.path, id: fromName ?? f.path, data: yaml.value as AdrFrontMatter, yaml };
           adrs.push(doc);
@@ -143,6 +166,8 @@ export class ContractModel {
     this.sows = sows;
     this.crs = crs;
     this.adrs = adrs;
+    // the latest recording decides: order by time (ISO strings of one format compare as times; ties by path)
+    this.results = results.sort((a, b) => Date.parse(a.data.recorded.at) - Date.parse(b.data.recorded.at) || (a.path < b.path ? -1 : 1));
     this.leftOut = leftOut;
     this.counts = counts;
     this.knownIds = known;
@@ -162,6 +187,34 @@ export class ContractModel {
 
   adr(path: string): Doc<AdrFrontMatter> | undefined {
     return this.adrByPath.get(path);
+  }
+
+  /** report (the default, phase 0 of the contract) or enforce, from the master's enforcement. */
+  enforcementMode(): 'report' | 'enforce' {
+    return this.master?.data.enforcement?.mode ?? 'report';
+  }
+
+  /** The severity a compliance finding has under the master's enforcement (null when switched off). */
+  findingSeverity(code: ComplianceCode): Severity | null {
+    const override = this.master?.data.enforcement?.overrides?.[code];
+    if (override === 'off') return null;
+    if (override) return override;
+    return this.enforcementMode() === 'enforce' ? 'error' : 'warning';
+  }
+
+  /** Results recorded for one gate or criterion of a SOW, oldest first. */
+  resultsFor(sow: string, subject: { gate: string } | { criterion: string }): Doc<ResultRecord>[] {
+    return this.results.filter((r) => r.data.sow === sow && ('gate' in subject ? r.data.gate === subject.gate : r.data.criterion === subject.criterion));
+  }
+
+  /** Every gate of a SOW with its status derived from recorded results. */
+  gateStatuses(sow: Doc<Sow>): GateStatus[] {
+    return (sow.data.gates ?? []).map((g) => {
+      const result = this.resultsFor(sow.id, { gate: g.name }).at(-1) ?? null;
+      const typed = g.status ?? null;
+      const status: GateStatus['status'] = result ? result.data.outcome! : typed && typed !== 'pending' ? 'unverified' : 'pending';
+      return { sow: sow.id, gate: g.name, validator: g.validator, status, result, typed };
+    });
   }
 
   thresholds(): ChangeThresholds | null {

@@ -1,15 +1,17 @@
 /** Where each kind of contract file lives in a workspace. Paths are workspace-relative with forward slashes. */
-export type FileKind = 'master' | 'sow' | 'cr' | 'ledger' | 'adr';
+export type FileKind = 'master' | 'sow' | 'cr' | 'ledger' | 'adr' | 'result';
 
 export const MASTER_PATH = 'contracts/master_contract.yaml';
 export const LEDGER_PATH = 'contracts/ledger.yaml';
 export const SOW_DIR = 'contracts/sow';
 export const CR_DIR = 'contracts/changes';
 export const ADR_DIR = 'docs/adr';
+export const RESULTS_DIR = 'contracts/results';
 
 const SOW_RE = /^contracts\/sow\/([^/]+)\.ya?ml$/;
 const CR_RE = /^contracts\/changes\/([^/]+)\.ya?ml$/;
 const ADR_RE = /^docs\/adr\/(ADR-\d{4})(?:-[^/]*)?\.md$/;
+const RESULT_RE = /^contracts\/results\/[^/]+\/[^/]+\.ya?ml$/;
 
 export const KIND_LABELS: Record<FileKind, string> = {
   master: 'master contract',
@@ -17,6 +19,7 @@ export const KIND_LABELS: Record<FileKind, string> = {
   cr: 'change request',
   ledger: 'ledger',
   adr: 'decision record',
+  result: 'result record',
 };
 
 /** The kind of contract file at `path`, or null for any other file (evidence, README, ...). */
@@ -26,6 +29,7 @@ export function classifyPath(path: string): FileKind | null {
   if (SOW_RE.test(path)) return 'sow';
   if (CR_RE.test(path)) return 'cr';
   if (ADR_RE.test(path)) return 'adr';
+  if (RESULT_RE.test(path)) return 'result';
   return null;
 }
 
@@ -45,4 +49,10 @@ export function crPath(id: string): string {
 
 export function adrPath(id: string): string {
   return `${ADR_DIR}/${id}.md`;
+}
+
+/** Where a result recorded at `at` (ISO time) for a gate or criterion of a SOW is kept: one file per recording. */
+export function resultPath(sow: string, subject: string, at: string): string {
+  const stamp = at.replace(/[-:]/g, '').replace(/\.\d+/, '');
+  return `${RESULTS_DIR}/${sow}/${subject.replace(/[^A-Za-z0-9_.-]/g, '_')}--${stamp}.yaml`;
 }

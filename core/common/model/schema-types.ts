@@ -199,6 +199,21 @@ export interface MasterContract {
     decision_response_hours?: number;
   };
   /**
+   * Whether contract-compliance findings (gates that failed or are unverified, unmet criteria, SLA breaches, open stop-the-line triggers) only report (warnings) or enforce (errors: covenant validate exits 1). Start with report; enforce once the team trusts the checks. Schema and syntax errors are errors in both modes.
+   */
+  enforcement?: {
+    /**
+     * report (default): findings are warnings. enforce: findings are errors.
+     */
+    mode?: 'report' | 'enforce';
+    /**
+     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off.
+     */
+    overrides?: {
+      [k: string]: 'error' | 'warning' | 'info' | 'off' | undefined;
+    };
+  };
+  /**
    * Risk buffer and the triggers that stop the line.
    */
   risk_policy?: {
@@ -522,4 +537,99 @@ export interface AdrFrontMatter {
    * Items: A change request id, e.g. CR-42.
    */
   'change-requests'?: string[];
+}
+
+/**
+ * A recorded result for one gate or one acceptance criterion of a SOW: the outcome (or the measured value), where it came from, and who recorded it when. Kept at contracts/results/<SOW-ID>/<gate or criterion>--<time>.yaml, one file per recording; the latest decides.
+ */
+export interface ResultRecord {
+  /**
+   * Id of the SOW the result belongs to, e.g. SPRINT-07.
+   */
+  sow: string;
+  /**
+   * Name of the gate of that SOW the result is for, e.g. qa_signoff.
+   */
+  gate?: string;
+  /**
+   * Id of the acceptance criterion the measured value is for, e.g. AC1.
+   */
+  criterion?: string;
+  /**
+   * passed or failed: what the validator (or the person) found.
+   */
+  outcome?: 'passed' | 'failed';
+  /**
+   * The measured value for the criterion, e.g. 87 for a SUS score.
+   */
+  value?: number;
+  /**
+   * How many tests (or findings) the source held.
+   */
+  counts?: {
+    /**
+     * Tests run (JUnit) or results reported (SARIF).
+     */
+    tests?: number;
+    /**
+     * Tests that failed, or error-level findings.
+     */
+    failures?: number;
+    /**
+     * Tests that could not run (JUnit errors).
+     */
+    errors?: number;
+    /**
+     * Tests skipped.
+     */
+    skipped?: number;
+  };
+  /**
+   * Names of the failing tests or findings (at most 50 are kept).
+   *
+   * @maxItems 50
+   */
+  failing?: string[];
+  /**
+   * Where the result comes from.
+   */
+  source: {
+    /**
+     * junit, sarif, hand (recorded by a person) or value.
+     */
+    kind: 'junit' | 'sarif' | 'hand' | 'value';
+    /**
+     * Name of the imported file.
+     */
+    file?: string;
+    /**
+     * Digest of the imported file, so the record can be checked against it.
+     */
+    sha256?: string;
+    /**
+     * Where the source can be seen, e.g. the CI run.
+     */
+    url?: string;
+  };
+  /**
+   * When and by whom the result was recorded, at which commit of the workspace.
+   */
+  recorded: {
+    /**
+     * UTC time of recording, ISO 8601 (e.g. 2025-10-20T09:30:00Z).
+     */
+    at: string;
+    /**
+     * Who recorded it, as Name <email>; null when unknown.
+     */
+    by?: string | null;
+    /**
+     * The workspace commit the result was recorded against; null outside git.
+     */
+    commit?: string | null;
+    /**
+     * A note from the person or tool that recorded it.
+     */
+    note?: string;
+  };
 }

@@ -1,7 +1,7 @@
 import { dayNumber } from '../dates.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { idFromPath, type FileKind } from '../model/kinds.js';
-import type { AdrFrontMatter, ChangeRequest, MasterContract, Sow } from '../model/schema-types.js';
+import type { AdrFrontMatter, ChangeRequest, MasterContract, ResultRecord, Sow } from '../model/schema-types.js';
 import { rawId } from '../model/contract.js';
 import type { PathSegment } from '../yaml/locate.js';
 import type { YamlFile } from '../yaml/parse.js';
@@ -77,6 +77,32 @@ export function fileRuleDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[
         file.at(['dates', 'end'], 'error', 'date-order', `dates.end (${end}) is before dates.start (${start}); an iteration cannot end before it starts.`),
       );
     }
+  }
+
+  if (kind === 'result') {
+    const r = file.value as ResultRecord;
+    if (r.gate !== undefined && r.criterion !== undefined)
+      out.push(
+        file.at(['criterion'], 'error', 'schema', 'A result is for one gate or one criterion, not both: keep gate: or criterion:, in a file of its own.', true),
+      );
+    else if (r.gate === undefined && r.criterion === undefined)
+      out.push(file.atTop('error', 'schema', 'A result names the gate: (with outcome: passed or failed) or the criterion: (with value:) it is for.'));
+    else if (r.gate !== undefined && r.outcome === undefined)
+      out.push(file.at(['gate'], 'error', 'schema', 'A gate result needs outcome: passed or failed.', true));
+    else if (r.criterion !== undefined && r.value === undefined)
+      out.push(file.at(['criterion'], 'error', 'schema', 'A criterion result needs value: (the measured number).', true));
+    else if (r.criterion !== undefined && r.outcome !== undefined)
+      out.push(
+        file.at(
+          ['outcome'],
+          'error',
+          'schema',
+          'A criterion result holds the measured value:, and Covenant judges it against the target; remove outcome:.',
+          true,
+        ),
+      );
+    if (Number.isNaN(Date.parse(r.recorded.at)))
+      out.push(file.at(['recorded', 'at'], 'error', 'schema', `recorded.at is ${r.recorded.at}, which is not a time in the calendar.`));
   }
 
   if (kind === 'cr') {

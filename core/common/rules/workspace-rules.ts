@@ -159,6 +159,69 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
     }
   }
 
+  // recorded results: they must name a SOW and one of its gates or criteria
+  for (const r of model.results) {
+    yield;
+    const sow = model.sow(r.data.sow);
+    if (!sow) {
+      if (!sowFolderUnknown)
+        out.push(
+          r.yaml.at(['sow'], 'error', 'unknown-reference', `sow names ${shown(r.data.sow)}, but there is no SOW with that id; a result belongs to a SOW.`),
+        );
+      continue;
+    }
+    if (r.data.gate !== undefined && !(sow.data.gates ?? []).some((g) => g.name === r.data.gate)) {
+      const names = (sow.data.gates ?? []).map((g) => shown(g.name));
+      out.push(
+        r.yaml.at(
+          ['gate'],
+          'error',
+          'unknown-reference',
+          `${shown(r.data.sow)} declares no gate ${shown(r.data.gate)}${names.length ? `; its gates are ${or(names)}` : ''}.`,
+        ),
+      );
+    }
+    if (r.data.criterion !== undefined && !sow.data.acceptance_criteria.some((c) => c.id === r.data.criterion)) {
+      out.push(r.yaml.at(['criterion'], 'error', 'unknown-reference', `${shown(r.data.sow)} has no acceptance criterion ${shown(r.data.criterion)}.`));
+    }
+  }
+
+  // gates: their status comes from recorded results, never from what is typed
+  const failedSeverity = model.findingSeverity('gate-failed');
+  const unverifiedSeverity = model.findingSeverity('gate-unverified');
+  for (const sow of model.sows) {
+    yield;
+    model.gateStatuses(sow).forEach((g, i) => {
+      if (g.status === 'failed' && failedSeverity) {
+        const r = g.result!.data;
+        const detail = r.counts?.failures !== undefined && r.counts.tests !== undefined ? `: ${r.counts.failures} of ${r.counts.tests} failed` : '';
+        const first = r.failing?.length
+          ? ` (${r.failing
+              .slice(0, 3)
+              .map((f) => shown(f))
+              .join(', ')}${r.failing.length > 3 ? ', …' : ''})`
+          : '';
+        out.push(
+          sow.yaml.at(
+            ['gates', i, 'name'],
+            failedSeverity,
+            'gate-failed',
+            `Gate ${shown(g.gate)} failed${detail}${first}, recorded ${r.recorded.at} in ${g.result!.path}.`,
+          ),
+        );
+      } else if (g.status === 'unverified' && unverifiedSeverity) {
+        out.push(
+          sow.yaml.at(
+            ['gates', i, 'status'],
+            unverifiedSeverity,
+            'gate-unverified',
+            `Gate ${shown(g.gate)} says ${shown(g.typed ?? '')}, but no result is recorded for it; record one (covenant record ${sow.id} ${g.gate} --junit FILE, or by hand in the dashboard) so the status rests on evidence.`,
+          ),
+        );
+      }
+    });
+  }
+
   // CRs
   const scopeSla = model.decisionRight('scope')?.sla_days;
   const today = dayNumber(ctx.today);
@@ -257,11 +320,12 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
     if (status === 'proposed' && scopeSla !== undefined && today !== null) {
       const created = data.created ?? ctx.createdFromHistory(cr.path);
       const start = created === undefined ? null : dayNumber(created);
-      if (start !== null && today - start > scopeSla) {
+      const severity = model.findingSeverity('decision-overdue');
+      if (start !== null && today - start > scopeSla && severity) {
         out.push(
           y.at(
             ['decision', 'status'],
-            'warning',
+            severity,
             'decision-overdue',
             `This change has been proposed since ${created} (${today - start} days); the scope decision SLA is ${scopeSla} day${scopeSla === 1 ? '' : 's'}.`,
           ),

@@ -98,16 +98,25 @@ function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapsho
       c.status ?? 'pending',
     ]),
   );
-  const gates = data.gates ?? [];
+  const gates = model.gateStatuses(sow);
   if (gates.length) {
+    // the status is the evidence's: the latest recorded result, or "unverified" when only typed
     table(
       doc,
       [
-        { header: 'Gate', width: 0.3 },
-        { header: 'Validator', width: 0.5 },
-        { header: 'Status', width: 0.2 },
+        { header: 'Gate', width: 0.2 },
+        { header: 'Validator', width: 0.3 },
+        { header: 'Status (from results)', width: 0.2 },
+        { header: 'Evidence', width: 0.3 },
       ],
-      gates.map((g) => [g.name, g.validator, g.status ?? 'pending']),
+      gates.map((g) => [
+        g.gate,
+        g.validator,
+        g.status === 'unverified' ? `unverified (typed ${g.typed}, no result)` : g.status,
+        g.result
+          ? `${g.result.data.source.file ?? g.result.data.source.kind}, ${g.result.data.recorded.at}${g.result.data.recorded.by ? `, ${g.result.data.recorded.by}` : ''}`
+          : 'none recorded',
+      ]),
     );
   }
   const linkedCrs = model.crsOfSow(sow.id).map((id) => model.cr(id)!);
@@ -298,6 +307,13 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     sec.start('Compliance');
     const c = figures.compliance;
     const pct = (r: number | null) => (r === null ? 'unknown' : `${Math.round(r * 100)}%`);
+    field(
+      doc,
+      'Enforcement',
+      c.enforcement === 'enforce'
+        ? 'enforce: failed or unverified gates, unmet criteria and SLA breaches are errors'
+        : 'report: failed or unverified gates, unmet criteria and SLA breaches are reported as warnings',
+    );
     field(doc, 'Open change requests', String(c.openChangeRequests));
     field(
       doc,

@@ -1,5 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import type { DashboardView as DashboardData } from '../../../core/common/api.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
 import { Chart } from '../charts/Chart.js';
@@ -42,6 +43,11 @@ export function DashboardView() {
   return (
     <div className="page" data-testid="dashboard-page">
       <h2>Contract compliance</h2>
+      <p className={`enforcement ${c.enforcement}`} data-testid="dashboard-enforcement">
+        {c.enforcement === 'enforce'
+          ? 'Enforce mode: failed or unverified gates, unmet criteria and SLA breaches are errors (covenant validate fails).'
+          : 'Report mode: failed or unverified gates, unmet criteria and SLA breaches are reported as warnings; set enforcement.mode: enforce in the master contract to make them errors.'}
+      </p>
       <p className="muted" data-testid="dashboard-provenance">
         Saved files
         {c.provenance.commit
@@ -129,6 +135,78 @@ export function DashboardView() {
           ))}
         </tbody>
       </table>
+      <h3>Gates</h3>
+      <p className="muted">
+        A gate&apos;s status comes from its latest recorded result (a JUnit or SARIF report, or a person&apos;s record), never from what is typed in the SOW.
+      </p>
+      <table className="grid" data-testid="dashboard-gates">
+        <thead>
+          <tr>
+            <th>SOW</th>
+            <th>Gate</th>
+            <th>Validator</th>
+            <th>Status</th>
+            <th>Evidence</th>
+            <th>Record</th>
+          </tr>
+        </thead>
+        <tbody>{c.sows.flatMap((s) => s.gates.map((g) => <GateRow key={`${s.id}:${g.name}`} sow={s.id} gate={g} />))}</tbody>
+      </table>
     </div>
+  );
+}
+
+const STATUS_TEXT = { passed: 'passed', failed: 'failed', unverified: 'unverified (typed, no result)', pending: 'pending (no result)' } as const;
+
+function GateRow({ sow, gate }: { sow: string; gate: DashboardData['sows'][number]['gates'][number] }) {
+  const open = useEditor((s) => s.open);
+  const recordGate = usePages((s) => s.recordGate);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const r = gate.result;
+  const record = async (outcome: 'passed' | 'failed') => {
+    setBusy(true);
+    if (await recordGate(sow, gate.name, outcome, note)) setNote('');
+    setBusy(false);
+  };
+  return (
+    <tr data-testid="gate-row" data-sow={sow} data-gate={gate.name} data-status={gate.status}>
+      <td>{sow}</td>
+      <td>{gate.name}</td>
+      <td>
+        <code>{gate.validator}</code>
+      </td>
+      <td>
+        <span className={`gate-status ${gate.status}`}>{STATUS_TEXT[gate.status]}</span>
+      </td>
+      <td>
+        {r ? (
+          <>
+            <button className="link" onClick={() => void open(r.path)} title={r.path}>
+              {r.source}
+            </button>{' '}
+            · {new Date(r.at).toLocaleString()} · {r.by ?? 'recorded by an unknown person'}
+            {r.failing.length > 0 && (
+              <div className="muted">
+                failing: {r.failing.slice(0, 3).join(', ')}
+                {r.failing.length > 3 ? ' …' : ''}
+              </div>
+            )}
+            {r.note && <div className="muted">“{r.note}”</div>}
+          </>
+        ) : (
+          <span className="muted">none recorded</span>
+        )}
+      </td>
+      <td className="record-gate">
+        <input aria-label={`Note for ${gate.name}`} placeholder="note (optional)" value={note} onChange={(e) => setNote(e.target.value)} />
+        <button disabled={busy} onClick={() => void record('passed')} data-testid="record-passed">
+          Passed
+        </button>
+        <button disabled={busy} onClick={() => void record('failed')} data-testid="record-failed">
+          Failed
+        </button>
+      </td>
+    </tr>
   );
 }

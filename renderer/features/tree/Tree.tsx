@@ -10,6 +10,7 @@ const GROUPS: { key: string; title: string; match: (f: FileEntry) => boolean }[]
   { key: 'cr', title: 'Change requests', match: (f) => f.kind === 'cr' },
   { key: 'adr', title: 'ADRs', match: (f) => f.kind === 'adr' },
   { key: 'ledger', title: 'Ledger', match: (f) => f.kind === 'ledger' },
+  { key: 'result', title: 'Results', match: (f) => f.kind === 'result' },
   { key: 'other', title: 'Other files', match: (f) => f.kind === null },
 ];
 
@@ -60,7 +61,9 @@ export function Tree() {
                 {g.files.length === 0 && <li className="tree-empty">none yet</li>}
                 {g.files.map((f) => {
                   const c = counts.get(f.path);
-                  const name = g.key === 'other' ? f.path : f.path.slice(f.path.lastIndexOf('/') + 1);
+                  // results are named by their SOW folder too: SPRINT-07/qa_signoff--20251020T100000Z.yaml
+                  const name =
+                    g.key === 'other' ? f.path : g.key === 'result' ? f.path.split('/').slice(-2).join('/') : f.path.slice(f.path.lastIndexOf('/') + 1);
                   return (
                     <li key={f.path}>
                       <button

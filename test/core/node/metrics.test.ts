@@ -7,16 +7,19 @@ import { CR, edited, engineWith, SOW } from '../../helpers/workspace.js';
 import { covenant } from '../../helpers/cli.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 
+const QA_FAILED =
+  'sow: SPRINT-07\ngate: qa_signoff\noutcome: failed\nsource: {kind: junit, file: junit.xml}\nrecorded: {at: 2025-10-20T10:00:00Z, by: CI <ci@example.com>, commit: null}\n';
+
 /** The example with more life in it: decided gates, met criteria, several CRs and ledger periods. */
 function fixture(): string {
   const ws = exampleCopy();
   const p = (rel: string) => path.join(ws, rel);
   const sow = readFileSync(p('contracts/sow/SPRINT-07.yaml'), 'utf8')
     .replace('    evidence: test_reports/usability_2025-10-20.md', '    evidence: test_reports/usability_2025-10-20.md\n    status: met')
-    .replace('    evidence: analytics/exp_123.csv', '    evidence: analytics/exp_123.csv\n    status: pending')
-    .replace('    validator: phase_gate_validator:design', '    validator: phase_gate_validator:design\n    status: passed')
-    .replace('    validator: validation_utils:functional_suite', '    validator: validation_utils:functional_suite\n    status: failed');
+    .replace('    evidence: analytics/exp_123.csv', '    evidence: analytics/exp_123.csv\n    status: pending');
   writeFileSync(p('contracts/sow/SPRINT-07.yaml'), sow);
+  // gates from recorded results: design_review passed (the example's own record), qa_signoff failed
+  writeFileSync(p('contracts/results/SPRINT-07/qa_signoff--20251020T100000Z.yaml'), QA_FAILED);
   const cr = readFileSync(p('contracts/changes/CR-42.yaml'), 'utf8').replace('summary:', 'created: 2025-10-13\nsummary:');
   writeFileSync(p('contracts/changes/CR-42.yaml'), cr); // decided 2025-10-15: 2 days, within the 3-day SLA
   writeFileSync(
@@ -51,14 +54,15 @@ describe('compliance figures and the Prometheus export', () => {
       '    evidence: test_reports/usability_2025-10-20.md\n    status: met',
       '    evidence: analytics/exp_123.csv',
       '    evidence: missing.md\n    status: met',
-      '    validator: phase_gate_validator:design',
-      '    validator: phase_gate_validator:design\n    status: passed',
-      '    validator: validation_utils:functional_suite',
-      '    validator: validation_utils:functional_suite\n    status: failed',
     );
     const cr = edited(CR, 'summary:', 'created: 2025-10-13\nsummary:');
     const major = 'id: CR-43\nsummary: SSO\nimpact_analysis: {budget_delta_pct: 11, schedule_slip_days: 0, risk_score: 0}\ndecision: {status: proposed}\n';
-    const snap = engineWith({ [SOW]: sow, [CR]: cr, 'contracts/changes/CR-43.yaml': major }).snapshot();
+    const snap = engineWith({
+      [SOW]: sow,
+      [CR]: cr,
+      'contracts/changes/CR-43.yaml': major,
+      'contracts/results/SPRINT-07/qa_signoff--20251020T100000Z.yaml': QA_FAILED,
+    }).snapshot();
     const c = snap.figures('2025-10-20').compliance;
     expect(c.sows[0]).toMatchObject({ gatePassRatio: 0.5, criteriaMetRatio: 0.5 });
     expect(c.openChangeRequests).toBe(1);

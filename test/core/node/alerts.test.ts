@@ -1,0 +1,106 @@
+// covenant alerts: Prometheus rules over the metrics covenant metrics exports, checked and exercised with promtool.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { covenant } from '../../helpers/cli.js';
+import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+
+function promtool(...args: string[]) {
+  const r = spawnSync('promtool', args, { encoding: 'utf8' });
+  if (r.error) throw new Error('promtool is not installed (apt-get install prometheus); .ci/run installs it');
+  return r;
+}
+
+/** A workspace where qa_signoff failed (recorded) and CR-44 has waited past the 3-day scope SLA. */
+function troubled(): string {
+  const dir = exampleCopy();
+  writeFileSync(
+    path.join(dir, 'contracts/results/SPRINT-07/qa_signoff--20251020T100000Z.yaml'),
+    'sow: SPRINT-07\ngate: qa_signoff\noutcome: failed\nsource: {kind: junit, file: junit.xml}\nrecorded: {at: 2025-10-20T10:00:00Z, by: CI <ci@example.com>, commit: null}\n',
+  );
+  writeFileSync(
+    path.join(dir, 'contracts/changes/CR-44.yaml'),
+    'id: CR-44\nrequestor: design_lead\nsummary: Dark mode\ncreated: 2025-10-10\nimpact_analysis: {budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 1}\nthreshold_eval: minor\ndecision: {status: proposed}\n',
+  );
+  return dir;
+}
+
+describe('alerting rules', () => {
+  it('pass promtool check rules', () => {
+    const dir = exampleCopy();
+    const out = path.join(tempDir(), 'covenant.rules.yml');
+    expect(covenant(['alerts', dir, '--out', out]).code).toBe(0);
+    const r = promtool('check', 'rules', out);
+    expect(r.stdout + r.stderr).toContain('SUCCESS: 6 rules found');
+    expect(r.status).toBe(0);
+  });
+
+  it('fire on the metrics covenant metrics exports: a failed gate and an overdue decision, and nothing else', () => {
+    const dir = troubled();
+    const work = tempDir();
+    const rules = path.join(work, 'covenant.rules.yml');
+    expect(covenant(['alerts', dir, '--out', rules]).code).toBe(0);
+    const metrics = covenant(['metrics', dir, '--today', '2025-10-20']);
+    expect(metrics.code).toBe(0);
+    // every exported sample becomes an input series that holds its value for 10 minutes
+    const series = metrics.stdout
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => {
+        const i = l.lastIndexOf(' ');
+        return { series: l.slice(0, i), values: `${l.slice(i + 1)}x10` };
+      })
+      .filter((s) => !s.series.includes('quantile') && !s.series.startsWith('covenant_change_lead_time_seconds'));
+    expect(series.map((s) => s.series)).toEqual(
+      expect.arrayContaining(['covenant_gate_status{sow="SPRINT-07",gate="qa_signoff",status="failed"}', 'covenant_decision_overdue_seconds{cr="CR-44"}']),
+    );
+    const test = {
+      rule_files: [rules],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: series,
+          alert_rule_test: [
+            {
+              eval_time: '5m',
+              alertname: 'CovenantGateFailed',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'warning', sow: 'SPRINT-07', gate: 'qa_signoff', status: 'failed' },
+                  exp_annotations: {
+                    summary: 'Gate qa_signoff of SPRINT-07 failed',
+                    description: 'The latest recorded result for gate qa_signoff of SPRINT-07 is failed. See contracts/results/SPRINT-07/.',
+                  },
+                },
+              ],
+            },
+            {
+              eval_time: '5m',
+              alertname: 'CovenantDecisionOverdue',
+              exp_alerts: [
+                {
+                  // created 2025-10-10, 10 days by the 20th: 7 days past the 3-day SLA
+                  exp_labels: { severity: 'warning', cr: 'CR-44' },
+                  exp_annotations: {
+                    summary: 'Change request CR-44 is past its decision SLA',
+                    description: 'CR-44 has waited 7d 0h 0m 0s beyond the scope decision SLA of 3 days; steering_committee decides.',
+                  },
+                },
+              ],
+            },
+            { eval_time: '5m', alertname: 'CovenantStopTheLine', exp_alerts: [] },
+            { eval_time: '5m', alertname: 'CovenantGateUnverified', exp_alerts: [] },
+          ],
+        },
+      ],
+    };
+    const file = path.join(work, 'covenant.test.yml');
+    writeFileSync(file, stringify(test));
+    const r = promtool('test', 'rules', file);
+    expect(r.stdout + r.stderr, readFileSync(file, 'utf8').slice(0, 400)).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  });
+});
