@@ -38,6 +38,7 @@ export const DIAGNOSTIC_CODES = [
   'adr-superseded',
   'link-mismatch',
   'unknown-party',
+  'dag-node-conflict',
   // contract compliance: warnings in report mode, errors in enforce mode (master enforcement)
   'gate-failed',
   'gate-unverified',

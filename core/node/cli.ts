@@ -209,13 +209,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       return n;
     })
     .option('--note <text>', 'a note kept with the result')
+    .option('--node <name>', "the DAG node whose run produced the result (one of the SOW's links.dag_nodes)")
     .option('--source <url>', 'where the source can be seen, e.g. the CI run')
     .action(
       async (
         sow: string,
         gateArg: string | undefined,
         dirArg: string | undefined,
-        opts: { junit?: string; sarif?: string; result?: 'passed' | 'failed'; criterion?: string; value?: number; note?: string; source?: string },
+        opts: {
+          junit?: string;
+          sarif?: string;
+          result?: 'passed' | 'failed';
+          criterion?: string;
+          value?: number;
+          note?: string;
+          source?: string;
+          node?: string;
+        },
       ) => {
         // with --criterion there is no gate: the second argument is the folder
         const gate = opts.criterion ? undefined : gateArg;
@@ -265,6 +275,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
             note: opts.note,
           };
         }
+        if (opts.node) req.node = opts.node;
         const rel = await recordResult(root, snapshot, req);
         const what = req.gate
           ? `${req.gate}: ${req.outcome}${req.counts ? ` (${req.counts.tests} tests, ${req.counts.failures + req.counts.errors} failing)` : ''}`
@@ -406,6 +417,26 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (opts.out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), text);
       else io.out(text);
       setExit(reportLeftOut(io, 'metrics', snapshot));
+    });
+
+  program
+    .command('export-index')
+    .description(
+      'The workflow index as JSON (schemas/workflow-index.schema.json): every DAG node with its SOW (contract_ref),\ngates (validator module and check, status from recorded results) and criteria, for workflow validators.\nWith --out, the file is replaced atomically.',
+    )
+    .argument('[dir]', 'workspace folder', '.')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (dir: string, opts: { out?: string }) => {
+      const { loadWorkspace, requireMaster } = await loader();
+      const { root, snapshot } = await loadWorkspace(dir);
+      requireMaster(root, dir, snapshot);
+      const [{ workflowIndex }, { provenance }] = await Promise.all([import('../common/workflow-index.js'), import('./pdf/export.js')]);
+      const p = await provenance(root);
+      const snap = await snapshot.prepare();
+      const text = `${JSON.stringify({ $schema: 'https://schemas.covenant.app/v1/workflow-index.schema.json', ...workflowIndex(snap.model, (f) => snap.has(f), { commit: p.commit, uncommitted: p.dirty }) }, null, 2)}\n`;
+      if (opts.out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), text);
+      else io.out(text);
+      setExit(reportLeftOut(io, 'export-index', snap));
     });
 
   program

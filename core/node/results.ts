@@ -99,6 +99,7 @@ export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).
 
 export interface RecordRequest {
   sow: string;
+  node?: string;
   gate?: string;
   criterion?: string;
   outcome?: 'passed' | 'failed';
@@ -132,9 +133,14 @@ export async function recordResult(root: string, snapshot: Snapshot, req: Record
     if (!ids.includes(req.criterion))
       throw new CovenantError('not-found', `${req.sow} has no acceptance criterion ${req.criterion}; its criteria are ${ids.join(', ')}.`);
   }
+  if (req.node !== undefined && !(sow.data.links?.dag_nodes ?? []).includes(req.node)) {
+    const nodes = sow.data.links?.dag_nodes ?? [];
+    throw new CovenantError('not-found', `${req.sow} claims no DAG node ${req.node}${nodes.length ? `; its nodes are ${nodes.join(', ')}` : ''}.`);
+  }
   const at = (req.at ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const record: ResultRecord = {
     sow: req.sow,
+    ...(req.node !== undefined ? { node: req.node } : {}),
     ...(req.gate !== undefined ? { gate: req.gate, outcome: req.outcome! } : { criterion: req.criterion!, value: req.value! }),
     ...(req.counts ? { counts: req.counts } : {}),
     ...(req.failing?.length ? { failing: req.failing } : {}),

@@ -556,6 +556,10 @@ export interface ResultRecord {
    */
   criterion?: string;
   /**
+   * The workflow DAG node whose run produced the result; must be one of the SOW's links.dag_nodes.
+   */
+  node?: string;
+  /**
    * passed or failed: what the validator (or the person) found.
    */
   outcome?: 'passed' | 'failed';

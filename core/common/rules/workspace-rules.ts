@@ -186,6 +186,29 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
     }
   }
 
+  // DAG nodes: each belongs to one SOW; a result may name the node that produced it
+  const claimedBy = new Map<string, string>();
+  for (const sow of model.sows) {
+    (sow.data.links?.dag_nodes ?? []).forEach((node, i) => {
+      const first = claimedBy.get(node);
+      if (first === undefined) claimedBy.set(node, sow.id);
+      else if (first !== sow.id)
+        out.push(
+          sow.yaml.at(
+            ['links', 'dag_nodes', i],
+            'error',
+            'dag-node-conflict',
+            `DAG node ${shown(node)} is already claimed by ${shown(first)}; a node carries one contract_ref, so it must belong to one SOW.`,
+          ),
+        );
+    });
+  }
+  for (const r of model.results) {
+    const sow = model.sow(r.data.sow);
+    if (r.data.node !== undefined && sow && !(sow.data.links?.dag_nodes ?? []).includes(r.data.node))
+      out.push(r.yaml.at(['node'], 'error', 'unknown-reference', `node ${shown(r.data.node)} is not one of ${shown(sow.id)}'s DAG nodes (links.dag_nodes).`));
+  }
+
   // gates: their status comes from recorded results, never from what is typed
   const failedSeverity = model.findingSeverity('gate-failed');
   const unverifiedSeverity = model.findingSeverity('gate-unverified');
