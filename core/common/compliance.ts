@@ -6,7 +6,7 @@
 import { dayNumber } from './dates.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ContractModel } from './model/contract.js';
-import { resolveRefPath } from './paths.js';
+import type { CriterionCheck } from './measure.js';
 
 export interface ComplianceInput {
   model: ContractModel;
@@ -19,6 +19,8 @@ export interface ComplianceInput {
   diagnostics: readonly Diagnostic[];
   /** The day the figures are for (YYYY-MM-DD), for decisions overdue by then. */
   today?: string;
+  /** Evidence data files' texts (CSV), for criteria measured from them. */
+  data?: (path: string) => { text: string } | { problem: string } | undefined;
 }
 
 /** A gate as the figures show it: its status from recorded results, and the result that decided it. */
@@ -41,6 +43,8 @@ export interface SowFigures {
   /** passed / (passed + failed); null when no gate has been decided. */
   gatePassRatio: number | null;
   criteria: number;
+  /** Each criterion checked against its target: met, unmet or unverified, with the value and where it came from. */
+  criterionChecks: CriterionCheck[];
   criteriaMet: number;
   criteriaMetRatio: number | null;
   scopeVolatility: number | null;
@@ -111,11 +115,9 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     const passed = gates.filter((g) => g.status === 'passed').length;
     const failed = gates.filter((g) => g.status === 'failed').length;
     const criteria = data.acceptance_criteria;
-    const met = criteria.filter((c) => {
-      if (c.status !== 'met' || c.evidence === undefined) return false;
-      const ref = resolveRefPath(c.evidence);
-      return ref.ok && input.exists(ref.path);
-    }).length;
+    // met only when a measured value meets the target, never because someone typed met
+    const checks = model.criterionChecks(doc, input.data ?? (() => undefined));
+    const met = checks.filter((c) => c.status === 'met').length;
     return {
       id,
       path,
@@ -125,6 +127,7 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       gatesUnverified: gates.filter((g) => g.status === 'unverified').length,
       gatePassRatio: ratio(passed, passed + failed),
       criteria: criteria.length,
+      criterionChecks: checks,
       criteriaMet: met,
       criteriaMetRatio: ratio(met, criteria.length),
       scopeVolatility: input.volatility?.get(path) ?? null,

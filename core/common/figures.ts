@@ -34,6 +34,7 @@ export interface FigureInput {
   unsaved: readonly string[];
   /** The day the figures are for (YYYY-MM-DD): overdue decisions are counted up to it. */
   today?: string;
+  data?: (path: string) => { text: string } | { problem: string } | undefined;
 }
 
 export function computeFigures(input: FigureInput): Figures {
@@ -45,6 +46,7 @@ export function computeFigures(input: FigureInput): Figures {
     volatility: input.facts.volatility,
     diagnostics: input.diagnostics,
     today: input.today,
+    data: input.data,
   });
   let ledger: LedgerSummary | null = null;
   let ledgerProblem: string | null = null;

@@ -8,7 +8,7 @@ import { todayIso } from './dates.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
 import { splitFrontMatter } from './model/adr.js';
 import { ContractModel, type ModelInput } from './model/contract.js';
-import { classifyPath, type FileKind } from './model/kinds.js';
+import { classifyPath, isDataFile, type FileKind } from './model/kinds.js';
 import { fileRuleDiagnostics, idRuleDiagnostics } from './rules/file-rules.js';
 import { schemaDiagnostics } from './rules/schema.js';
 import { workspaceChecks } from './rules/workspace-rules.js';
@@ -139,6 +139,8 @@ export interface Parts {
   facts: SnapshotFacts;
   /** Contract files whose text is an unsaved buffer, not the file on disk. */
   unsaved: Set<string>;
+  /** Texts of evidence data files (CSV) that criteria measure, by path; a string when unreadable is in `dataProblems`. */
+  data: Map<string, { text: string } | { problem: string }>;
 }
 
 /** An immutable workspace. Make one with `Snapshot.empty().edit(...)` or a `SnapshotBuilder`. */
@@ -150,7 +152,15 @@ export class Snapshot {
   private constructor(private readonly parts: Parts) {}
 
   static empty(): Snapshot {
-    return new Snapshot({ entries: new Map(), other: new Set(), escaping: new Set(), unreadableDirs: new Map(), facts: NO_FACTS, unsaved: new Set() });
+    return new Snapshot({
+      entries: new Map(),
+      other: new Set(),
+      escaping: new Set(),
+      unreadableDirs: new Map(),
+      facts: NO_FACTS,
+      unsaved: new Set(),
+      data: new Map(),
+    });
   }
 
   /** @internal the builder's way in */
@@ -218,6 +228,11 @@ export class Snapshot {
 
   contractPaths(): string[] {
     return [...this.parts.entries.keys()].sort();
+  }
+
+  /** An evidence data file's text (CSV), or why it could not be read; undefined when it is not loaded or absent. */
+  data(path: string): { text: string } | { problem: string } | undefined {
+    return this.parts.data.get(path);
   }
 
   /** The text of a contract file (null when unreadable or absent). */
@@ -331,6 +346,7 @@ export class Snapshot {
       leadsOutside: (p: string) => this.leadsOutside(p),
       today,
       createdFromHistory: (p: string) => history.get(p)?.created,
+      data: (p: string) => this.data(p),
     };
     const model = this.model;
     yield;
@@ -353,6 +369,7 @@ export class Snapshot {
         facts: this.parts.facts,
         unsaved: this.unsaved,
         today: day,
+        data: (p) => this.data(p),
       });
       this.figureCache.set(day, f);
     }
@@ -375,8 +392,9 @@ export class SnapshotBuilder {
           unreadableDirs: new Map(from.unreadableDirs),
           facts: from.facts,
           unsaved: new Set(from.unsaved),
+          data: new Map(from.data),
         }
-      : { entries: new Map(), other: new Set(), escaping: new Set(), unreadableDirs: new Map(), facts: NO_FACTS, unsaved: new Set() };
+      : { entries: new Map(), other: new Set(), escaping: new Set(), unreadableDirs: new Map(), facts: NO_FACTS, unsaved: new Set(), data: new Map() };
   }
 
   private touch(): void {
@@ -388,6 +406,7 @@ export class SnapshotBuilder {
     this.touch();
     const kind = classifyPath(path);
     if (!kind) {
+      if (isDataFile(path)) return this.setData(path, { text });
       this.parts.other.add(path);
       return this;
     }
@@ -404,6 +423,7 @@ export class SnapshotBuilder {
     this.touch();
     const kind = classifyPath(path);
     if (!kind) {
+      if (isDataFile(path)) return this.setData(path, { problem: message });
       this.parts.other.add(path);
       return this;
     }
@@ -417,6 +437,14 @@ export class SnapshotBuilder {
   addPath(path: string): this {
     this.touch();
     this.parts.other.add(path);
+    return this;
+  }
+
+  /** An evidence data file (CSV) with its text, or why it cannot be read: criteria measure their values from it. */
+  setData(path: string, content: { text: string } | { problem: string }): this {
+    this.touch();
+    this.parts.other.add(path);
+    this.parts.data.set(path, content);
     return this;
   }
 
@@ -439,7 +467,8 @@ export class SnapshotBuilder {
   remove(path: string): this {
     this.touch();
     const prefix = `${path}/`;
-    for (const map of [this.parts.entries, this.parts.unreadableDirs]) for (const k of [...map.keys()]) if (k === path || k.startsWith(prefix)) map.delete(k);
+    for (const map of [this.parts.entries, this.parts.unreadableDirs, this.parts.data])
+      for (const k of [...map.keys()]) if (k === path || k.startsWith(prefix)) map.delete(k);
     for (const set of [this.parts.other, this.parts.escaping, this.parts.unsaved])
       for (const k of [...set]) if (k === path || k.startsWith(prefix)) set.delete(k);
     return this;

@@ -34,7 +34,7 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
   });
   const criteria = new Gauge({
     name: 'covenant_acceptance_criteria_met_ratio',
-    help: 'Share of acceptance criteria met with their evidence present, per SOW.',
+    help: 'Share of acceptance criteria met, per SOW: a measured value (from CSV evidence or a recorded value) meets the target.',
     labelNames: ['sow'],
     ...reg,
   });

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { SnapshotBuilder, type Snapshot } from '../common/workspace.js';
 import { CovenantError } from '../common/errors.js';
 import { MASTER_PATH } from '../common/model/kinds.js';
-import { classifyPath } from '../common/model/kinds.js';
+import { classifyPath, isDataFile } from '../common/model/kinds.js';
+
+export { isDataFile };
 import { MAX_FILE_BYTES, tooLargeMessage } from '../common/yaml/parse.js';
 import { TEMP_PREFIX } from './fs/atomic.js';
 import { decodeText } from './text.js';
@@ -75,6 +77,20 @@ export async function loadContractFile(engine: SnapshotBuilder, root: string, re
   }
 }
 
+/** Reads an evidence data file's text into the snapshot (size-capped, decoded like contract files), or why it cannot be. */
+export async function loadDataFile(b: SnapshotBuilder, root: string, rel: string): Promise<void> {
+  const abs = path.join(root, ...rel.split('/'));
+  try {
+    const info = await stat(abs);
+    if (!info.isFile()) return void b.addPath(rel);
+    if (info.size > MAX_FILE_BYTES) return void b.setData(rel, { problem: tooLargeMessage(info.size) });
+    const decoded = decodeText(await readFile(abs));
+    b.setData(rel, decoded.ok ? { text: decoded.text } : { problem: decoded.message });
+  } catch (e) {
+    b.setData(rel, { problem: `it could not be read (${describeErrno(e)})` });
+  }
+}
+
 /** EACCES and friends in words. */
 export function describeErrno(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -129,7 +145,8 @@ export async function scanInto(b: SnapshotBuilder, root: string, relDir: string,
         if (target === null) continue; // dangling: does not exist
         if (!isInside(root, target)) b.markEscaping(wsPath);
       }
-      b.addPath(wsPath);
+      if (isDataFile(wsPath) && !dirent.isSymbolicLink()) pending.push(loadDataFile(b, root, wsPath));
+      else b.addPath(wsPath);
     }
   }
   await Promise.all(pending);

@@ -12,7 +12,7 @@ import { fsError } from './errors.js';
 import { removeLeftoverTemps, writeFileAtomic } from './fs/atomic.js';
 import { confine, confineName, toWorkspacePath } from './fs/confine.js';
 import { decodeText } from './text.js';
-import { describeErrno, isIgnored, loadContractFile, loadWorkspace, scanInto } from './workspace-loader.js';
+import { describeErrno, isDataFile, isIgnored, loadContractFile, loadDataFile, loadWorkspace, scanInto } from './workspace-loader.js';
 import { prepared } from './analysis/offload.js';
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -143,7 +143,9 @@ export class OpenWorkspace {
     const next = b.snapshot();
     const added = [...this.files].filter((f) => !beforeFiles.has(f));
     const removed = [...beforeFiles].filter((f) => !this.files.has(f));
-    const contractChanged = paths.some((p) => before.text(p) !== next.text(p) || (classifyPath(p) !== null && before.has(p) !== next.has(p)));
+    const contractChanged = paths.some(
+      (p) => before.text(p) !== next.text(p) || before.data(p) !== next.data(p) || (classifyPath(p) !== null && before.has(p) !== next.has(p)),
+    );
     if (!contractChanged && added.length === 0 && removed.length === 0 && before.unreadableDirs.size === next.unreadableDirs.size) return; // a write we already applied
     await this.swap(next, paths.sort(), added, removed);
   }
@@ -206,6 +208,7 @@ export class OpenWorkspace {
     }
     this.files.add(rel);
     if (classifyPath(rel)) await loadContractFile(b, this.root, rel);
+    else if (isDataFile(rel) && !info.isSymbolicLink()) await loadDataFile(b, this.root, rel);
     else b.addPath(rel);
   }
 

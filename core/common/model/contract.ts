@@ -4,6 +4,8 @@
  * their schema: their data has exactly the shape of the generated types, so nothing downstream second-guesses it.
  * A file that failed its schema is listed in `leftOut` with the reason, and is in no figure.
  */
+import { measureCsv, meets, parseTarget, targetInDescription, type CriterionCheck } from '../measure.js';
+import { resolveRefPath } from '../paths.js';
 import type { ComplianceCode, Diagnostic, Severity } from '../diagnostics.js';
 import { describeEvaluation, evaluateChange, type ChangeThresholds, type Evaluation } from '../thresholds.js';
 import type { YamlFile } from '../yaml/parse.js';
@@ -205,6 +207,44 @@ export class ContractModel {
   /** Results recorded for one gate or criterion of a SOW, oldest first. */
   resultsFor(sow: string, subject: { gate: string } | { criterion: string }): Doc<ResultRecord>[] {
     return this.results.filter((r) => r.data.sow === sow && ('gate' in subject ? r.data.gate === subject.gate : r.data.criterion === subject.criterion));
+  }
+
+  /**
+   * Every acceptance criterion of a SOW checked against its target, with the value from its CSV evidence (`data`
+   * answers an evidence path's text) or the latest recorded value.
+   */
+  criterionChecks(sow: Doc<Sow>, data: (path: string) => { text: string } | { problem: string } | undefined): CriterionCheck[] {
+    return sow.data.acceptance_criteria.map((c) => {
+      // the target as written, else the one comparison the description states ("Usability score >= 85 on SUS")
+      const fromText = c.target === undefined ? targetInDescription(c.description) : null;
+      const target = c.target ?? fromText;
+      const parsed = target ? parseTarget(target) : null;
+      let value: number | null = null;
+      let source: string;
+      if (c.measure) {
+        const ref = c.evidence ? resolveRefPath(c.evidence) : null;
+        const content = ref?.ok ? data(ref.path) : undefined;
+        if (!c.evidence) source = 'measure needs the CSV file named in evidence';
+        else if (!content) source = `${c.evidence} is not there (or is not a CSV file)`;
+        else if ('problem' in content) source = `${c.evidence} cannot be read: ${content.problem}`;
+        else {
+          const m = measureCsv(content.text, c.measure);
+          if ('problem' in m) source = `${c.evidence}: ${m.problem}`;
+          else {
+            value = m.value;
+            source = `${c.measure.aggregate} of ${c.measure.column} in ${c.evidence}`;
+          }
+        }
+      } else {
+        const r = this.resultsFor(sow.id, { criterion: c.id }).at(-1);
+        value = r?.data.value ?? null;
+        source = r ? `recorded ${r.data.recorded.at} in ${r.path}` : 'no value recorded';
+      }
+      const claimed = c.status === 'met' || c.status === 'not_met';
+      const status: CriterionCheck['status'] =
+        parsed && value !== null ? (meets(value, parsed) ? 'met' : 'unmet') : claimed || (c.measure && value === null) ? 'unverified' : 'pending';
+      return { id: c.id, status, value, target, targetFrom: c.target !== undefined ? 'target' : fromText !== null ? 'description' : null, source };
+    });
   }
 
   /** Every gate of a SOW with its status derived from recorded results. */

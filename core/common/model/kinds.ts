@@ -56,3 +56,8 @@ export function resultPath(sow: string, subject: string, at: string): string {
   const stamp = at.replace(/[-:]/g, '').replace(/\.\d+/, '');
   return `${RESULTS_DIR}/${sow}/${subject.replace(/[^A-Za-z0-9_.-]/g, '_')}--${stamp}.yaml`;
 }
+
+/** Evidence files whose values criteria can measure (a column and an aggregate): CSV. */
+export function isDataFile(path: string): boolean {
+  return /\.csv$/i.test(path);
+}

@@ -316,11 +316,34 @@ export interface Sow {
      */
     description: string;
     /**
+     * The measurable target the value must meet: a comparison and a number, e.g. >= 85 or <= 0.28. With a target, met or unmet is derived from the measured value; without a value the criterion is unverified.
+     */
+    target?: string;
+    /**
+     * Where the value comes from when the evidence is a CSV file: a column, an aggregate, and optionally the rows to use. Without it, the value is the latest one recorded with covenant record SOW --criterion ID --value N.
+     */
+    measure?: {
+      /**
+       * The CSV column (by its header) holding the values.
+       */
+      column: string;
+      /**
+       * How the column's values become one value.
+       */
+      aggregate: 'mean' | 'median' | 'sum' | 'min' | 'max' | 'last' | 'count';
+      /**
+       * Only rows whose columns hold these values, e.g. cohort: redesign.
+       */
+      where?: {
+        [k: string]: string | number | undefined;
+      };
+    };
+    /**
      * Path, relative to the workspace root, of the file that shows the criterion is met.
      */
     evidence?: string;
     /**
-     * pending until checked; met or not_met once the evidence is assessed.
+     * What someone typed (pending, met, not_met). Covenant does not trust it: with a target, met or unmet is derived from the measured value; a typed status with nothing to check it is reported as unverified.
      */
     status?: 'pending' | 'met' | 'not_met';
   }[];

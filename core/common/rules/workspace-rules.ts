@@ -19,6 +19,8 @@ export interface RuleContext {
   today: string;
   /** When a CR was created, from git, for CRs without a `created:` field (by CR path). */
   createdFromHistory(path: string): string | undefined;
+  /** Evidence data files' texts (CSV), for criteria measured from them. */
+  data?(path: string): { text: string } | { problem: string } | undefined;
 }
 
 function checkRefPath(
@@ -243,6 +245,38 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
         );
       }
     });
+  }
+
+  // criteria: met or unmet by a measured value against the target; a claim with nothing to check it is unverified
+  const unmetSeverity = model.findingSeverity('criterion-unmet');
+  const unverifiedCriterion = model.findingSeverity('criterion-unverified');
+  for (const sow of model.sows) {
+    yield;
+    model
+      .criterionChecks(sow, (p) => ctx.data?.(p))
+      .forEach((c, i) => {
+        const typed = sow.data.acceptance_criteria[i]!.status;
+        if (c.status === 'unmet' && unmetSeverity)
+          out.push(
+            sow.yaml.at(
+              ['acceptance_criteria', i, c.targetFrom === 'description' ? 'description' : 'target'],
+              unmetSeverity,
+              'criterion-unmet',
+              `${c.id} is not met: the value is ${c.value} (${c.source}), the target ${c.target}${c.targetFrom === 'description' ? ' (from its description)' : ''}.`,
+            ),
+          );
+        else if (c.status === 'unverified' && unverifiedCriterion)
+          out.push(
+            sow.yaml.at(
+              ['acceptance_criteria', i, c.targetFrom === 'target' ? 'target' : c.targetFrom === 'description' ? 'description' : 'status'],
+              unverifiedCriterion,
+              'criterion-unverified',
+              c.target !== null
+                ? `${c.id}${typed === 'met' || typed === 'not_met' ? ` says ${typed}, but` : ''} has no value to check against its target ${c.target}${c.targetFrom === 'description' ? ' (from its description)' : ''}: ${c.source}; record one (covenant record ${sow.id} --criterion ${c.id} --value N) or measure it from CSV evidence.`
+                : `${c.id} says ${typed}, but has no target to check it against; give it a target (e.g. target: ">= 85") and a value (a recorded one, or a column of its CSV evidence).`,
+            ),
+          );
+      });
   }
 
   // CRs

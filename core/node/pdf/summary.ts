@@ -86,17 +86,27 @@ function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapsho
   table(
     doc,
     [
-      { header: 'Criterion', width: 0.1 },
-      { header: 'Description', width: 0.4 },
-      { header: 'Evidence', width: 0.3 },
-      { header: 'Status', width: 0.2 },
+      { header: 'Id', width: 0.08 },
+      { header: 'Description', width: 0.42 },
+      { header: 'Evidence', width: 0.22 },
+      { header: 'Status (checked)', width: 0.28 },
     ],
-    data.acceptance_criteria.map((c) => [
-      c.id,
-      c.description,
-      c.evidence ? `${c.evidence} (${snap.has(c.evidence) ? 'present' : 'missing'})` : '—',
-      c.status ?? 'pending',
-    ]),
+    // the status is checked, not claimed: a measured value against the target
+    model
+      .criterionChecks(sow, (p) => snap.data(p))
+      .map((check, i) => {
+        const c = data.acceptance_criteria[i]!;
+        return [
+          c.id,
+          c.description,
+          c.evidence ? `${c.evidence} (${snap.has(c.evidence) ? 'present' : 'missing'})` : '—',
+          check.value !== null && check.target !== null
+            ? `${check.status}: ${check.value} against ${check.target}`
+            : check.status === 'unverified'
+              ? `unverified (typed ${c.status ?? '—'}; ${check.source})`
+              : `pending (${check.target ? `target ${check.target}, ` : ''}${check.source})`,
+        ];
+      }),
   );
   const gates = model.gateStatuses(sow);
   if (gates.length) {

@@ -7,6 +7,8 @@ import { CR, edited, engineWith, SOW } from '../../helpers/workspace.js';
 import { covenant } from '../../helpers/cli.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 
+const AC2_LOW =
+  'sow: SPRINT-07\ncriterion: AC2\nvalue: 10\nsource: {kind: value}\nrecorded: {at: 2025-10-22T10:00:00Z, by: Avi Analyst <avi@example.com>, commit: null}\n';
 const QA_FAILED =
   'sow: SPRINT-07\ngate: qa_signoff\noutcome: failed\nsource: {kind: junit, file: junit.xml}\nrecorded: {at: 2025-10-20T10:00:00Z, by: CI <ci@example.com>, commit: null}\n';
 
@@ -20,6 +22,8 @@ function fixture(): string {
   writeFileSync(p('contracts/sow/SPRINT-07.yaml'), sow);
   // gates from recorded results: design_review passed (the example's own record), qa_signoff failed
   writeFileSync(p('contracts/results/SPRINT-07/qa_signoff--20251020T100000Z.yaml'), QA_FAILED);
+  // AC1 met (87 recorded against >= 85), AC2 measured again later: a 10% decrease, below its >= 15 target
+  writeFileSync(p('contracts/results/SPRINT-07/AC2--20251022T100000Z.yaml'), AC2_LOW);
   const cr = readFileSync(p('contracts/changes/CR-42.yaml'), 'utf8').replace('summary:', 'created: 2025-10-13\nsummary:');
   writeFileSync(p('contracts/changes/CR-42.yaml'), cr); // decided 2025-10-15: 2 days, within the 3-day SLA
   writeFileSync(
@@ -62,6 +66,7 @@ describe('compliance figures and the Prometheus export', () => {
       [CR]: cr,
       'contracts/changes/CR-43.yaml': major,
       'contracts/results/SPRINT-07/qa_signoff--20251020T100000Z.yaml': QA_FAILED,
+      'contracts/results/SPRINT-07/AC2--20251022T100000Z.yaml': AC2_LOW,
     }).snapshot();
     const c = snap.figures('2025-10-20').compliance;
     expect(c.sows[0]).toMatchObject({ gatePassRatio: 0.5, criteriaMetRatio: 0.5 });

@@ -89,7 +89,7 @@ describe('gate results as recorded evidence', () => {
     r = covenant(['record', 'SPRINT-07', 'qa_signoff', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('give exactly one of --junit FILE, --sarif FILE or --result passed|failed');
-    expect(readdirSync(path.join(dir, 'contracts/results/SPRINT-07'))).toHaveLength(1); // only the example's own record
+    expect(readdirSync(path.join(dir, 'contracts/results/SPRINT-07'))).toHaveLength(3); // only the example's own records
   });
 
   it('a SARIF log with an error-level result fails the gate; warnings alone pass it', () => {
@@ -144,7 +144,7 @@ describe('gate results as recorded evidence', () => {
     const dir = exampleCopy();
     const r = covenant(['record', 'SPRINT-07', dir, '--criterion', 'AC1', '--value', '87', '--note', 'SUS study, 12 users'], dir, IDENTITY);
     expect(r.code).toBe(0);
-    const name = readdirSync(path.join(dir, 'contracts/results/SPRINT-07')).find((f) => f.startsWith('AC1--'))!;
+    const name = readdirSync(path.join(dir, 'contracts/results/SPRINT-07')).find((f) => f.startsWith('AC1--') && f !== 'AC1--20251020T160000Z.yaml')!;
     const text = readFileSync(path.join(dir, 'contracts/results/SPRINT-07', name), 'utf8');
     expect(text).toMatch(/^sow: SPRINT-07\ncriterion: AC1\nvalue: 87\n/);
     expect(text).toContain('note: SUS study, 12 users');
