@@ -106,3 +106,65 @@ export function formatPath(path: readonly PathSegment[]): string {
   }
   return out;
 }
+
+/** The key of a path in a span index: segments as strings (a list index 3 and "3" are the same), and the key flag. */
+export function spanKey(path: readonly PathSegment[], preferKey: boolean): string {
+  return `${preferKey ? 'k' : 'v'}\u0000${path.map(String).join('\u0000')}`;
+}
+
+/**
+ * Every span `spanAt` could answer for an existing path of the document, computed in one walk (for a file analysed on
+ * another thread: the main thread can then point into it without parsing it again). The contents of x- extensions
+ * are left out (no rule points into them; a path there answers its extension key). Null when the document is too
+ * big to index or has duplicated keys (the caller parses again instead).
+ */
+export function spanIndex(doc: Document, text: string, limit = 500_000): Record<string, Span> | null {
+  const out: Record<string, Span> = {};
+  let count = 0;
+  const record = (path: PathSegment[], node: Node | null, key: Node | null): boolean => {
+    for (const preferKey of [false, true]) {
+      const primary = preferKey ? (key ?? node) : (node ?? key);
+      const span = nodeSpan(primary) ?? nodeSpan(key);
+      if (span) out[spanKey(path, preferKey)] = firstLineOf(text, span);
+      else delete out[spanKey(path, preferKey)];
+    }
+    return ++count <= limit;
+  };
+  const walk = (value: unknown, path: PathSegment[], depth: number): boolean => {
+    if (depth > 64) return true;
+    let current = value;
+    if (isAlias(current)) current = current.resolve(doc);
+    if (isMap(current)) {
+      const seen = new Set<string>();
+      for (const pair of current.items) {
+        const k = scalarKey(pair);
+        if (k === null) continue;
+        if (seen.has(k)) return false; // duplicated keys: `locate` follows the last one; not worth mirroring, parse again
+        seen.add(k);
+        const child = [...path, k];
+        if (!record(child, (pair.value as Node | null) ?? null, (pair.key as Node | null) ?? null)) return false;
+        // nothing inside an x- extension is a field any rule names: its key is indexed, its contents are not
+        if (k.startsWith('x-')) continue;
+        if (!walk(pair.value, child, depth + 1)) return false;
+      }
+    } else if (isSeq(current)) {
+      for (let i = 0; i < current.items.length; i++) {
+        const child = [...path, i];
+        if (!record(child, (current.items[i] as Node | null) ?? null, null)) return false;
+        if (!walk(current.items[i], child, depth + 1)) return false;
+      }
+    }
+    return true;
+  };
+  if (!record([], (doc.contents as Node | null) ?? null, null)) return null;
+  return walk(doc.contents, [], 0) ? out : null;
+}
+
+/** `spanAt` answered from a span index: the longest existing prefix of the path, as `spanAt` does. */
+export function spanFromIndex(index: Record<string, Span>, path: readonly PathSegment[], preferKey: boolean): Span {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const span = index[spanKey(path.slice(0, depth), preferKey)];
+    if (span) return span;
+  }
+  return [0, 0];
+}

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics.js';
-import { formatPath, Positions, spanAt, type PathSegment, type Span } from './locate.js';
+import { formatPath, Positions, spanAt, spanFromIndex, spanIndex, type PathSegment, type Span } from './locate.js';
 import { quoted, shown } from '../shown.js';
 
 /** Contract files are small; anything larger is refused before parsing, with a message that says so. */
@@ -30,12 +30,16 @@ export interface YamlFileData {
   diagnostics: Diagnostic[];
   /** Whether the text parsed to a document (positions inside it can be found by parsing it again). */
   hasDoc: boolean;
+  /** Every span a rule can ask for (see spanIndex), so that pointing into the file needs no second parse; null when not computed. */
+  spans: Record<string, Span> | null;
 }
 
 /** One parsed YAML text with what is needed to point at any of its nodes. */
 export class YamlFile {
   readonly positions: Positions;
   private docOrLoad: Document.Parsed | null | (() => Document.Parsed | null);
+  /** Spans computed where the file was parsed (another thread), answering spanAt before the document is needed. */
+  private spans: Record<string, Span> | null = null;
 
   constructor(
     readonly file: string,
@@ -65,6 +69,7 @@ export class YamlFile {
       value: this.value,
       diagnostics: this.diagnostics,
       hasDoc: this.docOrLoad !== null,
+      spans: this.doc ? spanIndex(this.doc, this.text) : null,
     };
   }
 
@@ -75,10 +80,13 @@ export class YamlFile {
   static fromData(d: YamlFileData): YamlFile {
     const lines = new LineCounter();
     for (const start of d.lineStarts) lines.addNewLine(start);
-    return new YamlFile(d.file, d.text, d.hasDoc ? () => parseDoc(d.text, new LineCounter()) : null, lines, d.value, d.diagnostics);
+    const f = new YamlFile(d.file, d.text, d.hasDoc ? () => parseDoc(d.text, new LineCounter()) : null, lines, d.value, d.diagnostics);
+    f.spans = d.spans;
+    return f;
   }
 
   spanAt(path: readonly PathSegment[], preferKey = false): Span {
+    if (this.spans && typeof this.docOrLoad === 'function') return spanFromIndex(this.spans, path, preferKey);
     return this.doc ? spanAt(this.doc, this.text, path, preferKey) : [0, 0];
   }
 

@@ -21,8 +21,10 @@ async function removeDeadOwners(gitdir: string, host: string): Promise<void> {
   for (const name of await readdir(gitdir).catch(() => [] as string[])) {
     const m = /^covenant-lock-(\d+)-[0-9a-f]+$/.exec(name);
     if (!m || Number(m[1]) === process.pid) continue;
+    // the name says whose it is (a process killed while writing it leaves it empty); another host's is left alone
     const h = await holder(path.join(gitdir, name));
-    if (h && h.host === host && !alive(h.pid)) await unlink(path.join(gitdir, name)).catch(() => undefined);
+    if (h && h.host !== host) continue;
+    if (!alive(Number(m[1]))) await unlink(path.join(gitdir, name)).catch(() => undefined);
   }
 }
 

@@ -102,3 +102,30 @@ describe('big files are analysed off the main thread', () => {
     }
   });
 });
+
+describe('positions in a file parsed elsewhere', () => {
+  it('answer every path as the parsed document does, missing paths included, without parsing again', async () => {
+    const { parseYaml, YamlFile } = await import('../../../core/common/yaml/parse.js');
+    const paths = (v: unknown, prefix: (string | number)[] = []): (string | number)[][] => {
+      if (Array.isArray(v)) return [prefix, ...v.flatMap((x, i) => paths(x, [...prefix, i]))];
+      if (v && typeof v === 'object') return [prefix, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...prefix, k]))];
+      return [prefix];
+    };
+    let checked = 0;
+    for (const [p, text] of exampleFiles()) {
+      if (text === null || !/\.ya?ml$/.test(p)) continue;
+      const here = parseYaml(p, text);
+      const copy = YamlFile.fromData(structuredClone(here.toData()));
+      for (const path of paths(here.value)) {
+        for (const probe of [path, [...path, 'missing'], [...path, 99]]) {
+          for (const preferKey of [false, true]) {
+            expect(copy.spanAt(probe, preferKey), `${p} ${JSON.stringify(probe)}`).toEqual(here.spanAt(probe, preferKey));
+            checked++;
+          }
+        }
+      }
+      expect((copy as unknown as { docOrLoad: unknown }).docOrLoad).toBeTypeOf('function'); // never parsed again
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
+});
