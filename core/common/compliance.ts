@@ -28,6 +28,8 @@ export interface GateFigure {
   name: string;
   validator: string;
   status: 'passed' | 'failed' | 'unverified' | 'pending';
+  /** Why the gate fails whatever its results say: an open stop-the-line raising against the SOW (under enforcement). */
+  stoppedBy: string | null;
   /** The deciding result: when, by whom, from what (null without one). */
   result: { path: string; at: string; by: string | null; source: string; failing: string[]; note: string | null } | null;
 }
@@ -77,7 +79,7 @@ export interface Compliance {
   leadTime: { count: number; sum: number; median: number | null; p90: number | null };
   reviewSlaAdherence: number | null;
   scopeSlaDays: number | null;
-  stopTheLineRaised: { trigger: string; date: string; sow?: string }[];
+  stopTheLineRaised: { trigger: string; date: string; sow?: string; open: boolean }[];
   diagnostics: { error: number; warning: number; info: number };
 }
 
@@ -101,6 +103,7 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       name: g.gate,
       validator: g.validator,
       status: g.status,
+      stoppedBy: g.stoppedBy ? `stop-the-line ${g.stoppedBy.trigger} raised ${g.stoppedBy.date} is open` : null,
       result: g.result
         ? {
             path: g.result.path,
@@ -184,7 +187,12 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     leadTime: { count: leads.length, sum: leads.reduce((s, d) => s + d, 0), median: quantile(leads, 0.5), p90: quantile(leads, 0.9) },
     reviewSlaAdherence: ratio(judged.filter((c) => c.withinSla).length, judged.length),
     scopeSlaDays: sla,
-    stopTheLineRaised: (model.master?.data.risk_policy?.raised ?? []).map((r) => ({ trigger: r.trigger, date: r.date, sow: r.sow })),
+    stopTheLineRaised: (model.master?.data.risk_policy?.raised ?? []).map((r) => ({
+      trigger: r.trigger,
+      date: r.date,
+      sow: r.sow,
+      open: r.resolved === undefined,
+    })),
     diagnostics,
   };
 }

@@ -50,11 +50,11 @@ export function alertRules(model: ContractModel): string {
     },
     {
       alert: 'CovenantStopTheLine',
-      expr: 'covenant_stop_the_line_raised > 0',
+      expr: 'covenant_stop_the_line_open > 0',
       labels: { severity: 'critical' },
       annotations: {
-        summary: 'A stop-the-line trigger has been raised',
-        description: '{{ $value }} stop-the-line trigger(s) are recorded in the master contract; work stops until they are resolved.',
+        summary: 'A stop-the-line trigger is open',
+        description: '{{ $value }} stop-the-line trigger(s) raised in the master contract are not resolved; work stops until they are.',
       },
     },
     {

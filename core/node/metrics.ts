@@ -90,6 +90,9 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
   new Gauge({ name: 'covenant_stop_the_line_raised', help: 'Stop-the-line triggers raised, as recorded in the master contract.', ...reg }).set(
     c.stopTheLineRaised.length,
   );
+  new Gauge({ name: 'covenant_stop_the_line_open', help: 'Stop-the-line triggers raised and not resolved yet: work is stopped.', ...reg }).set(
+    c.stopTheLineRaised.filter((r) => r.open).length,
+  );
 
   // what the numbers show: which commit, and whether the saved files differ from it (figures never include unsaved edits here)
   if (source)

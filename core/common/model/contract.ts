@@ -71,6 +71,8 @@ export interface GateStatus {
   result: Doc<ResultRecord> | null;
   /** What the SOW's own status field says, if anything (never trusted on its own). */
   typed: string | null;
+  /** The open stop-the-line raising that fails the gate under enforcement. */
+  stoppedBy?: { trigger: string; date: string };
 }
 
 export interface LinkDisagreement {
@@ -247,13 +249,22 @@ export class ContractModel {
     });
   }
 
-  /** Every gate of a SOW with its status derived from recorded results. */
+  /** Stop-the-line raisings of the master that are not resolved, for one SOW (or all when no id is given). */
+  openStopTheLine(sow?: string): { trigger: string; date: string; sow?: string }[] {
+    return (this.master?.data.risk_policy?.raised ?? []).filter((r) => r.resolved === undefined && (sow === undefined || r.sow === sow));
+  }
+
+  /**
+   * Every gate of a SOW with its status derived from recorded results. Under enforcement an open stop-the-line
+   * raising against the SOW fails its gates: the line is stopped until the raising is resolved.
+   */
   gateStatuses(sow: Doc<Sow>): GateStatus[] {
+    const stopped = this.enforcementMode() === 'enforce' ? this.openStopTheLine(sow.id)[0] : undefined;
     return (sow.data.gates ?? []).map((g) => {
       const result = this.resultsFor(sow.id, { gate: g.name }).at(-1) ?? null;
       const typed = g.status ?? null;
-      const status: GateStatus['status'] = result ? result.data.outcome! : typed && typed !== 'pending' ? 'unverified' : 'pending';
-      return { sow: sow.id, gate: g.name, validator: g.validator, status, result, typed };
+      const status: GateStatus['status'] = stopped ? 'failed' : result ? result.data.outcome! : typed && typed !== 'pending' ? 'unverified' : 'pending';
+      return { sow: sow.id, gate: g.name, validator: g.validator, status, result, typed, ...(stopped ? { stoppedBy: stopped } : {}) };
     });
   }
 

@@ -217,7 +217,9 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
   for (const sow of model.sows) {
     yield;
     model.gateStatuses(sow).forEach((g, i) => {
-      if (g.status === 'failed' && failedSeverity) {
+      if (g.status === 'failed' && g.stoppedBy) {
+        // reported once, at the raising (stop-the-line-open); the gate shows it as failed
+      } else if (g.status === 'failed' && failedSeverity) {
         const r = g.result!.data;
         const detail = r.counts?.failures !== undefined && r.counts.tests !== undefined ? `: ${r.counts.failures} of ${r.counts.tests} failed` : '';
         const first = r.failing?.length
@@ -277,6 +279,40 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
             ),
           );
       });
+  }
+
+  // stop-the-line raisings: a trigger the master names, an existing SOW, resolved after raised; open ones are findings
+  const master = model.master;
+  if (master) {
+    const triggers = master.data.risk_policy?.stop_the_line_triggers ?? [];
+    const openSeverity = model.findingSeverity('stop-the-line-open');
+    (master.data.risk_policy?.raised ?? []).forEach((r, i) => {
+      const at = (field: string) => ['risk_policy', 'raised', i, field];
+      if (!triggers.includes(r.trigger))
+        out.push(
+          master.yaml.at(
+            at('trigger'),
+            'error',
+            'unknown-reference',
+            `${shown(r.trigger)} is not a stop-the-line trigger of this contract; risk_policy.stop_the_line_triggers names ${triggers.length ? or(triggers.map((t) => shown(t))) : 'none'}.`,
+          ),
+        );
+      if (r.sow !== undefined && !model.knownIds.sow.has(r.sow) && !sowFolderUnknown)
+        out.push(master.yaml.at(at('sow'), 'error', 'unknown-reference', `sow names ${shown(r.sow)}, but there is no SOW with that id.`));
+      const raised = dayNumber(r.date);
+      const resolved = r.resolved === undefined ? null : dayNumber(r.resolved);
+      if (raised !== null && resolved !== null && resolved < raised)
+        out.push(master.yaml.at(at('resolved'), 'error', 'date-order', `resolved (${r.resolved}) is before the date it was raised (${r.date}).`));
+      if (r.resolved === undefined && openSeverity)
+        out.push(
+          master.yaml.at(
+            at('trigger'),
+            openSeverity,
+            'stop-the-line-open',
+            `Stop-the-line ${shown(r.trigger)} raised ${r.date}${r.sow ? ` against ${r.sow}` : ''} is open: work stops until it is resolved (set resolved: to the date)${model.enforcementMode() === 'enforce' && r.sow ? `; ${r.sow}'s gates fail meanwhile` : ''}.`,
+          ),
+        );
+    });
   }
 
   // CRs

@@ -180,6 +180,7 @@ function GateRow({ sow, gate }: { sow: string; gate: DashboardData['sows'][numbe
         <span className={`gate-status ${gate.status}`}>{STATUS_TEXT[gate.status]}</span>
       </td>
       <td>
+        {gate.stoppedBy && <div className="gate-stopped">{gate.stoppedBy}</div>}
         {r ? (
           <>
             <button className="link" onClick={() => void open(r.path)} title={r.path}>
