@@ -40,6 +40,12 @@ function checkToday(today: string | undefined): string | undefined {
   return today;
 }
 
+/** Standard output, or with --out a file replaced atomically (as a textfile collector or a rules loader expects). */
+async function writeOutput(io: Io, text: string, out: string | undefined): Promise<void> {
+  if (out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(out), text);
+  else io.out(text);
+}
+
 /** A workspace folder read from disk with git's facts, for the verbs whose output is figures. */
 async function factualSnapshot(dir: string): Promise<{ root: string; snapshot: Snapshot }> {
   const { loadWorkspace, requireMaster } = await loader();
@@ -414,8 +420,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const p = await provenance(root);
       const figures = snapshot.figures(today);
       const text = await prometheusText(figures, { commit: p.commit, uncommitted: p.dirty });
-      if (opts.out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), text);
-      else io.out(text);
+      await writeOutput(io, text, opts.out);
       setExit(reportLeftOut(io, 'metrics', snapshot));
     });
 
@@ -434,8 +439,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const p = await provenance(root);
       const snap = await snapshot.prepare();
       const text = `${JSON.stringify({ $schema: 'https://schemas.covenant.app/v1/workflow-index.schema.json', ...workflowIndex(snap.model, (f) => snap.has(f), { commit: p.commit, uncommitted: p.dirty }) }, null, 2)}\n`;
-      if (opts.out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), text);
-      else io.out(text);
+      await writeOutput(io, text, opts.out);
       setExit(reportLeftOut(io, 'export-index', snap));
     });
 
@@ -452,8 +456,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       requireMaster(root, dir, snapshot);
       const { alertRules } = await import('./alerts.js');
       const text = alertRules((await snapshot.prepare()).model);
-      if (opts.out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), text);
-      else io.out(text);
+      await writeOutput(io, text, opts.out);
       setExit(EXIT.ok);
     });
 

@@ -4,7 +4,7 @@
  * committed like any other. A gate's status is then derived from its latest record, never from a typed field.
  */
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -158,6 +158,5 @@ export async function recordResult(root: string, snapshot: Snapshot, req: Record
 }
 
 async function exists(root: string, rel: string): Promise<boolean> {
-  const { lstat } = await import('node:fs/promises');
   return (await lstat(path.join(root, ...rel.split('/'))).catch(() => null)) !== null;
 }
