@@ -12,11 +12,16 @@ export const SCHEMA_TYPES = [
   ['ledger', 'Ledger'],
   ['adr', 'AdrFrontMatter'],
   ['result', 'ResultRecord'],
+  ['defects', 'DefectRecords'],
+  ['addendum', 'Addendum'],
 ];
 export const OUTPUT = `${root}core/common/model/schema-types.ts`;
 
 // Nested titles would each become a named alias (and clash across schemas); x- extension keys are ignored by the
 // code, so neither is carried into the types. Descriptions stay as doc comments.
+// A field that takes any YAML value (an addendum's from/to) says only what it is: type it unknown, not an object.
+const anyValue = (s) => s !== null && typeof s === 'object' && Object.keys(s).every((k) => k === 'title' || k === 'description');
+
 function forTypes(node, isRoot = false) {
   if (Array.isArray(node)) return node.map((n) => forTypes(n));
   if (node === null || typeof node !== 'object') return node;
@@ -24,7 +29,8 @@ function forTypes(node, isRoot = false) {
   for (const [k, v] of Object.entries(node)) {
     if ((k === 'title' && !isRoot) || k === 'patternProperties' || k === 'patternErrorMessage') continue;
     if (k === 'enum' || k === 'required') out[k] = v;
-    else if (k === 'properties' || k === '$defs') out[k] = Object.fromEntries(Object.entries(v).map(([n, s]) => [n, forTypes(s)]));
+    else if (k === 'properties' || k === '$defs')
+      out[k] = Object.fromEntries(Object.entries(v).map(([n, s]) => [n, anyValue(s) ? { description: s.description, tsType: 'unknown' } : forTypes(s)]));
     else out[k] = forTypes(v);
   }
   return out;

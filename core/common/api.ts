@@ -16,6 +16,8 @@ import { SowDraftSchema } from './wizards/sow.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ApiError } from './errors.js';
 import type { LeftOut } from './model/contract.js';
+import type { MasterInForce, MasterVersion } from './model/versions.js';
+import type { AddendumEdit } from './addendum.js';
 
 export type { ApiError } from './errors.js';
 
@@ -136,6 +138,17 @@ export interface CrContext {
   nextCr: string;
   nextAdr: string;
   today: string;
+  /** The working master, named: what a proposed change is judged against. */
+  master: MasterInForce;
+  /** Committed versions of the master, oldest first: a decided change is judged against the one in force on its date. */
+  masterVersions: MasterVersion[];
+}
+
+/** What applying (or drafting) an addendum would write, with the edits and any errors. */
+export interface AddendumPreview {
+  files: { path: string; text: string; isNew: boolean }[];
+  edits: AddendumEdit[];
+  diagnostics: Diagnostic[];
 }
 
 export interface CrPreview {
@@ -215,6 +228,17 @@ const m =
   <R>() =>
   <A extends TSchema>(args: A, doc: string): Method<A, R> => ({ args, doc });
 
+const AddendumArgs = obj({
+  cr: T.String({ pattern: '^CR-[0-9]+$' }),
+  edits: T.Optional(
+    T.Array(obj({ file: T.String({ minLength: 1, maxLength: 4096 }), field: T.String({ minLength: 1, maxLength: 500 }), to: T.String({ maxLength: 2000 }) }), {
+      maxItems: 200,
+    }),
+  ),
+  summary: T.Optional(T.String({ maxLength: 2000 })),
+  apply: T.Boolean(),
+});
+
 /** Every method of the API, declared once. */
 export const API = {
   'app.info': m<AppInfo>()(none, 'What runs the app: Electron or the browser, and the version.'),
@@ -283,6 +307,25 @@ export const API = {
     }),
     'Records a gate result by hand (who, when, at which commit, with a note) as a file under contracts/results/.',
   ),
+  'changes.review': m<{ path: string }>()(
+    obj({
+      cr: T.String({ pattern: '^CR-[0-9]+$' }),
+      outcome: T.Union([T.Literal('approve'), T.Literal('request_changes'), T.Literal('comment')]),
+      note: T.Optional(T.String({ maxLength: 2000 })),
+    }),
+    'Records a review of a change request in its file: who (the git identity), now, the outcome and a note.',
+  ),
+  'defects.import': m<{ path: string; count: number }>()(
+    obj({
+      name: T.String({ minLength: 1, maxLength: 255 }),
+      text: Text,
+      format: T.Optional(T.Union([T.Literal('csv'), T.Literal('json')])),
+      sow: T.Optional(T.String({ maxLength: 200 })),
+    }),
+    "Imports a tracker's defect export (CSV or JSON) as contracts/defects/<name>.yaml, replacing an earlier import of it.",
+  ),
+  'addendum.preview': m<AddendumPreview>()(AddendumArgs, 'The files an addendum would write (drafted, or applied to the contract and the CR), validated.'),
+  'addendum.write': m<string[]>()(AddendumArgs, 'Writes what the preview showed; refuses when any of those files would fail validation.'),
   'dashboard.get': m<DashboardView>()(none, 'Compliance figures of the saved files, with what they show (commit, uncommitted changes, files left out).'),
   'wizard.crContext': m<CrContext>()(none, 'What the CR wizard suggests: thresholds, roles, dependencies, SOWs, next ids.'),
   'wizard.crLoad': m<CrDraft>()(obj({ path: Path }), 'An existing CR as a draft, to walk through the wizard again.'),

@@ -3,6 +3,7 @@
  * change requests by verdict and status, change lead time, review SLA adherence, scope volatility, stop-the-line
  * triggers raised, value hypothesis against measured impact, and the validation status.
  */
+import { computeCollaboration, judgedAt, quantile, type CollaborationFigures } from './collaboration.js';
 import { dayNumber } from './dates.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ContractModel } from './model/contract.js';
@@ -13,7 +14,7 @@ export interface ComplianceInput {
   /** Whether a workspace path exists (evidence). */
   exists(path: string): boolean;
   /** Dates from git for CRs without created: / decision.date, by CR path. */
-  history?: ReadonlyMap<string, { created?: string; decided?: string }>;
+  history?: ReadonlyMap<string, { created?: string; createdAt?: string; decided?: string }>;
   /** Scope volatility per SOW path (from git history), when known. */
   volatility?: ReadonlyMap<string, number>;
   diagnostics: readonly Diagnostic[];
@@ -59,12 +60,22 @@ export interface CrFigures {
   path: string;
   status: string;
   verdict: 'minor' | 'major' | null;
+  /** The master version the verdict was computed against. */
+  judgedAgainst: string;
+  /** proposed, approved, implemented (addendum applied), rejected or withdrawn. */
+  stage: 'proposed' | 'approved' | 'implemented' | 'rejected' | 'withdrawn';
+  /** The addendum's path, when there is one. */
+  addendum: string | null;
+  /** The decision-rights area, its owner and SLA (null when the master has no row for it). */
+  area: string;
+  owner: string | null;
+  slaDays: number | null;
   created: string | null;
   decided: string | null;
   /** created -> decision, in days. */
   leadTimeDays: number | null;
   withinSla: boolean | null;
-  /** For a proposed CR: days past the scope decision SLA by `today` (0 within it); null when unknown. */
+  /** For a proposed CR: days past its area's decision SLA by `today` (0 within it); null when unknown. */
   overdueDays: number | null;
 }
 
@@ -77,24 +88,23 @@ export interface Compliance {
   /** verdict|status -> count */
   changeRequests: { verdict: string; status: string; count: number }[];
   leadTime: { count: number; sum: number; median: number | null; p90: number | null };
+  /** Decisions taken within their area's SLA, over all areas. */
+  decisionSlaAdherence: number | null;
+  /** Review turnaround within collaboration_slos.review_turnaround_hours (measured from review records). */
   reviewSlaAdherence: number | null;
   scopeSlaDays: number | null;
+  collaboration: CollaborationFigures;
   stopTheLineRaised: { trigger: string; date: string; sow?: string; open: boolean }[];
   diagnostics: { error: number; warning: number; info: number };
 }
 
-/** Nearest-rank quantile of sorted numbers. */
-export function quantile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[rank - 1]!;
-}
+export { quantile };
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
 export function computeCompliance(input: ComplianceInput): Compliance {
   const { model } = input;
-  const sla = model.decisionRight('scope')?.sla_days ?? null;
+  const scopeSla = model.decisionRight('scope')?.sla_days ?? null;
   const today = input.today ? dayNumber(input.today) : null;
 
   const sows: SowFigures[] = model.sows.map((doc) => {
@@ -144,6 +154,9 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     const history = input.history?.get(path);
     const status = data.decision.status;
     const v = model.verdict(cr);
+    const area = model.areaOf(cr);
+    const right = model.decisionRight(area);
+    const sla = right?.sla_days ?? null;
     const created = data.created ?? history?.created ?? null;
     const decided = status === 'proposed' ? null : (data.decision.date ?? history?.decided ?? null);
     const a = created === null ? null : dayNumber(created);
@@ -155,6 +168,12 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       path,
       status,
       verdict: v.verdict ?? v.declared,
+      judgedAgainst: v.master.label,
+      stage: model.stage(cr),
+      addendum: model.addendumOf(cr)?.path ?? null,
+      area,
+      owner: right?.owner ?? null,
+      slaDays: sla,
       created,
       decided,
       leadTimeDays: lead,
@@ -173,6 +192,13 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     .filter((d): d is number => d !== null)
     .sort((x, y) => x - y);
   const judged = crs.filter((c) => c.withinSla !== null);
+  const collaboration = computeCollaboration({
+    model,
+    history: input.history,
+    today: input.today ?? null,
+    now: judgedAt(input.today),
+    leadDays: new Map(crs.map((c) => [c.path, c.leadTimeDays])),
+  });
   const diagnostics = { error: 0, warning: 0, info: 0 };
   for (const d of input.diagnostics) diagnostics[d.severity]++;
 
@@ -185,8 +211,10 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       .map(([k, count]) => ({ verdict: k.split('|')[0]!, status: k.split('|')[1]!, count }))
       .sort((x, y) => (x.verdict + x.status).localeCompare(y.verdict + y.status)),
     leadTime: { count: leads.length, sum: leads.reduce((s, d) => s + d, 0), median: quantile(leads, 0.5), p90: quantile(leads, 0.9) },
-    reviewSlaAdherence: ratio(judged.filter((c) => c.withinSla).length, judged.length),
-    scopeSlaDays: sla,
+    decisionSlaAdherence: ratio(judged.filter((c) => c.withinSla).length, judged.length),
+    reviewSlaAdherence: collaboration.reviewTurnaround.adherence,
+    scopeSlaDays: scopeSla,
+    collaboration,
     stopTheLineRaised: (model.master?.data.risk_policy?.raised ?? []).map((r) => ({
       trigger: r.trigger,
       date: r.date,

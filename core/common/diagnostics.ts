@@ -39,12 +39,17 @@ export const DIAGNOSTIC_CODES = [
   'link-mismatch',
   'unknown-party',
   'dag-node-conflict',
+  'decision-owner',
+  'addendum-mismatch',
+  'addendum-missing',
   // contract compliance: warnings in report mode, errors in enforce mode (master enforcement)
   'gate-failed',
   'gate-unverified',
   'criterion-unmet',
   'criterion-unverified',
   'stop-the-line-open',
+  'review-overdue',
+  'triage-overdue',
 ] as const;
 
 /** Findings about whether the contract is kept (not whether the files are well-formed): their severity follows the master's enforcement mode. */
@@ -55,6 +60,8 @@ export const COMPLIANCE_CODES = [
   'criterion-unmet',
   'criterion-unverified',
   'stop-the-line-open',
+  'review-overdue',
+  'triage-overdue',
 ] as const;
 export type ComplianceCode = (typeof COMPLIANCE_CODES)[number];
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

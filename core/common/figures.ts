@@ -11,6 +11,8 @@ import { LEDGER_PATH, MASTER_PATH } from './model/kinds.js';
 /** Dates git knows of a CR: when its file was added, when its status left "proposed". */
 export interface HistoryFacts {
   created?: string;
+  /** The time of the commit that added the CR (ISO). */
+  createdAt?: string;
   decided?: string;
 }
 

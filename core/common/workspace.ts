@@ -15,6 +15,7 @@ import { workspaceChecks } from './rules/workspace-rules.js';
 import { LineCounter } from 'yaml';
 import { Positions } from './yaml/locate.js';
 import { parseYaml, YamlFile, type YamlFileData } from './yaml/parse.js';
+import type { MasterVersion } from './model/versions.js';
 import { computeFigures, type Figures, type HistoryFacts } from './figures.js';
 
 /** A contract file as given, with its analysis once computed (a pure function of the text: safe to share). */
@@ -50,6 +51,8 @@ export interface SnapshotFacts {
   history: ReadonlyMap<string, HistoryFacts>;
   /** Scope volatility per SOW path, when known. */
   volatility?: ReadonlyMap<string, number>;
+  /** Committed versions of the master contract, oldest first: thresholds in force when a CR was decided. */
+  masters?: readonly MasterVersion[];
 }
 
 const NO_FACTS: SnapshotFacts = { history: new Map() };
@@ -289,7 +292,7 @@ export class Snapshot {
 
   /** The typed model of the files that passed their schema. */
   get model(): ContractModel {
-    return (this.modelCache ??= new ContractModel(this.inputs()));
+    return (this.modelCache ??= new ContractModel(this.inputs(), this.parts.facts.masters));
   }
 
   validate(options: ValidateOptions = {}): ValidationResult {
@@ -346,6 +349,7 @@ export class Snapshot {
       leadsOutside: (p: string) => this.leadsOutside(p),
       today,
       createdFromHistory: (p: string) => history.get(p)?.created,
+      history: (p: string) => history.get(p),
       data: (p: string) => this.data(p),
     };
     const model = this.model;

@@ -1,6 +1,6 @@
 /**
  * Prometheus alerting rules over the metrics `covenant metrics` exports: failed and unverified gates, decisions past
- * their SLA, stop-the-line triggers raised, and a contract that no longer validates or leaves files out. Written as
+ * their SLA, escalations (routed on who is to be notified), reviews and triage past their SLOs, stop-the-line triggers, and a contract that no longer validates or leaves files out. Written as
  * YAML with the yaml library; checked in tests with promtool (check rules, and test rules with input series).
  */
 import { stringify } from 'yaml';
@@ -14,10 +14,11 @@ interface Rule {
   annotations: Record<string, string>;
 }
 
-/** The rules; the scope SLA and the escalation contacts the master names go into the annotations. */
+/** The rules; the decision rights, SLOs and escalation steps the master names go into the annotations. */
 export function alertRules(model: ContractModel): string {
-  const sla = model.decisionRight('scope');
-  const owner = sla?.owner ?? 'the decision owner';
+  const rights = (model.master?.data.governance.decision_rights ?? []).map((r) => `${r.area}: ${r.owner} within ${r.sla_days} days`).join('; ');
+  const steps = [...(model.master?.data.governance.escalation ?? [])].sort((a, b) => a.after_days - b.after_days);
+  const slos = model.master?.data.collaboration_slos;
   const rules: Rule[] = [
     {
       alert: 'CovenantGateFailed',
@@ -45,7 +46,34 @@ export function alertRules(model: ContractModel): string {
       labels: { severity: 'warning' },
       annotations: {
         summary: 'Change request {{ $labels.cr }} is past its decision SLA',
-        description: `{{ $labels.cr }} has waited {{ $value | humanizeDuration }} beyond the scope decision SLA${sla ? ` of ${sla.sla_days} days` : ''}; ${owner} decides.`,
+        description: `{{ $labels.cr }} has waited {{ $value | humanizeDuration }} beyond its decision-rights SLA (${rights || 'no decision rights'}).`,
+      },
+    },
+    {
+      alert: 'CovenantEscalation',
+      expr: 'covenant_escalation_notify == 1',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Change request {{ $labels.cr }} is escalated to {{ $labels.notify }} (step {{ $labels.step }})',
+        description: `{{ $labels.cr }} has been open long enough for step {{ $labels.step }} of the escalation path${steps.length ? ` (${steps.map((s, i) => `step ${i + 1} after ${s.after_days} days: ${s.notify.join(', ')}`).join('; ')})` : ''}: notify {{ $labels.notify }}. Route on the notify label.`,
+      },
+    },
+    {
+      alert: 'CovenantReviewOverdue',
+      expr: 'covenant_reviews_overdue > 0',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Change requests wait for a review past the review turnaround SLO',
+        description: `{{ $value }} change request(s) have no completed review after ${slos?.review_turnaround_hours ?? 'the agreed number of'} hours (collaboration_slos.review_turnaround_hours).`,
+      },
+    },
+    {
+      alert: 'CovenantTriageOverdue',
+      expr: 'covenant_defects_untriaged{overdue="true"} > 0',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Defects wait for triage past the defect triage SLO',
+        description: `{{ $value }} imported defect(s) are not triaged after ${slos?.defect_triage_hours ?? 'the agreed number of'} hours (collaboration_slos.defect_triage_hours). Import the tracker's export again after triage.`,
       },
     },
     {

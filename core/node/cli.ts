@@ -88,9 +88,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (dir: string, opts: { format: 'text' | 'json' | 'sarif' | 'junit' | 'github'; today?: string }) => {
       const today = checkToday(opts.today);
       const { loadWorkspace, requireMaster } = await loader();
-      const { root, snapshot } = await loadWorkspace(dir);
-      requireMaster(root, dir, snapshot);
-      const result = (await snapshot.prepare()).validate({ today });
+      const { root, snapshot: loaded } = await loadWorkspace(dir);
+      requireMaster(root, dir, loaded);
+      let snapshot = await loaded.prepare();
+      let result = snapshot.validate({ today });
+      // a decided CR is judged against the master in force when it was decided: git is read only when that matters
+      if (result.diagnostics.some((d) => d.code === 'threshold-eval-mismatch')) {
+        snapshot = await (await import('./figures.js')).withMasterVersions(root, snapshot);
+        result = snapshot.validate({ today });
+      }
       const counts = countDiagnostics(result.diagnostics);
       if (opts.format === 'json')
         io.out(`${JSON.stringify({ files: result.files, enforcement: snapshot.model.enforcementMode(), diagnostics: result.diagnostics }, null, 2)}\n`);
@@ -121,8 +127,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (crId: string, dir: string, opts: { format: 'text' | 'json' }) => {
       const id = /^\d+$/.test(crId) ? `CR-${crId}` : crId;
       const { loadWorkspace, requireMaster } = await loader();
-      const { root, snapshot } = await loadWorkspace(dir);
-      requireMaster(root, dir, snapshot);
+      const { root, snapshot: loaded } = await loadWorkspace(dir);
+      requireMaster(root, dir, loaded);
+      const snapshot = await (await import('./figures.js')).withMasterVersions(root, loaded);
       const model = snapshot.model;
       const doc = model.cr(id);
       if (!doc) {
@@ -149,10 +156,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const matches = declared === undefined || declared === evaluation.verdict;
       if (opts.format === 'json') {
         const thresholdsOut = evaluation.checks.map((c) => ({ name: c.key, label: c.label, value: c.value, limit: c.limit, crossed: c.crossed }));
-        io.out(`${JSON.stringify({ id, file: path, verdict: evaluation.verdict, declared: declared ?? null, matches, thresholds: thresholdsOut }, null, 2)}\n`);
+        const master = { label: v.master.label, commit: v.master.commit };
+        io.out(
+          `${JSON.stringify({ id, file: path, verdict: evaluation.verdict, declared: declared ?? null, matches, master, thresholds: thresholdsOut }, null, 2)}\n`,
+        );
       } else {
         io.out(
           `${id}: ${evaluation.verdict}${declared === undefined ? ' (no verdict declared)' : matches ? ` (declared ${declared})` : ` (declared ${declared}: MISMATCH)`}\n`,
+        );
+        io.out(
+          `  judged against ${v.master.label}${doc.data.decision.status === 'proposed' ? '' : `, in force on ${doc.data.decision.date ?? 'the decision date'}`}\n`,
         );
         const rows = evaluation.checks.map((c) => [c.label, String(c.value), String(c.limit), c.crossed ? 'yes' : 'no']);
         const table = [['threshold', 'value', 'limit', 'crossed'], ...rows];
@@ -292,6 +305,167 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         setExit(EXIT.ok);
       },
     );
+
+  program
+    .command('review')
+    .description(
+      "Record a review of a change request in its file (reviews:): who (your git identity, or --by), now, and the\noutcome. The first completed review (approve or request_changes) measures the review turnaround against\nthe master's collaboration_slos.review_turnaround_hours.",
+    )
+    .argument('<cr-id>', 'change request id, e.g. CR-42')
+    .argument('[dir]', 'workspace folder', '.')
+    .addOption(new Option('--outcome <outcome>', 'what the review says').choices(['approve', 'request_changes', 'comment']).makeOptionMandatory())
+    .option('--note <text>', 'what the reviewer said')
+    .option('--by <who>', 'who reviewed (default: your git identity)')
+    .action(async (crArg: string, dir: string, opts: { outcome: 'approve' | 'request_changes' | 'comment'; note?: string; by?: string }) => {
+      const id = /^\d+$/.test(crArg) ? `CR-${crArg}` : crArg;
+      const { loadWorkspace } = await loader();
+      const [{ reviewText }, { findRepo }, { resolveIdentity, NO_IDENTITY }, { readFile }, { writeFileAtomic }, { confine }] = await Promise.all([
+        import('./reviews.js'),
+        import('./git/repo.js'),
+        import('./git/author.js'),
+        import('node:fs/promises'),
+        import('./fs/atomic.js'),
+        import('./fs/confine.js'),
+      ]);
+      const { root, snapshot } = await loadWorkspace(dir);
+      const doc = snapshot.model.cr(id);
+      if (!doc)
+        throw new CovenantError(
+          'not-found',
+          snapshot.model.knownIds.cr.has(id) ? `${id} has problems to fix first (run covenant validate).` : `No change request ${id} in ${dir}.`,
+        );
+      let by = opts.by?.trim();
+      if (!by) {
+        const who = await resolveIdentity(await findRepo(root)).catch(() => null);
+        if (!who) throw usage(`Who reviews? Pass --by NAME, or: ${NO_IDENTITY}`);
+        by = `${who.author.name} <${who.author.email}>`;
+      }
+      const abs = await confine(root, doc.path);
+      const text = reviewText(await readFile(abs, 'utf8'), { by, outcome: opts.outcome, note: opts.note });
+      await writeFileAtomic(abs, text, { within: root });
+      io.out(
+        `Recorded ${opts.outcome.replace('_', ' ')} by ${by} in ${doc.path}.\nReview and commit it (covenant commit ${dir === '.' ? '' : `${dir} `}${doc.path}).\n`,
+      );
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('import-defects')
+    .description(
+      "Import defects from a tracker's export (CSV with a header row, or JSON) into contracts/defects/<export>.yaml,\nwith when each was reported and triaged; importing the same export again replaces the file. Columns are\nfound by their usual names (Issue key, Created, Triaged ...); name others with --map FIELD=COLUMN.",
+    )
+    .argument('<file>', 'the exported file')
+    .argument('[dir]', 'workspace folder', '.')
+    .addOption(new Option('--format <format>', 'csv or json (default: from the file)').choices(['csv', 'json']))
+    .option('--sow <id>', 'the SOW the defects belong to, when the export does not say')
+    .option(
+      '--map <field=column>',
+      'the column of a field: id, title, severity, sow, reported, triaged (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .action(async (file: string, dir: string, opts: { format?: 'csv' | 'json'; sow?: string; map: string[] }) => {
+      const map: Record<string, string> = {};
+      for (const m of opts.map) {
+        const eq = m.indexOf('=');
+        const field = m.slice(0, eq);
+        if (eq < 1 || !['id', 'title', 'severity', 'sow', 'reported', 'triaged'].includes(field))
+          throw usage(`--map takes FIELD=COLUMN with FIELD one of id, title, severity, sow, reported, triaged (got ${JSON.stringify(m)})`);
+        map[field] = m.slice(eq + 1);
+      }
+      const { loadWorkspace } = await loader();
+      const [{ importDefects }, { findRepo }, { resolveIdentity }, { readFile }] = await Promise.all([
+        import('./defects.js'),
+        import('./git/repo.js'),
+        import('./git/author.js'),
+        import('node:fs/promises'),
+      ]);
+      const bytes = await readFile(path.resolve(file)).catch((e: NodeJS.ErrnoException) => {
+        throw new CovenantError('not-found', `Cannot read ${file} (${e.code ?? e.message}).`);
+      });
+      const { root, snapshot } = await loadWorkspace(dir);
+      const who = await resolveIdentity(await findRepo(root)).catch(() => null);
+      const r = await importDefects(root, snapshot, {
+        file,
+        bytes,
+        format: opts.format,
+        sow: opts.sow,
+        map,
+        by: who ? `${who.author.name} <${who.author.email}>` : null,
+      });
+      const cols = Object.entries(r.columns)
+        .map(([k, v]) => `${k} <- ${v}`)
+        .join(', ');
+      io.out(
+        `Imported ${plural(r.count, 'defect')} into ${r.path} (${cols}).\nReview and commit it (covenant commit ${dir === '.' ? '' : `${dir} `}${r.path}).\n`,
+      );
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('addendum')
+    .description(
+      'Write the addendum of a change request: the SOW or master edits it makes (--set FILE:FIELD=VALUE, FIELD as\ndotted keys with [n] for list items, VALUE read as YAML). With --apply (only for an approved change) the edits\nare made in the files, the addendum is stamped applied and the CR is marked implemented: one change to review\nand commit. --apply alone applies the addendum that is there.',
+    )
+    .argument('<cr-id>', 'change request id, e.g. CR-42')
+    .argument('[dir]', 'workspace folder', '.')
+    .option('--set <file:field=value>', 'one edit (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--summary <text>', 'what the addendum changes, in one sentence')
+    .option('--apply', 'apply the edits and mark the change implemented')
+    .option('--dry-run', 'print the files it would write, write nothing')
+    .action(async (crArg: string, dir: string, opts: { set: string[]; summary?: string; apply?: boolean; dryRun?: boolean }) => {
+      const id = /^\d+$/.test(crArg) ? `CR-${crArg}` : crArg;
+      if (opts.set.length === 0 && !opts.apply) throw usage('give the edits (--set FILE:FIELD=VALUE ...), or --apply to apply the addendum that is there');
+      const edits = opts.set.map((e) => {
+        const m = /^([^:]+):([^=]+)=(.*)$/s.exec(e);
+        if (!m) throw usage(`--set takes FILE:FIELD=VALUE, e.g. contracts/sow/SPRINT-07.yaml:dates.end=2025-10-28 (got ${JSON.stringify(e)})`);
+        return { file: m[1]!.trim().replace(/^\.\//, ''), field: m[2]!.trim(), to: m[3]! };
+      });
+      const { loadWorkspace } = await loader();
+      const [{ planAddendum }, { findRepo }, { resolveIdentity, NO_IDENTITY }, { readFile }, { writeFileAtomic }, { confine }, { mkdir }] = await Promise.all([
+        import('./addendum-service.js'),
+        import('./git/repo.js'),
+        import('./git/author.js'),
+        import('node:fs/promises'),
+        import('./fs/atomic.js'),
+        import('./fs/confine.js'),
+        import('node:fs/promises'),
+      ]);
+      const { root, snapshot } = await loadWorkspace(dir);
+      let by: string | null = null;
+      if (opts.apply) {
+        const who = await resolveIdentity(await findRepo(root)).catch(() => null);
+        if (!who) throw usage(`Who applies the addendum? ${NO_IDENTITY}`);
+        by = `${who.author.name} <${who.author.email}>`;
+      }
+      const plan = await planAddendum(await snapshot.prepare(), async (p) => readFile(await confine(root, p), 'utf8'), {
+        cr: id,
+        ...(edits.length ? { edits } : {}),
+        summary: opts.summary,
+        apply: !!opts.apply,
+        by,
+      });
+      for (const e of plan.edits) io.out(`  ${e.file} ${e.field}: ${e.from === undefined ? '(new)' : JSON.stringify(e.from)} -> ${JSON.stringify(e.to)}\n`);
+      if (plan.diagnostics.length) {
+        for (const d of plan.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
+        io.err(`covenant addendum: nothing written; the files would have ${plural(plan.diagnostics.length, 'error')}.\n`);
+        setExit(EXIT.errors);
+        return;
+      }
+      if (opts.dryRun) {
+        for (const f of plan.files) io.out(`--- ${f.path}${f.isNew ? ' (new)' : ''}\n${f.text}`);
+        setExit(EXIT.ok);
+        return;
+      }
+      for (const f of plan.files) {
+        await mkdir(path.dirname(await confine(root, f.path)), { recursive: true });
+        await writeFileAtomic(await confine(root, f.path), f.text, { within: root }); // confined again: the new folder must not be a link
+      }
+      io.out(
+        `${opts.apply ? `${id} implemented` : `Addendum of ${id} drafted`}: ${plan.files.map((f) => f.path).join(', ')}.\nReview and commit the change (covenant commit ${dir === '.' ? '' : `${dir} `}${plan.files.map((f) => f.path).join(' ')}).\n`,
+      );
+      setExit(EXIT.ok);
+    });
 
   program
     .command('status')

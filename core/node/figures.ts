@@ -1,13 +1,14 @@
 import { classifyPath } from '../common/model/kinds.js';
 import type { Snapshot, SnapshotFacts } from '../common/workspace.js';
-import { crHistory } from './git/history.js';
+import { crHistory, masterHistory } from './git/history.js';
 import { isRepository } from './git/repo.js';
 import { scopeVolatility } from './git/volatility.js';
 
-/** What git knows that the files do not say: CR dates from history, scope volatility of every valid SOW. */
+/** What git knows that the files do not say: CR dates, scope volatility of every valid SOW, the master's versions. */
 export async function gitFacts(root: string, snapshot: Snapshot): Promise<SnapshotFacts> {
   if (!(await isRepository(root))) return { history: new Map() };
   const history = await crHistory(root);
+  const masters = await masterHistory(root);
   const volatility = new Map<string, number>();
   for (const sow of snapshot.model.sows) {
     const v = await scopeVolatility(root, sow.path, sow.data);
@@ -15,10 +16,16 @@ export async function gitFacts(root: string, snapshot: Snapshot): Promise<Snapsh
   }
   // CR dates are keyed by path; paths of files that are not CRs any more are dropped
   for (const p of [...history.keys()]) if (classifyPath(p) !== 'cr') history.delete(p);
-  return { history, volatility };
+  return { history, volatility, masters };
 }
 
 /** A snapshot of a folder read from disk with git's facts, for one-shot commands (metrics, export-pdf). */
 export async function withGitFacts(root: string, snapshot: Snapshot): Promise<Snapshot> {
   return snapshot.withFacts(await gitFacts(root, snapshot));
+}
+
+/** The snapshot with the master's committed versions: which thresholds were in force when each CR was decided. */
+export async function withMasterVersions(root: string, snapshot: Snapshot): Promise<Snapshot> {
+  if (!(await isRepository(root))) return snapshot;
+  return snapshot.withFacts({ ...snapshot.facts, masters: await masterHistory(root) });
 }

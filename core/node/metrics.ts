@@ -63,7 +63,7 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
         gateStatus.set({ sow: s.id, gate: g.name, status }, g.status === status ? 1 : 0);
   const overdue = new Gauge({
     name: 'covenant_decision_overdue_seconds',
-    help: 'For each proposed change request: time past the scope decision SLA (0 while within it). Absent when its creation date or the SLA is unknown.',
+    help: "For each proposed change request: time past its decision-rights area's SLA (0 while within it). Absent when its creation date or the SLA is unknown.",
     labelNames: ['cr'],
     ...reg,
   });
@@ -82,11 +82,85 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
     ...reg,
   });
   for (const cr of c.crs) if (cr.leadTimeDays !== null) lead.observe(cr.leadTimeDays * 86_400);
-  // a ratio without any decided change request is unknown, not 0: the series is left out
-  if (c.reviewSlaAdherence !== null)
-    new Gauge({ name: 'covenant_review_sla_adherence_ratio', help: 'Share of decided change requests decided within the scope decision SLA.', ...reg }).set(
-      c.reviewSlaAdherence,
-    );
+  // a ratio with nothing to judge is unknown, not 0: the series is left out
+  const col = c.collaboration;
+  const decisionAdherence = new Gauge({
+    name: 'covenant_decision_sla_adherence_ratio',
+    help: "Share of decided change requests decided within their decision-rights area's SLA, per area (owner in a label).",
+    labelNames: ['area', 'owner'],
+    ...reg,
+  });
+  for (const r of col.decisionRights) if (r.adherence !== null) decisionAdherence.set({ area: r.area, owner: r.owner }, r.adherence);
+  if (col.reviewTurnaround.adherence !== null)
+    new Gauge({
+      name: 'covenant_review_sla_adherence_ratio',
+      help: 'Share of change-request reviews completed within collaboration_slos.review_turnaround_hours (open requests already past it count as missed).',
+      ...reg,
+    }).set(col.reviewTurnaround.adherence);
+  const turnaround = new Summary({
+    name: 'covenant_review_turnaround_seconds',
+    help: "Time from a change request's creation to its first completed review (or its decision when no review is recorded).",
+    percentiles: [0.5, 0.9],
+    ...reg,
+  });
+  for (const r of col.reviews) if (r.hours !== null) turnaround.observe(r.hours * 3600);
+  new Gauge({ name: 'covenant_reviews_overdue', help: 'Change requests still waiting for a review past the review turnaround SLO.', ...reg }).set(
+    col.reviews.filter((r) => r.reviewed === null && r.withinSlo === false).length,
+  );
+  if (col.defectTriage.adherence !== null)
+    new Gauge({
+      name: 'covenant_defect_triage_adherence_ratio',
+      help: 'Share of imported defects triaged within collaboration_slos.defect_triage_hours (untriaged ones already past it count as missed).',
+      ...reg,
+    }).set(col.defectTriage.adherence);
+  const triage = new Summary({
+    name: 'covenant_defect_triage_seconds',
+    help: 'Time from a defect being reported to its triage, from imported tracker records.',
+    percentiles: [0.5, 0.9],
+    ...reg,
+  });
+  for (const d of col.defects) if (d.hours !== null) triage.observe(d.hours * 3600);
+  const untriaged = new Gauge({
+    name: 'covenant_defects_untriaged',
+    help: 'Imported defects not triaged yet, split by whether the triage SLO has passed.',
+    labelNames: ['overdue'],
+    ...reg,
+  });
+  for (const overdue of [true, false])
+    untriaged.set({ overdue: String(overdue) }, col.defects.filter((d) => d.triaged === null && (d.withinSlo === false) === overdue).length);
+  const escalation = new Gauge({
+    name: 'covenant_escalation_step',
+    help: 'For each open change request past a step of governance.escalation: the step that applies (1 = first).',
+    labelNames: ['cr', 'area'],
+    ...reg,
+  });
+  const notify = new Gauge({
+    name: 'covenant_escalation_notify',
+    help: 'Who is to be notified for an escalated change request (1 per recipient of the step that applies).',
+    labelNames: ['cr', 'step', 'notify'],
+    ...reg,
+  });
+  for (const e of col.escalations) {
+    escalation.set({ cr: e.cr, area: e.area }, e.step);
+    for (const n of e.notify) notify.set({ cr: e.cr, step: String(e.step), notify: n }, 1);
+  }
+  const forecast = new Gauge({
+    name: 'covenant_iteration_forecast_error',
+    help: 'iteration_forecast_error per SOW: kind=cost is (actual - forecast) / forecast from the ledger; kind=schedule is the slip of the day the last gate passed over the forecast end, as a share of the planned duration.',
+    labelNames: ['sow', 'kind'],
+    ...reg,
+  });
+  const slip = new Gauge({
+    name: 'covenant_iteration_schedule_slip_seconds',
+    help: 'Days (in seconds) between the forecast end of a SOW and the day its last gate passed; negative when early.',
+    labelNames: ['sow'],
+    ...reg,
+  });
+  for (const f of col.forecasts) {
+    if (f.cost.error !== null) forecast.set({ sow: f.sow, kind: 'cost' }, f.cost.error);
+    if (f.schedule.error !== null) forecast.set({ sow: f.sow, kind: 'schedule' }, f.schedule.error);
+    if (f.schedule.slipDays !== null) slip.set({ sow: f.sow }, f.schedule.slipDays * 86_400);
+  }
   new Gauge({ name: 'covenant_stop_the_line_raised', help: 'Stop-the-line triggers raised, as recorded in the master contract.', ...reg }).set(
     c.stopTheLineRaised.length,
   );

@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ApiEvent, DashboardView, Handlers, NewFileProposal, TemplateKind } from '../common/api.js';
+import type { AddendumPreview, ApiArgs, ApiEvent, DashboardView, Handlers, NewFileProposal, TemplateKind } from '../common/api.js';
 import { addDays, todayIso } from '../common/dates.js';
 import { CovenantError, noWorkspace } from '../common/errors.js';
 import { adrPath, crPath, sowPath } from '../common/model/kinds.js';
@@ -124,6 +124,35 @@ export class Session {
     this.workspace = null;
     this.git = null;
     this.backups = null;
+  }
+
+  /** The person doing something by hand: git's identity, or the name given to Covenant once. */
+  private async person(repo: Awaited<ReturnType<typeof findRepo>>, what: string): Promise<{ name: string; email: string }> {
+    const found = await resolveIdentity(repo).catch(() => null);
+    const remembered = this.state.get('author');
+    const who = found ? found.author : isAuthor(remembered) ? remembered : null;
+    if (!who) throw new CovenantError('invalid-input', `Who ${what}? ${NO_IDENTITY}`, { reason: 'no-author' });
+    return who;
+  }
+
+  /** Plans an addendum (and with `write`, writes it: the new files first, then the edits). */
+  private async addendum(args: ApiArgs<'addendum.preview'>, write: boolean): Promise<AddendumPreview> {
+    const ws = this.ws();
+    const who = args.apply ? await this.person(await findRepo(ws.root), 'applies this addendum') : null;
+    const { planAddendum } = await import('./addendum-service.js');
+    const plan = await planAddendum(await this.saved(), async (p) => (await ws.read(p)).text, {
+      cr: args.cr,
+      edits: args.edits,
+      summary: args.summary,
+      apply: args.apply,
+      by: who ? `${who.name} <${who.email}>` : null,
+    });
+    if (!write) return plan;
+    if (plan.diagnostics.length)
+      throw new CovenantError('invalid-input', `The addendum would leave errors: ${plan.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`);
+    for (const f of plan.files.filter((x) => x.isNew)) await ws.create(f.path, f.text);
+    for (const f of plan.files.filter((x) => !x.isNew)) await ws.write(f.path, f.text);
+    return plan;
   }
 
   private backupStore(): Backups {
@@ -260,11 +289,7 @@ export class Session {
       'results.record': async ({ sow, gate, outcome, note }) => {
         const ws = this.ws();
         const repo = await findRepo(ws.root);
-        // a result recorded by a person names the person: git's identity, or the name given to Covenant once
-        const found = await resolveIdentity(repo).catch(() => null);
-        const remembered = this.state.get('author');
-        const who = found ? found.author : isAuthor(remembered) ? remembered : null;
-        if (!who) throw new CovenantError('invalid-input', `Who records this result? ${NO_IDENTITY}`, { reason: 'no-author' });
+        const who = await this.person(repo, 'records this result');
         const { recordResult } = await import('./results.js');
         const { git } = await import('./git/repo.js');
         const commit = repo ? await git.resolveRef({ ...repo.opts, ref: 'HEAD' }).catch(() => null) : null;
@@ -280,6 +305,33 @@ export class Session {
         await ws.refresh(rel);
         return { path: rel };
       },
+      'changes.review': async ({ cr, outcome, note }) => {
+        const ws = this.ws();
+        const who = await this.person(await findRepo(ws.root), 'reviews this change');
+        const doc = (await this.saved()).model.cr(cr);
+        if (!doc) throw new CovenantError('not-found', `There is no readable change request ${cr}.`);
+        const { reviewText } = await import('./reviews.js');
+        const current = await ws.read(doc.path);
+        await ws.write(doc.path, reviewText(current.text, { by: `${who.name} <${who.email}>`, outcome, note }), current.hash);
+        return { path: doc.path };
+      },
+      'defects.import': async ({ name, text, format, sow }) => {
+        const ws = this.ws();
+        const repo = await findRepo(ws.root);
+        const found = await resolveIdentity(repo).catch(() => null);
+        const { importDefects } = await import('./defects.js');
+        const r = await importDefects(ws.root, await this.saved(), {
+          file: name,
+          bytes: Buffer.from(text, 'utf8'),
+          format,
+          sow,
+          by: found ? `${found.author.name} <${found.author.email}>` : null,
+        });
+        await ws.refresh(r.path);
+        return { path: r.path, count: r.count };
+      },
+      'addendum.preview': async (args) => this.addendum(args, false),
+      'addendum.write': async (args) => (await this.addendum(args, true)).files.map((f) => f.path),
       'dashboard.get': async (): Promise<DashboardView> => {
         const snap = await this.saved();
         const f = snap.figures();

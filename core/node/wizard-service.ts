@@ -5,7 +5,7 @@ import { buildSowText, checkSowDraft, type SowDraft } from '../common/wizards/so
 import type { Diagnostic } from '../common/diagnostics.js';
 import { classifyPath, sowPath } from '../common/model/kinds.js';
 import { nextAdrId, nextCrId, nextSowId } from '../common/model/next-ids.js';
-import { buildCrFiles, checkCrDraft, crEdits, draftFromCr, draftVerdict, needsAdr, type CrDraft } from '../common/wizards/cr.js';
+import { buildCrFiles, checkCrDraft, crEdits, draftFromCr, draftVerdict, masterForDraft, needsAdr, type CrDraft } from '../common/wizards/cr.js';
 import { editYaml } from '../common/yaml/edit.js';
 import type { OpenWorkspace } from './workspace-service.js';
 
@@ -24,6 +24,8 @@ export async function crContext(ws: OpenWorkspace): Promise<CrContext> {
     nextCr: nextCrId([...model.knownIds.cr]),
     nextAdr: nextAdrId([...model.knownIds.adr]),
     today: todayIso(),
+    master: model.workingMaster(),
+    masterVersions: [...model.masterVersions],
   };
 }
 
@@ -34,6 +36,8 @@ export async function crPreview(ws: OpenWorkspace, draft: CrDraft, editing?: str
   const fields = Object.entries(problems);
   if (fields.length) throw new CovenantError('invalid-input', `The change request is not complete: ${fields.map(([f, m]) => `${f}: ${m}`).join(' ')}`);
   const ctx = await crContext(ws);
+  // a decided change is judged against the master in force on its decision date
+  ctx.thresholds = masterForDraft(draft, ctx).thresholds;
   const model = ws.snapshot.model;
   const files: { path: string; text: string; kind: 'new' | 'edit' }[] = [];
   let crId = ctx.nextCr;

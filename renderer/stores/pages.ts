@@ -6,7 +6,7 @@ import { useUi } from './ui.js';
 
 /** The ledger and dashboard pages shown over the editor area, with their data. */
 interface PagesStore {
-  page: 'ledger' | 'dashboard' | 'cr-wizard' | 'sow-wizard' | 'adrs' | null;
+  page: 'ledger' | 'dashboard' | 'cr-wizard' | 'sow-wizard' | 'adrs' | 'addendum' | null;
   /** A SOW the CR wizard starts linked to. */
   presetSow: string | null;
   newChangeRequest(sow?: string | null): void;
@@ -22,6 +22,29 @@ interface PagesStore {
   saveEntry(entry: LedgerEntryInput): Promise<boolean>;
   /** Records a gate result by hand (asks who, once, when nobody is known); true when written. */
   recordGate(sow: string, gate: string, outcome: 'passed' | 'failed', note: string): Promise<boolean>;
+  /** Records a review of a change request (asks who, once). */
+  reviewCr(cr: string, outcome: 'approve' | 'request_changes' | 'comment', note: string): Promise<boolean>;
+  importDefects(name: string, text: string): Promise<boolean>;
+  /** The approved change whose addendum is being written. */
+  addendumCr: string | null;
+  implementCr(cr: string): void;
+}
+
+/** Runs an action that names its person; asks who, once, when nobody is known. */
+async function asPerson<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (e) {
+    if (e instanceof ApiCallError && e.error.reason === 'no-author') {
+      const name = window.prompt("Your name, for what you record (kept in the repository's git config):")?.trim();
+      const email = name ? window.prompt('Your email:')?.trim() : undefined;
+      if (name && email && /.+@.+/.test(email)) {
+        await api.call('settings.setAuthor', { name, email });
+        return action();
+      }
+    }
+    throw e;
+  }
 }
 
 function report(e: unknown): void {
@@ -54,23 +77,39 @@ export const usePages = create<PagesStore>((set, get) => ({
   },
   async recordGate(sow, gate, outcome, note) {
     try {
-      const { path } = await api.call('results.record', { sow, gate, outcome, ...(note.trim() ? { note: note.trim() } : {}) });
+      const { path } = await asPerson(() => api.call('results.record', { sow, gate, outcome, ...(note.trim() ? { note: note.trim() } : {}) }));
       useUi.getState().notify('info', `Recorded ${gate} ${outcome} in ${path}. Review and commit it.`);
       await get().refresh();
       return true;
     } catch (e) {
-      if (e instanceof ApiCallError && e.error.reason === 'no-author') {
-        const name = window.prompt("Your name, for the results you record (kept in the repository's git config):")?.trim();
-        const email = name ? window.prompt('Your email:')?.trim() : undefined;
-        if (name && email && /.+@.+/.test(email)) {
-          await api.call('settings.setAuthor', { name, email });
-          return get().recordGate(sow, gate, outcome, note);
-        }
-      }
       report(e);
       return false;
     }
   },
+  async reviewCr(cr, outcome, note) {
+    try {
+      const { path } = await asPerson(() => api.call('changes.review', { cr, outcome, ...(note.trim() ? { note: note.trim() } : {}) }));
+      useUi.getState().notify('info', `Recorded your review in ${path}. Review and commit it.`);
+      await get().refresh();
+      return true;
+    } catch (e) {
+      report(e);
+      return false;
+    }
+  },
+  async importDefects(name, text) {
+    try {
+      const { path, count } = await api.call('defects.import', { name, text });
+      useUi.getState().notify('info', `Imported ${count} defect${count === 1 ? '' : 's'} into ${path}. Review and commit it.`);
+      await get().refresh();
+      return true;
+    } catch (e) {
+      report(e);
+      return false;
+    }
+  },
+  addendumCr: null,
+  implementCr: (cr) => set({ page: 'addendum', addendumCr: cr }),
   async saveEntry(entry) {
     try {
       await api.call('ledger.upsert', entry);

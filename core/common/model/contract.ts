@@ -10,7 +10,8 @@ import type { ComplianceCode, Diagnostic, Severity } from '../diagnostics.js';
 import { describeEvaluation, evaluateChange, type ChangeThresholds, type Evaluation } from '../thresholds.js';
 import type { YamlFile } from '../yaml/parse.js';
 import { idFromPath, type FileKind } from './kinds.js';
-import type { AdrFrontMatter, ChangeRequest, Ledger, MasterContract, ResultRecord, Sow } from './schema-types.js';
+import type { Addendum, AdrFrontMatter, ChangeRequest, DefectRecords, Ledger, MasterContract, ResultRecord, Sow } from './schema-types.js';
+import { sameThresholds, versionLabel, versionOn, type MasterInForce, type MasterVersion } from './versions.js';
 
 /** Codes that mean a file's data cannot be trusted to have its schema's shape. */
 export const SCHEMA_FAILURE_CODES: ReadonlySet<string> = new Set([
@@ -54,6 +55,8 @@ export interface CrVerdict {
   verdict: 'minor' | 'major' | null;
   /** What the file says (threshold_eval), which may disagree. */
   declared: 'minor' | 'major' | null;
+  /** The master version whose thresholds were used: the one in force on the decision date for a decided CR. */
+  master: MasterInForce;
   /** "major: schedule slip 12 days exceeds 10" or why it cannot be computed. */
   explanation: string;
 }
@@ -98,6 +101,12 @@ export class ContractModel {
   readonly adrs: readonly Doc<AdrFrontMatter>[];
   /** Recorded results (contracts/results/), oldest first by recorded.at. */
   readonly results: readonly Doc<ResultRecord>[];
+  /** Imported defect records (contracts/defects/). */
+  readonly defects: readonly Doc<DefectRecords>[];
+  /** Addenda of change requests (contracts/addenda/), by path. */
+  readonly addenda: readonly Doc<Addendum>[];
+  /** Committed versions of the master contract, oldest first (from git; empty when unknown or not committed). */
+  readonly masterVersions: readonly MasterVersion[];
   readonly leftOut: readonly LeftOut[];
   /** How many files of each kind exist, valid or not. */
   readonly counts: Readonly<Record<FileKind, number>>;
@@ -109,13 +118,16 @@ export class ContractModel {
   private verdicts = new Map<string, CrVerdict>();
   private links: { sowsOfCr: Map<string, string[]>; crsOfSow: Map<string, string[]>; disagreements: LinkDisagreement[] } | null = null;
 
-  constructor(files: readonly ModelInput[]) {
+  constructor(files: readonly ModelInput[], masterVersions: readonly MasterVersion[] = []) {
+    this.masterVersions = masterVersions;
+    const defects: Doc<DefectRecords>[] = [];
+    const addenda: Doc<Addendum>[] = [];
     const sows: Doc<Sow>[] = [];
     const crs: Doc<ChangeRequest>[] = [];
     const adrs: Doc<AdrFrontMatter>[] = [];
     const results: Doc<ResultRecord>[] = [];
     const leftOut: LeftOut[] = [];
-    const counts: Record<FileKind, number> = { master: 0, sow: 0, cr: 0, ledger: 0, adr: 0, result: 0 };
+    const counts: Record<FileKind, number> = { master: 0, sow: 0, cr: 0, ledger: 0, adr: 0, result: 0, defects: 0, addendum: 0 };
     const known = { sow: new Set<string>(), cr: new Set<string>(), adr: new Set<string>() };
     for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
       counts[f.kind]++;
@@ -159,6 +171,14 @@ export class ContractModel {
           results.push({ path: f.path, id: `${data.sow}:${data.gate ?? data.criterion}`, data, yaml });
           break;
         }
+        case 'defects':
+          defects.push({ path: f.path, id: f.path, data: yaml.value as DefectRecords, yaml });
+          break;
+        case 'addendum': {
+          const data = yaml.value as Addendum;
+          addenda.push({ path: f.path, id: data.cr, data, yaml });
+          break;
+        }
         case 'adr': {
           const doc = { path: f.path, id: fromName ?? f.path, data: yaml.value as AdrFrontMatter, yaml };
           adrs.push(doc);
@@ -170,6 +190,8 @@ export class ContractModel {
     this.sows = sows;
     this.crs = crs;
     this.adrs = adrs;
+    this.defects = defects;
+    this.addenda = addenda;
     // the latest recording decides: order by time (ISO strings of one format compare as times; ties by path)
     this.results = results.sort((a, b) => Date.parse(a.data.recorded.at) - Date.parse(b.data.recorded.at) || (a.path < b.path ? -1 : 1));
     this.leftOut = leftOut;
@@ -272,21 +294,71 @@ export class ContractModel {
     return this.master?.data.change_policy.thresholds ?? null;
   }
 
+  /** The working master as a "version": what proposed changes and new drafts are judged against. */
+  workingMaster(): MasterInForce {
+    const m = this.master;
+    const head = this.masterVersions.at(-1);
+    if (!m) return { thresholds: null, commit: null, label: 'no valid master contract' };
+    if (head && sameThresholds(head.thresholds, m.data.change_policy.thresholds) && head.id === m.data.meta.id)
+      return { thresholds: m.data.change_policy.thresholds, commit: head.commit, label: versionLabel(head) };
+    return {
+      thresholds: m.data.change_policy.thresholds,
+      commit: null,
+      label: `${m.data.meta.id} as saved (${head ? 'with changes not committed' : 'not committed'}; effective ${m.data.meta.effective_date})`,
+    };
+  }
+
+  /**
+   * The master in force on a day (YYYY-MM-DD): from its git history when the master is committed, so that tuning the
+   * thresholds never turns a past decision into an error; the working file when there is no history (a master not
+   * yet committed counts from its effective_date) or no day.
+   */
+  masterOn(day: string | undefined): MasterInForce {
+    const v = day ? versionOn(this.masterVersions, day) : null;
+    if (!v) return this.workingMaster();
+    return { thresholds: v.version.thresholds, commit: v.version.commit, label: v.label };
+  }
+
+  /** The addendum a CR links (addendum: path), or the one at contracts/addenda/<CR-ID>.yaml. */
+  addendumOf(cr: Doc<ChangeRequest>): Doc<Addendum> | undefined {
+    const linked = cr.data.addendum ? resolveRefPath(cr.data.addendum) : null;
+    return (linked?.ok ? this.addenda.find((a) => a.path === linked.path) : undefined) ?? this.addenda.find((a) => a.id === cr.id);
+  }
+
+  /**
+   * Where a change stands in the process identify -> analyze -> decide -> implement: proposed (awaiting the decision),
+   * approved (to implement), implemented (its addendum applied), or closed (rejected or withdrawn).
+   */
+  stage(cr: Doc<ChangeRequest>): 'proposed' | 'approved' | 'implemented' | 'rejected' | 'withdrawn' {
+    const status = cr.data.decision.status;
+    if (status !== 'approved') return status;
+    return cr.data.implemented !== undefined ? 'implemented' : 'approved';
+  }
+
+  /** The decision-rights area a CR is decided under (its area:, else scope). */
+  areaOf(cr: Doc<ChangeRequest>): string {
+    return cr.data.area ?? 'scope';
+  }
+
   /** A CR's minor/major verdict from the master's thresholds, with its explanation. */
   verdict(cr: Doc<ChangeRequest>): CrVerdict {
     const cached = this.verdicts.get(cr.path);
     if (cached) return cached;
-    const thresholds = this.thresholds();
+    // a decided change is judged against the master of its decision day; a proposed one against the working master
+    const status = cr.data.decision.status;
+    const master = status === 'proposed' ? this.workingMaster() : this.masterOn(cr.data.decision.date);
+    const thresholds = master.thresholds;
     const evaluation = thresholds ? evaluateChange(cr.data.impact_analysis, thresholds) : null;
     const declared = cr.data.threshold_eval ?? null;
     const result: CrVerdict = {
+      master,
       evaluation,
       verdict: evaluation?.verdict ?? null,
       declared,
       explanation: evaluation
         ? describeEvaluation(evaluation)
         : this.master
-          ? 'unknown: the master contract has no thresholds'
+          ? `unknown: ${master.label} has no usable thresholds`
           : 'unknown: the master contract is missing or invalid',
     };
     this.verdicts.set(cr.path, result);

@@ -1,5 +1,5 @@
 /** Where each kind of contract file lives in a workspace. Paths are workspace-relative with forward slashes. */
-export type FileKind = 'master' | 'sow' | 'cr' | 'ledger' | 'adr' | 'result';
+export type FileKind = 'master' | 'sow' | 'cr' | 'ledger' | 'adr' | 'result' | 'defects' | 'addendum';
 
 export const MASTER_PATH = 'contracts/master_contract.yaml';
 export const LEDGER_PATH = 'contracts/ledger.yaml';
@@ -7,11 +7,15 @@ export const SOW_DIR = 'contracts/sow';
 export const CR_DIR = 'contracts/changes';
 export const ADR_DIR = 'docs/adr';
 export const RESULTS_DIR = 'contracts/results';
+export const DEFECTS_DIR = 'contracts/defects';
+export const ADDENDA_DIR = 'contracts/addenda';
 
 const SOW_RE = /^contracts\/sow\/([^/]+)\.ya?ml$/;
 const CR_RE = /^contracts\/changes\/([^/]+)\.ya?ml$/;
 const ADR_RE = /^docs\/adr\/(ADR-\d{4})(?:-[^/]*)?\.md$/;
 const RESULT_RE = /^contracts\/results\/[^/]+\/[^/]+\.ya?ml$/;
+const DEFECTS_RE = /^contracts\/defects\/[^/]+\.ya?ml$/;
+const ADDENDUM_RE = /^contracts\/addenda\/([^/]+)\.ya?ml$/;
 
 export const KIND_LABELS: Record<FileKind, string> = {
   master: 'master contract',
@@ -20,6 +24,8 @@ export const KIND_LABELS: Record<FileKind, string> = {
   ledger: 'ledger',
   adr: 'decision record',
   result: 'result record',
+  defects: 'defect records',
+  addendum: 'addendum',
 };
 
 /** The kind of contract file at `path`, or null for any other file (evidence, README, ...). */
@@ -30,6 +36,8 @@ export function classifyPath(path: string): FileKind | null {
   if (CR_RE.test(path)) return 'cr';
   if (ADR_RE.test(path)) return 'adr';
   if (RESULT_RE.test(path)) return 'result';
+  if (DEFECTS_RE.test(path)) return 'defects';
+  if (ADDENDUM_RE.test(path)) return 'addendum';
   return null;
 }
 
@@ -45,6 +53,22 @@ export function sowPath(id: string): string {
 
 export function crPath(id: string): string {
   return `${CR_DIR}/${id}.yaml`;
+}
+
+/** Where the addendum of a change request is kept. */
+export function addendumPath(crId: string): string {
+  return `${ADDENDA_DIR}/${crId}.yaml`;
+}
+
+/** Where defects imported from an export named `source` are kept (one file per export, replaced on re-import). */
+export function defectsPath(source: string): string {
+  const base =
+    source
+      .replace(/^.*[\\/]/, '')
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '') || 'defects';
+  return `${DEFECTS_DIR}/${base}.yaml`;
 }
 
 export function adrPath(id: string): string {

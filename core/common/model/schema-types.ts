@@ -98,7 +98,7 @@ export interface MasterContract {
      */
     decision_rights: {
       /**
-       * The decision area, e.g. scope, budget, architecture. The scope SLA sets when a proposed change request is overdue.
+       * The decision area, e.g. scope, budget, architecture. A change request names its area (area:, default scope); the area's owner decides it and its SLA sets when it is overdue.
        */
       area: string;
       /**
@@ -199,7 +199,7 @@ export interface MasterContract {
     decision_response_hours?: number;
   };
   /**
-   * Whether contract-compliance findings (gates that failed or are unverified, unmet criteria, SLA breaches, open stop-the-line triggers) only report (warnings) or enforce (errors: covenant validate exits 1). Start with report; enforce once the team trusts the checks. Schema and syntax errors are errors in both modes.
+   * Whether contract-compliance findings (gates that failed or are unverified, unmet criteria, SLA breaches (decisions, reviews and defect triage past their SLA), open stop-the-line triggers) only report (warnings) or enforce (errors: covenant validate exits 1). Start with report; enforce once the team trusts the checks. Schema and syntax errors are errors in both modes.
    */
   enforcement?: {
     /**
@@ -207,7 +207,7 @@ export interface MasterContract {
      */
     mode?: 'report' | 'enforce';
     /**
-     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off.
+     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off. Codes: gate-failed, gate-unverified, decision-overdue, criterion-unmet, criterion-unverified, stop-the-line-open, review-overdue, triage-overdue.
      */
     overrides?: {
       [k: string]: 'error' | 'warning' | 'info' | 'off' | undefined;
@@ -281,6 +281,23 @@ export interface Sow {
      * Last day of the iteration, as YYYY-MM-DD; not before the start.
      */
     end: string;
+  };
+  /**
+   * What the iteration is forecast to cost and when it is forecast to end, for iteration_forecast_error: compared with the ledger's actual cost and the day the last gate passed. Without it the cost forecast is the ledger's target cost and the end forecast is dates.end.
+   */
+  forecast?: {
+    /**
+     * Forecast cost of the iteration in the ledger currency.
+     */
+    cost?: number;
+    /**
+     * Forecast last day, as YYYY-MM-DD.
+     */
+    end?: string;
+    /**
+     * When the forecast was made, as YYYY-MM-DD.
+     */
+    made?: string;
   };
   /**
    * What the iteration sets out to achieve.
@@ -412,6 +429,10 @@ export interface ChangeRequest {
    */
   sows?: string[];
   /**
+   * The decision-rights area of the master contract this change is decided under (scope, budget, architecture ...); its owner decides and its SLA sets when the decision is overdue. Default: scope.
+   */
+  area?: string;
+  /**
    * The standard impact analysis: budget, schedule, risk, dependencies and value.
    */
   impact_analysis: {
@@ -470,9 +491,36 @@ export interface ChangeRequest {
     rationale?: string;
   };
   /**
-   * Path, relative to the workspace root, of the contract addendum this change produced; null when none.
+   * Reviews of the request, each with who and when: the first completed review measures the review turnaround against the master's collaboration_slos. Add them with covenant review or the app, which stamp the time.
+   *
+   * Items: One review of the change request.
+   */
+  reviews?: {
+    /**
+     * Who reviewed: a role or a person.
+     */
+    by: string;
+    /**
+     * When the review was given, as an ISO time with a zone (e.g. 2025-10-14T15:40:00Z).
+     */
+    at: string;
+    /**
+     * approve and request_changes complete a review; comment only responds.
+     */
+    outcome: 'approve' | 'request_changes' | 'comment';
+    /**
+     * What the reviewer said.
+     */
+    note?: string;
+  }[];
+  /**
+   * Path of the addendum (contracts/addenda/<CR-ID>.yaml) that lists the contract edits this change makes; null when none. The wizard writes it.
    */
   addendum?: string | null;
+  /**
+   * The day the change's addendum was applied to the contract files (set by the wizard or covenant addendum --apply). Only an approved change can be implemented.
+   */
+  implemented?: string;
   /**
    * Path, relative to the workspace root, of the ADR that records the decision, e.g. docs/adr/ADR-0007.md. Required for an approved major change.
    */
@@ -658,5 +706,139 @@ export interface ResultRecord {
      * A note from the person or tool that recorded it.
      */
     note?: string;
+  };
+}
+
+/**
+ * Defects imported from a tracker's CSV or JSON export (covenant import-defects), with when each was reported and triaged: the defect triage time is measured from them against the master's collaboration_slos. Kept at contracts/defects/<source>.yaml; importing the same export again replaces the file.
+ */
+export interface DefectRecords {
+  /**
+   * The export the records were imported from.
+   */
+  source: {
+    /**
+     * Name of the exported file.
+     */
+    file: string;
+    /**
+     * csv or json.
+     */
+    format?: 'csv' | 'json';
+    /**
+     * Digest of the exported file's bytes.
+     */
+    sha256: string;
+    /**
+     * When the import ran.
+     */
+    imported_at: string;
+    /**
+     * Who ran the import (git identity).
+     */
+    imported_by?: string;
+  };
+  /**
+   * One entry per defect of the export.
+   *
+   * Items: One defect with its timestamps.
+   */
+  defects: {
+    /**
+     * The tracker's key, e.g. ONB-101.
+     */
+    id: string;
+    /**
+     * The defect's summary.
+     */
+    title?: string;
+    /**
+     * Severity or priority as the tracker names it.
+     */
+    severity?: string;
+    /**
+     * The iteration the defect belongs to, if the export says.
+     */
+    sow?: string;
+    /**
+     * When the defect was reported (created in the tracker).
+     */
+    reported: string;
+    /**
+     * When it was first triaged (prioritised, assigned or answered); absent while untriaged.
+     */
+    triaged?: string;
+  }[];
+}
+
+/**
+ * The edits an approved change request makes to the contract: each names a file (a SOW or the master contract), a field, its value before and its value after. The CR wizard (or covenant addendum) writes it and applies it as one reviewed change; the CR links it and is marked implemented when it is applied. Kept at contracts/addenda/<CR-ID>.yaml.
+ */
+export interface Addendum {
+  /**
+   * Id of the change request this addendum implements, e.g. CR-42.
+   */
+  cr: string;
+  /**
+   * What the addendum changes, in one sentence.
+   */
+  summary?: string;
+  /**
+   * The contract edits, applied in order.
+   *
+   * @minItems 1
+   *
+   * Items: One field of one contract file set to a new value.
+   */
+  edits: [
+    {
+      /**
+       * The contract file edited: contracts/master_contract.yaml or a SOW under contracts/sow/.
+       */
+      file: string;
+      /**
+       * The field, as dotted keys with [n] for list items, e.g. dates.end or gates[1].validator.
+       */
+      field: string;
+      /**
+       * The value before the change (absent when the field is new); applying refuses when the file no longer holds it.
+       */
+      from?: unknown;
+      /**
+       * The value after the change.
+       */
+      to: unknown;
+    },
+    ...{
+      /**
+       * The contract file edited: contracts/master_contract.yaml or a SOW under contracts/sow/.
+       */
+      file: string;
+      /**
+       * The field, as dotted keys with [n] for list items, e.g. dates.end or gates[1].validator.
+       */
+      field: string;
+      /**
+       * The value before the change (absent when the field is new); applying refuses when the file no longer holds it.
+       */
+      from?: unknown;
+      /**
+       * The value after the change.
+       */
+      to: unknown;
+    }[]
+  ];
+  /**
+   * When and by whom the edits were applied to the files; absent while the addendum is a draft.
+   */
+  applied?: {
+    /**
+     * When the edits were applied.
+     */
+    at: string;
+    /**
+     * Who applied them (git identity).
+     */
+    by?: string;
   };
 }

@@ -1,7 +1,8 @@
 import { dayNumber } from '../dates.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { rawId, type ContractModel, type ModelInput } from '../model/contract.js';
-import { crPath, idFromPath, KIND_LABELS, MASTER_PATH, type FileKind } from '../model/kinds.js';
+import { computeCollaboration, judgedAt } from '../collaboration.js';
+import { addendumPath, crPath, idFromPath, KIND_LABELS, MASTER_PATH, type FileKind } from '../model/kinds.js';
 import { describeRefRefusal, resolveRefPath } from '../paths.js';
 import { quoted, shown } from '../shown.js';
 import type { PathSegment } from '../yaml/locate.js';
@@ -19,6 +20,8 @@ export interface RuleContext {
   today: string;
   /** When a CR was created, from git, for CRs without a `created:` field (by CR path). */
   createdFromHistory(path: string): string | undefined;
+  /** What git knows of a CR (created day, the time of the commit that added it), by CR path. */
+  history?(path: string): { created?: string; createdAt?: string } | undefined;
   /** Evidence data files' texts (CSV), for criteria measured from them. */
   data?(path: string): { text: string } | { problem: string } | undefined;
 }
@@ -316,9 +319,19 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
   }
 
   // CRs
-  const scopeSla = model.decisionRight('scope')?.sla_days;
   const today = dayNumber(ctx.today);
   const roles = model.roles();
+  const areas = model.master?.data.governance.decision_rights.map((r) => r.area) ?? [];
+  const collaboration = computeCollaboration({
+    model,
+    history: ctx.history ? new Map(model.crs.map((c) => [c.path, ctx.history!(c.path) ?? {}])) : undefined,
+    today: ctx.today,
+    now: judgedAt(ctx.today),
+    leadDays: new Map(),
+  });
+  const escalationOf = new Map(collaboration.escalations.map((e) => [e.path, e]));
+  const reviewOf = new Map(collaboration.reviews.map((r) => [r.path, r]));
+  const reviewSlo = collaboration.reviewTurnaround.sloHours;
   for (const cr of model.crs) {
     yield;
     const y = cr.yaml;
@@ -382,7 +395,7 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
           ['threshold_eval'],
           'error',
           'threshold-eval-mismatch',
-          `threshold_eval is ${v.declared}, but the master contract's thresholds make this change ${e.verdict}: ${why}.`,
+          `threshold_eval is ${v.declared}, but the change is ${e.verdict} under the thresholds of ${v.master.label}${status === 'proposed' || !data.decision.date ? '' : `, in force on ${data.decision.date}`}: ${why}.`,
         ),
       );
     } else if (v.evaluation && !v.declared) {
@@ -410,20 +423,144 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
       );
     }
 
-    if (status === 'proposed' && scopeSla !== undefined && today !== null) {
+    // every decision-rights row: the CR's area must be one, its owner decides, its SLA times the decision
+    const area = model.areaOf(cr);
+    const right = model.decisionRight(area);
+    if (model.master && !right && (data.area !== undefined || areas.length > 0)) {
+      out.push(
+        y.at(
+          data.area !== undefined ? ['area'] : ['decision', 'status'],
+          data.area !== undefined ? 'error' : 'warning',
+          'unknown-reference',
+          data.area !== undefined
+            ? `area ${shown(area)} is no decision-rights area of the master contract; expected ${or(areas.map((a) => shown(a)))}.`
+            : `This change is decided under the scope area (no area: given), but the master contract's decision rights have no scope row; set area: to ${or(areas.map((a) => shown(a)))}.`,
+          data.area === undefined,
+        ),
+      );
+    }
+    if (right && status === 'approved' && (data.decision.approvers ?? []).length > 0 && !(data.decision.approvers ?? []).includes(right.owner)) {
+      out.push(
+        y.at(
+          ['decision', 'approvers'],
+          'warning',
+          'decision-owner',
+          `Decisions in the ${shown(area)} area belong to ${shown(right.owner)} (the master's decision rights), who is not among the approvers.`,
+        ),
+      );
+    }
+    const sla = right?.sla_days;
+    if (status === 'proposed' && sla !== undefined && today !== null) {
       const created = data.created ?? ctx.createdFromHistory(cr.path);
       const start = created === undefined ? null : dayNumber(created);
       const severity = model.findingSeverity('decision-overdue');
-      if (start !== null && today - start > scopeSla && severity) {
+      if (start !== null && today - start > sla && severity) {
+        const esc = escalationOf.get(cr.path);
+        const escalated = esc ? ` Escalation step ${esc.step} (after ${esc.afterDays} days): notify ${esc.notify.join(', ')}.` : '';
         out.push(
           y.at(
             ['decision', 'status'],
             severity,
             'decision-overdue',
-            `This change has been proposed since ${created} (${today - start} days); the scope decision SLA is ${scopeSla} day${scopeSla === 1 ? '' : 's'}.`,
+            `This change has been proposed since ${created} (${today - start} days); the ${area} decision SLA is ${sla} day${sla === 1 ? '' : 's'} (owner ${right!.owner}).${escalated}`,
           ),
         );
       }
+    }
+    const review = reviewOf.get(cr.path);
+    const reviewSeverity = model.findingSeverity('review-overdue');
+    if (review && review.reviewed === null && review.withinSlo === false && reviewSlo !== null && reviewSeverity) {
+      out.push(
+        y.at(
+          ['decision', 'status'],
+          reviewSeverity,
+          'review-overdue',
+          `No review is recorded since the request (${review.requested!.slice(0, 16).replace('T', ' ')} UTC); the review turnaround SLO is ${reviewSlo} hours. Record one with covenant review ${cr.id} or in the app.`,
+        ),
+      );
+    }
+
+    // the end of the process: an approved change is implemented by applying its addendum
+    const addendum = model.addendumOf(cr);
+    if (data.implemented !== undefined && status !== 'approved')
+      out.push(y.at(['implemented'], 'error', 'addendum-mismatch', `Only an approved change can be implemented; this one is ${status}.`));
+    else if (data.implemented !== undefined && !addendum?.data.applied)
+      out.push(
+        y.at(
+          ['implemented'],
+          'error',
+          'addendum-mismatch',
+          addendum
+            ? `implemented is set, but the addendum ${addendum.path} has not been applied (no applied:); apply it with the wizard or covenant addendum ${cr.id} --apply.`
+            : `implemented is set, but there is no addendum listing the edits; write one with the wizard or covenant addendum ${cr.id}.`,
+        ),
+      );
+    else if (data.implemented === undefined && addendum?.data.applied)
+      out.push(
+        y.at(
+          ['decision', 'status'],
+          'error',
+          'addendum-mismatch',
+          `The addendum ${addendum.path} was applied ${addendum.data.applied.at.slice(0, 10)}, but the change does not say implemented: set implemented: ${addendum.data.applied.at.slice(0, 10)}.`,
+        ),
+      );
+    else if (status === 'approved' && verdict === 'major' && data.implemented === undefined)
+      out.push(
+        y.at(
+          ['decision', 'status'],
+          'info',
+          'addendum-missing',
+          addendum
+            ? `This approved major change has an addendum (${addendum.path}) that is not applied yet; apply it to implement the change.`
+            : `This approved major change has no addendum yet: list the SOW or master edits it makes with the wizard's Implement step (or covenant addendum ${cr.id}).`,
+          true,
+        ),
+      );
+  }
+
+  // addenda: one per approved change, naming real files
+  for (const a of model.addenda) {
+    yield;
+    const y = a.yaml;
+    const expected = addendumPath(a.data.cr);
+    if (a.path !== expected && a.path !== expected.replace(/\.yaml$/, '.yml'))
+      out.push(y.at(['cr'], 'error', 'id-filename-mismatch', `cr is ${shown(a.data.cr)}, so this addendum belongs at ${expected}.`));
+    const cr = model.cr(a.data.cr);
+    if (!cr && !model.knownIds.cr.has(a.data.cr) && !crFolderUnknown)
+      out.push(y.at(['cr'], 'error', 'unknown-reference', `cr names ${shown(a.data.cr)}, but there is no change request with that id.`));
+    else if (cr && cr.data.decision.status !== 'approved' && a.data.applied)
+      out.push(y.at(['applied'], 'error', 'addendum-mismatch', `${cr.id} is ${cr.data.decision.status}; only an approved change's addendum can be applied.`));
+    a.data.edits.forEach((e, i) => {
+      if (!ctx.exists(e.file) && !ctx.unknown(e.file))
+        out.push(y.at(['edits', i, 'file'], 'error', 'unknown-reference', `file ${shown(e.file)} does not exist in the workspace.`));
+    });
+  }
+
+  // defect records: timestamps in order, iterations that exist
+  for (const file of model.defects) {
+    yield;
+    file.data.defects.forEach((d, i) => {
+      if (d.triaged !== undefined && Date.parse(d.triaged) < Date.parse(d.reported))
+        out.push(file.yaml.at(['defects', i, 'triaged'], 'error', 'date-order', `triaged (${d.triaged}) is before reported (${d.reported}).`));
+      if (d.sow !== undefined && !model.knownIds.sow.has(d.sow) && !sowFolderUnknown)
+        out.push(file.yaml.at(['defects', i, 'sow'], 'warning', 'unknown-reference', `sow names ${shown(d.sow)}, but there is no SOW with that id.`));
+    });
+  }
+  const triageSeverity = model.findingSeverity('triage-overdue');
+  const triageSlo = collaboration.defectTriage.sloHours;
+  if (triageSeverity && triageSlo !== null) {
+    for (const d of collaboration.defects) {
+      if (d.triaged !== null || d.withinSlo !== false) continue;
+      const file = model.defects.find((f) => f.path === d.file)!;
+      const i = file.data.defects.findIndex((x) => x.id === d.id);
+      out.push(
+        file.yaml.at(
+          ['defects', i, 'id'],
+          triageSeverity,
+          'triage-overdue',
+          `Defect ${d.id} reported ${d.reported} is not triaged; the defect triage SLO is ${triageSlo} hours. Import the tracker's export again once it is triaged.`,
+        ),
+      );
     }
   }
 

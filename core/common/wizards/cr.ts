@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { dayNumber } from '../dates.js';
 import type { ChangeRequest } from '../model/schema-types.js';
 import { evaluateChange, type ChangeThresholds, type Evaluation } from '../thresholds.js';
+import { versionOn, type MasterInForce, type MasterVersion } from '../model/versions.js';
 
 const text = (max = 2000) => T.String({ maxLength: max });
 const names = T.Array(text(200), { maxItems: 200 });
@@ -219,4 +220,11 @@ export function crEdits(current: ChangeRequest, d: CrDraft, verdict: Evaluation 
     edits.push({ op: 'set', path, value });
   }
   return edits;
+}
+
+/** The master a draft is judged against: the working master while proposed, the one in force on its decision date after. */
+export function masterForDraft(d: Pick<CrDraft, 'status' | 'date'>, ctx: { master: MasterInForce; masterVersions: readonly MasterVersion[] }): MasterInForce {
+  if (d.status === 'proposed' || dayNumber(d.date) === null) return ctx.master;
+  const v = versionOn(ctx.masterVersions, d.date);
+  return v ? { thresholds: v.version.thresholds, commit: v.version.commit, label: v.label } : ctx.master;
 }

@@ -1,3 +1,6 @@
+import { isValidDate } from '../../common/dates.js';
+import { MASTER_PATH } from '../../common/model/kinds.js';
+import type { MasterVersion } from '../../common/model/versions.js';
 import { parseYaml } from '../../common/yaml/parse.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { walk } from './log.js';
@@ -6,6 +9,8 @@ import { git, findRepo, type Repo } from './repo.js';
 /** Dates git knows about each change request (by path): when its file was added, when its status left "proposed". */
 export interface CrHistory {
   created?: string;
+  /** The time of the commit that added the file (ISO). */
+  createdAt?: string;
   decided?: string;
 }
 
@@ -49,7 +54,10 @@ export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
       if (seen.get(p) === oid) continue;
       seen.set(p, oid);
       const f = facts.get(p) ?? {};
-      if (!f.created) f.created = date;
+      if (!f.created) {
+        f.created = date;
+        f.createdAt = new Date(commit.author.timestamp * 1000).toISOString();
+      }
       if (!f.decided) {
         try {
           const { blob } = await git.readBlob({ ...repo.opts, oid, cache });
@@ -66,4 +74,58 @@ export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
     }
   }
   return facts;
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+
+/** What a committed master says about its identity and thresholds (loosely: an old version may not pass today's schema). */
+function masterFacts(text: string, path: string): Pick<MasterVersion, 'id' | 'effectiveDate' | 'thresholds'> {
+  const value = obj(parseYaml(path, text).value);
+  const meta = obj(value?.meta);
+  const t = obj(obj(value?.change_policy)?.thresholds);
+  const [b, s, r] = [num(t?.budget_delta_pct_major), num(t?.schedule_slip_days_major), num(t?.risk_score_major)];
+  return {
+    id: typeof meta?.id === 'string' ? meta.id : null,
+    effectiveDate: typeof meta?.effective_date === 'string' && isValidDate(meta.effective_date) ? meta.effective_date : null,
+    thresholds: b !== null && s !== null && r !== null ? { budget_delta_pct_major: b, schedule_slip_days_major: s, risk_score_major: r } : null,
+  };
+}
+
+/**
+ * Every committed version of the master contract, oldest first, from the commits that changed it (git's history
+ * simplification, read through the commit index): which thresholds were in force when.
+ */
+export async function masterHistory(dir: string): Promise<MasterVersion[]> {
+  const repo = await findRepo(dir);
+  if (!repo) return [];
+  let commits: [string, IndexedCommit][];
+  let index: CommitIndex;
+  try {
+    const tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
+    index = await CommitIndex.open(repo);
+    await index.prepareChanged(tip);
+    commits = await walk(index, tip, MASTER_PATH);
+    await index.save();
+  } catch {
+    return []; // no commit yet
+  }
+  const out: MasterVersion[] = [];
+  for (const [oid, commit] of commits.reverse()) {
+    let text: string;
+    try {
+      const { blob } = await git.readBlob({ ...repo.opts, oid: commit.tree, filepath: MASTER_PATH, cache: index.cache });
+      text = Buffer.from(blob).toString('utf8');
+    } catch {
+      continue; // the commit deleted it
+    }
+    let facts: ReturnType<typeof masterFacts>;
+    try {
+      facts = masterFacts(text, MASTER_PATH);
+    } catch {
+      continue; // unparsable at that commit: not a version anyone could have applied
+    }
+    out.push({ commit: oid, date: new Date(commit.author.timestamp * 1000).toISOString().slice(0, 10), ...facts });
+  }
+  return out;
 }

@@ -67,7 +67,7 @@ function crRows(crs: readonly ContractDoc<ChangeRequest>[], model: ContractModel
       data.summary,
       `${i.budget_delta_pct}% · ${i.schedule_slip_days} d · ${i.risk_score}`,
       v.verdict ?? v.declared ?? '—',
-      [data.decision.status, s(data.decision.date)].filter(Boolean).join(' '),
+      [model.stage(cr), s(data.decision.date)].filter(Boolean).join(' '),
       list(data.decision.approvers),
       s(data.adr),
     ];
@@ -139,7 +139,7 @@ const CR_COLUMNS = [
   { header: 'Summary', width: 0.27 },
   { header: 'Budget · slip · risk', width: 0.15 },
   { header: 'Verdict', width: 0.08 },
-  { header: 'Decision', width: 0.15 },
+  { header: 'Stage', width: 0.15 },
   { header: 'Approvers', width: 0.12 },
   { header: 'ADR', width: 0.15 },
 ];
@@ -213,6 +213,8 @@ function renderMaster(doc: Doc, sec: Sections, master: MasterContract): void {
     ],
     master.governance.decision_rights.map((r) => [r.area, r.owner, String(r.sla_days)]),
   );
+  const steps = [...(master.governance.escalation ?? [])].sort((a, b) => a.after_days - b.after_days);
+  field(doc, 'Escalation path', steps.length ? steps.map((e) => `after ${e.after_days} days notify ${e.notify.join(', ')}`).join('; ') : 'none set');
 
   sec.start('Change policy');
   para(doc, 'A change is major when any value strictly exceeds its threshold; otherwise it is minor.');
@@ -332,8 +334,78 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
         ? 'unknown (no decided change request with both dates)'
         : `median ${c.leadTime.median} days, p90 ${c.leadTime.p90} days (${c.leadTime.count} decided)`,
     );
-    field(doc, 'Decisions within the scope SLA', pct(c.reviewSlaAdherence));
-    field(doc, 'Stop-the-line triggers raised', String(c.stopTheLineRaised.length));
+    const col = c.collaboration;
+    const h = (x: number | null) => (x === null ? 'unknown' : `${x} h`);
+    field(
+      doc,
+      'Decisions within their SLA',
+      c.decisionSlaAdherence === null ? 'unknown (no decided change request with both dates)' : `${pct(c.decisionSlaAdherence)} over all decision areas`,
+    );
+    const rt = col.reviewTurnaround;
+    field(
+      doc,
+      'Review turnaround',
+      rt.sloHours === null
+        ? 'no SLO (collaboration_slos.review_turnaround_hours)'
+        : rt.judged === 0
+          ? `unknown: no review measured yet (SLO ${rt.sloHours} h, ${rt.pending} waiting)`
+          : `${pct(rt.adherence)} within ${rt.sloHours} h; median ${h(rt.median)}, p90 ${h(rt.p90)} (${rt.count} measured, ${rt.pending} waiting)`,
+    );
+    const dt = col.defectTriage;
+    field(
+      doc,
+      'Defect triage',
+      col.defects.length === 0
+        ? 'unknown: no defects imported (covenant import-defects)'
+        : `${pct(dt.adherence)} within ${dt.sloHours ?? '?'} h; median ${h(dt.median)}, p90 ${h(dt.p90)} (${col.defects.length} imported, ${dt.pending} waiting)`,
+    );
+    field(doc, 'Stop-the-line triggers raised', `${c.stopTheLineRaised.length} (${c.stopTheLineRaised.filter((r) => r.open).length} open)`);
+    doc.moveDown(0.4);
+    table(
+      doc,
+      [
+        { header: 'Decision area', width: 0.2 },
+        { header: 'Owner', width: 0.25 },
+        { header: 'SLA', width: 0.1, align: 'right' },
+        { header: 'Within SLA', width: 0.15, align: 'right' },
+        { header: 'Open (overdue)', width: 0.15, align: 'right' },
+        { header: 'Not by owner', width: 0.15 },
+      ],
+      col.decisionRights.map((r) => [
+        r.area,
+        r.owner,
+        `${r.slaDays} d`,
+        `${r.withinSla}/${r.decided} · ${pct(r.adherence)}`,
+        `${r.open} (${r.overdue})`,
+        r.notByOwner.join(', ') || '—',
+      ]),
+    );
+    field(
+      doc,
+      'Escalations',
+      col.escalations.length
+        ? col.escalations.map((e) => `${e.cr} open ${e.openDays} days: step ${e.step} — notify ${e.notify.join(', ')}`).join('; ')
+        : 'none: no open decision has reached a step of the escalation path',
+    );
+    const signed = (r: number | null) => (r === null ? 'unknown' : `${r > 0 ? '+' : ''}${Math.round(r * 1000) / 10}%`);
+    doc.moveDown(0.4);
+    table(
+      doc,
+      [
+        { header: 'SOW', width: 0.15 },
+        { header: 'Cost: forecast → actual', width: 0.3 },
+        { header: 'Cost error', width: 0.12, align: 'right' },
+        { header: 'End: forecast → actual', width: 0.3 },
+        { header: 'Schedule error', width: 0.13, align: 'right' },
+      ],
+      col.forecasts.map((f) => [
+        f.sow,
+        `${f.cost.forecast ?? '?'} (${f.cost.forecastFrom ?? 'no forecast'}) → ${f.cost.actual ?? '?'}`,
+        signed(f.cost.error),
+        `${f.schedule.forecastEnd} → ${f.schedule.actualEnd ?? `not done: ${f.schedule.pendingReason}`}`,
+        f.schedule.error === null ? 'unknown' : `${signed(f.schedule.error)} (${f.schedule.slipDays} d)`,
+      ]),
+    );
     table(
       doc,
       [
@@ -368,6 +440,7 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     const v = model.verdict(cr);
     doc.moveDown(0.4);
     field(doc, 'Verdict', v.evaluation ? `${v.evaluation.verdict} (declared: ${d.threshold_eval ?? 'none'})` : v.explanation);
+    field(doc, 'Judged against', `${v.master.label}${d.decision.status === 'proposed' ? '' : `, in force on ${d.decision.date ?? 'the decision date'}`}`);
     if (v.evaluation)
       table(
         doc,
@@ -382,7 +455,29 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     field(doc, 'Decision', `${d.decision.status} ${s(d.decision.date)}`.trim());
     field(doc, 'Approvers', list(d.decision.approvers));
     field(doc, 'Decision record', s(d.adr) || 'none');
-    field(doc, 'Addendum', s(d.addendum) || 'none');
+    field(doc, 'Stage', model.stage(cr));
+    const addendum = model.addendumOf(cr);
+    field(
+      doc,
+      'Addendum',
+      addendum ? `${addendum.path}${addendum.data.applied ? `, applied ${addendum.data.applied.at.slice(0, 10)}` : ', draft (not applied)'}` : 'none',
+    );
+    if (addendum)
+      table(
+        doc,
+        [
+          { header: 'File', width: 0.35 },
+          { header: 'Field', width: 0.25 },
+          { header: 'From → to', width: 0.4 },
+        ],
+        addendum.data.edits.map((e) => [e.file, e.field, `${e.from === undefined ? '(new)' : JSON.stringify(e.from)} → ${JSON.stringify(e.to)}`]),
+      );
+    const reviews = d.reviews ?? [];
+    field(
+      doc,
+      'Reviews',
+      reviews.length ? reviews.map((r) => `${r.outcome} by ${r.by} at ${r.at}${r.note ? ` (“${r.note}”)` : ''}`).join('; ') : 'none recorded',
+    );
     renderValidation(
       doc,
       sec,

@@ -40,6 +40,9 @@ export function DashboardView() {
   if (!c) return <div className="page">Loading the dashboard…</div>;
   const openCrs = c.crs.filter((x) => x.status === 'proposed');
   const decided = c.crs.filter((x) => x.withinSla !== null);
+  const rt = c.collaboration.reviewTurnaround;
+  const dt = c.collaboration.defectTriage;
+  const forecastOf = new Map(c.collaboration.forecasts.map((f) => [f.sow, f]));
   return (
     <div className="page" data-testid="dashboard-page">
       <h2>Contract compliance</h2>
@@ -76,8 +79,10 @@ export function DashboardView() {
           </span>
         </div>
         <div className="card" data-testid="card-sla">
-          <span className="card-value">{pct(c.reviewSlaAdherence)}</span>
-          <span className="card-label">decisions within the {c.scopeSlaDays ?? '?'}-day scope SLA</span>
+          <span className="card-value">{pct(c.decisionSlaAdherence)}</span>
+          <span className="card-label">
+            decisions within their area&apos;s SLA ({c.collaboration.decisionRights.map((r) => `${r.area} ${r.slaDays} d`).join(', ') || 'no decision rights'})
+          </span>
           <span className="card-files">
             {decided
               .filter((x) => !x.withinSla)
@@ -86,6 +91,22 @@ export function DashboardView() {
                   {x.id}
                 </button>
               ))}
+          </span>
+        </div>
+        <div className="card" data-testid="card-review">
+          <span className="card-value">{pct(rt.adherence)}</span>
+          <span className="card-label">
+            reviews within {rt.sloHours ?? '?'} h (median {hours(rt.median)}, {rt.count} measured{rt.pending ? `, ${rt.pending} waiting` : ''})
+          </span>
+        </div>
+        <div className="card" data-testid="card-triage">
+          <span className="card-value">{pct(dt.adherence)}</span>
+          <span className="card-label">
+            defects triaged within {dt.sloHours ?? '?'} h (median {hours(dt.median)}, {c.collaboration.defects.length} imported
+            {dt.pending ? `, ${dt.pending} waiting` : ''})
+          </span>
+          <span className="card-files">
+            <ImportDefects />
           </span>
         </div>
         <div className="card" data-testid="card-stop-the-line">
@@ -110,6 +131,7 @@ export function DashboardView() {
             <th>Gates passed</th>
             <th>Criteria met</th>
             <th>Scope volatility</th>
+            <th>Forecast error (cost · schedule)</th>
             <th>Value hypothesis</th>
             <th>Measured impact</th>
           </tr>
@@ -129,6 +151,9 @@ export function DashboardView() {
                 {s.criteriaMet}/{s.criteria} · {pct(s.criteriaMetRatio)}
               </td>
               <td className="num">{pct(s.scopeVolatility)}</td>
+              <td className="num" data-testid="forecast-error">
+                <ForecastCell f={forecastOf.get(s.id)} />
+              </td>
               <td>{s.valueHypothesis ?? '—'}</td>
               <td>{s.measuredImpact ?? 'not recorded'}</td>
             </tr>
@@ -152,7 +177,177 @@ export function DashboardView() {
         </thead>
         <tbody>{c.sows.flatMap((s) => s.gates.map((g) => <GateRow key={`${s.id}:${g.name}`} sow={s.id} gate={g} />))}</tbody>
       </table>
+      <h3>Change requests</h3>
+      <p className="muted">Verdicts are computed against the master contract in force on each decision date (from its git history).</p>
+      <table className="grid" data-testid="dashboard-crs">
+        <thead>
+          <tr>
+            <th>CR</th>
+            <th>Stage</th>
+            <th>Verdict</th>
+            <th>Judged against</th>
+            <th>Area (owner, SLA)</th>
+            <th>Review</th>
+            <th>Next step</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.crs.map((x) => (
+            <CrRow key={x.path} cr={x} review={c.collaboration.reviews.find((r) => r.path === x.path) ?? null} />
+          ))}
+        </tbody>
+      </table>
+      <h3>Decision rights</h3>
+      <table className="grid" data-testid="dashboard-decision-rights">
+        <thead>
+          <tr>
+            <th>Area</th>
+            <th>Owner</th>
+            <th>SLA</th>
+            <th>Decided within SLA</th>
+            <th>Open (overdue)</th>
+            <th>Approved without the owner</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.collaboration.decisionRights.map((r) => (
+            <tr key={r.area} data-testid="decision-right" data-area={r.area}>
+              <td>{r.area}</td>
+              <td>{r.owner}</td>
+              <td className="num">{r.slaDays} d</td>
+              <td className="num">
+                {r.withinSla}/{r.decided} · {pct(r.adherence)}
+              </td>
+              <td className="num">
+                {r.open} ({r.overdue})
+              </td>
+              <td>{r.notByOwner.join(', ') || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Escalations</h3>
+      {c.collaboration.escalations.length === 0 ? (
+        <p className="muted" data-testid="escalations-none">
+          No open decision has reached a step of the escalation path{c.collaboration.escalations.length === 0 ? '' : ''}.
+        </p>
+      ) : (
+        <ul data-testid="escalations">
+          {c.collaboration.escalations.map((e) => (
+            <li key={e.path} data-testid="escalation" data-cr={e.cr}>
+              <button className="link" onClick={() => void open(e.path)}>
+                {e.cr}
+              </button>{' '}
+              open {e.openDays} days ({e.area}): step {e.step} (after {e.afterDays} days) — notify <strong>{e.notify.join(', ')}</strong>
+              {e.next && (
+                <span className="muted">
+                  {' '}
+                  · next after {e.next.afterDays} days: {e.next.notify.join(', ')}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
+  );
+}
+
+const hours = (h: number | null) => (h === null ? '—' : `${h} h`);
+const signed = (r: number) => `${r > 0 ? '+' : ''}${Math.round(r * 1000) / 10}%`;
+
+function ForecastCell({ f }: { f: DashboardData['collaboration']['forecasts'][number] | undefined }) {
+  if (!f) return <>—</>;
+  const cost = f.cost.error === null ? 'cost unknown' : `cost ${signed(f.cost.error)}`;
+  const schedule =
+    f.schedule.error === null
+      ? `schedule unknown: ${f.schedule.pendingReason ?? 'no end'}`
+      : `schedule ${signed(f.schedule.error)} (${f.schedule.slipDays! > 0 ? '+' : ''}${f.schedule.slipDays} d)`;
+  return (
+    <span
+      title={`forecast ${f.cost.forecast ?? '?'} (${f.cost.forecastFrom ?? 'none'}), actual ${f.cost.actual ?? '?'}; end forecast ${f.schedule.forecastEnd} (${f.schedule.forecastFrom})`}
+    >
+      {cost} · {schedule}
+    </span>
+  );
+}
+
+function CrRow({ cr, review }: { cr: DashboardData['crs'][number]; review: DashboardData['collaboration']['reviews'][number] | null }) {
+  const open = useEditor((s) => s.open);
+  const reviewCr = usePages((s) => s.reviewCr);
+  const implement = usePages((s) => s.implementCr);
+  const [busy, setBusy] = useState(false);
+  const act = async (outcome: 'approve' | 'request_changes' | 'comment') => {
+    const note = window.prompt(`A note with your ${outcome.replace('_', ' ')} (optional):`) ?? '';
+    setBusy(true);
+    await reviewCr(cr.id, outcome, note);
+    setBusy(false);
+  };
+  return (
+    <tr data-testid="cr-row" data-cr={cr.id} data-stage={cr.stage}>
+      <td>
+        <button className="link" onClick={() => void open(cr.path)}>
+          {cr.id}
+        </button>
+      </td>
+      <td>{cr.stage}</td>
+      <td>{cr.verdict ?? 'unknown'}</td>
+      <td className="muted">{cr.judgedAgainst}</td>
+      <td>
+        {cr.area} ({cr.owner ?? 'no owner'}, {cr.slaDays === null ? '?' : `${cr.slaDays} d`})
+      </td>
+      <td>
+        {review?.hours !== null && review?.hours !== undefined
+          ? `${review.hours} h${review.withinSlo === false ? ' (late)' : ''}`
+          : review?.withinSlo === false
+            ? 'overdue'
+            : '—'}
+      </td>
+      <td className="record-gate">
+        {cr.stage === 'proposed' && (
+          <>
+            <button disabled={busy} onClick={() => void act('approve')} data-testid="review-approve">
+              Approve
+            </button>
+            <button disabled={busy} onClick={() => void act('request_changes')}>
+              Request changes
+            </button>
+            <button disabled={busy} onClick={() => void act('comment')}>
+              Comment
+            </button>
+          </>
+        )}
+        {cr.stage === 'approved' && (
+          <button onClick={() => implement(cr.id)} data-testid="implement">
+            Implement…
+          </button>
+        )}
+        {cr.stage === 'implemented' && cr.addendum && (
+          <button className="link" onClick={() => void open(cr.addendum!)}>
+            addendum
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function ImportDefects() {
+  const importDefects = usePages((s) => s.importDefects);
+  return (
+    <label className="link file-pick">
+      Import a tracker export…
+      <input
+        type="file"
+        accept=".csv,.json,text/csv,application/json"
+        data-testid="import-defects"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void file.text().then((text) => importDefects(file.name, text));
+        }}
+      />
+    </label>
   );
 }
 

@@ -9,6 +9,7 @@ import { Viewer } from '../git/Viewer.js';
 import { usePages } from '../../stores/pages.js';
 import { LedgerView } from '../ledger/LedgerView.js';
 import { DashboardView } from '../dashboard/DashboardView.js';
+import { AddendumWizard } from '../wizards/AddendumWizard.js';
 import { CrWizard } from '../wizards/CrWizard.js';
 import { SowWizard } from '../wizards/SowWizard.js';
 import { AdrList } from '../adrs/AdrList.js';
@@ -169,7 +170,16 @@ export function EditorArea() {
         <div className="page-host">
           <div className="viewer-bar">
             <strong>
-              {{ ledger: 'Ledger', dashboard: 'Dashboard', 'cr-wizard': 'Change request wizard', 'sow-wizard': 'SOW wizard', adrs: 'Decision records' }[page]}
+              {
+                {
+                  ledger: 'Ledger',
+                  dashboard: 'Dashboard',
+                  'cr-wizard': 'Change request wizard',
+                  'sow-wizard': 'SOW wizard',
+                  adrs: 'Decision records',
+                  addendum: 'Addendum',
+                }[page]
+              }
             </strong>
             <span className="spacer" />
             <button onClick={() => usePages.getState().close()}>Close</button>
@@ -182,6 +192,8 @@ export function EditorArea() {
             <AdrList />
           ) : page === 'sow-wizard' ? (
             <SowWizard />
+          ) : page === 'addendum' ? (
+            <AddendumWizard key={usePages.getState().addendumCr ?? ''} cr={usePages.getState().addendumCr ?? ''} />
           ) : (
             <CrWizard key={usePages.getState().editingCr ?? 'new'} presetSow={usePages.getState().presetSow} editing={usePages.getState().editingCr} />
           )}

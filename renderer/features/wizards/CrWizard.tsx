@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CrContext, CrPreview } from '../../../core/common/api.js';
-import { checkCrDraft, draftVerdict, emptyCrDraft, needsAdr, type CrDraft, type CrField } from '../../../core/common/wizards/cr.js';
+import { checkCrDraft, draftVerdict, emptyCrDraft, masterForDraft, needsAdr, type CrDraft, type CrField } from '../../../core/common/wizards/cr.js';
 import { api, ApiCallError } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
@@ -104,7 +104,9 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
   }, [editing]);
 
   const errors = useMemo(() => checkCrDraft(draft, editing ? undefined : ctx?.today), [draft, editing, ctx]);
-  const verdict = useMemo(() => draftVerdict(draft, ctx?.thresholds ?? null), [draft, ctx]);
+  // a decided change is judged against the master in force on its decision date; a proposed one against today's
+  const master = useMemo(() => (ctx ? masterForDraft(draft, ctx) : null), [draft, ctx]);
+  const verdict = useMemo(() => draftVerdict(draft, master?.thresholds ?? null), [draft, master]);
   const adrNeeded = needsAdr(draft, verdict);
   const stepErrors = (i: number) => STEP_FIELDS[i]!.filter((f) => errors[f]);
   const set = <K extends CrField>(k: K, v: CrDraft[K]) => {
@@ -229,6 +231,10 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
             {verdict ? (
               <>
                 <strong>{verdict.verdict === 'major' ? 'Major change' : 'Minor change'}</strong>
+                <span className="muted" data-testid="judged-against">
+                  {' '}
+                  judged against {master?.label}
+                </span>
                 <ul>
                   {verdict.checks.map((c) => (
                     <li key={c.key} className={c.crossed ? 'crossed' : ''} data-testid="threshold">
@@ -237,7 +243,7 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
                   ))}
                 </ul>
               </>
-            ) : ctx.thresholds ? (
+            ) : master?.thresholds ? (
               'Enter the three figures to see the verdict.'
             ) : (
               'The master contract has no valid change thresholds, so no verdict can be computed.'

@@ -157,7 +157,7 @@ describe('cross-file rules', () => {
     const text = edited(CR, 'schedule_slip_days: 4', 'schedule_slip_days: 12', 'risk_score: 5', 'risk_score: 9');
     const d = one({ [CR]: text }, 'threshold-eval-mismatch');
     expect(d.message).toBe(
-      "threshold_eval is minor, but the master contract's thresholds make this change major: schedule slip 12 days exceeds 10 days; risk score 9 exceeds 8.",
+      'threshold_eval is minor, but the change is major under the thresholds of master-2025-10 as saved (not committed; effective 2025-10-11), in force on 2025-10-15: schedule slip 12 days exceeds 10 days; risk score 9 exceeds 8.',
     );
     expect(at(d)).toBe(`${CR}:10:17-10:22 error`);
   });
@@ -195,7 +195,7 @@ describe('cross-file rules', () => {
     );
     const d = one({ [CR]: proposed }, 'decision-overdue', '2025-10-20');
     expect(d.severity).toBe('warning');
-    expect(d.message).toBe('This change has been proposed since 2025-10-10 (10 days); the scope decision SLA is 3 days.');
+    expect(d.message).toBe('This change has been proposed since 2025-10-10 (10 days); the scope decision SLA is 3 days (owner steering_committee).');
     expect(`${d.line}:${d.column}`).toBe('13:11');
     expect(only(diagnosticsOf(engineWith({ [CR]: proposed }), '2025-10-13'), 'decision-overdue')).toEqual([]);
   });

@@ -13,9 +13,17 @@ function promtool(...args: string[]) {
   return r;
 }
 
-/** A workspace where qa_signoff failed (recorded) and CR-44 has waited past the 3-day scope SLA. */
+/** A workspace where qa_signoff failed (recorded) and CR-44 has waited past the 3-day scope SLA and two escalation steps. */
 function troubled(): string {
   const dir = exampleCopy();
+  const master = path.join(dir, 'contracts/master_contract.yaml');
+  writeFileSync(
+    master,
+    readFileSync(master, 'utf8').replace(
+      '      sla_days: 3\n',
+      '      sla_days: 3\n  escalation:\n    - after_days: 5\n      notify: [dev_lead]\n    - after_days: 8\n      notify: [client, steering_committee]\n',
+    ),
+  );
   writeFileSync(
     path.join(dir, 'contracts/results/SPRINT-07/qa_signoff--20251020T100000Z.yaml'),
     'sow: SPRINT-07\ngate: qa_signoff\noutcome: failed\nsource: {kind: junit, file: junit.xml}\nrecorded: {at: 2025-10-20T10:00:00Z, by: CI <ci@example.com>, commit: null}\n',
@@ -33,11 +41,11 @@ describe('alerting rules', () => {
     const out = path.join(tempDir(), 'covenant.rules.yml');
     expect(covenant(['alerts', dir, '--out', out]).code).toBe(0);
     const r = promtool('check', 'rules', out);
-    expect(r.stdout + r.stderr).toContain('SUCCESS: 6 rules found');
+    expect(r.stdout + r.stderr).toContain('SUCCESS: 9 rules found');
     expect(r.status).toBe(0);
   });
 
-  it('fire on the metrics covenant metrics exports: a failed gate and an overdue decision, and nothing else', () => {
+  it('fire on the metrics covenant metrics exports: a failed gate, an overdue decision escalated to two people, and nothing else', () => {
     const dir = troubled();
     const work = tempDir();
     const rules = path.join(work, 'covenant.rules.yml');
@@ -86,11 +94,37 @@ describe('alerting rules', () => {
                   exp_labels: { severity: 'warning', cr: 'CR-44' },
                   exp_annotations: {
                     summary: 'Change request CR-44 is past its decision SLA',
-                    description: 'CR-44 has waited 7d 0h 0m 0s beyond the scope decision SLA of 3 days; steering_committee decides.',
+                    description: 'CR-44 has waited 7d 0h 0m 0s beyond its decision-rights SLA (scope: steering_committee within 3 days).',
                   },
                 },
               ],
             },
+            {
+              eval_time: '5m',
+              alertname: 'CovenantEscalation',
+              // open 10 days: the second step (after 8 days) applies, one alert per person to notify
+              exp_alerts: ['client', 'steering_committee'].map((who) => ({
+                exp_labels: { severity: 'warning', cr: 'CR-44', step: '2', notify: who },
+                exp_annotations: {
+                  summary: `Change request CR-44 is escalated to ${who} (step 2)`,
+                  description: `CR-44 has been open long enough for step 2 of the escalation path (step 1 after 5 days: dev_lead; step 2 after 8 days: client, steering_committee): notify ${who}. Route on the notify label.`,
+                },
+              })),
+            },
+            {
+              eval_time: '5m',
+              alertname: 'CovenantReviewOverdue',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'warning' },
+                  exp_annotations: {
+                    summary: 'Change requests wait for a review past the review turnaround SLO',
+                    description: '1 change request(s) have no completed review after 24 hours (collaboration_slos.review_turnaround_hours).',
+                  },
+                },
+              ],
+            },
+            { eval_time: '5m', alertname: 'CovenantTriageOverdue', exp_alerts: [] },
             { eval_time: '5m', alertname: 'CovenantStopTheLine', exp_alerts: [] },
             { eval_time: '5m', alertname: 'CovenantGateUnverified', exp_alerts: [] },
           ],

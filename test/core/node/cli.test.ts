@@ -109,6 +109,7 @@ describe('covenant evaluate', () => {
     expect(r.stdout).toBe(
       [
         'CR-42: minor (declared minor)',
+        '  judged against master-2025-10 as saved (not committed; effective 2025-10-11), in force on 2025-10-15',
         '  threshold      value  limit  crossed',
         '  budget delta   7      10     no',
         '  schedule slip  4      10     no',
@@ -130,6 +131,7 @@ describe('covenant evaluate', () => {
       verdict: 'major',
       declared: 'minor',
       matches: false,
+      master: { label: 'master-2025-10 as saved (not committed; effective 2025-10-11)', commit: null },
       thresholds: [
         { name: 'budget_delta_pct', label: 'budget delta', value: 7, limit: 10, crossed: false },
         { name: 'schedule_slip_days', label: 'schedule slip', value: 12, limit: 10, crossed: true },

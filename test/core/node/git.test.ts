@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { readAt } from '../../../core/node/git/read-at.js';
 import { compareCommits } from '../../../core/node/git/compare.js';
 import { status } from '../../../core/node/git/status.js';
 import { Session } from '../../../core/node/session.js';
-import { sysgit, signed } from '../../helpers/git.js';
+import { commitAt, sysgit, signed } from '../../helpers/git.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 import { REPO } from '../../helpers/workspace.js';
 
@@ -272,13 +272,15 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
       'id: CR-50\nsummary: Old proposal\nimpact_analysis: {budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 1}\nthreshold_eval: minor\ndecision: {status: proposed}\n',
     );
     sysgit(dir, 'add', '-A');
-    execWithDate(dir, '2025-01-02T10:00:00Z');
+    commitAt(dir, '2025-01-02T10:00:00Z', 'CR-50 proposed');
     const session = new Session({ mode: 'browser', state: new AppState(tempDir()), watch: false });
     sessions.push(session);
     await session.open(dir);
     await new Promise<void>((resolve) => session.subscribe((e) => e.type === 'git-changed' && resolve()));
     const diags = (await session.handlers['workspace.validate']({ today: '2025-01-20' })).diagnostics.filter((d) => d.code === 'decision-overdue');
-    expect(diags.map((d) => d.message)).toEqual(['This change has been proposed since 2025-01-02 (18 days); the scope decision SLA is 3 days.']);
+    expect(diags.map((d) => d.message)).toEqual([
+      'This change has been proposed since 2025-01-02 (18 days); the scope decision SLA is 3 days (owner steering_committee).',
+    ]);
   });
 
   it('a commit killed midway, 20 times, never corrupts the repository, and the next commit always succeeds', async () => {
@@ -318,18 +320,3 @@ describe('git through isomorphic-git, cross-checked with system git', () => {
     expect(readdirSync(path.join(dir, '.git')).filter((n) => n.startsWith('covenant-lock-'))).toEqual([]); // nothing left behind
   }, 120_000);
 });
-
-function execWithDate(dir: string, iso: string): void {
-  execFileSync('git', ['commit', '-q', '-m', 'CR-50 proposed'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'S',
-      GIT_AUTHOR_EMAIL: 's@e.com',
-      GIT_COMMITTER_NAME: 'S',
-      GIT_COMMITTER_EMAIL: 's@e.com',
-      GIT_AUTHOR_DATE: iso,
-      GIT_COMMITTER_DATE: iso,
-    },
-  });
-}

@@ -76,7 +76,7 @@ describe('compliance figures and the Prometheus export', () => {
       { verdict: 'minor', status: 'approved', count: 1 },
     ]);
     expect(c.leadTime).toMatchObject({ count: 1, median: 2, p90: 2 });
-    expect(c.reviewSlaAdherence).toBe(1);
+    expect(c.decisionSlaAdherence).toBe(1);
   });
 
   it('covenant metrics prints every metric with HELP and TYPE, the values of the workspace, and passes promtool', () => {
@@ -91,6 +91,12 @@ describe('compliance figures and the Prometheus export', () => {
       'covenant_acceptance_criteria_met_ratio',
       'covenant_change_lead_time_seconds',
       'covenant_review_sla_adherence_ratio',
+      'covenant_decision_sla_adherence_ratio',
+      'covenant_review_turnaround_seconds',
+      'covenant_defect_triage_seconds',
+      'covenant_defects_untriaged',
+      'covenant_escalation_step',
+      'covenant_iteration_forecast_error',
       'covenant_ledger_variance',
       'covenant_ledger_supplier_share_total',
       'covenant_ledger_client_share_total',
@@ -112,7 +118,12 @@ describe('compliance figures and the Prometheus export', () => {
     expect(metric(t, 'covenant_acceptance_criteria_met_ratio{sow="SPRINT-07"}')).toBe(0.5);
     expect(metric(t, 'covenant_change_lead_time_seconds_count')).toBe(2);
     expect(metric(t, 'covenant_change_lead_time_seconds_sum')).toBe(12 * 86_400);
-    expect(metric(t, 'covenant_review_sla_adherence_ratio')).toBe(0.5);
+    expect(metric(t, 'covenant_decision_sla_adherence_ratio{area="scope",owner="steering_committee"}')).toBe(0.5);
+    // no review recorded: the decisions count as the reviews (48 h and 240 h), CR-44 waits past 24 h: none within
+    expect(metric(t, 'covenant_review_sla_adherence_ratio')).toBe(0);
+    expect(metric(t, 'covenant_reviews_overdue')).toBe(1);
+    // 51250.50 against the 48000 target (no forecast in the SOW): 6.77% over
+    expect(metric(t, 'covenant_iteration_forecast_error{sow="SPRINT-07",kind="cost"}')).toBeCloseTo(0.0677, 4);
     expect(metric(t, 'covenant_ledger_variance{period="SPRINT-07",currency="EUR"}')).toBe(3250.5);
     expect(metric(t, 'covenant_ledger_supplier_share_total{kind="pain",currency="EUR"}')).toBe(1625.25);
     expect(metric(t, 'covenant_ledger_client_share_total{kind="pain",currency="EUR"}')).toBe(1625.25);

@@ -131,6 +131,6 @@ describe('long tables', () => {
     expect(withCrTable.length).toBeGreaterThan(2);
     const long = pages.filter((x) => (x.match(/Change number \d+/g) ?? []).length > 5);
     expect(long.length).toBeGreaterThan(2);
-    for (const p of long) expect(p).toMatch(/CR\s+Summary\s+Budget[^\n]*Verdict\s+Decision\s+Approvers\s+ADR/);
+    for (const p of long) expect(p).toMatch(/CR\s+Summary\s+Budget[^\n]*Verdict\s+Stage\s+Approvers\s+ADR/);
   });
 });
