@@ -62,6 +62,12 @@ export const COMMANDS: Command[] = [
     enabled: () => /^contracts\/changes\/[^/]+\.ya?ml$/.test(useEditor.getState().active ?? ''),
     run: () => usePages.getState().editCr(useEditor.getState().active!),
   },
+  {
+    id: 'cr.implement',
+    title: 'Implement this change request (write and apply its addendum)',
+    enabled: () => /^contracts\/changes\/CR-\d+\.ya?ml$/.test(useEditor.getState().active ?? ''),
+    run: () => usePages.getState().implementCr(/(CR-\d+)\.ya?ml$/.exec(useEditor.getState().active!)![1]!),
+  },
   { id: 'new.crFile', title: 'New change request from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('cr') },
   { id: 'new.adr', title: 'New decision record (ADR)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('adr') },
   {

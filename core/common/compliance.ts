@@ -1,7 +1,9 @@
 /**
- * The compliance figures, computed once for the dashboard and for the Prometheus export: gate pass rate, criteria met,
- * change requests by verdict and status, change lead time, review SLA adherence, scope volatility, stop-the-line
- * triggers raised, value hypothesis against measured impact, and the validation status.
+ * The compliance figures, computed once for the dashboard, the PDF and the Prometheus export: gate pass rate, criteria
+ * met, change requests by verdict, stage and area, change lead time, decisions within their SLA, the measured
+ * collaboration figures (review turnaround, defect triage, decision rights, escalations, forecast error; see
+ * collaboration.ts), scope volatility, stop-the-line triggers, value hypothesis against measured impact, and the
+ * validation status.
  */
 import { computeCollaboration, judgedAt, quantile, type CollaborationFigures } from './collaboration.js';
 import { dayNumber } from './dates.js';

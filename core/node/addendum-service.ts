@@ -30,6 +30,7 @@ export interface AddendumRequest {
 }
 
 export interface AddendumPlan {
+  /** In the order to write them: contract edits, the addendum, the CR. */
   files: { path: string; text: string; isNew: boolean }[];
   /** Errors the written files would have (nothing is written while there are any). */
   diagnostics: Diagnostic[];
@@ -123,6 +124,9 @@ export async function planAddendum(snapshot: Snapshot, read: (path: string) => P
     else files.push({ path: cr.path, text, isNew: false });
   }
 
+  // written in this order: the contract edits, then the addendum that says they were applied, then the CR
+  const rank = (f: { path: string }) => (f.path === path ? 1 : f.path === cr.path ? 2 : 0);
+  files.sort((a, b) => rank(a) - rank(b));
   const result = (await snapshot.withUnsaved(Object.fromEntries(files.map((f) => [f.path, f.text]))).prepare()).validate();
   const touched = new Set(files.map((f) => f.path));
   return { files, edits, diagnostics: result.diagnostics.filter((d) => touched.has(d.file) && d.severity === 'error') };

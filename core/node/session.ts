@@ -150,8 +150,7 @@ export class Session {
     if (!write) return plan;
     if (plan.diagnostics.length)
       throw new CovenantError('invalid-input', `The addendum would leave errors: ${plan.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`);
-    for (const f of plan.files.filter((x) => x.isNew)) await ws.create(f.path, f.text);
-    for (const f of plan.files.filter((x) => !x.isNew)) await ws.write(f.path, f.text);
+    for (const f of plan.files) await (f.isNew ? ws.create(f.path, f.text) : ws.write(f.path, f.text));
     return plan;
   }
 

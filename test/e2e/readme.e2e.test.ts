@@ -4,6 +4,18 @@ import { screenshot, useApp } from './harness.js';
 const app = useApp({ open: true });
 
 describe('README screenshot', () => {
+  it('the dashboard of the example: figures measured from results, reviews, defects and history', async () => {
+    await app.page.click('[data-testid=open-dashboard]');
+    const triage = app.page.locator('[data-testid=card-triage]');
+    await triage.waitFor();
+    // the example's tracker export: 3 of 4 defects triaged within 24 hours
+    expect(await triage.textContent()).toContain('75%');
+    expect(await triage.textContent()).toContain('4 imported');
+    expect(await app.page.textContent('[data-testid=dashboard-sow][data-sow="SPRINT-07"] [data-testid=forecast-error]')).toContain('cost +6.8%');
+    await screenshot(app.page, 'readme-dashboard');
+    await app.page.click('.viewer-bar button:has-text("Close")');
+  });
+
   it('the workbench on a fresh copy of the example, with a cross-file problem found while typing', async () => {
     await app.page.click('[data-testid=status-git]'); // make it a repository, as a new user would
     await expect.poll(() => app.page.textContent('[data-testid=status-git]')).toContain('main');

@@ -1,16 +1,23 @@
 import { useMemo, useState } from 'react';
 import type { FileEntry } from '../../../core/common/api.js';
 import type { Diagnostic } from '../../../core/common/diagnostics.js';
+import type { FileKind } from '../../../core/common/model/kinds.js';
 import { useEditor, isDirty } from '../../stores/editor.js';
 import { useWorkspace } from '../../stores/workspace.js';
 
+// every kind of contract file has its group (the compiler says when a new kind has none), in this order
+const KIND_TITLES: Record<FileKind, string> = {
+  master: 'Master',
+  sow: 'SOWs',
+  cr: 'Change requests',
+  addendum: 'Addenda',
+  adr: 'ADRs',
+  ledger: 'Ledger',
+  result: 'Results',
+  defects: 'Defects',
+};
 const GROUPS: { key: string; title: string; match: (f: FileEntry) => boolean }[] = [
-  { key: 'master', title: 'Master', match: (f) => f.kind === 'master' },
-  { key: 'sow', title: 'SOWs', match: (f) => f.kind === 'sow' },
-  { key: 'cr', title: 'Change requests', match: (f) => f.kind === 'cr' },
-  { key: 'adr', title: 'ADRs', match: (f) => f.kind === 'adr' },
-  { key: 'ledger', title: 'Ledger', match: (f) => f.kind === 'ledger' },
-  { key: 'result', title: 'Results', match: (f) => f.kind === 'result' },
+  ...(Object.entries(KIND_TITLES) as [FileKind, string][]).map(([key, title]) => ({ key, title, match: (f: FileEntry) => f.kind === key })),
   { key: 'other', title: 'Other files', match: (f) => f.kind === null },
 ];
 

@@ -8,7 +8,7 @@ import { EXAMPLE_DIR } from '../../helpers/workspace.js';
 describe('covenant validate', () => {
   it('the example workspace is clean: exit 0 and a summary line', () => {
     const r = covenant(['validate', EXAMPLE_DIR]);
-    expect(r.stdout).toBe('8 files checked: 0 errors, 0 warnings, 0 info\n');
+    expect(r.stdout).toBe('9 files checked: 0 errors, 0 warnings, 0 info\n');
     expect(r.code).toBe(0);
   });
 
@@ -19,7 +19,7 @@ describe('covenant validate', () => {
     const r = covenant(['validate', ws]);
     expect(r.stdout.split('\n')).toEqual([
       'contracts/changes/CR-42.yaml:12:11 error schema decision.status must be one of proposed, approved, rejected, withdrawn (got "aproved").',
-      '8 files checked: 1 error, 0 warnings, 0 info',
+      '9 files checked: 1 error, 0 warnings, 0 info',
       '',
     ]);
     expect(r.code).toBe(1);
@@ -45,7 +45,7 @@ describe('covenant validate', () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({
-      files: 8,
+      files: 9,
       enforcement: 'report',
       diagnostics: [
         {
