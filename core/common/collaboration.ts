@@ -140,7 +140,7 @@ export interface CollaborationFigures {
 export interface CollaborationInput {
   model: ContractModel;
   /** Dates from git by CR path: createdAt is the time of the commit that added the file. */
-  history?: ReadonlyMap<string, { created?: string; createdAt?: string; decided?: string }>;
+  history?: Pick<ReadonlyMap<string, { created?: string; createdAt?: string; decided?: string }>, 'get'>;
   /** The day figures are for, YYYY-MM-DD. */
   today: string | null;
   /** The moment open items are judged at (ms): now, or the end of `today` when that is in the past. */
@@ -160,7 +160,13 @@ function requestTime(cr: Doc<ChangeRequest>, history: CollaborationInput['histor
   return null;
 }
 
-function reviewFigure(cr: Doc<ChangeRequest>, input: CollaborationInput, slo: number | null, open: number[], done: number[]): ReviewFigure {
+function reviewFigure(
+  cr: Doc<ChangeRequest>,
+  input: Pick<CollaborationInput, 'history' | 'now'>,
+  slo: number | null,
+  open: number[],
+  done: number[],
+): ReviewFigure {
   const req = requestTime(cr, input.history);
   const completed = (cr.data.reviews ?? [])
     .filter((r) => r.outcome !== 'comment' && !Number.isNaN(Date.parse(r.at)))
@@ -229,17 +235,23 @@ function forecastFigure(model: ContractModel, sow: Doc<Sow>): ForecastFigure {
   };
 }
 
-export function computeCollaboration(input: CollaborationInput): CollaborationFigures {
-  const { model } = input;
-  const slos = model.master?.data.collaboration_slos;
-  const today = input.today ? dayNumber(input.today) : null;
-
-  const reviewSlo = slos?.review_turnaround_hours ?? null;
+/** Review turnaround of every CR, and the measure over them. */
+export function measureReviews(
+  input: Pick<CollaborationInput, 'model' | 'history' | 'now'>,
+  only?: (cr: Doc<ChangeRequest>) => boolean,
+): { reviews: ReviewFigure[]; measure: SloMeasure } {
+  const reviewSlo = input.model.master?.data.collaboration_slos?.review_turnaround_hours ?? null;
   const openReviews: number[] = [];
   const doneReviews: number[] = [];
-  const reviews = model.crs.map((cr) => reviewFigure(cr, input, reviewSlo, openReviews, doneReviews));
+  const reviews: ReviewFigure[] = [];
+  for (const cr of input.model.crs) if (!only || only(cr)) reviews.push(reviewFigure(cr, input, reviewSlo, openReviews, doneReviews));
+  return { reviews, measure: measure(doneReviews, openReviews, reviewSlo) };
+}
 
-  const triageSlo = slos?.defect_triage_hours ?? null;
+/** Triage time of every imported defect, and the measure over them. */
+export function measureDefects(input: Pick<CollaborationInput, 'model' | 'now'>): { defects: DefectFigure[]; measure: SloMeasure } {
+  const { model } = input;
+  const triageSlo = model.master?.data.collaboration_slos?.defect_triage_hours ?? null;
   const openDefects: number[] = [];
   const doneDefects: number[] = [];
   const defects: DefectFigure[] = [];
@@ -274,8 +286,54 @@ export function computeCollaboration(input: CollaborationInput): CollaborationFi
     }
   }
 
+  return { defects, measure: measure(doneDefects, openDefects, triageSlo) };
+}
+
+/** The escalation step that applies to each open decision by `today`. */
+export function escalationsOf(input: Pick<CollaborationInput, 'model' | 'history' | 'today'>): EscalationFigure[] {
+  const { model } = input;
+  const today = input.today ? dayNumber(input.today) : null;
+  const steps = [...(model.master?.data.governance.escalation ?? [])].sort((a, b) => a.after_days - b.after_days);
+  const escalations: EscalationFigure[] = [];
+  if (steps.length === 0 || today === null) return escalations;
+  for (const cr of model.crs) {
+    if (cr.data.decision.status !== 'proposed') continue;
+    const created = cr.data.created ?? input.history?.get(cr.path)?.created;
+    const start = created ? dayNumber(created) : null;
+    if (start === null) continue;
+    const openDays = today - start;
+    const fired = steps.filter((s) => s.after_days <= openDays);
+    if (fired.length === 0) continue;
+    const step = fired.at(-1)!;
+    const next = steps[fired.length];
+    escalations.push({
+      cr: cr.id,
+      path: cr.path,
+      area: model.areaOf(cr),
+      openDays,
+      step: fired.length,
+      afterDays: step.after_days,
+      notify: step.notify,
+      next: next ? { afterDays: next.after_days, notify: next.notify } : null,
+    });
+  }
+  return escalations;
+}
+
+export function computeCollaboration(input: CollaborationInput): CollaborationFigures {
+  const { model } = input;
+  const today = input.today ? dayNumber(input.today) : null;
+  const reviews = measureReviews(input);
+  const defects = measureDefects(input);
+  const byArea = new Map<string, Doc<ChangeRequest>[]>();
+  for (const c of model.crs) {
+    const area = model.areaOf(c);
+    const list = byArea.get(area);
+    if (list) list.push(c);
+    else byArea.set(area, [c]);
+  }
   const decisionRights: DecisionRightFigure[] = (model.master?.data.governance.decision_rights ?? []).map((row) => {
-    const crs = model.crs.filter((c) => model.areaOf(c) === row.area);
+    const crs = byArea.get(row.area) ?? [];
     const decided = crs.filter((c) => c.data.decision.status === 'approved' || c.data.decision.status === 'rejected');
     const leads = decided.map((c) => input.leadDays.get(c.path) ?? null).filter((d): d is number => d !== null);
     const within = leads.filter((d) => d <= row.sla_days).length;
@@ -299,39 +357,13 @@ export function computeCollaboration(input: CollaborationInput): CollaborationFi
     };
   });
 
-  const steps = [...(model.master?.data.governance.escalation ?? [])].sort((a, b) => a.after_days - b.after_days);
-  const escalations: EscalationFigure[] = [];
-  if (steps.length && today !== null) {
-    for (const cr of model.crs) {
-      if (cr.data.decision.status !== 'proposed') continue;
-      const created = cr.data.created ?? input.history?.get(cr.path)?.created;
-      const start = created ? dayNumber(created) : null;
-      if (start === null) continue;
-      const openDays = today - start;
-      const fired = steps.filter((s) => s.after_days <= openDays);
-      if (fired.length === 0) continue;
-      const step = fired.at(-1)!;
-      const next = steps[fired.length];
-      escalations.push({
-        cr: cr.id,
-        path: cr.path,
-        area: model.areaOf(cr),
-        openDays,
-        step: fired.length,
-        afterDays: step.after_days,
-        notify: step.notify,
-        next: next ? { afterDays: next.after_days, notify: next.notify } : null,
-      });
-    }
-  }
-
   return {
-    reviewTurnaround: measure(doneReviews, openReviews, reviewSlo),
-    reviews,
-    defectTriage: measure(doneDefects, openDefects, triageSlo),
-    defects,
+    reviewTurnaround: reviews.measure,
+    reviews: reviews.reviews,
+    defectTriage: defects.measure,
+    defects: defects.defects,
     decisionRights,
-    escalations,
+    escalations: escalationsOf(input),
     forecasts: model.sows.map((s) => forecastFigure(model, s)),
   };
 }

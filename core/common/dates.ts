@@ -1,8 +1,20 @@
 /** Calendar dates as YYYY-MM-DD strings, compared without time zones. */
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// the same few hundred dates are asked for again and again (every CR, every rule, every figure): remembered
+const days = new Map<string, number | null>();
+
 /** Days since 1970-01-01 for a valid YYYY-MM-DD date, else null (2025-02-30 is not a date). */
 export function dayNumber(date: string): number | null {
+  const known = days.get(date);
+  if (known !== undefined) return known;
+  const n = computeDay(date);
+  if (days.size > 50_000) days.clear();
+  days.set(date, n);
+  return n;
+}
+
+function computeDay(date: string): number | null {
   const m = DATE_RE.exec(date);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

@@ -296,6 +296,12 @@ export class ContractModel {
 
   /** The working master as a "version": what proposed changes and new drafts are judged against. */
   workingMaster(): MasterInForce {
+    return (this.working ??= this.computeWorkingMaster());
+  }
+
+  private working: MasterInForce | null = null;
+
+  private computeWorkingMaster(): MasterInForce {
     const m = this.master;
     const head = this.masterVersions.at(-1);
     if (!m) return { thresholds: null, commit: null, label: 'no valid master contract' };

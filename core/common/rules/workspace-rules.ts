@@ -1,7 +1,7 @@
 import { dayNumber } from '../dates.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { rawId, type ContractModel, type ModelInput } from '../model/contract.js';
-import { computeCollaboration, judgedAt } from '../collaboration.js';
+import { escalationsOf, judgedAt, measureDefects, measureReviews } from '../collaboration.js';
 import { addendumPath, crPath, idFromPath, KIND_LABELS, MASTER_PATH, type FileKind } from '../model/kinds.js';
 import { describeRefRefusal, resolveRefPath } from '../paths.js';
 import { quoted, shown } from '../shown.js';
@@ -322,16 +322,14 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
   const today = dayNumber(ctx.today);
   const roles = model.roles();
   const areas = model.master?.data.governance.decision_rights.map((r) => r.area) ?? [];
-  const collaboration = computeCollaboration({
-    model,
-    history: ctx.history ? new Map(model.crs.map((c) => [c.path, ctx.history!(c.path) ?? {}])) : undefined,
-    today: ctx.today,
-    now: judgedAt(ctx.today),
-    leadDays: new Map(),
-  });
-  const escalationOf = new Map(collaboration.escalations.map((e) => [e.path, e]));
-  const reviewOf = new Map(collaboration.reviews.map((r) => [r.path, r]));
-  const reviewSlo = collaboration.reviewTurnaround.sloHours;
+  // only what the rules need of the measured figures (the dashboard computes the rest)
+  const history = ctx.history ? { get: (p: string) => ctx.history!(p) } : undefined;
+  const now = judgedAt(ctx.today);
+  // only a request still waiting can be overdue
+  const measured = measureReviews({ model, history, now }, (cr) => cr.data.decision.status === 'proposed');
+  const escalationOf = new Map(escalationsOf({ model, history, today: ctx.today }).map((e) => [e.path, e]));
+  const reviewOf = new Map(measured.reviews.map((r) => [r.path, r]));
+  const reviewSlo = measured.measure.sloHours;
   for (const cr of model.crs) {
     yield;
     const y = cr.yaml;
@@ -547,9 +545,10 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
     });
   }
   const triageSeverity = model.findingSeverity('triage-overdue');
-  const triageSlo = collaboration.defectTriage.sloHours;
-  if (triageSeverity && triageSlo !== null) {
-    for (const d of collaboration.defects) {
+  const triage = model.defects.length && triageSeverity ? measureDefects({ model, now }) : null;
+  const triageSlo = triage?.measure.sloHours ?? null;
+  if (triage && triageSeverity && triageSlo !== null) {
+    for (const d of triage.defects) {
       if (d.triaged !== null || d.withinSlo !== false) continue;
       const file = model.defects.find((f) => f.path === d.file)!;
       const i = file.data.defects.findIndex((x) => x.id === d.id);
