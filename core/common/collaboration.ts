@@ -129,6 +129,8 @@ export interface ForecastFigure {
 
 export interface CollaborationFigures {
   reviewTurnaround: SloMeasure;
+  /** First response of any kind (a comment too) against collaboration_slos.decision_response_hours. */
+  decisionResponse: SloMeasure;
   reviews: ReviewFigure[];
   defectTriage: SloMeasure;
   defects: DefectFigure[];
@@ -166,10 +168,11 @@ function reviewFigure(
   slo: number | null,
   open: number[],
   done: number[],
+  anyResponse = false,
 ): ReviewFigure {
   const req = requestTime(cr, input.history);
   const completed = (cr.data.reviews ?? [])
-    .filter((r) => r.outcome !== 'comment' && !Number.isNaN(Date.parse(r.at)))
+    .filter((r) => (anyResponse || r.outcome !== 'comment') && !Number.isNaN(Date.parse(r.at)))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
   const d = cr.data.decision;
   let reviewed: ReviewFigure['reviewed'] = completed ? { at: new Date(Date.parse(completed.at)).toISOString(), by: completed.by, from: 'review' } : null;
@@ -239,12 +242,15 @@ function forecastFigure(model: ContractModel, sow: Doc<Sow>): ForecastFigure {
 export function measureReviews(
   input: Pick<CollaborationInput, 'model' | 'history' | 'now'>,
   only?: (cr: Doc<ChangeRequest>) => boolean,
+  /** 'response': any review counts, a comment too, against decision_response_hours (the request was acknowledged). */
+  kind: 'review' | 'response' = 'review',
 ): { reviews: ReviewFigure[]; measure: SloMeasure } {
-  const reviewSlo = input.model.master?.data.collaboration_slos?.review_turnaround_hours ?? null;
+  const slos = input.model.master?.data.collaboration_slos;
+  const reviewSlo = (kind === 'review' ? slos?.review_turnaround_hours : slos?.decision_response_hours) ?? null;
   const openReviews: number[] = [];
   const doneReviews: number[] = [];
   const reviews: ReviewFigure[] = [];
-  for (const cr of input.model.crs) if (!only || only(cr)) reviews.push(reviewFigure(cr, input, reviewSlo, openReviews, doneReviews));
+  for (const cr of input.model.crs) if (!only || only(cr)) reviews.push(reviewFigure(cr, input, reviewSlo, openReviews, doneReviews, kind === 'response'));
   return { reviews, measure: measure(doneReviews, openReviews, reviewSlo) };
 }
 
@@ -359,6 +365,7 @@ export function computeCollaboration(input: CollaborationInput): CollaborationFi
 
   return {
     reviewTurnaround: reviews.measure,
+    decisionResponse: measureReviews(input, undefined, 'response').measure,
     reviews: reviews.reviews,
     defectTriage: defects.measure,
     defects: defects.defects,

@@ -97,6 +97,12 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
       help: 'Share of change-request reviews completed within collaboration_slos.review_turnaround_hours (open requests already past it count as missed).',
       ...reg,
     }).set(col.reviewTurnaround.adherence);
+  if (col.decisionResponse.adherence !== null)
+    new Gauge({
+      name: 'covenant_decision_response_adherence_ratio',
+      help: 'Share of change requests answered (any review, a comment too, or the decision) within collaboration_slos.decision_response_hours.',
+      ...reg,
+    }).set(col.decisionResponse.adherence);
   const turnaround = new Summary({
     name: 'covenant_review_turnaround_seconds',
     help: "Time from a change request's creation to its first completed review (or its decision when no review is recorded).",

@@ -351,6 +351,15 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
           ? `unknown: no review measured yet (SLO ${rt.sloHours} h, ${rt.pending} waiting)`
           : `${pct(rt.adherence)} within ${rt.sloHours} h; median ${h(rt.median)}, p90 ${h(rt.p90)} (${rt.count} measured, ${rt.pending} waiting)`,
     );
+    const dr = col.decisionResponse;
+    if (dr.sloHours !== null)
+      field(
+        doc,
+        'Decision response',
+        dr.judged === 0
+          ? `unknown: no response measured yet (SLO ${dr.sloHours} h)`
+          : `${pct(dr.adherence)} answered within ${dr.sloHours} h; median ${h(dr.median)} (${dr.count} measured)`,
+      );
     const dt = col.defectTriage;
     field(
       doc,

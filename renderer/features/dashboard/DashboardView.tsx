@@ -98,6 +98,11 @@ export function DashboardView() {
           <span className="card-label">
             reviews within {rt.sloHours ?? '?'} h (median {hours(rt.median)}, {rt.count} measured{rt.pending ? `, ${rt.pending} waiting` : ''})
           </span>
+          {c.collaboration.decisionResponse.sloHours !== null && (
+            <span className="card-files muted" data-testid="decision-response">
+              answered within {c.collaboration.decisionResponse.sloHours} h: {pct(c.collaboration.decisionResponse.adherence)}
+            </span>
+          )}
         </div>
         <div className="card" data-testid="card-triage">
           <span className="card-value">{pct(dt.adherence)}</span>

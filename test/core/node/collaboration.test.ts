@@ -44,6 +44,18 @@ describe('review turnaround, from review records', () => {
     expect(fast.reviewSlaAdherence).toBe(1);
   });
 
+  it('decision response counts any answer, a comment too, against decision_response_hours', () => {
+    const master = edited(MASTER, '  defect_triage_hours: 24\n', '  defect_triage_hours: 24\n  decision_response_hours: 4\n');
+    const comment = 'reviews:\n  - {by: client, at: 2025-10-13T03:00:00Z, outcome: comment}\n  - {by: client, at: 2025-10-15T12:00:00Z, outcome: approve}\n';
+    const quick = figures({ [MASTER]: master, [CR43]: CR_43(comment) }).collaboration;
+    expect(quick.decisionResponse).toMatchObject({ sloHours: 4, count: 1, median: 3, adherence: 1 });
+    expect(quick.reviewTurnaround).toMatchObject({ count: 1, median: 60, adherence: 0 });
+    const late = figures({ [MASTER]: master, [CR43]: CR_43(comment.replace('T03:00', 'T09:00')) }).collaboration;
+    expect(late.decisionResponse).toMatchObject({ median: 9, adherence: 0 });
+    // without the SLO in the master nothing is judged, and the figure is unknown rather than 0
+    expect(figures({ [CR43]: CR_43(comment) }).collaboration.decisionResponse).toMatchObject({ sloHours: null, adherence: null });
+  });
+
   it('a request waiting past the SLO is a review-overdue finding: a warning when reporting, an error when enforcing', () => {
     const waiting = diags({ [CR43]: CR_43() }).find((d) => d.code === 'review-overdue');
     expect(waiting).toMatchObject({ file: CR43, severity: 'warning' });
