@@ -315,6 +315,15 @@ export const API = {
     }),
     'Records a review of a change request in its file: who (the git identity), now, the outcome and a note.',
   ),
+  'approvals.approve': m<{ commit: string; path: string }>()(
+    obj({
+      id: T.String({ pattern: '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$' }),
+      member: T.String({ minLength: 1, maxLength: 200 }),
+      keyPath: T.String({ minLength: 1, maxLength: 4096 }),
+      passphrase: T.Optional(T.String({ maxLength: 1024 })),
+    }),
+    "Approves a CR or SOW as a member: adds the approval and commits it signed with the member's SSH key (read from keyPath, never stored).",
+  ),
   'defects.import': m<{ path: string; count: number }>()(
     obj({
       name: T.String({ minLength: 1, maxLength: 255 }),

@@ -6,7 +6,8 @@
  * validation status.
  */
 import { computeCollaboration, judgedAt, quantile, type CollaborationFigures } from './collaboration.js';
-import { dayNumber } from './dates.js';
+import { checkApprovals, type ApprovalCheck, type SignatureFact } from './approvals.js';
+import { addDays, dayNumber } from './dates.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ContractModel } from './model/contract.js';
 import type { CriterionCheck } from './measure.js';
@@ -22,6 +23,8 @@ export interface ComplianceInput {
   diagnostics: readonly Diagnostic[];
   /** The day the figures are for (YYYY-MM-DD), for decisions overdue by then. */
   today?: string;
+  /** Signature facts of approvals by file (from git). */
+  signatures?: ReadonlyMap<string, readonly SignatureFact[]>;
   /** Evidence data files' texts (CSV), for criteria measured from them. */
   data?: (path: string) => { text: string } | { problem: string } | undefined;
 }
@@ -77,6 +80,17 @@ export interface CrFigures {
   /** created -> decision, in days. */
   leadTimeDays: number | null;
   withinSla: boolean | null;
+  /** Approval routing: the role the decision needs, who has signed, which members are awaited, and by when. */
+  approvals: {
+    required: string | null;
+    /** Members whose approval holds (signed with their key, holding the role). */
+    signed: string[];
+    /** Members holding the required role who have not approved yet (empty once decided or signed). */
+    awaited: string[];
+    /** created + sla_days, when both are known. */
+    due: string | null;
+    checks: ApprovalCheck[];
+  };
   /** For a proposed CR: days past its area's decision SLA by `today` (0 within it); null when unknown. */
   overdueDays: number | null;
 }
@@ -165,6 +179,9 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     const b = decided === null ? null : dayNumber(decided);
     // decided before created (history dates of an imported CR): the lead time is unknown, not negative
     const lead = a !== null && b !== null && b >= a ? b - a : null;
+    const checks = checkApprovals(model, cr, 'cr', input.signatures?.get(path));
+    const signedBy = checks.filter((c) => c.status === 'valid').map((c) => c.member);
+    const holders = right ? model.members().filter((m) => model.holds(m, right.owner)) : [];
     return {
       id,
       path,
@@ -176,6 +193,13 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       area,
       owner: right?.owner ?? null,
       slaDays: sla,
+      approvals: {
+        required: right?.owner ?? null,
+        signed: signedBy,
+        awaited: status === 'proposed' && signedBy.length === 0 ? holders.map((m) => m.id) : [],
+        due: a !== null && sla !== null ? addDays(created!, sla) : null,
+        checks,
+      },
       created,
       decided,
       leadTimeDays: lead,

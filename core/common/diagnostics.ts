@@ -50,6 +50,8 @@ export const DIAGNOSTIC_CODES = [
   'stop-the-line-open',
   'review-overdue',
   'triage-overdue',
+  'approval-unverified',
+  'approval-unauthorised',
 ] as const;
 
 /** Findings about whether the contract is kept (not whether the files are well-formed): their severity follows the master's enforcement mode. */
@@ -62,6 +64,8 @@ export const COMPLIANCE_CODES = [
   'stop-the-line-open',
   'review-overdue',
   'triage-overdue',
+  'approval-unverified',
+  'approval-unauthorised',
 ] as const;
 export type ComplianceCode = (typeof COMPLIANCE_CODES)[number];
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

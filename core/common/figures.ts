@@ -4,6 +4,7 @@
  */
 import { computeCompliance, type Compliance } from './compliance.js';
 import type { Diagnostic } from './diagnostics.js';
+import type { SignatureFact } from './approvals.js';
 import { computeLedger, type LedgerSummary } from './ledger.js';
 import type { ContractModel, LeftOut } from './model/contract.js';
 import { LEDGER_PATH, MASTER_PATH } from './model/kinds.js';
@@ -32,7 +33,7 @@ export interface FigureInput {
   model: ContractModel;
   diagnostics: readonly Diagnostic[];
   exists(path: string): boolean;
-  facts: { history: ReadonlyMap<string, HistoryFacts>; volatility?: ReadonlyMap<string, number> };
+  facts: { history: ReadonlyMap<string, HistoryFacts>; volatility?: ReadonlyMap<string, number>; signatures?: ReadonlyMap<string, readonly SignatureFact[]> };
   unsaved: readonly string[];
   /** The day the figures are for (YYYY-MM-DD): overdue decisions are counted up to it. */
   today?: string;
@@ -46,6 +47,7 @@ export function computeFigures(input: FigureInput): Figures {
     exists: input.exists,
     history: input.facts.history,
     volatility: input.facts.volatility,
+    signatures: input.facts.signatures,
     diagnostics: input.diagnostics,
     today: input.today,
     data: input.data,

@@ -16,6 +16,7 @@ import { LineCounter } from 'yaml';
 import { Positions } from './yaml/locate.js';
 import { parseYaml, YamlFile, type YamlFileData } from './yaml/parse.js';
 import type { MasterVersion } from './model/versions.js';
+import type { SignatureFact } from './approvals.js';
 import { computeFigures, type Figures, type HistoryFacts } from './figures.js';
 
 /** A contract file as given, with its analysis once computed (a pure function of the text: safe to share). */
@@ -53,6 +54,8 @@ export interface SnapshotFacts {
   volatility?: ReadonlyMap<string, number>;
   /** Committed versions of the master contract, oldest first: thresholds in force when a CR was decided. */
   masters?: readonly MasterVersion[];
+  /** For each CR or SOW with approvals: which commit added each, and whose key signed it. */
+  signatures?: ReadonlyMap<string, readonly SignatureFact[]>;
 }
 
 const NO_FACTS: SnapshotFacts = { history: new Map() };
@@ -350,6 +353,7 @@ export class Snapshot {
       today,
       createdFromHistory: (p: string) => history.get(p)?.created,
       history: (p: string) => history.get(p),
+      signatures: this.parts.facts.signatures,
       data: (p: string) => this.data(p),
     };
     const model = this.model;

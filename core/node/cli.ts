@@ -92,9 +92,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       requireMaster(root, dir, loaded);
       let snapshot = await loaded.prepare();
       let result = snapshot.validate({ today });
-      // a decided CR is judged against the master in force when it was decided: git is read only when that matters
+      // a decided CR is judged against the master in force when it was decided, and an approval by its signed
+      // commit: git is read only when that matters
+      const figures = () => import('./figures.js');
       if (result.diagnostics.some((d) => d.code === 'threshold-eval-mismatch')) {
-        snapshot = await (await import('./figures.js')).withMasterVersions(root, snapshot);
+        snapshot = await (await figures()).withMasterVersions(root, snapshot);
+        result = snapshot.validate({ today });
+      }
+      if (snapshot.model.crs.some((c) => c.data.approvals?.length) || snapshot.model.sows.some((x) => x.data.approvals?.length)) {
+        snapshot = await (await figures()).withSignatures(root, snapshot);
         result = snapshot.validate({ today });
       }
       const counts = countDiagnostics(result.diagnostics);
@@ -464,6 +470,71 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       io.out(
         `${opts.apply ? `${id} implemented` : `Addendum of ${id} drafted`}: ${plan.files.map((f) => f.path).join(', ')}.\nReview and commit the change (covenant commit ${dir === '.' ? '' : `${dir} `}${plan.files.map((f) => f.path).join(' ')}).\n`,
       );
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('approve')
+    .description(
+      "Approve a change request (or SOW) as a member of governance.members: adds the member's entry to its approvals\nand commits that file signed with the member's SSH key (pure JS, no ssh-keygen needed). The key file is read,\nnever stored; a protected key's passphrase comes from --passphrase-env.",
+    )
+    .argument('<id>', 'CR-42 or SPRINT-07')
+    .argument('[dir]', 'workspace folder', '.')
+    .requiredOption('--as <member>', 'the member id (governance.members)')
+    .requiredOption('--key <file>', "the member's SSH private key file (e.g. ~/.ssh/id_ed25519)")
+    .option('--passphrase-env <var>', 'the environment variable holding the key passphrase')
+    .option('--role <role>', 'the role approved in (default: the one the decision needs, if the member holds it)')
+    .action(async (idArg: string, dir: string, opts: { as: string; key: string; passphraseEnv?: string; role?: string }) => {
+      const id = /^\d+$/.test(idArg) ? `CR-${idArg}` : idArg;
+      const { loadWorkspace, requireMaster } = await loader();
+      const [{ approve }, { readFile }] = await Promise.all([import('./approvals.js'), import('node:fs/promises')]);
+      const key = await readFile(path.resolve(opts.key), 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new CovenantError('not-found', `Cannot read ${opts.key} (${e.code ?? e.message}).`);
+      });
+      const passphrase = opts.passphraseEnv ? process.env[opts.passphraseEnv] : undefined;
+      if (opts.passphraseEnv && passphrase === undefined) throw usage(`--passphrase-env ${opts.passphraseEnv}: that variable is not set`);
+      const { root, snapshot } = await loadWorkspace(dir);
+      requireMaster(root, dir, snapshot);
+      const r = await approve(root, snapshot, { id, member: opts.as, key, keyFile: opts.key, passphrase, role: opts.role });
+      io.out(`Approved ${id}${r.role ? ` as ${r.role}` : ''}: commit ${r.commit.slice(0, 7)} signed with ${opts.as}'s key (${r.path}).\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('verify')
+    .description(
+      'Check every approval of the change requests and SOWs: added by a commit signed with the key of the member it\nnames, by a member who holds the role the decision needs (decision_rights).\nExit status: 0 all hold (or there are none), 1 any does not, 2 usage.',
+    )
+    .argument('[dir]', 'workspace folder', '.')
+    .addOption(formatOption())
+    .action(async (dir: string, opts: { format: 'text' | 'json' }) => {
+      const { loadWorkspace, requireMaster } = await loader();
+      const { root, snapshot } = await loadWorkspace(dir);
+      requireMaster(root, dir, snapshot);
+      const [{ signatureFacts }, { allApprovalChecks }] = await Promise.all([import('./approvals.js'), import('../common/approvals.js')]);
+      const checks = allApprovalChecks(snapshot.model, await signatureFacts(root, snapshot.model));
+      const bad = checks.filter((c) => c.status !== 'valid');
+      if (opts.format === 'json') io.out(`${JSON.stringify({ approvals: checks }, null, 2)}\n`);
+      else {
+        for (const c of checks) io.out(`${c.file} ${c.member}${c.role ? ` as ${c.role}` : ''}: ${c.status === 'valid' ? 'ok' : c.status} - ${c.message}\n`);
+        io.out(`${plural(checks.length, 'approval')} checked: ${checks.length - bad.length} hold, ${bad.length} do not\n`);
+      }
+      setExit(bad.length ? EXIT.errors : EXIT.ok);
+    });
+
+  program
+    .command('allowed-signers')
+    .description(
+      "git's allowed-signers file for the members' SSH keys, so that `git log --show-signature` and\n`git verify-commit` (gpg.ssh.allowedSignersFile) agree with covenant verify.",
+    )
+    .argument('[dir]', 'workspace folder', '.')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (dir: string, opts: { out?: string }) => {
+      const { loadWorkspace, requireMaster } = await loader();
+      const { root, snapshot } = await loadWorkspace(dir);
+      requireMaster(root, dir, snapshot);
+      const { allowedSigners } = await import('./approvals.js');
+      await writeOutput(io, allowedSigners(snapshot.model), opts.out);
       setExit(EXIT.ok);
     });
 

@@ -1,5 +1,6 @@
 import { classifyPath } from '../common/model/kinds.js';
 import type { Snapshot, SnapshotFacts } from '../common/workspace.js';
+import { signatureFacts } from './approvals.js';
 import { crHistory, masterHistory } from './git/history.js';
 import { isRepository } from './git/repo.js';
 import { scopeVolatility } from './git/volatility.js';
@@ -9,6 +10,7 @@ export async function gitFacts(root: string, snapshot: Snapshot): Promise<Snapsh
   if (!(await isRepository(root))) return { history: new Map() };
   const history = await crHistory(root);
   const masters = await masterHistory(root);
+  const signatures = await signatureFacts(root, snapshot.model);
   const volatility = new Map<string, number>();
   for (const sow of snapshot.model.sows) {
     const v = await scopeVolatility(root, sow.path, sow.data);
@@ -16,7 +18,7 @@ export async function gitFacts(root: string, snapshot: Snapshot): Promise<Snapsh
   }
   // CR dates are keyed by path; paths of files that are not CRs any more are dropped
   for (const p of [...history.keys()]) if (classifyPath(p) !== 'cr') history.delete(p);
-  return { history, volatility, masters };
+  return { history, volatility, masters, signatures };
 }
 
 /** A snapshot of a folder read from disk with git's facts, for one-shot commands (metrics, export-pdf). */
@@ -28,4 +30,9 @@ export async function withGitFacts(root: string, snapshot: Snapshot): Promise<Sn
 export async function withMasterVersions(root: string, snapshot: Snapshot): Promise<Snapshot> {
   if (!(await isRepository(root))) return snapshot;
   return snapshot.withFacts({ ...snapshot.facts, masters: await masterHistory(root) });
+}
+
+/** The snapshot with the signature facts of its approvals (which commit added each, whose key signed it). */
+export async function withSignatures(root: string, snapshot: Snapshot): Promise<Snapshot> {
+  return snapshot.withFacts({ ...snapshot.facts, signatures: await signatureFacts(root, snapshot.model) });
 }

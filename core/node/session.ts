@@ -314,6 +314,18 @@ export class Session {
         await ws.write(doc.path, reviewText(current.text, { by: `${who.name} <${who.email}>`, outcome, note }), current.hash);
         return { path: doc.path };
       },
+      'approvals.approve': async ({ id, member, keyPath, passphrase }) => {
+        const ws = this.ws();
+        const key = await readFile(path.resolve(keyPath), 'utf8').catch((e: NodeJS.ErrnoException) => {
+          throw new CovenantError('not-found', `Cannot read the key file ${keyPath} (${e.code ?? e.message}).`);
+        });
+        const { approve } = await import('./approvals.js');
+        const r = await approve(ws.root, await this.saved(), { id, member, key, keyFile: path.basename(keyPath), passphrase });
+        await ws.refresh(r.path);
+        await this.repo().refreshFacts(); // the new signature is a fact of git's
+        this.pushGitStatus();
+        return { commit: r.commit, path: r.path };
+      },
       'defects.import': async ({ name, text, format, sow }) => {
         const ws = this.ws();
         const repo = await findRepo(ws.root);

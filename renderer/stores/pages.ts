@@ -25,6 +25,8 @@ interface PagesStore {
   /** Records a review of a change request (asks who, once). */
   reviewCr(cr: string, outcome: 'approve' | 'request_changes' | 'comment', note: string): Promise<boolean>;
   importDefects(name: string, text: string): Promise<boolean>;
+  /** Approves a CR as a member with their SSH key: a signed commit. */
+  approveAs(id: string, member: string, keyPath: string, passphrase: string): Promise<boolean>;
   /** The approved change whose addendum is being written. */
   addendumCr: string | null;
   implementCr(cr: string): void;
@@ -101,6 +103,17 @@ export const usePages = create<PagesStore>((set, get) => ({
     try {
       const { path, count } = await api.call('defects.import', { name, text });
       useUi.getState().notify('info', `Imported ${count} defect${count === 1 ? '' : 's'} into ${path}. Review and commit it.`);
+      await get().refresh();
+      return true;
+    } catch (e) {
+      report(e);
+      return false;
+    }
+  },
+  async approveAs(id, member, keyPath, passphrase) {
+    try {
+      const { commit } = await api.call('approvals.approve', { id, member, keyPath, ...(passphrase ? { passphrase } : {}) });
+      useUi.getState().notify('info', `${id} approved by ${member}: commit ${commit.slice(0, 7)}, signed with their key.`);
       await get().refresh();
       return true;
     } catch (e) {

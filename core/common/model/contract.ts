@@ -376,11 +376,36 @@ export class ContractModel {
     return this.master?.data.governance.decision_rights.find((r) => r.area === area);
   }
 
-  /** Roles and bodies the master's governance names: steering committee members, decision owners, escalation contacts, parties' roles. */
+  /** The members of governance.members, by id. */
+  members(): NonNullable<MasterContract['governance']['members']> {
+    return this.master?.data.governance.members ?? [];
+  }
+
+  member(id: string): NonNullable<MasterContract['governance']['members']>[number] | undefined {
+    return this.members().find((m) => m.id === id);
+  }
+
+  /** Whether a member may act as `role`: it is the member's id or one of its roles. */
+  holds(member: NonNullable<MasterContract['governance']['members']>[number], role: string): boolean {
+    return member.id === role || member.roles.includes(role);
+  }
+
+  /**
+   * Who may be named as requestor, approver, decision owner or escalation contact. With governance.members: the
+   * members and the roles they hold (and the parties' roles). Without: the roles and bodies governance names.
+   */
   roles(): Set<string> {
     const out = new Set<string>();
     const m = this.master?.data;
     if (!m) return out;
+    if (m.governance.members?.length) {
+      for (const member of m.governance.members) {
+        out.add(member.id);
+        for (const r of member.roles) out.add(r);
+      }
+      for (const p of m.meta.parties ?? []) out.add(p.role);
+      return out;
+    }
     for (const r of m.governance.steering_committee ?? []) out.add(r);
     if (m.governance.steering_committee?.length) out.add('steering_committee');
     for (const r of m.governance.decision_rights) out.add(r.owner);

@@ -127,6 +127,35 @@ export interface MasterContract {
        */
       notify: string[];
     }[];
+    /**
+     * The people who act under this contract: who they are, the roles they hold (parties such as client and supplier, groups such as steering_committee) and the SSH key they sign approvals with. Approvers, requestors, decision owners and escalation contacts must be members or roles they hold.
+     *
+     * Items: One person.
+     */
+    members?: {
+      /**
+       * A short handle, e.g. ana; approvals name it.
+       */
+      id: string;
+      /**
+       * Full name, as commits by this member are authored.
+       */
+      name: string;
+      /**
+       * Email address, as commits by this member are authored; the principal in the allowed-signers file.
+       */
+      email?: string;
+      /**
+       * Roles this member holds: client or supplier, steering_committee, dev_lead ...
+       *
+       * Items: A role.
+       */
+      roles: string[];
+      /**
+       * The member's OpenSSH public key line (ssh-ed25519 AAAA..., ssh-rsa or ecdsa-sha2-nistp256): approvals must be commits signed with it.
+       */
+      ssh_key?: string;
+    }[];
   };
   /**
    * How change requests are handled, and the objective thresholds that make a change major.
@@ -207,7 +236,7 @@ export interface MasterContract {
      */
     mode?: 'report' | 'enforce';
     /**
-     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off. Codes: gate-failed, gate-unverified, decision-overdue, criterion-unmet, criterion-unverified, stop-the-line-open, review-overdue, triage-overdue.
+     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off. Codes: gate-failed, gate-unverified, decision-overdue, criterion-unmet, criterion-unverified, stop-the-line-open, review-overdue, triage-overdue, approval-unverified, approval-unauthorised.
      */
     overrides?: {
       [k: string]: 'error' | 'warning' | 'info' | 'off' | undefined;
@@ -400,6 +429,25 @@ export interface Sow {
      */
     changes?: string[];
   };
+  /**
+   * Approvals of this document, each added by a commit signed with the member's SSH key (covenant approve, or Approve as ... in the app). covenant verify checks each: signed, by the key of the member it names, who holds the role the decision needs.
+   *
+   * Items: One member's approval.
+   */
+  approvals?: {
+    /**
+     * The id of the approving member (governance.members).
+     */
+    member: string;
+    /**
+     * The role the member approves in, e.g. client or steering_committee.
+     */
+    role?: string;
+    /**
+     * When the approval was given (ISO time with a zone).
+     */
+    at: string;
+  }[];
 }
 
 /**
@@ -525,6 +573,25 @@ export interface ChangeRequest {
    * Path, relative to the workspace root, of the ADR that records the decision, e.g. docs/adr/ADR-0007.md. Required for an approved major change.
    */
   adr?: string | null;
+  /**
+   * Approvals of this document, each added by a commit signed with the member's SSH key (covenant approve, or Approve as ... in the app). covenant verify checks each: signed, by the key of the member it names, who holds the role the decision needs.
+   *
+   * Items: One member's approval.
+   */
+  approvals?: {
+    /**
+     * The id of the approving member (governance.members).
+     */
+    member: string;
+    /**
+     * The role the member approves in, e.g. client or steering_committee.
+     */
+    role?: string;
+    /**
+     * When the approval was given (ISO time with a zone).
+     */
+    at: string;
+  }[];
 }
 
 /**

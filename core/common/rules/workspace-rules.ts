@@ -1,6 +1,7 @@
 import { dayNumber } from '../dates.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { rawId, type ContractModel, type ModelInput } from '../model/contract.js';
+import { allApprovalChecks, type SignatureFact } from '../approvals.js';
 import { escalationsOf, judgedAt, measureDefects, measureReviews } from '../collaboration.js';
 import { addendumPath, crPath, idFromPath, KIND_LABELS, MASTER_PATH, type FileKind } from '../model/kinds.js';
 import { describeRefRefusal, resolveRefPath } from '../paths.js';
@@ -20,6 +21,8 @@ export interface RuleContext {
   today: string;
   /** When a CR was created, from git, for CRs without a `created:` field (by CR path). */
   createdFromHistory(path: string): string | undefined;
+  /** Signature facts of approvals, by file (from git); undefined when git was not read. */
+  signatures?: ReadonlyMap<string, readonly SignatureFact[]>;
   /** What git knows of a CR (created day, the time of the commit that added it), by CR path. */
   history?(path: string): { created?: string; createdAt?: string } | undefined;
   /** Evidence data files' texts (CSV), for criteria measured from them. */
@@ -514,6 +517,47 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
           true,
         ),
       );
+  }
+
+  // approvals: signed by the member's key, by a member who holds the role the decision needs
+  const approvals = model.crs.some((c) => c.data.approvals?.length) || model.sows.some((x) => x.data.approvals?.length);
+  if (approvals) {
+    yield;
+    for (const check of allApprovalChecks(model, ctx.signatures)) {
+      if (check.status === 'valid') continue;
+      const code = check.status === 'not-authorised' || check.status === 'unknown-member' ? 'approval-unauthorised' : 'approval-unverified';
+      const severity = model.findingSeverity(code);
+      const doc = model.crs.find((c) => c.path === check.file) ?? model.sows.find((x) => x.path === check.file);
+      if (severity && doc) out.push(doc.yaml.at(['approvals', check.index, 'member'], severity, code, check.message));
+    }
+  }
+
+  // the people governance names must be members or roles they hold
+  const members = model.members();
+  if (model.master && members.length) {
+    const y = model.master.yaml;
+    const known = model.roles();
+    const seen = new Set<string>();
+    members.forEach((m, i) => {
+      if (seen.has(m.id)) out.push(y.at(['governance', 'members', i, 'id'], 'error', 'duplicate-id', `Member ${shown(m.id)} is listed twice.`));
+      seen.add(m.id);
+    });
+    const unknown = (name: string, at: PathSegment[], what: string) => {
+      if (!known.has(name))
+        out.push(
+          y.at(
+            at,
+            'error',
+            'unknown-party',
+            `${what} ${shown(name)} is no member and no role a member holds; add the member, or the role to a member's roles.`,
+          ),
+        );
+    };
+    model.master.data.governance.decision_rights.forEach((r, i) => unknown(r.owner, ['governance', 'decision_rights', i, 'owner'], 'owner'));
+    (model.master.data.governance.escalation ?? []).forEach((e, i) =>
+      e.notify.forEach((n, j) => unknown(n, ['governance', 'escalation', i, 'notify', j], 'notify')),
+    );
+    (model.master.data.governance.steering_committee ?? []).forEach((n, i) => unknown(n, ['governance', 'steering_committee', i], 'steering committee member'));
   }
 
   // addenda: one per approved change, naming real files

@@ -20,6 +20,8 @@ export async function commit(
   message: string,
   who: { author: Signature; committer: Signature },
   onNote?: (note: string) => void,
+  /** Signs the commit: the payload (the commit without its signature) in, the armored signature out. */
+  sign?: (payload: string) => string,
 ): Promise<string> {
   const repo = await requireRepo(dir);
   if (paths.length === 0) throw gitError('nothing-to-commit', 'Choose at least one changed file to commit.');
@@ -51,7 +53,13 @@ export async function commit(
         }
         // one index write for all the files that need no conversion (isomorphic-git rewrites the index per call)
         if (plain.length) await git.add({ ...o, filepath: plain });
-        return await git.commit({ ...o, message: message.endsWith('\n') ? message : `${message}\n`, author: who.author, committer: who.committer });
+        return await git.commit({
+          ...o,
+          message: message.endsWith('\n') ? message : `${message}\n`,
+          author: who.author,
+          committer: who.committer,
+          ...(sign ? { signingKey: 'ssh', onSign: ({ payload }: { payload: string }) => ({ signature: sign(payload) }) } : {}),
+        });
       } catch (e) {
         throw gitFailure(e, 'Committing');
       }

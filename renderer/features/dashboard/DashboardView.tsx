@@ -193,6 +193,7 @@ export function DashboardView() {
             <th>Judged against</th>
             <th>Area (owner, SLA)</th>
             <th>Review</th>
+            <th>Approvals</th>
             <th>Next step</th>
           </tr>
         </thead>
@@ -308,7 +309,24 @@ function CrRow({ cr, review }: { cr: DashboardData['crs'][number]; review: Dashb
             ? 'overdue'
             : '—'}
       </td>
+      <td data-testid="cr-approvals">
+        {cr.approvals.checks.map((a) => (
+          <div key={a.index} className={a.status === 'valid' ? '' : 'gate-stopped'} title={a.message}>
+            {a.status === 'valid' ? '✓' : '✗'} {a.member}
+            {a.role ? ` as ${a.role}` : ''}
+            {a.status === 'valid' ? '' : ` (${a.status})`}
+          </div>
+        ))}
+        {cr.approvals.awaited.length > 0 && (
+          <div className="muted">
+            awaiting {cr.approvals.awaited.join(', ')}
+            {cr.approvals.due ? ` by ${cr.approvals.due}` : ''}
+          </div>
+        )}
+        {cr.approvals.checks.length === 0 && cr.approvals.awaited.length === 0 && <span className="muted">—</span>}
+      </td>
       <td className="record-gate">
+        <ApproveAs cr={cr} />
         {cr.stage === 'proposed' && (
           <>
             <button disabled={busy} onClick={() => void act('approve')} data-testid="review-approve">
@@ -334,6 +352,46 @@ function CrRow({ cr, review }: { cr: DashboardData['crs'][number]; review: Dashb
         )}
       </td>
     </tr>
+  );
+}
+
+/** "Approve as …": the member, the key file on this computer and its passphrase (read for this one signature, never kept). */
+function ApproveAs({ cr }: { cr: DashboardData['crs'][number] }) {
+  const approve = usePages((s) => s.approveAs);
+  const [open, setOpen] = useState(false);
+  const [member, setMember] = useState(cr.approvals.awaited[0] ?? '');
+  const [keyPath, setKeyPath] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [busy, setBusy] = useState(false);
+  if (!open)
+    return (
+      <button onClick={() => setOpen(true)} data-testid="approve-as">
+        Approve as…
+      </button>
+    );
+  return (
+    <form
+      className="approve-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        void approve(cr.id, member.trim(), keyPath.trim(), passphrase).then((ok) => {
+          setBusy(false);
+          setPassphrase('');
+          if (ok) setOpen(false);
+        });
+      }}
+    >
+      <input aria-label="Member" placeholder="member id" value={member} onChange={(e) => setMember(e.target.value)} />
+      <input aria-label="Key file" placeholder="~/.ssh/id_ed25519 (full path)" value={keyPath} onChange={(e) => setKeyPath(e.target.value)} />
+      <input aria-label="Passphrase" type="password" placeholder="passphrase, if any" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+      <button type="submit" disabled={busy || !member.trim() || !keyPath.trim()} data-testid="approve-sign">
+        Sign and commit
+      </button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </form>
   );
 }
 
