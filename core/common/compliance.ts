@@ -110,6 +110,8 @@ export interface Compliance {
   reviewSlaAdherence: number | null;
   scopeSlaDays: number | null;
   collaboration: CollaborationFigures;
+  /** Each member's approvals awaited (decision owner role held, not yet signed), with the due date and whether it is past. */
+  pendingApprovals: { member: string; name: string; cr: string; path: string; due: string | null; overdue: boolean }[];
   stopTheLineRaised: { trigger: string; date: string; sow?: string; open: boolean }[];
   diagnostics: { error: number; warning: number; info: number };
 }
@@ -225,6 +227,21 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     now: judgedAt(input.today),
     leadDays: new Map(crs.map((c) => [c.path, c.leadTimeDays])),
   });
+  const pendingApprovals: Compliance['pendingApprovals'] = [];
+  for (const c of crs)
+    for (const id of c.approvals.awaited) {
+      const due = c.approvals.due;
+      const d = due === null ? null : dayNumber(due);
+      pendingApprovals.push({
+        member: id,
+        name: model.member(id)?.name ?? id,
+        cr: c.id,
+        path: c.path,
+        due,
+        overdue: d !== null && today !== null && today > d,
+      });
+    }
+  pendingApprovals.sort((x, y) => x.member.localeCompare(y.member) || (x.due ?? '9').localeCompare(y.due ?? '9'));
   const diagnostics = { error: 0, warning: 0, info: 0 };
   for (const d of input.diagnostics) diagnostics[d.severity]++;
 
@@ -241,6 +258,7 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     reviewSlaAdherence: collaboration.reviewTurnaround.adherence,
     scopeSlaDays: scopeSla,
     collaboration,
+    pendingApprovals,
     stopTheLineRaised: (model.master?.data.risk_policy?.raised ?? []).map((r) => ({
       trigger: r.trigger,
       date: r.date,

@@ -391,6 +391,13 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     );
     field(
       doc,
+      'Pending approvals',
+      c.pendingApprovals.length
+        ? c.pendingApprovals.map((p) => `${p.name} on ${p.cr}${p.due ? ` (due ${p.due}${p.overdue ? ', overdue' : ''})` : ''}`).join('; ')
+        : 'none',
+    );
+    field(
+      doc,
       'Escalations',
       col.escalations.length
         ? col.escalations.map((e) => `${e.cr} open ${e.openDays} days: step ${e.step} — notify ${e.notify.join(', ')}`).join('; ')

@@ -203,6 +203,25 @@ export function DashboardView() {
           ))}
         </tbody>
       </table>
+      <h3>Pending approvals</h3>
+      {c.pendingApprovals.length === 0 ? (
+        <p className="muted" data-testid="pending-approvals-none">
+          Nobody is awaited: every open change request has its approval, or the master lists no members holding the deciding role.
+        </p>
+      ) : (
+        <ul data-testid="pending-approvals">
+          {c.pendingApprovals.map((p) => (
+            <li key={`${p.member}:${p.cr}`} data-testid="pending-approval" data-member={p.member} className={p.overdue ? 'gate-stopped' : ''}>
+              <strong>{p.name}</strong> ({p.member}):{' '}
+              <button className="link" onClick={() => void open(p.path)}>
+                {p.cr}
+              </button>
+              {p.due ? ` due ${p.due}` : ''}
+              {p.overdue ? ' — overdue' : ''}
+            </li>
+          ))}
+        </ul>
+      )}
       <h3>Decision rights</h3>
       <table className="grid" data-testid="dashboard-decision-rights">
         <thead>

@@ -218,3 +218,19 @@ describe('iteration_forecast_error', () => {
     expect(c.forecasts[0]!.cost).toEqual({ forecast: null, forecastFrom: null, actual: null, error: null });
   });
 });
+
+describe('approval routing', () => {
+  it('names the members awaited for an open change, its due date from the SLA, and whether it is past', () => {
+    const master = edited(
+      MASTER,
+      '  decision_rights:',
+      '  members:\n    - {id: ana, name: Ana Client, roles: [client, steering_committee]}\n    - {id: sam, name: Sam Supplier, roles: [supplier, dev_lead, design_lead]}\n  decision_rights:',
+    );
+    const c = figures({ [MASTER]: master, [CR43]: CR_43() }, '2025-10-20');
+    expect(c.crs.find((x) => x.id === 'CR-43')!.approvals).toMatchObject({ required: 'steering_committee', signed: [], awaited: ['ana'], due: '2025-10-16' });
+    expect(c.pendingApprovals).toEqual([{ member: 'ana', name: 'Ana Client', cr: 'CR-43', path: CR43, due: '2025-10-16', overdue: true }]);
+    expect(figures({ [MASTER]: master, [CR43]: CR_43() }, '2025-10-15').pendingApprovals[0]!.overdue).toBe(false);
+    // decided: nobody is awaited any more
+    expect(figures({ [MASTER]: master }, '2025-10-20').pendingApprovals).toEqual([]);
+  });
+});
