@@ -18,6 +18,7 @@ import type { ApiError } from './errors.js';
 import type { LeftOut } from './model/contract.js';
 import type { MasterInForce, MasterVersion } from './model/versions.js';
 import type { AddendumEdit } from './addendum.js';
+import type { FieldChange } from './redline.js';
 
 export type { ApiError } from './errors.js';
 
@@ -323,6 +324,10 @@ export const API = {
       passphrase: T.Optional(T.String({ maxLength: 1024 })),
     }),
     "Approves a CR or SOW as a member: adds the approval and commits it signed with the member's SSH key (read from keyPath, never stored).",
+  ),
+  'redline.get': m<{ path: string; since: { commit: string; date: string; member: string; name: string } | null; changes: FieldChange[] | null }>()(
+    obj({ path: Path }),
+    'Changes of a contract file since its last approved version (the latest commit of it signed with a member key), field by field.',
   ),
   'defects.import': m<{ path: string; count: number }>()(
     obj({

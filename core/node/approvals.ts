@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { SignatureFact } from '../common/approvals.js';
 import { requiredRole } from '../common/approvals.js';
 import { CovenantError } from '../common/errors.js';
+import { fieldChanges, type FieldChange } from '../common/redline.js';
 import type { ContractModel } from '../common/model/contract.js';
 import type { Snapshot } from '../common/workspace.js';
 import { editYaml } from '../common/yaml/edit.js';
@@ -167,4 +168,52 @@ export function allowedSigners(model: ContractModel): string {
     .filter((m) => m.ssh_key && m.email)
     .map((m) => `${m.email} namespaces="git" ${publicLine(m.ssh_key!)}`);
   return `# Allowed signers of ${model.master?.data.meta.id ?? 'this contract'} (covenant allowed-signers); git config gpg.ssh.allowedSignersFile <this file>\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+}
+
+export interface Redline {
+  path: string;
+  /** The last approved version: the latest commit of the file signed with a member's key; null when there is none. */
+  since: { commit: string; date: string; member: string; name: string } | null;
+  /** Field changes from that version to the file as saved; null when there is no approved version to compare with. */
+  changes: FieldChange[] | null;
+}
+
+/** "Changes since the last approved version" of a contract file, field by field. */
+export async function redline(root: string, snapshot: Snapshot, path: string): Promise<Redline> {
+  const text = snapshot.text(path);
+  if (text === null || text === undefined) throw new CovenantError('not-found', `${path} is not a contract file of this workspace.`);
+  const current = parseYaml(path, text).value;
+  const repo = await findRepo(root);
+  if (!repo) return { path, since: null, changes: null };
+  const members = snapshot.model.members().filter((m) => m.ssh_key);
+  let tip: string;
+  let index: CommitIndex;
+  try {
+    tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
+    index = await CommitIndex.open(repo);
+    await index.prepareChanged(tip);
+  } catch {
+    return { path, since: null, changes: null };
+  }
+  for (const [oid, c] of await walk(index, tip, path)) {
+    const sig = await commitSignature(repo, oid);
+    if (sig.signature !== 'valid') continue;
+    const member = members.find((m) => publicLine(m.ssh_key!) === sig.signerKey);
+    if (!member) continue;
+    let before: unknown;
+    try {
+      const { blob } = await git.readBlob({ ...repo.opts, oid: c.tree, filepath: path, cache: index.cache });
+      before = parseYaml(path, Buffer.from(blob).toString('utf8')).value;
+    } catch {
+      continue;
+    }
+    await index.save();
+    return {
+      path,
+      since: { commit: oid, date: new Date(c.author.timestamp * 1000).toISOString().slice(0, 10), member: member.id, name: member.name },
+      changes: fieldChanges(before, current),
+    };
+  }
+  await index.save();
+  return { path, since: null, changes: null };
 }

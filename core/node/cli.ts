@@ -523,6 +523,30 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('redline')
+    .description(
+      'What changed in a contract file since its last approved version (the latest commit of it signed with a\nmember key), field by field: what the steering committee reads before it signs again.',
+    )
+    .argument('<file>', 'the contract file, e.g. contracts/sow/SPRINT-07.yaml')
+    .argument('[dir]', 'workspace folder', '.')
+    .addOption(formatOption())
+    .action(async (file: string, dir: string, opts: { format: 'text' | 'json' }) => {
+      const { loadWorkspace, requireMaster } = await loader();
+      const { root, snapshot } = await loadWorkspace(dir);
+      requireMaster(root, dir, snapshot);
+      const [{ redline }, { describeChange }] = await Promise.all([import('./approvals.js'), import('../common/redline.js')]);
+      const r = await redline(root, snapshot, file.replace(/^\.\//, ''));
+      if (opts.format === 'json') io.out(`${JSON.stringify(r, null, 2)}\n`);
+      else if (!r.since) io.out(`${r.path} has no approved version yet (no commit of it is signed with a member key).\n`);
+      else {
+        io.out(`${r.path} since it was approved by ${r.since.name} on ${r.since.date} (${r.since.commit.slice(0, 7)}):\n`);
+        for (const c of r.changes!) io.out(`  ${describeChange(c)}\n`);
+        if (r.changes!.length === 0) io.out('  no change\n');
+      }
+      setExit(EXIT.ok);
+    });
+
+  program
     .command('allowed-signers')
     .description(
       "git's allowed-signers file for the members' SSH keys, so that `git log --show-signature` and\n`git verify-commit` (gpg.ssh.allowedSignersFile) agree with covenant verify.",

@@ -326,6 +326,10 @@ export class Session {
         this.pushGitStatus();
         return { commit: r.commit, path: r.path };
       },
+      'redline.get': async ({ path: p }) => {
+        const { redline } = await import('./approvals.js');
+        return redline(this.ws().root, await this.saved(), p);
+      },
       'defects.import': async ({ name, text, format, sow }) => {
         const ws = this.ws();
         const repo = await findRepo(ws.root);

@@ -40,6 +40,11 @@ describe('Approve as … on the dashboard', () => {
     await row.locator('[aria-label=Passphrase]').fill('open sesame');
     await row.locator('[data-testid=approve-sign]').click();
     await expect.poll(() => row.locator('[data-testid=cr-approvals]').textContent()).toContain('✓ ana as steering_committee');
+    // an edit after the approval shows as the redline the committee reads before it signs again
+    const cr = path.join(ws, 'contracts/changes/CR-42.yaml');
+    writeFileSync(cr, readFileSync(cr, 'utf8').replace('risk_score: 5', 'risk_score: 6'));
+    await row.locator('[data-testid=redline]').click();
+    await expect.poll(() => row.locator('[data-testid=redline-change]').allTextContents()).toEqual(['impact_analysis.risk_score: 5 → 6']);
     await screenshot(page, 'dashboard-approval');
     const allowed = path.join(app.env.dir, 'allowed_signers');
     expect(covenant(['allowed-signers', ws, '--out', allowed]).code).toBe(0);

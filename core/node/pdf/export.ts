@@ -36,5 +36,8 @@ export async function exportPdf(root: string, snap: Snapshot, scope: PdfScope, n
   requireScope(snap, scope);
   await prepared(snap);
   const { diagnostics } = await snap.validateSliced();
-  return renderPdf({ snapshot: snap, figures: snap.figures(), diagnostics, provenance: await provenance(root, snap.unsaved, now) }, scope);
+  // a SOW or CR page shows what changed since it was last approved: what the committee signs this time
+  const path = scope.kind === 'sow' ? snap.model.sow(scope.id)?.path : scope.kind === 'cr' ? snap.model.cr(scope.id)?.path : undefined;
+  const redline = path ? await (await import('../approvals.js')).redline(root, snap, path).catch(() => undefined) : undefined;
+  return renderPdf({ snapshot: snap, figures: snap.figures(), diagnostics, provenance: await provenance(root, snap.unsaved, now), redline }, scope);
 }

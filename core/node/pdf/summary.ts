@@ -4,6 +4,7 @@ import { formatMoney, type LedgerSummary } from '../../common/ledger.js';
 import type { ContractModel, Doc as ContractDoc } from '../../common/model/contract.js';
 import type { ChangeRequest, MasterContract, Sow } from '../../common/model/schema-types.js';
 import type { Snapshot } from '../../common/workspace.js';
+import { describeChange, type FieldChange } from '../../common/redline.js';
 import { ensureSpace, field, footers, heading, MARGIN, newDoc, para, table, width, type Doc } from './layout.js';
 
 export type PdfScope = { kind: 'contract' } | { kind: 'sow'; id: string } | { kind: 'cr'; id: string };
@@ -197,6 +198,30 @@ export interface PdfInput {
   figures: Figures;
   diagnostics: readonly Diagnostic[];
   provenance: Provenance;
+  /** For a SOW or CR: what changed since its last approved version (null: it was never approved). */
+  redline?: { since: { commit: string; date: string; name: string } | null; changes: FieldChange[] | null };
+}
+
+function renderRedline(doc: Doc, sec: Sections, redline: PdfInput['redline']): void {
+  if (!redline) return;
+  sec.start('Changes since the last approved version');
+  if (!redline.since) {
+    para(doc, 'Never approved: no commit of this document is signed with a member key, so all of it is to be approved.', { muted: true });
+    return;
+  }
+  para(doc, `Approved by ${redline.since.name} on ${redline.since.date} (commit ${redline.since.commit.slice(0, 7)}).`);
+  if (!redline.changes?.length) {
+    para(doc, 'No change since then.', { muted: true });
+    return;
+  }
+  table(
+    doc,
+    [
+      { header: 'Field', width: 0.4 },
+      { header: 'Change', width: 0.6 },
+    ],
+    redline.changes.map((c) => [c.field, describeChange(c).slice(c.field.length + 2)]),
+  );
 }
 
 function renderMaster(doc: Doc, sec: Sections, master: MasterContract): void {
@@ -437,6 +462,7 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     const sow = model.sow(scope.id)!;
     doc.addPage();
     renderSow(doc, sec, sow, snap, 1);
+    renderRedline(doc, sec, input.redline);
     renderValidation(
       doc,
       sec,
@@ -488,6 +514,7 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
         ],
         addendum.data.edits.map((e) => [e.file, e.field, `${e.from === undefined ? '(new)' : JSON.stringify(e.from)} → ${JSON.stringify(e.to)}`]),
       );
+    renderRedline(doc, sec, input.redline);
     const reviews = d.reviews ?? [];
     field(
       doc,

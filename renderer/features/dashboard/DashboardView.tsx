@@ -1,6 +1,8 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
 import type { DashboardView as DashboardData } from '../../../core/common/api.js';
+import { describeChange } from '../../../core/common/redline.js';
+import { api } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
 import { Chart } from '../charts/Chart.js';
@@ -345,6 +347,7 @@ function CrRow({ cr, review }: { cr: DashboardData['crs'][number]; review: Dashb
         {cr.approvals.checks.length === 0 && cr.approvals.awaited.length === 0 && <span className="muted">—</span>}
       </td>
       <td className="record-gate">
+        <Redline path={cr.path} />
         <ApproveAs cr={cr} />
         {cr.stage === 'proposed' && (
           <>
@@ -371,6 +374,44 @@ function CrRow({ cr, review }: { cr: DashboardData['crs'][number]; review: Dashb
         )}
       </td>
     </tr>
+  );
+}
+
+/** What changed since the last approved version, field by field, fetched when asked for. */
+function Redline({ path }: { path: string }) {
+  const [r, setR] = useState<Awaited<ReturnType<typeof api.call<'redline.get'>>> | null>(null);
+  if (!r)
+    return (
+      <button onClick={() => void api.call('redline.get', { path }).then(setR)} data-testid="redline">
+        Changes since approval
+      </button>
+    );
+  return (
+    <div className="redline" data-testid="redline-view">
+      {!r.since ? (
+        <span className="muted">never approved</span>
+      ) : (
+        <>
+          <div className="muted">
+            since {r.since.name}, {r.since.date} ({r.since.commit.slice(0, 7)})
+          </div>
+          {r.changes!.length === 0 ? (
+            <div className="muted">no change</div>
+          ) : (
+            <ul>
+              {r.changes!.map((c, i) => (
+                <li key={i} data-testid="redline-change">
+                  {describeChange(c)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      <button className="link" onClick={() => setR(null)}>
+        hide
+      </button>
+    </div>
   );
 }
 

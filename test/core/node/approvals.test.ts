@@ -162,3 +162,45 @@ describe('signed approvals', () => {
     expect(v.stdout).toContain('error unknown-party owner legal_team is no member and no role a member holds');
   });
 });
+
+describe('redline: changes since the last approved version', () => {
+  it('fieldChanges compares by structure: keys, list items by identity, values of plain lists', async () => {
+    const { fieldChanges, describeChange } = await import('../../../core/common/redline.js');
+    const before = {
+      dates: { start: '2025-10-13', end: '2025-10-24' },
+      acceptance_criteria: [{ id: 'AC1', target: '>= 85' }, { id: 'AC2' }],
+      links: { changes: ['CR-42'] },
+    };
+    const after = {
+      dates: { start: '2025-10-13', end: '2025-10-28' },
+      acceptance_criteria: [{ id: 'AC2' }, { id: 'AC1', target: '>= 90' }, { id: 'AC3' }],
+      links: { changes: ['CR-42', 'CR-43'] },
+      approvals: [{ member: 'ana' }],
+    };
+    expect(fieldChanges(before, after).map(describeChange)).toEqual([
+      'dates.end: 2025-10-24 → 2025-10-28',
+      'acceptance_criteria[AC1].target: >= 85 → >= 90',
+      'acceptance_criteria[AC3]: added {"id":"AC3"}',
+      'links.changes[]: added CR-43',
+    ]);
+    expect(fieldChanges(before, before)).toEqual([]);
+  });
+
+  it('covenant redline and the SOW PDF list what changed since the approval, in contract words', async () => {
+    const { dir, ana } = withMembers();
+    const sow = 'contracts/sow/SPRINT-07.yaml';
+    expect(covenant(['redline', sow, dir]).stdout).toBe(`${sow} has no approved version yet (no commit of it is signed with a member key).\n`);
+    expect(covenant(['approve', 'SPRINT-07', dir, '--as', 'ana', '--key', ana.file]).code).toBe(0);
+    const file = path.join(dir, sow);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('end: 2025-10-24', 'end: 2025-10-28'));
+    const r = covenant(['redline', sow, dir]);
+    expect(r.stdout).toMatch(
+      /^contracts\/sow\/SPRINT-07.yaml since it was approved by Ana Client on \d{4}-\d\d-\d\d \([0-9a-f]{7}\):\n {2}dates.end: 2025-10-24 → 2025-10-28\n$/,
+    );
+    const out = path.join(tempDir(), 'sow.pdf');
+    expect(covenant(['export-pdf', dir, '--sow', 'SPRINT-07', '--out', out]).code).toBe(0);
+    const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('Changes since the last approved version');
+    expect(text).toContain('dates.end 2025-10-24 → 2025-10-28');
+  });
+});
