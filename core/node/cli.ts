@@ -547,6 +547,47 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('merge-driver')
+    .description(
+      'A git merge driver: contract YAML merges by structure (maps by key, list items by id or name, comments and\nformatting kept), Markdown line-wise. Writes the result to %A; exit 0 merged, 1 conflicts (listed on stderr\nand at the top of the file). In .gitattributes: contracts/**/*.yaml merge=covenant; in git config:\nmerge.covenant.driver "npx covenant merge-driver %O %A %B %P"',
+    )
+    .argument('<base>', '%O: the common ancestor')
+    .argument('<mine>', '%A: my version, replaced by the result')
+    .argument('<theirs>', '%B: their version')
+    .argument('[path]', '%P: the path in the repository')
+    .action(async (baseFile: string, mineFile: string, theirsFile: string, repoPath: string | undefined) => {
+      const [{ readFile }, { writeFileAtomic }, { mergeYaml, mergeLines }] = await Promise.all([
+        import('node:fs/promises'),
+        import('./fs/atomic.js'),
+        import('../common/merge.js'),
+      ]);
+      const read = (f: string) =>
+        readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
+          throw new CovenantError('not-found', `Cannot read ${f} (${e.code ?? e.message}).`);
+        });
+      const [base, mine, theirs] = await Promise.all([read(baseFile), read(mineFile), read(theirsFile)]);
+      const name = repoPath ?? mineFile;
+      if (/\.ya?ml$/i.test(name)) {
+        const r = mergeYaml(base, mine, theirs);
+        const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+        const header = r.conflicts.length
+          ? `# covenant merge: ${plural(r.conflicts.length, 'conflict')} to resolve, my values kept below; then git add this file.\n${r.conflicts
+              .map((c) => `#   ${c.field}: base ${show(c.base)}, mine ${show(c.mine)}, theirs ${show(c.theirs)}\n`)
+              .join('')}`
+          : '';
+        await writeFileAtomic(path.resolve(mineFile), header + r.text);
+        for (const c of r.conflicts)
+          io.err(`covenant merge-driver: ${name}: ${c.field}: mine ${show(c.mine)}, theirs ${show(c.theirs)} (base ${show(c.base)})\n`);
+        setExit(r.conflicts.length ? EXIT.errors : EXIT.ok);
+      } else {
+        const r = mergeLines(base, mine, theirs);
+        await writeFileAtomic(path.resolve(mineFile), r.text);
+        if (r.conflicted) io.err(`covenant merge-driver: ${name}: conflicting lines, marked in the file\n`);
+        setExit(r.conflicted ? EXIT.errors : EXIT.ok);
+      }
+    });
+
+  program
     .command('allowed-signers')
     .description(
       "git's allowed-signers file for the members' SSH keys, so that `git log --show-signature` and\n`git verify-commit` (gpg.ssh.allowedSignersFile) agree with covenant verify.",
