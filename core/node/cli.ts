@@ -604,6 +604,66 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('clone')
+    .description(
+      "Clone a shared contract repository over HTTP(S). Credentials, when the server asks: COVENANT_GIT_TOKEN (or\nCOVENANT_GIT_USERNAME and COVENANT_GIT_PASSWORD), else git's credential helper where git is installed.",
+    )
+    .argument('<url>', 'the repository URL (https://...)')
+    .argument('[dir]', 'the new folder (default: the last part of the URL)')
+    .action(async (url: string, dirArg: string | undefined) => {
+      const dir = dirArg ?? (url.replace(/\/+$/, '').split('/').pop() ?? 'contract').replace(/\.git$/, '');
+      const { clone } = await import('./git/remote.js');
+      const r = await clone(url, path.resolve(dir), { onProgress: (phase, loaded, total) => io.err(`\r${phase}: ${loaded}${total ? `/${total}` : ''}   `) });
+      io.err('\n');
+      io.out(`Cloned into ${dir}${r.branch ? ` (branch ${r.branch})` : ''}. Next: covenant validate ${dir}\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('pull')
+    .description(
+      "Fetch origin's branch and merge it with the contract-aware merge (YAML by structure, Markdown by lines). The\nmerged contract is validated before the branch moves. Exit status: 0 merged or up to date, 1 conflicts or a merged\ncontract with errors (nothing changed; listed, or --format json), 2 usage, network or credentials.",
+    )
+    .argument('[dir]', 'workspace folder', '.')
+    .addOption(formatOption())
+    .action(async (dir: string, opts: { format: 'text' | 'json' }) => {
+      const root = await (await loader()).resolveWorkspaceRoot(dir);
+      const [{ pull }, { findRepo }, { resolveIdentity, NO_IDENTITY }] = await Promise.all([
+        import('./git/remote.js'),
+        import('./git/repo.js'),
+        import('./git/author.js'),
+      ]);
+      const who = await resolveIdentity(await findRepo(root)).catch(() => null);
+      if (!who) throw usage(`Who merges? ${NO_IDENTITY}`);
+      const r = await pull(root, { author: who.author, committer: who.committer });
+      if (opts.format === 'json') io.out(`${JSON.stringify(r, null, 2)}\n`);
+      else if (r.outcome === 'conflicts') {
+        const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+        for (const c of r.conflicts) {
+          if (c.fields.length === 0) io.out(`${c.path}: ${c.kind} conflict\n`);
+          for (const f of c.fields) io.out(`${c.path}: ${f.field}: mine ${show(f.mine)}, theirs ${show(f.theirs)} (base ${show(f.base)})\n`);
+        }
+        io.out(`Not merged: ${plural(r.conflicts.length, 'file')} in conflict; nothing changed. Resolve by agreeing on each field, commit, and pull again.\n`);
+      } else if (r.outcome === 'invalid') {
+        for (const d of r.errors) io.out(`${formatDiagnostic(d)}\n`);
+        io.out(`Not merged: the merged contract would have ${plural(r.errors.length, 'error')}; nothing changed.\n`);
+      } else io.out(r.outcome === 'up-to-date' ? 'Already up to date.\n' : `Pulled (${r.outcome}): now at ${r.oid!.slice(0, 7)}.\n`);
+      setExit(r.outcome === 'conflicts' || r.outcome === 'invalid' ? EXIT.errors : EXIT.ok);
+    });
+
+  program
+    .command('push')
+    .description('Push the current branch to origin. A remote with commits you do not have is refused: pull first.')
+    .argument('[dir]', 'workspace folder', '.')
+    .action(async (dir: string) => {
+      const root = await (await loader()).resolveWorkspaceRoot(dir);
+      const { push } = await import('./git/remote.js');
+      const r = await push(root);
+      io.out(`Pushed ${r.branch} to origin.\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
     .command('status')
     .description("What git sees changed in the workspace (as the app's Changes view): branch, commit, changed files.")
     .argument('[dir]', 'workspace folder', '.')

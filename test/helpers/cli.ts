@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO } from './workspace.js';
 
@@ -26,3 +26,19 @@ export const IDENTITY = {
   GIT_COMMITTER_NAME: 'Cli Tester',
   GIT_COMMITTER_EMAIL: 'cli@example.com',
 };
+
+/** The same, without blocking this process (for tests that serve something the CLI talks to). */
+export function covenantAsync(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'covenant.mjs'), ...args], { cwd, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

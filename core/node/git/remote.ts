@@ -1,0 +1,236 @@
+/**
+ * Sharing one contract: clone, pull and push over smart HTTP with isomorphic-git (it has no SSH transport). A pull
+ * fetches, then merges with the contract-aware merge (core/common/merge.ts) as isomorphic-git's merge driver; a
+ * conflict leaves the repository as it was and comes back as data. Credentials come from the environment or git's
+ * credential helper protocol, and never reach a file or a log.
+ */
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import http from 'isomorphic-git/http/node';
+import type { Diagnostic } from '../../common/diagnostics.js';
+import { mergeLines, mergeYaml, type MergeConflict } from '../../common/merge.js';
+import { classifyPath, isDataFile } from '../../common/model/kinds.js';
+import { ContractEngine } from '../../common/workspace.js';
+import type { Signature } from './author.js';
+import { gitError, gitFailure } from './errors.js';
+import { git, gitFs, requireRepo } from './repo.js';
+import { status } from './status.js';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** Asks git's credential helpers (git credential fill) without ever prompting; null when git or a helper has none. */
+function credentialHelper(url: string): Promise<Credentials | null> {
+  return new Promise((resolve) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return resolve(null);
+    }
+    const child = spawn('git', ['credential', 'fill'], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' } });
+    let out = '';
+    child.on('error', () => resolve(null)); // no git installed: the environment is the other way
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', () => undefined);
+    child.on('close', (code) => {
+      if (code !== 0) return resolve(null);
+      const fields = Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      resolve(fields.username && fields.password ? { username: fields.username, password: fields.password } : null);
+    });
+    child.stdin.end(`protocol=${u.protocol.replace(':', '')}\nhost=${u.host}\npath=${u.pathname.replace(/^\//, '')}\n\n`);
+  });
+}
+
+/**
+ * Credentials for a URL: COVENANT_GIT_USERNAME and COVENANT_GIT_PASSWORD (or COVENANT_GIT_TOKEN), else git's credential
+ * helper. Asked only when the server says 401.
+ */
+export async function credentialsFor(url: string): Promise<Credentials | null> {
+  const env = process.env;
+  if (env.COVENANT_GIT_TOKEN) return { username: env.COVENANT_GIT_USERNAME ?? 'token', password: env.COVENANT_GIT_TOKEN };
+  if (env.COVENANT_GIT_USERNAME && env.COVENANT_GIT_PASSWORD) return { username: env.COVENANT_GIT_USERNAME, password: env.COVENANT_GIT_PASSWORD };
+  return credentialHelper(url);
+}
+
+export interface RemoteOptions {
+  onProgress?: (phase: string, loaded: number, total: number | undefined) => void;
+  credentials?: (url: string) => Promise<Credentials | null>;
+}
+
+/** The auth callbacks of one operation, and whether credentials were offered (to say "needs" or "refused"). */
+function auth(url: string, opts: RemoteOptions, state: { offered: boolean }) {
+  let asked = false;
+  return {
+    onAuth: async () => {
+      if (asked) return { cancel: true }; // the same answer twice would only be refused twice
+      asked = true;
+      const c = await (opts.credentials ?? credentialsFor)(url);
+      if (c) state.offered = true;
+      return c ?? { cancel: true };
+    },
+    onAuthFailure: () => ({ cancel: true }),
+  };
+}
+
+const withoutSecrets = (url: string) => url.replace(/\/\/[^@/]*@/, '//');
+
+function remoteFailure(e: unknown, doing: string, url: string, state: { offered: boolean }): Error {
+  const err = e as { code?: string; data?: { statusCode?: number } };
+  if ((err.code === 'HttpError' && err.data?.statusCode === 401) || (err.code === 'UserCanceledError' && !state.offered))
+    return gitError(
+      'failed',
+      `${doing} ${withoutSecrets(url)} needs credentials: set COVENANT_GIT_TOKEN (or COVENANT_GIT_USERNAME and COVENANT_GIT_PASSWORD), or configure a git credential helper.`,
+    );
+  if (err.code === 'UserCanceledError') return gitError('failed', `${doing} ${withoutSecrets(url)}: the server refused the credentials.`);
+  return gitFailure(e, `${doing} ${withoutSecrets(url)}`);
+}
+
+/** Clones a URL into a new (or empty) folder. */
+export async function clone(url: string, dir: string, opts: RemoteOptions = {}): Promise<{ branch: string | null }> {
+  const existing = await readdir(dir).catch(() => null);
+  if (existing && existing.length) throw gitError('failed', `${dir} is not empty; clone into a new folder.`);
+  const state = { offered: false };
+  try {
+    await git.clone({
+      fs: gitFs,
+      http,
+      dir,
+      url,
+      ...auth(url, opts, state),
+      onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
+    });
+  } catch (e) {
+    throw remoteFailure(e, 'Cloning', url, state);
+  }
+  return { branch: (await git.currentBranch({ fs: gitFs, dir })) ?? null };
+}
+
+async function originUrl(dir: string): Promise<string> {
+  const repo = await requireRepo(dir);
+  const url = await git.getConfig({ ...repo.opts, path: 'remote.origin.url' });
+  if (!url) throw gitError('failed', 'This repository has no remote called origin; clone the shared repository, or add it with git remote add origin URL.');
+  return url as string;
+}
+
+export interface PullResult {
+  /** fast-forward, merged, up to date; conflicts or invalid (the merged contract has errors): nothing changed. */
+  outcome: 'fast-forward' | 'merged' | 'up-to-date' | 'conflicts' | 'invalid';
+  oid: string | null;
+  conflicts: { path: string; fields: MergeConflict[]; kind: 'content' | 'delete/modify' }[];
+  /** For 'invalid': the errors the merged contract would have. */
+  errors: Diagnostic[];
+}
+
+/** Validates the contract as a commit holds it (before anything points at the commit). */
+async function validateCommit(repo: Awaited<ReturnType<typeof requireRepo>>, oid: string): Promise<Diagnostic[]> {
+  const engine = new ContractEngine();
+  await git.walk({
+    ...repo.opts,
+    trees: [git.TREE({ ref: oid })],
+    map: async (filepath, [entry]) => {
+      if (!entry || filepath === '.') return true;
+      if ((await entry.type()) !== 'blob') return true;
+      if (classifyPath(filepath) !== null || isDataFile(filepath)) engine.setText(filepath, Buffer.from((await entry.content())!).toString('utf8'));
+      else engine.addPath(filepath);
+      return true;
+    },
+  });
+  return engine.validate().diagnostics.filter((d) => d.severity === 'error');
+}
+
+/**
+ * Fetches origin's branch and merges it into the current one with the contract-aware merge. Refuses with uncommitted
+ * changes (they could be overwritten). On conflicts the repository is left as it was and they are returned as data.
+ */
+export async function pull(dir: string, who: { author: Signature; committer: Signature }, opts: RemoteOptions = {}): Promise<PullResult> {
+  const repo = await requireRepo(dir);
+  const o = repo.opts;
+  const branch = await git.currentBranch({ ...o });
+  if (!branch) throw gitError('failed', 'HEAD is detached: check out a branch before pulling.');
+  const changed = await status(dir);
+  if (changed.length) throw gitError('failed', `Commit or discard your changes first (${changed.map((c) => c.path).join(', ')}): a pull could overwrite them.`);
+  const url = await originUrl(dir);
+  const state = { offered: false };
+  try {
+    await git.fetch({
+      ...o,
+      http,
+      remote: 'origin',
+      ref: branch,
+      singleBranch: true,
+      ...auth(url, opts, state),
+      onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
+    });
+  } catch (e) {
+    throw remoteFailure(e, 'Fetching from', url, state);
+  }
+  const theirs = `refs/remotes/origin/${branch}`;
+  const structural = new Map<string, MergeConflict[]>();
+  try {
+    const r = await git.merge({
+      ...o,
+      ours: branch,
+      theirs,
+      fastForward: true,
+      abortOnConflict: true,
+      noUpdateBranch: true, // validated first, then the branch moves
+      author: who.author,
+      committer: who.committer,
+      message: `Merge ${theirs.replace('refs/remotes/', '')} into ${branch}`,
+      mergeDriver: ({ contents, path: name }) => {
+        const [base = '', mine = '', other = ''] = contents;
+        if (/\.ya?ml$/i.test(name)) {
+          const m = mergeYaml(base, mine, other);
+          if (m.conflicts.length) structural.set(name, m.conflicts);
+          return { cleanMerge: m.conflicts.length === 0, mergedText: m.text };
+        }
+        const m = mergeLines(base, mine, other);
+        return { cleanMerge: !m.conflicted, mergedText: m.text };
+      },
+    });
+    if (r.alreadyMerged) return { outcome: 'up-to-date', oid: r.oid ?? null, conflicts: [], errors: [] };
+    const errors = await validateCommit(repo, r.oid!);
+    if (errors.length) return { outcome: 'invalid', oid: null, conflicts: [], errors };
+    await git.writeRef({ ...o, ref: `refs/heads/${branch}`, value: r.oid!, force: true });
+    await git.checkout({ ...o, ref: branch, force: true }); // the tree was clean: the merged files replace it
+    return { outcome: r.fastForward ? 'fast-forward' : 'merged', oid: r.oid ?? null, conflicts: [], errors: [] };
+  } catch (e) {
+    const err = e as { code?: string; data?: { filepaths?: string[]; bothModified?: string[]; deleteByUs?: string[]; deleteByTheirs?: string[] } };
+    if (err.code !== 'MergeConflictError') throw gitFailure(e, 'Merging');
+    const d = err.data ?? {};
+    const conflicts: PullResult['conflicts'] = [];
+    for (const p of d.bothModified ?? d.filepaths ?? []) conflicts.push({ path: p, fields: structural.get(path.basename(p)) ?? [], kind: 'content' });
+    for (const p of [...(d.deleteByUs ?? []), ...(d.deleteByTheirs ?? [])]) conflicts.push({ path: p, fields: [], kind: 'delete/modify' });
+    return { outcome: 'conflicts', oid: null, conflicts, errors: [] };
+  }
+}
+
+/** Pushes the current branch to origin; a refused non-fast-forward says to pull first. */
+export async function push(dir: string, opts: RemoteOptions = {}): Promise<{ branch: string }> {
+  const repo = await requireRepo(dir);
+  const branch = await git.currentBranch({ ...repo.opts });
+  if (!branch) throw gitError('failed', 'HEAD is detached: check out a branch before pushing.');
+  const url = await originUrl(dir);
+  const state = { offered: false };
+  try {
+    const r = await git.push({
+      ...repo.opts,
+      http,
+      remote: 'origin',
+      ref: branch,
+      ...auth(url, opts, state),
+      onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
+    });
+    if (!r.ok) throw gitError('failed', `The remote refused the push: ${r.error ?? 'no reason given'}.`);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'PushRejectedError') throw gitError('failed', `The shared repository has commits you do not have: pull first (covenant pull), then push.`);
+    if ((e as { name?: string }).name === 'CovenantError') throw e;
+    throw remoteFailure(e, 'Pushing to', url, state);
+  }
+  return { branch };
+}

@@ -1,0 +1,111 @@
+// Two parties, one contract (issue 15, item 1): clone, pull and push over smart HTTP against system git's
+// http-backend; two clones append criteria to the same SOW and both reach the server through a structural merge.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
+import { gitHttpServer } from '../../helpers/git-server.js';
+import { commitAt, sysgit } from '../../helpers/git.js';
+import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+
+const SOW = 'contracts/sow/SPRINT-07.yaml';
+const AC2_END = '    evidence: analytics/exp_123.csv\n';
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+/** A bare repository holding the example, served over HTTP. */
+async function sharedContract(auth?: { username: string; password: string }) {
+  const root = tempDir();
+  const bare = path.join(root, 'contract.git');
+  const seed = exampleCopy();
+  sysgit(seed, 'init', '-q', '-b', 'main');
+  sysgit(seed, 'add', '-A');
+  commitAt(seed, '2025-10-13T09:00:00Z', 'The contract');
+  execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+  const server = await gitHttpServer(root, auth);
+  servers.push(server);
+  return { url: `${server.url}/contract.git`, bare, server };
+}
+
+const edit = (dir: string, from: string, to: string) => {
+  const file = path.join(dir, SOW);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+};
+
+describe('sharing a contract over HTTP', () => {
+  it('two clones append criteria to the same SOW; both reach the server through a clean structural merge', async () => {
+    const { url, bare } = await sharedContract();
+    const work = tempDir();
+    const client = path.join(work, 'client');
+    const supplier = path.join(work, 'supplier');
+    expect((await covenant(['clone', url, client])).stdout).toContain('Cloned into');
+    expect((await covenant(['clone', url, supplier])).code).toBe(0);
+    edit(client, AC2_END, `${AC2_END}  - id: AC3\n    description: Support tickets about signup fall by half\n`);
+    expect((await covenant(['commit', client, '-m', 'AC3 from the client'], undefined, IDENTITY)).code).toBe(0);
+    expect((await covenant(['push', client])).stdout).toBe('Pushed main to origin.\n');
+    edit(supplier, AC2_END, `${AC2_END}  - id: AC4\n    description: Time to first value under 2 minutes\n`);
+    expect((await covenant(['commit', supplier, '-m', 'AC4 from the supplier'], undefined, IDENTITY)).code).toBe(0);
+    const refused = await covenant(['push', supplier]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('pull first (covenant pull), then push');
+    const pulled = await covenant(['pull', supplier], undefined, IDENTITY);
+    expect(pulled.stderr).toBe('');
+    expect(pulled.stdout).toMatch(/^Pulled \(merged\): now at [0-9a-f]{7}\.\n$/);
+    const merged = readFileSync(path.join(supplier, SOW), 'utf8');
+    expect(merged).toContain('id: AC3');
+    expect(merged).toContain('id: AC4');
+    expect((await covenant(['push', supplier])).code).toBe(0);
+    // the server holds both, as system git sees it, and the client gets them with a fast-forward
+    const onServer = execFileSync('git', ['--git-dir', bare, 'show', `main:${SOW}`], { encoding: 'utf8' });
+    expect(onServer).toContain('id: AC3');
+    expect(onServer).toContain('id: AC4');
+    expect((await covenant(['pull', client], undefined, IDENTITY)).stdout).toMatch(/^Pulled \(fast-forward\)/);
+    execFileSync('git', ['--git-dir', bare, 'fsck', '--strict'], { stdio: 'pipe' });
+  });
+
+  it('a same-field conflict is reported by field path and changes nothing', async () => {
+    const { url } = await sharedContract();
+    const work = tempDir();
+    const a = path.join(work, 'a');
+    const b = path.join(work, 'b');
+    await covenant(['clone', url, a]);
+    await covenant(['clone', url, b]);
+    edit(a, 'end: 2025-10-24', 'end: 2025-10-27');
+    await covenant(['commit', a, '-m', 'end 27'], undefined, IDENTITY);
+    await covenant(['push', a]);
+    edit(b, 'end: 2025-10-24', 'end: 2025-10-30');
+    await covenant(['commit', b, '-m', 'end 30'], undefined, IDENTITY);
+    const head = sysgit(b, 'rev-parse', 'HEAD');
+    const r = await covenant(['pull', b, '--format', 'json'], undefined, IDENTITY);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.outcome).toBe('conflicts');
+    // mine is b's 30th, theirs the 27th that a pushed
+    expect(out.conflicts).toEqual([
+      { path: SOW, kind: 'content', fields: [{ field: 'dates.end', base: '2025-10-24', mine: '2025-10-30', theirs: '2025-10-27', kind: 'both-changed' }] },
+    ]);
+    expect(sysgit(b, 'rev-parse', 'HEAD')).toBe(head);
+    expect(sysgit(b, 'status', '--porcelain')).toBe('');
+  });
+
+  it('asks for credentials only when the server says 401, from the environment, and never writes them down', async () => {
+    const { url, server } = await sharedContract({ username: 'client', password: 's3cret-token' });
+    const dir = path.join(tempDir(), 'c');
+    const denied = await covenant(['clone', url, dir], undefined, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toContain('needs credentials: set COVENANT_GIT_TOKEN');
+    mkdirSync(path.dirname(dir), { recursive: true });
+    const ok = await covenant(['clone', url, dir], undefined, { COVENANT_GIT_USERNAME: 'client', COVENANT_GIT_PASSWORD: 's3cret-token' });
+    expect(ok.code).toBe(0);
+    expect(server.requests.some((r) => r.endsWith('auth'))).toBe(true);
+    // not in the repository's config, not in any file of the clone
+    const { spawnSync } = await import('node:child_process');
+    expect(spawnSync('grep', ['-rl', 's3cret-token', dir]).status).toBe(1); // 1: no file holds it
+    // a token the server refuses is said so
+    const refused = await covenant(['clone', url, path.join(path.dirname(dir), 'd')], undefined, { COVENANT_GIT_TOKEN: 'wrong' });
+    expect(refused.stderr).toContain('the server refused the credentials');
+  });
+});
