@@ -33,6 +33,18 @@ export interface SessionOptions {
  * One running Covenant: the open workspace, the app state, and the API handlers over them. Electron's main process
  * and `covenant serve` each make one and expose `handlers` over their transport.
  */
+/** Whether some approval of the snapshot has no signature fact (or one for another entry). */
+function staleSignatures(snap: Snapshot): boolean {
+  const facts = snap.facts.signatures;
+  for (const doc of [...snap.model.crs, ...snap.model.sows]) {
+    const approvals = doc.data.approvals ?? [];
+    if (approvals.length === 0) continue;
+    const known = facts?.get(doc.path) ?? [];
+    if (approvals.some((a, i) => !known.some((f) => f.index === i && f.member === a.member && f.at === a.at && f.signature !== 'uncommitted'))) return true;
+  }
+  return false;
+}
+
 export class Session {
   private workspace: OpenWorkspace | null = null;
   private git: WorkspaceGit | null = null;
@@ -77,6 +89,12 @@ export class Session {
     const ws = this.ws();
     await this.factsReady;
     await ws.settle();
+    // approvals whose signatures git has not been asked about yet (an edit or a commit raced the last read): read them
+    // now, so that a figure never calls a signed approval "uncommitted"
+    if (staleSignatures(ws.snapshot)) {
+      const { signatureFacts } = await import('./approvals.js');
+      await ws.setFacts({ ...ws.snapshot.facts, signatures: await signatureFacts(ws.root, ws.snapshot.model) });
+    }
     const snap = await prepared(ws.snapshot);
     await snap.validateSliced(); // figures read the diagnostics: computed here in slices, not in one block later
     return snap;
