@@ -15,8 +15,7 @@ import { parseYaml } from '../common/yaml/parse.js';
 import { writeFileAtomic } from './fs/atomic.js';
 import { confine } from './fs/confine.js';
 import { commit } from './git/commit.js';
-import { CommitIndex } from './git/commit-index.js';
-import { walk } from './git/log.js';
+import { commitsTouching } from './git/history.js';
 import { findRepo, git, requireRepo } from './git/repo.js';
 import { loadSigner, publicLine, splitSignedCommit, sshsig, verifySshsig } from './git/sshsig.js';
 
@@ -53,23 +52,13 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
   const docs = [...model.crs, ...model.sows].filter((d) => d.data.approvals?.length);
   if (docs.length === 0) return out;
   const repo = await findRepo(root);
-  let index: CommitIndex | null = null;
-  let tip: string | null = null;
-  if (repo) {
-    try {
-      tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
-      index = await CommitIndex.open(repo);
-      await index.prepareChanged(tip);
-    } catch {
-      tip = null;
-    }
-  }
   for (const doc of docs) {
     const wanted = (doc.data.approvals ?? []).map((a, i) => ({ index: i, member: a.member, at: a.at }));
     const found = new Map<number, string>();
-    if (repo && index && tip) {
-      const commits = (await walk(index, tip, doc.path)).reverse();
-      for (const [oid, c] of commits) {
+    const history = repo ? await commitsTouching(repo, doc.path) : null;
+    if (repo && history) {
+      const { index } = history;
+      for (const [oid, c] of [...history.commits].reverse()) {
         if (found.size === wanted.length) break;
         let text: string;
         try {
@@ -81,7 +70,6 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
         const here = approvalsIn(text, doc.path);
         for (const w of wanted) if (!found.has(w.index) && here.some((h) => h.member === w.member && h.at === w.at)) found.set(w.index, oid);
       }
-      await index.save();
     }
     const facts: SignatureFact[] = [];
     for (const w of wanted) {
@@ -186,16 +174,10 @@ export async function redline(root: string, snapshot: Snapshot, path: string): P
   const repo = await findRepo(root);
   if (!repo) return { path, since: null, changes: null };
   const members = snapshot.model.members().filter((m) => m.ssh_key);
-  let tip: string;
-  let index: CommitIndex;
-  try {
-    tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
-    index = await CommitIndex.open(repo);
-    await index.prepareChanged(tip);
-  } catch {
-    return { path, since: null, changes: null };
-  }
-  for (const [oid, c] of await walk(index, tip, path)) {
+  const history = await commitsTouching(repo, path);
+  if (!history) return { path, since: null, changes: null };
+  const { index } = history;
+  for (const [oid, c] of history.commits) {
     const sig = await commitSignature(repo, oid);
     if (sig.signature !== 'valid') continue;
     const member = members.find((m) => publicLine(m.ssh_key!) === sig.signerKey);
@@ -207,13 +189,11 @@ export async function redline(root: string, snapshot: Snapshot, path: string): P
     } catch {
       continue;
     }
-    await index.save();
     return {
       path,
       since: { commit: oid, date: new Date(c.author.timestamp * 1000).toISOString().slice(0, 10), member: member.id, name: member.name },
       changes: fieldChanges(before, current),
     };
   }
-  await index.save();
   return { path, since: null, changes: null };
 }

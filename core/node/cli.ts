@@ -46,6 +46,14 @@ async function writeOutput(io: Io, text: string, out: string | undefined): Promi
   else io.out(text);
 }
 
+/** A workspace folder read from disk that has a master contract (exit 2 with a sentence otherwise). */
+async function contractWorkspace(dir: string): Promise<{ root: string; snapshot: Snapshot }> {
+  const { loadWorkspace, requireMaster } = await loader();
+  const loaded = await loadWorkspace(dir);
+  requireMaster(loaded.root, dir, loaded.snapshot);
+  return loaded;
+}
+
 /** A workspace folder read from disk with git's facts, for the verbs whose output is figures. */
 async function factualSnapshot(dir: string): Promise<{ root: string; snapshot: Snapshot }> {
   const { loadWorkspace, requireMaster } = await loader();
@@ -508,9 +516,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[dir]', 'workspace folder', '.')
     .addOption(formatOption())
     .action(async (dir: string, opts: { format: 'text' | 'json' }) => {
-      const { loadWorkspace, requireMaster } = await loader();
-      const { root, snapshot } = await loadWorkspace(dir);
-      requireMaster(root, dir, snapshot);
+      const { root, snapshot } = await contractWorkspace(dir);
       const [{ signatureFacts }, { allApprovalChecks }] = await Promise.all([import('./approvals.js'), import('../common/approvals.js')]);
       const checks = allApprovalChecks(snapshot.model, await signatureFacts(root, snapshot.model));
       const bad = checks.filter((c) => c.status !== 'valid');
@@ -531,9 +537,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[dir]', 'workspace folder', '.')
     .addOption(formatOption())
     .action(async (file: string, dir: string, opts: { format: 'text' | 'json' }) => {
-      const { loadWorkspace, requireMaster } = await loader();
-      const { root, snapshot } = await loadWorkspace(dir);
-      requireMaster(root, dir, snapshot);
+      const { root, snapshot } = await contractWorkspace(dir);
       const [{ redline }, { describeChange }] = await Promise.all([import('./approvals.js'), import('../common/redline.js')]);
       const r = await redline(root, snapshot, file.replace(/^\.\//, ''));
       if (opts.format === 'json') io.out(`${JSON.stringify(r, null, 2)}\n`);
@@ -595,9 +599,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[dir]', 'workspace folder', '.')
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (dir: string, opts: { out?: string }) => {
-      const { loadWorkspace, requireMaster } = await loader();
-      const { root, snapshot } = await loadWorkspace(dir);
-      requireMaster(root, dir, snapshot);
+      const { snapshot } = await contractWorkspace(dir);
       const { allowedSigners } = await import('./approvals.js');
       await writeOutput(io, allowedSigners(snapshot.model), opts.out);
       setExit(EXIT.ok);
@@ -802,9 +804,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[dir]', 'workspace folder', '.')
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (dir: string, opts: { out?: string }) => {
-      const { loadWorkspace, requireMaster } = await loader();
-      const { root, snapshot } = await loadWorkspace(dir);
-      requireMaster(root, dir, snapshot);
+      const { root, snapshot } = await contractWorkspace(dir);
       const [{ workflowIndex }, { provenance }] = await Promise.all([import('../common/workflow-index.js'), import('./pdf/export.js')]);
       const p = await provenance(root);
       const snap = await snapshot.prepare();
@@ -821,9 +821,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[dir]', 'workspace folder', '.')
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (dir: string, opts: { out?: string }) => {
-      const { loadWorkspace, requireMaster } = await loader();
-      const { root, snapshot } = await loadWorkspace(dir);
-      requireMaster(root, dir, snapshot);
+      const { snapshot } = await contractWorkspace(dir);
       const { alertRules } = await import('./alerts.js');
       const text = alertRules((await snapshot.prepare()).model);
       await writeOutput(io, text, opts.out);

@@ -26,26 +26,34 @@ async function crBlobs(repo: Repo, treeOid: string, cache: object): Promise<Map<
 }
 
 /**
+ * The commits that changed `filepath` (a file or a folder), newest first, with git's history simplification, read
+ * through the commit index (kept up to date and saved); null before the first commit.
+ */
+export async function commitsTouching(repo: Repo, filepath: string): Promise<{ index: CommitIndex; commits: [string, IndexedCommit][] } | null> {
+  try {
+    const tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
+    const index = await CommitIndex.open(repo);
+    await index.prepareChanged(tip);
+    const commits = await walk(index, tip, filepath);
+    await index.save();
+    return { index, commits };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Walks the history once, oldest first, reading only contracts/changes/: a CR is created by the commit
  * that added its file, and decided by the first commit where its decision.status is no longer "proposed".
  */
 export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
   const facts = new Map<string, CrHistory>();
   const repo = await findRepo(dir);
-  if (!repo) return facts;
-  let commits: [string, IndexedCommit][];
-  let index: CommitIndex;
-  try {
-    // only commits that touched contracts/changes (git's history simplification), read through the commit index
-    const tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
-    index = await CommitIndex.open(repo);
-    await index.prepareChanged(tip);
-    commits = await walk(index, tip, 'contracts/changes');
-    await index.save();
-  } catch {
-    return facts;
-  }
-  const cache = index.cache;
+  // only commits that touched contracts/changes
+  const found = repo ? await commitsTouching(repo, 'contracts/changes') : null;
+  if (!repo || !found) return facts;
+  const { commits } = found;
+  const cache = found.index.cache;
   const seen = new Map<string, string>();
   for (const [, commit] of commits.reverse()) {
     const date = new Date(commit.author.timestamp * 1000).toISOString().slice(0, 10);
@@ -98,18 +106,9 @@ function masterFacts(text: string, path: string): Pick<MasterVersion, 'id' | 'ef
  */
 export async function masterHistory(dir: string): Promise<MasterVersion[]> {
   const repo = await findRepo(dir);
-  if (!repo) return [];
-  let commits: [string, IndexedCommit][];
-  let index: CommitIndex;
-  try {
-    const tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
-    index = await CommitIndex.open(repo);
-    await index.prepareChanged(tip);
-    commits = await walk(index, tip, MASTER_PATH);
-    await index.save();
-  } catch {
-    return []; // no commit yet
-  }
+  const found = repo ? await commitsTouching(repo, MASTER_PATH) : null;
+  if (!repo || !found) return []; // no commit yet
+  const { commits, index } = found;
   const out: MasterVersion[] = [];
   for (const [oid, commit] of commits.reverse()) {
     let text: string;
