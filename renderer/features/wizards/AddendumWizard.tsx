@@ -3,6 +3,7 @@ import type { AddendumPreview } from '../../../core/common/api.js';
 import { api, ApiCallError } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
+import { ReviewFiles } from './ReviewFiles.js';
 import { useUi } from '../../stores/ui.js';
 import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 
@@ -132,23 +133,7 @@ export function AddendumWizard({ cr }: { cr: string }) {
               </li>
             ))}
           </ul>
-          {preview.plan.files.map((f) => (
-            <div key={f.path} className="review-file">
-              <h3>
-                {f.isNew ? 'New' : 'Updated'}: {f.path}
-              </h3>
-              <pre>{f.text}</pre>
-            </div>
-          ))}
-          {preview.plan.diagnostics.length > 0 && (
-            <ul className="review-problems" role="alert">
-              {preview.plan.diagnostics.map((d, i) => (
-                <li key={i}>
-                  {d.file}:{d.line} {d.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          <ReviewFiles files={preview.plan.files} diagnostics={preview.plan.diagnostics} />
         </section>
       )}
       <div className="wizard-nav">

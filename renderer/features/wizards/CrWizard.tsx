@@ -4,6 +4,7 @@ import { checkCrDraft, draftVerdict, emptyCrDraft, masterForDraft, needsAdr, typ
 import { api, ApiCallError } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
+import { ReviewFiles } from './ReviewFiles.js';
 import { useUi } from '../../stores/ui.js';
 import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 
@@ -284,23 +285,7 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
 
       {step === 3 && preview && (
         <section data-testid="step-review">
-          {preview.files.map((f) => (
-            <div key={f.path} className="review-file">
-              <h3>
-                {f.isNew ? 'New' : 'Updated'}: {f.path}
-              </h3>
-              <pre data-testid="review-text">{f.text}</pre>
-            </div>
-          ))}
-          {preview.diagnostics.length > 0 && (
-            <ul className="review-problems" role="alert">
-              {preview.diagnostics.map((d, i) => (
-                <li key={i}>
-                  {d.file}:{d.line} {d.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          <ReviewFiles files={preview.files} diagnostics={preview.diagnostics} />
         </section>
       )}
 
