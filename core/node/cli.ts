@@ -4,6 +4,7 @@ import { isValidDate } from '../common/dates.js';
 import { countDiagnostics, formatDiagnostic, type DiagnosticCounts } from '../common/diagnostics.js';
 import { CovenantError, ERROR_CODES } from '../common/errors.js';
 import type { Snapshot } from '../common/workspace.js';
+import type { MergeConflictEntry } from './git/merge-state.js';
 
 // Heavy modules (yaml + ajv, isomorphic-git, pdfkit, prom-client, the HTTP server) are loaded by the verbs that
 // need them, so `covenant --help` costs about a bare node start.
@@ -624,28 +625,92 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command('pull')
     .description(
-      "Fetch origin's branch and merge it with the contract-aware merge (YAML by structure, Markdown by lines). The\nmerged contract is validated before the branch moves. Exit status: 0 merged or up to date, 1 conflicts or a merged\ncontract with errors (nothing changed; listed, or --format json), 2 usage, network or credentials.",
+      "Fetch origin's branch and merge it with the contract-aware merge (YAML by structure, Markdown by lines). The\n" +
+        'merged contract is validated before the branch moves. On conflicts the merge waits in the working tree (my value\n' +
+        'kept in each conflicting field, nothing lost): resolve each with --resolve KEY=mine|theirs|file (file: keep what\n' +
+        'you wrote in the file by hand) or --take mine|theirs for all, and --continue commits the merge; --abort puts the\n' +
+        'files back as they were before the pull. Exit status: 0 merged or up to date, 1 conflicts left or a merged contract\n' +
+        'with errors (listed, or --format json), 2 usage, network or credentials.',
     )
     .argument('[dir]', 'workspace folder', '.')
+    .option('--continue', 'commit the waiting merge once every conflict is resolved')
+    .option('--abort', 'give up the waiting merge: every file it touched goes back to before the pull')
+    .option(
+      '--resolve <key=choice>',
+      'resolve one conflict (KEY as listed, e.g. contracts/sow/S.yaml#dates.end): mine, theirs or file (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--take <side>', 'resolve every conflict still open the same way: mine or theirs')
     .addOption(formatOption())
-    .action(async (dir: string, opts: { format: 'text' | 'json' }) => {
+    .action(async (dir: string, opts: { format: 'text' | 'json'; continue?: boolean; abort?: boolean; resolve: string[]; take?: string }) => {
       const root = await (await loader()).resolveWorkspaceRoot(dir);
-      const [{ pull }, { findRepo }, { resolveIdentity, NO_IDENTITY }] = await Promise.all([
+      const [{ pull }, merging, { findRepo }, { resolveIdentity, NO_IDENTITY }] = await Promise.all([
         import('./git/remote.js'),
+        import('./git/merge-state.js'),
         import('./git/repo.js'),
         import('./git/author.js'),
       ]);
+      if (opts.take !== undefined && opts.take !== 'mine' && opts.take !== 'theirs') throw usage(`--take is mine or theirs (got ${JSON.stringify(opts.take)})`);
+      const resumes = opts.continue || opts.resolve.length > 0 || opts.take !== undefined;
+      if (opts.abort && resumes) throw usage('--abort gives the merge up: it goes with no other option');
+      const show = (v: unknown) =>
+        v === undefined ? '(absent)' : typeof v === 'string' && v.includes('\n') ? `(${v.split('\n').length} lines)` : JSON.stringify(v);
+      const listOpen = (conflicts: MergeConflictEntry[]) => {
+        for (const c of conflicts.filter((x) => !x.resolution))
+          io.out(`${c.key}: mine ${show(c.mine)}, theirs ${show(c.theirs)} (base ${show(c.base)})${c.kind === 'both-changed' ? '' : ` [${c.kind}]`}\n`);
+      };
+      if (opts.abort) {
+        const state = await merging.abortMerge(root);
+        if (opts.format === 'json') io.out(`${JSON.stringify({ outcome: 'aborted', restored: state.touched }, null, 2)}\n`);
+        else io.out(`Pull aborted: ${plural(state.touched.length, 'file')} back as before the pull; HEAD still at ${state.ours.slice(0, 7)}.\n`);
+        setExit(EXIT.ok);
+        return;
+      }
+      let state = resumes ? await merging.requireMergeState(root) : null;
       const who = await resolveIdentity(await findRepo(root)).catch(() => null);
       if (!who) throw usage(`Who merges? ${NO_IDENTITY}`);
+      const by = `${who.author.name} <${who.author.email}>`;
+      if (state) {
+        for (const r of opts.resolve) {
+          const m = /^(.+)=(mine|theirs|file)$/.exec(r);
+          if (!m) throw usage(`--resolve takes KEY=mine|theirs|file (got ${JSON.stringify(r)})`);
+          state = await merging.resolveConflict(root, m[1]!, { take: m[2] === 'file' ? 'edit' : (m[2] as 'mine' | 'theirs'), by });
+        }
+        if (opts.take)
+          for (const c of state.conflicts.filter((x) => !x.resolution))
+            state = await merging.resolveConflict(root, c.key, { take: opts.take as 'mine' | 'theirs', by });
+        const open = state.conflicts.filter((c) => !c.resolution);
+        if (!opts.continue || open.length) {
+          if (opts.format === 'json') io.out(`${JSON.stringify({ outcome: 'conflicts', conflicts: state.conflicts }, null, 2)}\n`);
+          else {
+            listOpen(state.conflicts);
+            io.out(
+              open.length
+                ? `${plural(open.length, 'conflict')} still open; resolve ${open.length === 1 ? 'it' : 'them'}, then covenant pull --continue.\n`
+                : 'Every conflict is resolved: covenant pull --continue commits the merge.\n',
+            );
+          }
+          setExit(open.length ? EXIT.errors : EXIT.ok);
+          return;
+        }
+        const { oid } = await merging.continueMerge(root, who, async () => {
+          const { loadWorkspace } = await loader();
+          return (await loadWorkspace(root)).snapshot.validate().diagnostics;
+        });
+        if (opts.format === 'json') io.out(`${JSON.stringify({ outcome: 'merged', oid }, null, 2)}\n`);
+        else io.out(`Merged: now at ${oid.slice(0, 7)}. Next: covenant push\n`);
+        setExit(EXIT.ok);
+        return;
+      }
       const r = await pull(root, { author: who.author, committer: who.committer });
       if (opts.format === 'json') io.out(`${JSON.stringify(r, null, 2)}\n`);
       else if (r.outcome === 'conflicts') {
-        const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
-        for (const c of r.conflicts) {
-          if (c.fields.length === 0) io.out(`${c.path}: ${c.kind} conflict\n`);
-          for (const f of c.fields) io.out(`${c.path}: ${f.field}: mine ${show(f.mine)}, theirs ${show(f.theirs)} (base ${show(f.base)})\n`);
-        }
-        io.out(`Not merged: ${plural(r.conflicts.length, 'file')} in conflict; nothing changed. Resolve by agreeing on each field, commit, and pull again.\n`);
+        listOpen(r.conflicts);
+        io.out(
+          `Not merged yet: ${plural(r.conflicts.length, 'conflict')}. The rest of the merge is in your files, your value kept in each conflicting field.\n` +
+            'Resolve with covenant pull --resolve KEY=mine|theirs|file (or --take theirs), then covenant pull --continue; or covenant pull --abort.\n',
+        );
       } else if (r.outcome === 'invalid') {
         for (const d of r.errors) io.out(`${formatDiagnostic(d)}\n`);
         io.out(`Not merged: the merged contract would have ${plural(r.errors.length, 'error')}; nothing changed.\n`);

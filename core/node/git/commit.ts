@@ -6,7 +6,7 @@ import type { Signature } from './author.js';
 import { GitConfig } from './config.js';
 import { gitError, gitFailure } from './errors.js';
 import { withIndexLock } from './lock.js';
-import { git, requireCleanState, requireRepo } from './repo.js';
+import { git, repoState, requireCleanState, requireRepo } from './repo.js';
 
 /**
  * Stages exactly `paths` (added when present, removed when deleted; never the whole tree) and commits them, holding
@@ -22,6 +22,8 @@ export async function commit(
   onNote?: (note: string) => void,
   /** Signs the commit: the payload (the commit without its signature) in, the armored signature out. */
   sign?: (payload: string) => string,
+  /** Finishes a merge: the commit gets HEAD and this commit as parents (MERGE_HEAD is then expected, not refused). */
+  mergeParent?: string,
 ): Promise<string> {
   const repo = await requireRepo(dir);
   if (paths.length === 0) throw gitError('nothing-to-commit', 'Choose at least one changed file to commit.');
@@ -32,7 +34,9 @@ export async function commit(
   return withIndexLock(
     repo.gitdir,
     async () => {
-      await requireCleanState(dir);
+      const s = mergeParent ? await repoState(dir) : await requireCleanState(dir);
+      if (mergeParent && (s.rebaseInProgress || s.cherryPickInProgress))
+        throw gitError('unclean-state', 'A rebase or cherry-pick is unfinished in this repository.');
       try {
         const eol = await eolRules(repo, await GitConfig.load(repo));
         const plain: string[] = [];
@@ -58,6 +62,7 @@ export async function commit(
           message: message.endsWith('\n') ? message : `${message}\n`,
           author: who.author,
           committer: who.committer,
+          ...(mergeParent && s.head ? { parent: [s.head, mergeParent] } : {}),
           ...(sign ? { signingKey: 'ssh', onSign: ({ payload }: { payload: string }) => ({ signature: sign(payload) }) } : {}),
         });
       } catch (e) {

@@ -1,7 +1,8 @@
 import { CovenantError, type ErrorCode, type ErrorReason } from '../../common/errors.js';
 
 /** The kinds of git failure, each one of the error model's codes. */
-export type GitErrorKind = 'not-a-repository' | 'locked' | 'no-author' | 'nothing-to-commit' | 'unclean-state' | 'not-found' | 'symlink' | 'failed';
+export type GitErrorKind =
+  'not-a-repository' | 'locked' | 'no-author' | 'nothing-to-commit' | 'unclean-state' | 'not-found' | 'symlink' | 'failed' | 'unresolved';
 
 const CODES: Record<GitErrorKind, [ErrorCode, ErrorReason?]> = {
   'not-a-repository': ['not-found', 'not-a-repository'],
@@ -12,6 +13,7 @@ const CODES: Record<GitErrorKind, [ErrorCode, ErrorReason?]> = {
   'not-found': ['not-found'],
   symlink: ['outside-workspace'],
   failed: ['io'],
+  unresolved: ['conflict'],
 };
 
 /** A git failure as the one error type, with a plain message the UI and the CLI show as it is. */

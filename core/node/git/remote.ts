@@ -6,15 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import http from 'isomorphic-git/http/node';
 import type { Diagnostic } from '../../common/diagnostics.js';
-import { mergeLines, mergeYaml, type MergeConflict } from '../../common/merge.js';
+import { mergeLines, mergeYaml } from '../../common/merge.js';
 import { classifyPath, isDataFile } from '../../common/model/kinds.js';
 import { ContractEngine } from '../../common/workspace.js';
 import type { Signature } from './author.js';
 import { gitError, gitFailure } from './errors.js';
 import { git, gitFs, requireRepo } from './repo.js';
+import { beginMerge, readMergeState, type MergeConflictEntry } from './merge-state.js';
 import { status } from './status.js';
 
 export interface Credentials {
@@ -117,10 +117,13 @@ async function originUrl(dir: string): Promise<string> {
 }
 
 export interface PullResult {
-  /** fast-forward, merged, up to date; conflicts or invalid (the merged contract has errors): nothing changed. */
+  /**
+   * fast-forward, merged, up to date; conflicts: the merge waits in the working tree for each conflict to be resolved
+   * (continueMerge / abortMerge); invalid: the merged contract would have errors, nothing changed.
+   */
   outcome: 'fast-forward' | 'merged' | 'up-to-date' | 'conflicts' | 'invalid';
   oid: string | null;
-  conflicts: { path: string; fields: MergeConflict[]; kind: 'content' | 'delete/modify' }[];
+  conflicts: MergeConflictEntry[];
   /** For 'invalid': the errors the merged contract would have. */
   errors: Diagnostic[];
 }
@@ -146,11 +149,17 @@ async function validateCommit(repo: Awaited<ReturnType<typeof requireRepo>>, oid
  * Fetches origin's branch and merges it into the current one with the contract-aware merge. Refuses with uncommitted
  * changes (they could be overwritten). On conflicts the repository is left as it was and they are returned as data.
  */
-export async function pull(dir: string, who: { author: Signature; committer: Signature }, opts: RemoteOptions = {}): Promise<PullResult> {
+export async function pull(
+  dir: string,
+  who: { author: Signature; committer: Signature },
+  opts: RemoteOptions & { onWrite?: (paths: string[]) => void } = {},
+): Promise<PullResult> {
   const repo = await requireRepo(dir);
   const o = repo.opts;
   const branch = await git.currentBranch({ ...o });
   if (!branch) throw gitError('failed', 'HEAD is detached: check out a branch before pulling.');
+  if (await readMergeState(dir))
+    throw gitError('unclean-state', 'The last pull is still waiting to be merged: resolve its conflicts and continue, or abort it, before pulling again.');
   const changed = await status(dir);
   if (changed.length) throw gitError('failed', `Commit or discard your changes first (${changed.map((c) => c.path).join(', ')}): a pull could overwrite them.`);
   const url = await originUrl(dir);
@@ -169,7 +178,8 @@ export async function pull(dir: string, who: { author: Signature; committer: Sig
     throw remoteFailure(e, 'Fetching from', url, state);
   }
   const theirs = `refs/remotes/origin/${branch}`;
-  const structural = new Map<string, MergeConflict[]>();
+  const message = `Merge ${theirs.replace('refs/remotes/', '')} into ${branch}`;
+  let conflicted = false;
   try {
     const r = await git.merge({
       ...o,
@@ -180,16 +190,13 @@ export async function pull(dir: string, who: { author: Signature; committer: Sig
       noUpdateBranch: true, // validated first, then the branch moves
       author: who.author,
       committer: who.committer,
-      message: `Merge ${theirs.replace('refs/remotes/', '')} into ${branch}`,
+      message,
       mergeDriver: ({ contents, path: name }) => {
         const [base = '', mine = '', other = ''] = contents;
-        if (/\.ya?ml$/i.test(name)) {
-          const m = mergeYaml(base, mine, other);
-          if (m.conflicts.length) structural.set(name, m.conflicts);
-          return { cleanMerge: m.conflicts.length === 0, mergedText: m.text };
-        }
-        const m = mergeLines(base, mine, other);
-        return { cleanMerge: !m.conflicted, mergedText: m.text };
+        const m = /\.ya?ml$/i.test(name) ? mergeYaml(base, mine, other) : mergeLines(base, mine, other);
+        const clean = 'conflicts' in m ? m.conflicts.length === 0 : !m.conflicted;
+        if (!clean) conflicted = true;
+        return { cleanMerge: clean, mergedText: m.text };
       },
     });
     if (r.alreadyMerged) return { outcome: 'up-to-date', oid: r.oid ?? null, conflicts: [], errors: [] };
@@ -199,13 +206,12 @@ export async function pull(dir: string, who: { author: Signature; committer: Sig
     await git.checkout({ ...o, ref: branch, force: true }); // the tree was clean: the merged files replace it
     return { outcome: r.fastForward ? 'fast-forward' : 'merged', oid: r.oid ?? null, conflicts: [], errors: [] };
   } catch (e) {
-    const err = e as { code?: string; data?: { filepaths?: string[]; bothModified?: string[]; deleteByUs?: string[]; deleteByTheirs?: string[] } };
-    if (err.code !== 'MergeConflictError') throw gitFailure(e, 'Merging');
-    const d = err.data ?? {};
-    const conflicts: PullResult['conflicts'] = [];
-    for (const p of d.bothModified ?? d.filepaths ?? []) conflicts.push({ path: p, fields: structural.get(path.basename(p)) ?? [], kind: 'content' });
-    for (const p of [...(d.deleteByUs ?? []), ...(d.deleteByTheirs ?? [])]) conflicts.push({ path: p, fields: [], kind: 'delete/modify' });
-    return { outcome: 'conflicts', oid: null, conflicts, errors: [] };
+    if ((e as { code?: string }).code !== 'MergeConflictError' && !conflicted) throw gitFailure(e, 'Merging');
+    // the merge goes into the working tree as far as it goes; each conflict waits for a person
+    const ours = await git.resolveRef({ ...o, ref: branch });
+    const other = await git.resolveRef({ ...o, ref: theirs });
+    const state = await beginMerge(dir, { branch, ours, theirs: other, from: theirs.replace('refs/remotes/', ''), message }, opts.onWrite);
+    return { outcome: 'conflicts', oid: null, conflicts: state.conflicts, errors: [] };
   }
 }
 

@@ -83,7 +83,15 @@ export async function repoState(dir: string): Promise<RepoState> {
 /** Refuses to write while a merge, rebase or cherry-pick is unfinished: those belong to the git tool that started them. */
 export async function requireCleanState(dir: string): Promise<RepoState> {
   const s = await repoState(dir);
-  if (s.mergeInProgress) throw gitError('unclean-state', 'A merge is in progress in this repository. Finish or abort it with your git tool first.');
+  if (s.mergeInProgress) {
+    const repo = await requireRepo(dir);
+    if (await exists(path.join(repo.gitdir, 'covenant', 'merge.json')))
+      throw gitError(
+        'unclean-state',
+        'A pull is waiting to be merged: resolve its conflicts (the conflict view, or covenant pull --continue), or abort it (covenant pull --abort).',
+      );
+    throw gitError('unclean-state', 'A merge is in progress in this repository. Finish or abort it with your git tool first.');
+  }
   if (s.rebaseInProgress) throw gitError('unclean-state', 'A rebase is in progress in this repository. Finish or abort it with your git tool first.');
   if (s.cherryPickInProgress) throw gitError('unclean-state', 'A cherry-pick is in progress in this repository. Finish or abort it with your git tool first.');
   return s;

@@ -66,29 +66,81 @@ describe('sharing a contract over HTTP', () => {
     execFileSync('git', ['--git-dir', bare, 'fsck', '--strict'], { stdio: 'pipe' });
   });
 
-  it('a same-field conflict is reported by field path and changes nothing', async () => {
-    const { url } = await sharedContract();
+  /** Two clones that changed the SOW's end date two ways; a's is on the server. */
+  async function conflicted() {
+    const { url, bare } = await sharedContract();
     const work = tempDir();
     const a = path.join(work, 'a');
     const b = path.join(work, 'b');
     await covenant(['clone', url, a]);
     await covenant(['clone', url, b]);
     edit(a, 'end: 2025-10-24', 'end: 2025-10-27');
+    edit(a, 'Redesign onboarding flow', 'Redesign onboarding flow (client)'); // a change of a's that merges cleanly
     await covenant(['commit', a, '-m', 'end 27'], undefined, IDENTITY);
     await covenant(['push', a]);
     edit(b, 'end: 2025-10-24', 'end: 2025-10-30');
     await covenant(['commit', b, '-m', 'end 30'], undefined, IDENTITY);
-    const head = sysgit(b, 'rev-parse', 'HEAD');
+    return { a, b, bare, head: sysgit(b, 'rev-parse', 'HEAD') };
+  }
+  const KEY = `${SOW}#dates.end`;
+
+  it('a same-field conflict is reported by field path, waits in the files, and --continue commits the merge', async () => {
+    const { b, bare, head } = await conflicted();
     const r = await covenant(['pull', b, '--format', 'json'], undefined, IDENTITY);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.outcome).toBe('conflicts');
     // mine is b's 30th, theirs the 27th that a pushed
-    expect(out.conflicts).toEqual([
-      { path: SOW, kind: 'content', fields: [{ field: 'dates.end', base: '2025-10-24', mine: '2025-10-30', theirs: '2025-10-27', kind: 'both-changed' }] },
+    expect(out.conflicts).toMatchObject([
+      { key: KEY, path: SOW, field: 'dates.end', base: '2025-10-24', mine: '2025-10-30', theirs: '2025-10-27', resolution: null },
     ]);
+    // HEAD stays; the files hold the merge as far as it goes, my value in the conflicting field; git sees a merge
     expect(sysgit(b, 'rev-parse', 'HEAD')).toBe(head);
+    const waiting = readFileSync(path.join(b, SOW), 'utf8');
+    expect(waiting).toContain('end: 2025-10-30');
+    expect(waiting).toContain('onboarding flow (client)');
+    expect(sysgit(b, 'status')).toContain('still merging');
+    // a commit or a second pull now would lose the merge: refused, saying what to do
+    const commit = await covenant(['commit', b, '-m', 'x'], undefined, IDENTITY);
+    expect(commit.stderr).toContain('A pull is waiting to be merged');
+    expect((await covenant(['pull', b], undefined, IDENTITY)).stderr).toContain('still waiting to be merged');
+    // --continue refuses while the field is open, and lists it
+    const early = await covenant(['pull', b, '--continue'], undefined, IDENTITY);
+    expect(early.code).toBe(1);
+    expect(early.stdout).toContain(`${KEY}: mine "2025-10-30", theirs "2025-10-27"`);
+    const bad = await covenant(['pull', b, '--resolve', `${SOW}#dates.start=theirs`], undefined, IDENTITY);
+    expect(bad.stderr).toContain(`No conflict ${SOW}#dates.start. The conflicts are: ${KEY}.`);
+    const done = await covenant(['pull', b, '--resolve', `${KEY}=theirs`, '--continue'], undefined, IDENTITY);
+    expect(done.stderr).toBe('');
+    expect(done.stdout).toMatch(/^Merged: now at [0-9a-f]{7}\. Next: covenant push\n$/);
+    const merged = readFileSync(path.join(b, SOW), 'utf8');
+    expect(merged).toContain('end: 2025-10-27');
+    expect(merged).toContain('onboarding flow (client)');
+    // a true merge commit, as system git reads it, and a clean tree
+    expect(sysgit(b, 'rev-list', '--parents', '-n', '1', 'HEAD').split(' ')).toHaveLength(3);
     expect(sysgit(b, 'status', '--porcelain')).toBe('');
+    expect(sysgit(b, 'status')).not.toContain('merging');
+    expect((await covenant(['push', b])).code).toBe(0);
+    expect(execFileSync('git', ['--git-dir', bare, 'show', `main:${SOW}`], { encoding: 'utf8' })).toContain('end: 2025-10-27');
+  });
+
+  it('--abort puts every file back as it was before the pull', async () => {
+    const { b, head } = await conflicted();
+    const before = readFileSync(path.join(b, SOW), 'utf8');
+    await covenant(['pull', b], undefined, IDENTITY);
+    await covenant(['pull', b, '--resolve', `${KEY}=theirs`], undefined, IDENTITY);
+    expect(readFileSync(path.join(b, SOW), 'utf8')).toContain('end: 2025-10-27');
+    const r = await covenant(['pull', b, '--abort']);
+    expect(r.stdout).toBe(`Pull aborted: 1 file back as before the pull; HEAD still at ${head.slice(0, 7)}.\n`);
+    expect(readFileSync(path.join(b, SOW), 'utf8')).toBe(before);
+    expect(sysgit(b, 'status', '--porcelain')).toBe('');
+    expect(sysgit(b, 'rev-parse', 'HEAD')).toBe(head);
+    // and the pull can start again
+    expect((await covenant(['pull', b, '--take', 'mine', '--continue'])).stderr).toContain('No pull is waiting');
+    expect((await covenant(['pull', b], undefined, IDENTITY)).code).toBe(1);
+    const mine = await covenant(['pull', b, '--take', 'mine', '--continue'], undefined, IDENTITY);
+    expect(mine.code).toBe(0);
+    expect(readFileSync(path.join(b, SOW), 'utf8')).toContain('end: 2025-10-30');
   });
 
   it('asks for credentials only when the server says 401, from the environment, and never writes them down', async () => {
