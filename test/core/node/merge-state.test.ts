@@ -125,7 +125,7 @@ describe('a merge that waits for people', () => {
     await expect(continueMerge(r.dir, WHO, async () => [])).rejects.toThrow(`1 conflict is not resolved yet: ${SOW}#dates.end.`);
     await expect(resolveConflict(r.dir, `${SOW}#dates.end`, { take: 'edit', edit: '[unclosed' })).rejects.toThrow('dates.end: the edited value is not YAML');
     await resolveConflict(r.dir, `${SOW}#dates.end`, { take: 'theirs' });
-    const error = { file: SOW, line: 5, column: 3, endLine: 5, endColumn: 9, severity: 'error' as const, code: 'x', message: 'end before start' };
+    const error = { file: SOW, line: 5, column: 3, endLine: 5, endColumn: 9, severity: 'error' as const, code: 'schema' as const, message: 'end before start' };
     await expect(continueMerge(r.dir, WHO, async () => [error])).rejects.toThrow(`${SOW}:5 end before start`);
     expect(sysgit(r.dir, 'rev-parse', 'HEAD').trim()).toBe(r.ours); // nothing committed
     await abortMerge(r.dir);
