@@ -1,9 +1,23 @@
 // Electron's main process: a thin shell over the same Session and handlers that `covenant serve` uses.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session as electronSession, shell, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  protocol,
+  safeStorage,
+  screen,
+  session as electronSession,
+  shell,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CSP } from '../core/common/csp.js';
 import { rendererDir } from '../core/node/paths.js';
+import { CredentialStore } from '../core/node/credential-store.js';
 import { Session } from '../core/node/session.js';
 import { forwardEvents, registerApi, EVENT_CHANNEL } from './ipc.js';
 import { menuTemplate, type MenuItemSpec } from './menu.js';
@@ -139,6 +153,12 @@ async function main(): Promise<void> {
   covenant = new Session({
     mode: 'electron',
     version: app.getVersion(),
+    // credentials for shared repositories, encrypted by the system keychain; never in plain text, never in a repository
+    credentials: new CredentialStore(path.join(app.getPath('userData'), 'credentials.json'), {
+      available: () => safeStorage.isEncryptionAvailable(),
+      encrypt: (plain) => safeStorage.encryptString(plain),
+      decrypt: (data) => safeStorage.decryptString(data),
+    }),
     pickFolder: async () => {
       const result = win
         ? await dialog.showOpenDialog(win, { properties: ['openDirectory', 'createDirectory'] })

@@ -11,6 +11,7 @@ import { ProblemsPanel } from './features/problems/ProblemsPanel.js';
 import { StatusBar } from './features/status/StatusBar.js';
 import { Tree } from './features/tree/Tree.js';
 import { Welcome } from './features/welcome/Welcome.js';
+import { CredentialDialog } from './features/remote/CredentialDialog.js';
 
 function Notices() {
   const notices = useUi((s) => s.notices);
@@ -95,6 +96,7 @@ export function App() {
         <Welcome />
       )}
       <CommandPalette />
+      <CredentialDialog />
       <Notices />
     </>
   );

@@ -9,6 +9,7 @@ import { useGit } from './stores/git.js';
 import { usePages } from './stores/pages.js';
 import { useEditor } from './stores/editor.js';
 import { useWorkspace } from './stores/workspace.js';
+import { useRemote } from './stores/remote.js';
 import './styles.css';
 
 // The watcher is the one way changes on disk reach the UI.
@@ -25,13 +26,20 @@ api.subscribe((event) => {
     }
     return;
   }
+  if (event.type === 'remote-progress') {
+    useRemote.getState().progress(event);
+    return;
+  }
   if (event.type === 'notice') {
     useUi.getState().notify(event.level, event.message);
     return;
   }
   if (!useWorkspace.getState().workspace) return;
   if (event.type === 'git-changed') {
+    const before = useGit.getState().state;
     useGit.getState().applyEvent(event);
+    // commits and merges move HEAD: ahead/behind and the waiting merge are read again then, not on every file change
+    if (event.state && (event.state.head !== before?.head || event.state.mergeInProgress !== before?.mergeInProgress)) void useRemote.getState().refresh();
     return;
   }
   // a snapshot delta: files, diagnostics and figures as they are on disk now, in one event

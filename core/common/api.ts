@@ -18,6 +18,7 @@ import type { ApiError } from './errors.js';
 import type { LeftOut } from './model/contract.js';
 import type { MasterInForce, MasterVersion } from './model/versions.js';
 import type { AddendumEdit } from './addendum.js';
+import type { MergeConflictEntry, MergeState } from './merge.js';
 import type { FieldChange } from './redline.js';
 
 export type { ApiError } from './errors.js';
@@ -84,6 +85,26 @@ export interface GitState {
   locked: boolean;
   /** Contract files that contain merge conflict markers. */
   conflictFiles: string[];
+}
+
+/** The shared repository as this clone last saw it, and a pull waiting for people, if any. */
+export interface RemoteState {
+  /** origin's URL without credentials; null when the repository has no origin. */
+  origin: string | null;
+  branch: string | null;
+  /** Commits here that origin's branch (as last fetched) lacks, and the other way round; null when unknown. */
+  ahead: number | null;
+  behind: number | null;
+  /** Credentials can be remembered on this computer (desktop app with system encryption). */
+  canRemember: boolean;
+  merge: MergeState | null;
+}
+
+export interface PullOutcome {
+  outcome: 'fast-forward' | 'merged' | 'up-to-date' | 'conflicts' | 'invalid';
+  oid: string | null;
+  conflicts: MergeConflictEntry[];
+  errors: Diagnostic[];
 }
 
 export interface LogEntry {
@@ -217,6 +238,10 @@ const Oid = T.String({ pattern: '^(?!.*\\.\\.)(?!.*//)(?![/.-])[A-Za-z0-9._/+@~^
 const Buffers = T.Record(T.String({ maxLength: 4096 }), Text, { maxProperties: 200 });
 const closed = { additionalProperties: false } as const;
 const obj = <P extends Parameters<typeof T.Object>[0]>(props: P) => T.Object(props, closed);
+/** Credentials typed by a person for one remote operation; `remember` keeps them (encrypted) in the desktop app. */
+const Creds = T.Optional(
+  obj({ username: T.String({ minLength: 1, maxLength: 500 }), password: T.String({ minLength: 1, maxLength: 8192 }), remember: T.Optional(T.Boolean()) }),
+);
 
 /** A method: its argument schema and (as a type only) its result. */
 interface Method<A extends TSchema, R> {
@@ -286,6 +311,30 @@ export const API = {
   'git.readAt': m<{ text: string | null }>()(obj({ oid: Oid, path: Path }), 'A file as it was at a commit.'),
   'git.compare': m<FileChange[]>()(obj({ from: Oid, to: Oid }), 'Files that differ between two commits.'),
   'git.restore': m<WriteResult>()(obj({ oid: Oid, path: Path }), 'Writes a file as it was at a commit into the working tree.'),
+  'remote.state': m<RemoteState>()(none, 'The shared repository (origin), ahead/behind as last fetched, and a pull waiting for people.'),
+  'remote.fetch': m<RemoteState>()(obj({ credentials: Creds }), "Reads origin's branch (nothing else changes), so ahead and behind are current."),
+  'remote.pull': m<PullOutcome>()(
+    obj({ credentials: Creds }),
+    "Fetches and merges origin's branch with the contract-aware merge; on conflicts the merge waits for merge.resolve / merge.continue / merge.abort.",
+  ),
+  'remote.push': m<RemoteState>()(
+    obj({ credentials: Creds }),
+    'Pushes the current branch to origin; refused (pull first) when origin has commits this clone lacks.',
+  ),
+  'remote.clone': m<WorkspaceInfo>()(
+    obj({ url: T.String({ pattern: '^https?://', maxLength: 4096 }), root: Path, credentials: Creds }),
+    'Clones a shared contract into a new (or empty) absolute folder and opens it.',
+  ),
+  'merge.resolve': m<MergeState>()(
+    obj({
+      key: T.String({ minLength: 1, maxLength: 5000 }),
+      take: T.Union([T.Literal('mine'), T.Literal('theirs'), T.Literal('edit')]),
+      edit: T.Optional(Text),
+    }),
+    'Settles one conflict of the waiting pull: keep mine, take theirs, or an edit (a field: its value as YAML; a whole file: its text).',
+  ),
+  'merge.continue': m<{ oid: string }>()(none, 'Commits the waiting merge once every conflict is resolved and the contract validates.'),
+  'merge.abort': m<{ restored: string[] }>()(none, 'Gives the waiting merge up: every file it touched goes back to before the pull.'),
   'backups.save': m<void>()(obj({ path: Path, text: Text, baseHash: Hash }), 'Keeps an unsaved buffer in the app data folder (hot exit).'),
   'backups.discard': m<void>()(obj({ path: Path }), 'Drops the kept buffer of a file (saved or thrown away).'),
   'backups.list': m<RestoredBackup[]>()(none, 'Unsaved buffers left from a run that stopped, each with the file on disk now.'),
@@ -416,7 +465,9 @@ export type ApiEvent =
   /** Commits, branch or repository state changed, with the changed files as git sees them now (or why not). */
   | { type: 'git-changed'; state?: GitState; changes?: FileChange[]; error?: ApiError }
   /** Something the user should know that is not about one file (the watcher stopped, a folder became unreadable). */
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
+  /** How far a clone, fetch, pull or push has got (phase in isomorphic-git's words: Counting objects, Receiving objects...). */
+  | { type: 'remote-progress'; op: 'clone' | 'fetch' | 'pull' | 'push'; phase: string; loaded: number; total: number | null };
 
 /** How the renderer reaches the API: IPC in Electron, HTTP in browser mode. */
 export interface ApiTransport {

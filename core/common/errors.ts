@@ -19,7 +19,17 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  * What a caller may act on beyond the code: no-workspace (nothing open), no-author (ask who commits),
  * validation-errors (the contract has errors), not-a-repository, exists, unknown-method, no-master.
  */
-export type ErrorReason = 'no-workspace' | 'no-author' | 'validation-errors' | 'not-a-repository' | 'exists' | 'unknown-method' | 'no-master' | 'passphrase';
+export type ErrorReason =
+  | 'no-workspace'
+  | 'no-author'
+  | 'validation-errors'
+  | 'not-a-repository'
+  | 'exists'
+  | 'unknown-method'
+  | 'no-master'
+  | 'passphrase'
+  | 'needs-credentials'
+  | 'credentials-refused';
 
 /** The error as it travels (HTTP, IPC) and as the renderer sees it. */
 export interface ApiError {

@@ -23,6 +23,43 @@ export interface MergeConflict {
   kind: 'both-changed' | 'deleted-by-them' | 'deleted-by-me' | 'both-added';
 }
 
+/** How a person settles a conflict: keep my value, take theirs, or write another (an edit). */
+export type Take = 'mine' | 'theirs' | 'edit';
+
+/** One conflict of a merge waiting for people, as kept in .git/covenant/merge.json and shown in the conflict view. */
+export interface MergeConflictEntry {
+  /** File and field, the handle people and scripts use: contracts/sow/SPRINT-07.yaml#dates.end */
+  key: string;
+  path: string;
+  /** The field in contract words, or "(whole file)". */
+  field: string;
+  at: FieldSeg[];
+  kind: MergeConflict['kind'];
+  /** Absent where that side has no such field (or file). Whole-file conflicts hold the texts. */
+  base?: unknown;
+  mine?: unknown;
+  theirs?: unknown;
+  /** Whole-file conflicts of text (Markdown): the line merge with git's markers, where an edit starts. */
+  draft?: string;
+  resolution: { take: Take; by?: string; at: string } | null;
+}
+
+/** A merge waiting for people. */
+export interface MergeState {
+  version: 1;
+  branch: string;
+  /** HEAD when the pull began (my side) and the commit merged in (theirs). */
+  ours: string;
+  theirs: string;
+  /** What was merged, in words: origin/main. */
+  from: string;
+  message: string;
+  startedAt: string;
+  /** Files the merge wrote or deleted: abort puts them back, continue commits them. */
+  touched: string[];
+  conflicts: MergeConflictEntry[];
+}
+
 export interface MergeResult {
   text: string;
   conflicts: MergeConflict[];

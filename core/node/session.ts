@@ -19,6 +19,8 @@ import { findRepo } from './git/repo.js';
 import { initRepository } from './git/init.js';
 import { toApiError } from '../common/errors.js';
 import { prepared } from './analysis/offload.js';
+import type { CredentialStore } from './credential-store.js';
+import type { RemoteOptions } from './git/remote.js';
 
 export interface SessionOptions {
   mode: 'electron' | 'browser';
@@ -27,7 +29,11 @@ export interface SessionOptions {
   pickFolder?: () => Promise<string | null>;
   watch?: boolean;
   version?: string;
+  /** Where the desktop app remembers credentials (encrypted with safeStorage); none in browser mode. */
+  credentials?: CredentialStore;
 }
+
+type GivenCredentials = { username: string; password: string; remember?: boolean } | undefined;
 
 /**
  * One running Covenant: the open workspace, the app state, and the API handlers over them. Electron's main process
@@ -126,6 +132,27 @@ export class Session {
       (message) => this.emit({ type: 'notice', level: 'info', message }),
     );
     next.onChanged = () => this.pushGitStatus();
+    await this.stopGitWatch?.();
+    this.stopGitWatch = null;
+    if (this.options.watch !== false) {
+      const { watchRepository } = await import('./git/watch.js');
+      let head = (await this.git.state().catch(() => null))?.head ?? null;
+      const git = this.git;
+      this.stopGitWatch = await watchRepository(next.root, () => {
+        if (this.git !== git) return;
+        // a commit or pull made elsewhere: git's facts are read again when HEAD moved, and the status always
+        void git.state().then(
+          async (s) => {
+            if (s.head !== head) {
+              head = s.head;
+              await git.refreshFacts().catch(() => undefined);
+            }
+            this.pushGitStatus();
+          },
+          () => this.pushGitStatus(),
+        );
+      }).catch(() => null);
+    }
     // History facts (CR creation dates, volatility) arrive shortly after, as a snapshot delta.
     this.factsReady = this.git
       .refreshFacts()
@@ -135,7 +162,11 @@ export class Session {
     return next.info;
   }
 
+  private stopGitWatch: (() => Promise<void>) | null = null;
+
   async close(): Promise<void> {
+    await this.stopGitWatch?.();
+    this.stopGitWatch = null;
     if (this.gitTimer) clearTimeout(this.gitTimer);
     this.gitTimer = null;
     await this.workspace?.close();
@@ -170,6 +201,65 @@ export class Session {
       throw new CovenantError('invalid-input', `The addendum would leave errors: ${plan.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`);
     for (const f of plan.files) await (f.isNew ? ws.create(f.path, f.text) : ws.write(f.path, f.text));
     return plan;
+  }
+
+  /**
+   * Progress and credentials for one remote operation. Credentials: those the person just typed, else the ones the
+   * desktop app remembered for the server, else the environment or git's credential helper.
+   */
+  private remoteOptions(op: 'clone' | 'fetch' | 'pull' | 'push', given: GivenCredentials): RemoteOptions & { used: () => string | null } {
+    let last = 0;
+    let usedUrl: string | null = null;
+    return {
+      onProgress: (phase, loaded, total) => {
+        const now = Date.now();
+        if (now - last < 100 && total !== loaded) return; // a few events a second are enough to watch
+        last = now;
+        this.emit({ type: 'remote-progress', op, phase, loaded, total: total ?? null });
+      },
+      credentials: async (url) => {
+        usedUrl = url;
+        if (given) return { username: given.username, password: given.password };
+        const { credentialsFor } = await import('./git/remote.js');
+        return (await this.options.credentials?.get(url)) ?? credentialsFor(url);
+      },
+      used: () => usedUrl,
+    };
+  }
+
+  /** Runs a remote operation; remembers typed credentials that worked when asked to, forgets remembered ones refused. */
+  private async remote<T>(op: 'clone' | 'fetch' | 'pull' | 'push', given: GivenCredentials, run: (o: RemoteOptions) => Promise<T>): Promise<T> {
+    const o = this.remoteOptions(op, given);
+    try {
+      const r = await run(o);
+      const url = o.used();
+      if (url && given?.remember && this.options.credentials) await this.options.credentials.set(url, given);
+      return r;
+    } catch (e) {
+      const url = o.used();
+      if (url && !given && (e as CovenantError).reason === 'credentials-refused') await this.options.credentials?.forget(url);
+      throw e;
+    }
+  }
+
+  private async remoteState() {
+    const root = this.ws().root;
+    const { originOf, aheadBehind } = await import('./git/remote.js');
+    const { readMergeState } = await import('./git/merge-state.js');
+    const { isRepository } = await import('./git/repo.js');
+    const canRemember = this.options.credentials?.available ?? false;
+    if (!(await isRepository(root))) return { origin: null, branch: null, ahead: null, behind: null, canRemember, merge: null };
+    const [origin, ab, merge] = await Promise.all([originOf(root), aheadBehind(root), readMergeState(root)]);
+    return { origin, ...ab, canRemember, merge };
+  }
+
+  /** Files changed on disk by git (a pull, an abort): read now, not when the watcher gets to them. */
+  private async filesChanged(paths: string[]): Promise<void> {
+    const ws = this.ws();
+    for (const p of paths) ws.noteChange(p);
+    await ws.settle();
+    await this.git?.refreshFacts().catch(() => undefined);
+    this.pushGitStatus();
   }
 
   private backupStore(): Backups {
@@ -273,6 +363,62 @@ export class Session {
       'git.readAt': async ({ oid, path: p }) => this.repo().readAt(oid, p),
       'git.compare': async ({ from, to }) => this.repo().compare(from, to),
       'git.restore': async ({ oid, path: p }) => this.repo().restore(oid, p),
+      'remote.state': async () => this.remoteState(),
+      'remote.fetch': async ({ credentials }) => {
+        const { fetchOrigin } = await import('./git/remote.js');
+        await this.remote('fetch', credentials, (o) => fetchOrigin(this.ws().root, o));
+        return this.remoteState();
+      },
+      'remote.pull': async ({ credentials }) => {
+        const ws = this.ws();
+        const repo = await findRepo(ws.root);
+        const who = await commitIdentity(repo, this.state.get('author'));
+        const { pull } = await import('./git/remote.js');
+        const before = this.git ? (await this.git.state()).head : null;
+        const r = await this.remote('pull', credentials, (o) => pull(ws.root, who, { ...o, onWrite: (paths) => void this.filesChanged(paths) }));
+        if ((r.outcome === 'merged' || r.outcome === 'fast-forward') && before && r.oid) {
+          const { compareCommits } = await import('./git/compare.js');
+          await this.filesChanged((await compareCommits(ws.root, before, r.oid)).map((c) => c.path));
+        } else this.pushGitStatus();
+        return r;
+      },
+      'remote.push': async ({ credentials }) => {
+        const { push } = await import('./git/remote.js');
+        await this.remote('push', credentials, (o) => push(this.ws().root, o));
+        return this.remoteState();
+      },
+      'remote.clone': async ({ url, root, credentials }) => {
+        if (!path.isAbsolute(root)) throw new CovenantError('invalid-input', `Give the full path of the folder to clone into (got ${JSON.stringify(root)}).`);
+        const { clone } = await import('./git/remote.js');
+        await this.remote('clone', credentials, (o) => clone(url, root, o));
+        return this.open(root);
+      },
+      'merge.resolve': async ({ key, take, edit }) => {
+        const ws = this.ws();
+        const who = await resolveIdentity(await findRepo(ws.root)).catch(() => null);
+        const { resolveConflict } = await import('./git/merge-state.js');
+        const state = await resolveConflict(ws.root, key, { take, edit, by: who ? `${who.author.name} <${who.author.email}>` : undefined });
+        await this.filesChanged([state.conflicts.find((c) => c.key === key)!.path]);
+        return state;
+      },
+      'merge.continue': async () => {
+        const ws = this.ws();
+        const who = await commitIdentity(await findRepo(ws.root), this.state.get('author'));
+        const { continueMerge } = await import('./git/merge-state.js');
+        const { oid, state } = await continueMerge(ws.root, who, async () => {
+          await ws.settle();
+          return (await ws.validate()).diagnostics;
+        });
+        await this.filesChanged(state.touched);
+        return { oid };
+      },
+      'merge.abort': async () => {
+        const { abortMerge } = await import('./git/merge-state.js');
+        const state = await abortMerge(this.ws().root);
+        const restored = [...new Set([...state.touched, ...state.conflicts.map((c) => c.path)])];
+        await this.filesChanged(restored);
+        return { restored };
+      },
       'backups.save': async ({ path: p, text, baseHash }) => {
         await this.ws().confinePath(p);
         await this.backupStore().save({ path: p, text, baseHash });

@@ -6,11 +6,13 @@ import { useUi } from './ui.js';
 
 /** The ledger and dashboard pages shown over the editor area, with their data. */
 interface PagesStore {
-  page: 'ledger' | 'dashboard' | 'cr-wizard' | 'sow-wizard' | 'adrs' | 'addendum' | null;
+  page: 'ledger' | 'dashboard' | 'cr-wizard' | 'sow-wizard' | 'adrs' | 'addendum' | 'merge' | null;
   /** A SOW the CR wizard starts linked to. */
   presetSow: string | null;
   newChangeRequest(sow?: string | null): void;
   newSow(): void;
+  /** The conflict view of a pull waiting for people. */
+  showMerge(): void;
   /** The CR being walked through the wizard again, or null for a new one. */
   editingCr: string | null;
   editCr(path: string): void;
@@ -61,6 +63,7 @@ export const usePages = create<PagesStore>((set, get) => ({
   editingCr: null,
   editCr: (path) => set({ page: 'cr-wizard', presetSow: null, editingCr: path }),
   newSow: () => set({ page: 'sow-wizard' }),
+  showMerge: () => set({ page: 'merge' }),
   ledger: null,
   dashboard: null,
   async show(page) {

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../../core/common/diagnostics.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useEditor } from './editor.js';
 import { useGit } from './git.js';
+import { useRemote } from './remote.js';
 import { useUi } from './ui.js';
 
 interface WorkspaceState {
@@ -75,7 +76,7 @@ async function adopt(opening: () => Promise<WorkspaceInfo>): Promise<boolean> {
     useEditor.setState({ tabs: [], active: null });
     useWorkspace.setState({ workspace, diagnostics: [] });
     const { refreshFiles, validateNow } = useWorkspace.getState();
-    await Promise.all([refreshFiles(), validateNow(), useGit.getState().refresh()]);
+    await Promise.all([refreshFiles(), validateNow(), useGit.getState().refresh(), useRemote.getState().refresh()]);
     await openStartFile();
     return true;
   } catch (e) {
@@ -98,7 +99,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
       const [info, workspace, recent] = await Promise.all([api.call('app.info'), api.call('workspace.current'), api.call('workspace.recent')]);
       set({ mode: info.mode, workspace, recent });
       if (workspace) {
-        await Promise.all([get().refreshFiles(), get().validateNow(), useGit.getState().refresh()]);
+        await Promise.all([get().refreshFiles(), get().validateNow(), useGit.getState().refresh(), useRemote.getState().refresh()]);
         await openStartFile();
       }
     } catch (e) {

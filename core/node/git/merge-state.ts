@@ -10,7 +10,9 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../common/diagnostics.js';
-import { mergeLines, mergeYaml, setField, WHOLE_FILE, type FieldSeg, type MergeConflict } from '../../common/merge.js';
+import { mergeLines, mergeYaml, setField, WHOLE_FILE, type MergeConflictEntry, type MergeState, type Take } from '../../common/merge.js';
+
+export type { MergeConflictEntry, MergeState, Take };
 import { writeFileAtomic } from '../fs/atomic.js';
 import { confine } from '../fs/confine.js';
 import { eolRules, looksBinary } from './attributes.js';
@@ -19,40 +21,6 @@ import { commit } from './commit.js';
 import { GitConfig } from './config.js';
 import { gitError } from './errors.js';
 import { git, requireRepo, type Repo } from './repo.js';
-
-export type Take = 'mine' | 'theirs' | 'edit';
-
-export interface MergeConflictEntry {
-  /** File and field, the handle people and scripts use: contracts/sow/SPRINT-07.yaml#dates.end */
-  key: string;
-  path: string;
-  /** The field in contract words, or "(whole file)". */
-  field: string;
-  at: FieldSeg[];
-  kind: MergeConflict['kind'];
-  /** Absent where that side has no such field (or file). Whole-file conflicts hold the texts. */
-  base?: unknown;
-  mine?: unknown;
-  theirs?: unknown;
-  /** Whole-file conflicts of text (Markdown): the line merge with git's markers, where an edit starts. */
-  draft?: string;
-  resolution: { take: Take; by?: string; at: string } | null;
-}
-
-export interface MergeState {
-  version: 1;
-  branch: string;
-  /** HEAD when the pull began (my side) and the commit merged in (theirs). */
-  ours: string;
-  theirs: string;
-  /** What was merged, in words: origin/main. */
-  from: string;
-  message: string;
-  startedAt: string;
-  /** Files the merge wrote or deleted: abort puts them back, continue commits them. */
-  touched: string[];
-  conflicts: MergeConflictEntry[];
-}
 
 const STATE_FILE = path.join('covenant', 'merge.json');
 const isYaml = (p: string) => /\.ya?ml$/i.test(p);

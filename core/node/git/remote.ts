@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import http from 'isomorphic-git/http/node';
 import type { Diagnostic } from '../../common/diagnostics.js';
+import { CovenantError } from '../../common/errors.js';
 import { mergeLines, mergeYaml } from '../../common/merge.js';
 import { classifyPath, isDataFile } from '../../common/model/kinds.js';
 import { ContractEngine } from '../../common/workspace.js';
@@ -81,11 +82,13 @@ const withoutSecrets = (url: string) => url.replace(/\/\/[^@/]*@/, '//');
 function remoteFailure(e: unknown, doing: string, url: string, state: { offered: boolean }): Error {
   const err = e as { code?: string; data?: { statusCode?: number } };
   if ((err.code === 'HttpError' && err.data?.statusCode === 401) || (err.code === 'UserCanceledError' && !state.offered))
-    return gitError(
-      'failed',
+    return new CovenantError(
+      'io',
       `${doing} ${withoutSecrets(url)} needs credentials: set COVENANT_GIT_TOKEN (or COVENANT_GIT_USERNAME and COVENANT_GIT_PASSWORD), or configure a git credential helper.`,
+      { reason: 'needs-credentials' },
     );
-  if (err.code === 'UserCanceledError') return gitError('failed', `${doing} ${withoutSecrets(url)}: the server refused the credentials.`);
+  if (err.code === 'UserCanceledError')
+    return new CovenantError('io', `${doing} ${withoutSecrets(url)}: the server refused the credentials.`, { reason: 'credentials-refused' });
   return gitFailure(e, `${doing} ${withoutSecrets(url)}`);
 }
 
@@ -107,6 +110,70 @@ export async function clone(url: string, dir: string, opts: RemoteOptions = {}):
     throw remoteFailure(e, 'Cloning', url, state);
   }
   return { branch: (await git.currentBranch({ fs: gitFs, dir })) ?? null };
+}
+
+/** origin's URL as people may see it (no user or password in it), or null when there is no origin. */
+export async function originOf(dir: string): Promise<string | null> {
+  const repo = await requireRepo(dir);
+  const url = (await git.getConfig({ ...repo.opts, path: 'remote.origin.url' })) as string | undefined;
+  return url ? withoutSecrets(url) : null;
+}
+
+/**
+ * Commits on the current branch that origin's branch (as last fetched) does not have, and the other way round; null
+ * when there is no branch or no remote branch to compare with.
+ */
+export async function aheadBehind(dir: string): Promise<{ branch: string | null; ahead: number | null; behind: number | null }> {
+  const repo = await requireRepo(dir);
+  const o = repo.opts;
+  const branch = (await git.currentBranch({ ...o })) ?? null;
+  if (!branch) return { branch, ahead: null, behind: null };
+  const [mine, theirs] = await Promise.all([
+    git.resolveRef({ ...o, ref: `refs/heads/${branch}` }).catch(() => null),
+    git.resolveRef({ ...o, ref: `refs/remotes/origin/${branch}` }).catch(() => null),
+  ]);
+  if (!mine || !theirs) return { branch, ahead: null, behind: null };
+  const cache = {};
+  const ancestors = async (start: string) => {
+    const seen = new Set<string>();
+    const todo = [start];
+    while (todo.length) {
+      const oid = todo.pop()!;
+      if (seen.has(oid)) continue;
+      seen.add(oid);
+      const { commit } = await git.readCommit({ ...o, oid, cache });
+      todo.push(...commit.parent);
+    }
+    return seen;
+  };
+  const [a, b] = await Promise.all([ancestors(mine), ancestors(theirs)]);
+  let ahead = 0;
+  let behind = 0;
+  for (const x of a) if (!b.has(x)) ahead++;
+  for (const x of b) if (!a.has(x)) behind++;
+  return { branch, ahead, behind };
+}
+
+/** Reads origin's branch (nothing else changes), so that ahead and behind are current. */
+export async function fetchOrigin(dir: string, opts: RemoteOptions = {}): Promise<void> {
+  const repo = await requireRepo(dir);
+  const branch = await git.currentBranch({ ...repo.opts });
+  if (!branch) throw gitError('failed', 'HEAD is detached: check out a branch to compare it with origin.');
+  const url = await originUrl(dir);
+  const state = { offered: false };
+  try {
+    await git.fetch({
+      ...repo.opts,
+      http,
+      remote: 'origin',
+      ref: branch,
+      singleBranch: true,
+      ...auth(url, opts, state),
+      onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
+    });
+  } catch (e) {
+    throw remoteFailure(e, 'Fetching from', url, state);
+  }
 }
 
 async function originUrl(dir: string): Promise<string> {
@@ -162,21 +229,7 @@ export async function pull(
     throw gitError('unclean-state', 'The last pull is still waiting to be merged: resolve its conflicts and continue, or abort it, before pulling again.');
   const changed = await status(dir);
   if (changed.length) throw gitError('failed', `Commit or discard your changes first (${changed.map((c) => c.path).join(', ')}): a pull could overwrite them.`);
-  const url = await originUrl(dir);
-  const state = { offered: false };
-  try {
-    await git.fetch({
-      ...o,
-      http,
-      remote: 'origin',
-      ref: branch,
-      singleBranch: true,
-      ...auth(url, opts, state),
-      onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
-    });
-  } catch (e) {
-    throw remoteFailure(e, 'Fetching from', url, state);
-  }
+  await fetchOrigin(dir, opts);
   const theirs = `refs/remotes/origin/${branch}`;
   const message = `Merge ${theirs.replace('refs/remotes/', '')} into ${branch}`;
   let conflicted = false;

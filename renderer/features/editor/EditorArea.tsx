@@ -10,6 +10,7 @@ import { usePages } from '../../stores/pages.js';
 import { LedgerView } from '../ledger/LedgerView.js';
 import { DashboardView } from '../dashboard/DashboardView.js';
 import { AddendumWizard } from '../wizards/AddendumWizard.js';
+import { MergeView } from '../git/MergeView.js';
 import { CrWizard } from '../wizards/CrWizard.js';
 import { SowWizard } from '../wizards/SowWizard.js';
 import { AdrList } from '../adrs/AdrList.js';
@@ -178,6 +179,7 @@ export function EditorArea() {
                   'sow-wizard': 'SOW wizard',
                   adrs: 'Decision records',
                   addendum: 'Addendum',
+                  merge: 'Conflicts of the pull',
                 }[page]
               }
             </strong>
@@ -192,6 +194,8 @@ export function EditorArea() {
             <AdrList />
           ) : page === 'sow-wizard' ? (
             <SowWizard />
+          ) : page === 'merge' ? (
+            <MergeView />
           ) : page === 'addendum' ? (
             <AddendumWizard key={usePages.getState().addendumCr ?? ''} cr={usePages.getState().addendumCr ?? ''} />
           ) : (

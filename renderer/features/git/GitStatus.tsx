@@ -1,4 +1,5 @@
 import { useGit } from '../../stores/git.js';
+import { useRemote } from '../../stores/remote.js';
 
 /** Branch and repository state in the status bar, in words rather than failures. */
 export function GitStatus() {
@@ -6,6 +7,7 @@ export function GitStatus() {
   const changes = useGit((s) => s.changes.length);
   const statusError = useGit((s) => s.statusError);
   const init = useGit((s) => s.init);
+  const merging = useRemote((s) => !!s.state?.merge);
   if (!state) return null;
   if (!state.repository) {
     return (
@@ -15,7 +17,8 @@ export function GitStatus() {
     );
   }
   const notes: string[] = [];
-  if (state.mergeInProgress) notes.push('merge in progress: finish it in your git tool');
+  // a pull Covenant began is shown (and resolved) by the remote status; another tool's merge is finished there
+  if (state.mergeInProgress && !merging) notes.push('merge in progress: finish it in your git tool');
   if (state.rebaseInProgress) notes.push('rebase in progress: finish it in your git tool');
   if (state.cherryPickInProgress) notes.push('cherry-pick in progress');
   if (state.locked) notes.push('another git process is working (index.lock)');

@@ -1,4 +1,5 @@
 import { GitStatus } from '../git/GitStatus.js';
+import { RemoteStatus } from '../remote/RemoteStatus.js';
 import { countDiagnostics } from '../../../core/common/diagnostics.js';
 import { useEditor, isDirty } from '../../stores/editor.js';
 import { useUi } from '../../stores/ui.js';
@@ -28,6 +29,7 @@ export function StatusBar() {
       </button>
       <span>{files} contract files</span>
       <GitStatus />
+      <RemoteStatus />
       {dirty > 0 && <span data-testid="status-dirty">{dirty} unsaved</span>}
       <span className="spacer" />
       <span>{mode === 'electron' ? 'Desktop' : 'Browser mode'}</span>

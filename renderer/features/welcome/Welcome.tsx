@@ -1,6 +1,59 @@
 import { useState } from 'react';
 import { askFolder } from '../../commands.js';
 import { useWorkspace } from '../../stores/workspace.js';
+import { useRemote } from '../../stores/remote.js';
+import { progressText } from '../remote/RemoteStatus.js';
+
+/** Clone a shared contract: its URL, and the new folder it goes into (suggested from the URL's last part). */
+function CloneForm() {
+  const mode = useWorkspace((s) => s.mode);
+  const busy = useRemote((s) => s.busy);
+  const [url, setUrl] = useState('');
+  const [folder, setFolder] = useState('');
+  const name = (url.replace(/\/+$/, '').split('/').pop() ?? '').replace(/\.git$/, '');
+  const urlOk = /^https?:\/\/[^/]+\/.+/.test(url.trim());
+  const absolute = folder.trim().startsWith('/') || /^[A-Za-z]:[\\/]/.test(folder.trim());
+  const why = !url.trim()
+    ? null
+    : !urlOk
+      ? 'The address starts with https:// (or http://) and names a repository. SSH addresses (git@…) are not supported; use the HTTPS one.'
+      : folder.trim() && !absolute
+        ? 'Give the full path of the new folder, for example /home/you/contracts/' + (name || 'contract') + '.'
+        : null;
+  return (
+    <section className="clone" aria-labelledby="clone-title">
+      <h2 id="clone-title">Clone a shared contract</h2>
+      <form
+        className="folder-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (urlOk && absolute) void useRemote.getState().clone(url.trim(), folder.trim());
+        }}
+      >
+        <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://git.example.com/team/contract.git" aria-label="Repository URL" />
+        <input value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={`/full/path/to/new/${name || 'folder'}`} aria-label="New folder" />
+        {mode === 'electron' && (
+          <button type="button" onClick={() => void askFolder('Clone into').then((root) => root && setFolder(name ? `${root}/${name}` : root))}>
+            Choose…
+          </button>
+        )}
+        <button type="submit" disabled={!urlOk || !absolute || !!busy} data-testid="clone">
+          Clone
+        </button>
+      </form>
+      {why && (
+        <p className="field-error" role="alert">
+          {why}
+        </p>
+      )}
+      {busy?.op === 'clone' && (
+        <p role="status" data-testid="clone-progress">
+          {progressText(busy)}
+        </p>
+      )}
+    </section>
+  );
+}
 
 export function Welcome() {
   const recent = useWorkspace((s) => s.recent);
@@ -39,6 +92,7 @@ export function Welcome() {
           </form>
         )}
       </div>
+      <CloneForm />
       {recent.length > 0 && (
         <section className="recent">
           <h2>Recent</h2>
