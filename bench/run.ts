@@ -7,11 +7,13 @@ import { figuresBench } from './figures.bench.js';
 import { pdfBench } from './pdf.bench.js';
 import { stallBench } from './stall.bench.js';
 import { cliBench } from './cli.bench.js';
+import { remoteBench } from './remote.bench.js';
 
 const suites: [string, () => Promise<Row[]>][] = [
   ['validation', validationBench],
   ['workbench', workbenchBench],
   ['git', gitBench],
+  ['remote', remoteBench],
   ['figures', figuresBench],
   ['pdf', pdfBench],
   ['stall', stallBench],

@@ -373,13 +373,23 @@ export class Session {
         const ws = this.ws();
         const repo = await findRepo(ws.root);
         const who = await commitIdentity(repo, this.state.get('author'));
-        const { pull } = await import('./git/remote.js');
-        const before = this.git ? (await this.git.state()).head : null;
-        const r = await this.remote('pull', credentials, (o) => pull(ws.root, who, { ...o, onWrite: (paths) => void this.filesChanged(paths) }));
-        if ((r.outcome === 'merged' || r.outcome === 'fast-forward') && before && r.oid) {
-          const { compareCommits } = await import('./git/compare.js');
-          await this.filesChanged((await compareCommits(ws.root, before, r.oid)).map((c) => c.path));
-        } else this.pushGitStatus();
+        const { pull, newErrors } = await import('./git/remote.js');
+        const { classifyPath, isDataFile } = await import('../common/model/kinds.js');
+        // the merge is checked against the open snapshot: only the merged files are parsed again
+        const check = async (changes: { path: string; text: string | null }[]) => {
+          const now = await this.saved();
+          const merged = now.edit((b) => {
+            for (const c of changes) {
+              if (c.text === null) b.remove(c.path);
+              else if (classifyPath(c.path) !== null || isDataFile(c.path)) b.setText(c.path, c.text);
+              else b.addPath(c.path);
+            }
+          });
+          const after = await (await prepared(merged)).validateSliced();
+          return newErrors((await now.validateSliced()).diagnostics, after.diagnostics);
+        };
+        const r = await this.remote('pull', credentials, (o) => pull(ws.root, who, { ...o, check, onWrite: (paths) => void this.filesChanged(paths) }));
+        if (r.outcome !== 'conflicts') this.pushGitStatus();
         return r;
       },
       'remote.push': async ({ credentials }) => {

@@ -16,7 +16,17 @@ export const TEMP_PREFIX = '.covenant-tmp-';
  * symbolic link, over a folder, or to a file with other hard links. Asynchronous: the main process never waits on
  * the disk. Hand-written rather than write-file-atomic: that follows links and does not fsync the folder.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { within?: string } = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  /**
+   * durable: false skips the two fsyncs (the write stays atomic: temp file and rename), for files git writes out of its
+   * objects by the thousand (a checkout), which git itself does not fsync either: they can be written again from
+   * the repository.
+   */
+  options: { within?: string; durable?: boolean } = {},
+): Promise<void> {
+  const durable = options.durable !== false;
   const dir = path.dirname(file);
   const name = path.basename(file);
   const info = await lstat(file).catch((e: NodeJS.ErrnoException) => {
@@ -39,7 +49,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     await handle.writeFile(bytes);
-    await handle.sync();
+    if (durable) await handle.sync();
     await handle.close();
     handle = null;
     // the folder may have been swapped for a link between the checks and now: the temp file must be where we think
@@ -51,6 +61,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await unlink(temp).catch(() => undefined);
     throw fsError(e, name, 'write');
   }
+  if (!durable) return;
   try {
     const d = await open(dir, 'r');
     try {

@@ -8,7 +8,7 @@ import { smudgeRacyEntries } from './index-file.js';
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
 
 /**
- * The file system isomorphic-git works on: node's, except that every write goes through temp file + fsync + rename,
+ * The file system isomorphic-git works on: node's, except that every write goes through temp file (+ fsync) + rename,
  * so a crash mid-write leaves the old or the new file, never a torn one (isomorphic-git writes the index and refs in
  * place). Object files too: a process killed mid-write must not leave an empty object behind (git fsck rejects it,
  * and isomorphic-git never rewrites an object that exists). The index is written with racy entries smudged, as git
@@ -22,7 +22,9 @@ export function atomicGitFs(): typeof fs {
       let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       // the git index (in .git, or in a linked worktree's folder); smudging checks the DIRC signature first
       if (path.basename(target) === 'index') bytes = smudgeRacyEntries(bytes, Math.floor(Date.now() / 1000), sha1);
-      await writeFileAtomic(target, bytes);
+      // the repository's own files are made durable; working-tree files written out of it (a checkout writes
+      // thousands) are atomic but not fsynced, as git does: they can be checked out again
+      await writeFileAtomic(target, bytes, { durable: target.split(path.sep).includes('.git') });
     },
   };
   return { ...fs, promises } as unknown as typeof fs;

@@ -109,3 +109,55 @@ export function smudgeRacyEntries(buf: Buffer, nowSeconds: number, hash: (b: Buf
   hash(out.subarray(0, out.length - 20)).copy(out, out.length - 20);
   return out;
 }
+
+/**
+ * Records the stats of unchanged files again in the index, as `git update-index --refresh` does: for each entry that
+ * stat alone cannot vouch for (smudged, or written in the same second as the index), `check` is asked whether the
+ * file still holds the entry's content and, if so, for its stat now. Without this, a fresh checkout (a clone) would
+ * have every file hashed by every status until the index is written again. Versions 2 and 3 only; returns null when
+ * nothing changed. The trailing checksum is recomputed.
+ */
+export async function refreshEntries(
+  buf: Buffer,
+  indexMtimeSeconds: number,
+  check: (path: string, oid: string) => Promise<BigIntStats | null>,
+  hash: (b: Buffer) => Buffer,
+): Promise<Buffer | null> {
+  if (buf.length < 32 || buf.toString('latin1', 0, 4) !== 'DIRC') return null;
+  const version = buf.readUInt32BE(4);
+  if (version !== 2 && version !== 3) return null;
+  const out = Buffer.from(buf);
+  const count = out.readUInt32BE(8);
+  let off = 12;
+  let changed = false;
+  const u32 = (n: bigint) => Number(n % BigInt(2 ** 32));
+  for (let i = 0; i < count; i++) {
+    if (off + 62 > out.length) return null;
+    const flags = out.readUInt16BE(off + 60);
+    const start = off + 62 + (version === 3 && (flags & 0x4000) !== 0 ? 2 : 0);
+    const end = out.indexOf(0, start);
+    if (end === -1) return null;
+    const stage = (flags >> 12) & 0x3;
+    const doubtful = out.readUInt32BE(off + 36) === 0 || out.readUInt32BE(off + 8) >= indexMtimeSeconds;
+    if (stage === 0 && doubtful) {
+      const st = await check(out.toString('utf8', start, end), out.toString('hex', off + 40, off + 60));
+      if (st) {
+        const billion = BigInt(1_000_000_000);
+        out.writeUInt32BE(u32(st.ctimeNs / billion), off);
+        out.writeUInt32BE(Number(st.ctimeNs % billion), off + 4);
+        out.writeUInt32BE(u32(st.mtimeNs / billion), off + 8);
+        out.writeUInt32BE(Number(st.mtimeNs % billion), off + 12);
+        out.writeUInt32BE(u32(st.dev), off + 16);
+        out.writeUInt32BE(u32(st.ino), off + 20);
+        out.writeUInt32BE(u32(st.uid), off + 28);
+        out.writeUInt32BE(u32(st.gid), off + 32);
+        out.writeUInt32BE(u32(st.size), off + 36);
+        changed = true;
+      }
+    }
+    off += Math.ceil((end - off + 1) / 8) * 8;
+  }
+  if (!changed) return null;
+  hash(out.subarray(0, out.length - 20)).copy(out, out.length - 20);
+  return out;
+}

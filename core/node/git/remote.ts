@@ -11,12 +11,14 @@ import type { Diagnostic } from '../../common/diagnostics.js';
 import { CovenantError } from '../../common/errors.js';
 import { mergeLines, mergeYaml } from '../../common/merge.js';
 import { classifyPath, isDataFile } from '../../common/model/kinds.js';
-import { ContractEngine } from '../../common/workspace.js';
 import type { Signature } from './author.js';
 import { gitError, gitFailure } from './errors.js';
 import { git, gitFs, requireRepo } from './repo.js';
 import { beginMerge, readMergeState, type MergeConflictEntry } from './merge-state.js';
 import { status } from './status.js';
+import { nextSecond, refreshIndex } from './refresh.js';
+import { compareCommits } from './compare.js';
+import { readAt } from './read-at.js';
 
 export interface Credentials {
   username: string;
@@ -109,6 +111,10 @@ export async function clone(url: string, dir: string, opts: RemoteOptions = {}):
   } catch (e) {
     throw remoteFailure(e, 'Cloning', url, state);
   }
+  // every file was written in the same second as the index: record their stats once, or each status hashes them all
+  opts.onProgress?.('Recording file stats', 0, undefined);
+  await nextSecond();
+  await refreshIndex(dir);
   return { branch: (await git.currentBranch({ fs: gitFs, dir })) ?? null };
 }
 
@@ -195,21 +201,36 @@ export interface PullResult {
   errors: Diagnostic[];
 }
 
-/** Validates the contract as a commit holds it (before anything points at the commit). */
-async function validateCommit(repo: Awaited<ReturnType<typeof requireRepo>>, oid: string): Promise<Diagnostic[]> {
-  const engine = new ContractEngine();
-  await git.walk({
-    ...repo.opts,
-    trees: [git.TREE({ ref: oid })],
-    map: async (filepath, [entry]) => {
-      if (!entry || filepath === '.') return true;
-      if ((await entry.type()) !== 'blob') return true;
-      if (classifyPath(filepath) !== null || isDataFile(filepath)) engine.setText(filepath, Buffer.from((await entry.content())!).toString('utf8'));
-      else engine.addPath(filepath);
-      return true;
-    },
+/** The files a merge changes, with their merged text (null: deleted). */
+export type MergedFiles = { path: string; text: string | null }[];
+
+/**
+ * What a merge would add to the contract's errors: the workspace as it is, and with the merged files over it. Errors
+ * the workspace already had are not the merge's. The app passes its own snapshot (incremental); the CLI reads the
+ * folder once.
+ */
+export type MergeCheck = (changes: MergedFiles) => Promise<Diagnostic[]>;
+
+const diagnosticKey = (d: Diagnostic) => `${d.file}\u0000${d.code}\u0000${d.message}`;
+
+/** The errors in `after` that `before` did not have. */
+export function newErrors(before: Diagnostic[], after: Diagnostic[]): Diagnostic[] {
+  const known = new Set(before.filter((d) => d.severity === 'error').map(diagnosticKey));
+  return after.filter((d) => d.severity === 'error' && !known.has(diagnosticKey(d)));
+}
+
+/** The default check: the folder read from disk, validated as it is and with the merged files laid over it. */
+export async function checkOnDisk(dir: string, changes: MergedFiles): Promise<Diagnostic[]> {
+  const { loadWorkspace } = await import('../workspace-loader.js');
+  const { snapshot } = await loadWorkspace(dir);
+  const merged = snapshot.edit((b) => {
+    for (const c of changes) {
+      if (c.text === null) b.remove(c.path);
+      else if (classifyPath(c.path) !== null || isDataFile(c.path)) b.setText(c.path, c.text);
+      else b.addPath(c.path);
+    }
   });
-  return engine.validate().diagnostics.filter((d) => d.severity === 'error');
+  return newErrors(snapshot.validate().diagnostics, merged.validate().diagnostics);
 }
 
 /**
@@ -219,7 +240,7 @@ async function validateCommit(repo: Awaited<ReturnType<typeof requireRepo>>, oid
 export async function pull(
   dir: string,
   who: { author: Signature; committer: Signature },
-  opts: RemoteOptions & { onWrite?: (paths: string[]) => void } = {},
+  opts: RemoteOptions & { onWrite?: (paths: string[]) => void; check?: MergeCheck } = {},
 ): Promise<PullResult> {
   const repo = await requireRepo(dir);
   const o = repo.opts;
@@ -253,10 +274,20 @@ export async function pull(
       },
     });
     if (r.alreadyMerged) return { outcome: 'up-to-date', oid: r.oid ?? null, conflicts: [], errors: [] };
-    const errors = await validateCommit(repo, r.oid!);
-    if (errors.length) return { outcome: 'invalid', oid: null, conflicts: [], errors };
+    const head = await git.resolveRef({ ...o, ref: branch });
+    const changed = await compareCommits(dir, head, r.oid!);
+    if (!r.fastForward) {
+      // a merge commit is ours: the contract it makes is checked before anything points at it (a fast-forward is
+      // their commit as the shared repository has it; its problems show as usual)
+      const files: MergedFiles = [];
+      for (const c of changed) files.push({ path: c.path, text: c.status === 'deleted' ? null : await readAt(dir, r.oid!, c.path) });
+      const errors = await (opts.check ?? ((f: MergedFiles) => checkOnDisk(dir, f)))(files);
+      if (errors.length) return { outcome: 'invalid', oid: null, conflicts: [], errors };
+    }
     await git.writeRef({ ...o, ref: `refs/heads/${branch}`, value: r.oid!, force: true });
-    await git.checkout({ ...o, ref: branch, force: true }); // the tree was clean: the merged files replace it
+    // the tree was clean: the changed files are written from the new commit (and its index entries with them)
+    if (changed.length) await git.checkout({ ...o, ref: branch, filepaths: changed.map((c) => c.path), force: true });
+    opts.onWrite?.(changed.map((c) => c.path));
     return { outcome: r.fastForward ? 'fast-forward' : 'merged', oid: r.oid ?? null, conflicts: [], errors: [] };
   } catch (e) {
     if ((e as { code?: string }).code !== 'MergeConflictError' && !conflicted) throw gitFailure(e, 'Merging');

@@ -33,7 +33,9 @@ describe('structural merge of contract YAML', () => {
 
   it('true conflicts come back as data: field path, base, mine, theirs; my value stays', () => {
     const r = mergeYaml(base, base.replace('end: 2025-10-24', 'end: 2025-10-27'), base.replace('end: 2025-10-24', 'end: 2025-10-30'));
-    expect(r.conflicts).toEqual([{ field: 'dates.end', base: '2025-10-24', mine: '2025-10-27', theirs: '2025-10-30', kind: 'both-changed' }]);
+    expect(r.conflicts).toEqual([
+      { field: 'dates.end', at: ['dates', 'end'], base: '2025-10-24', mine: '2025-10-27', theirs: '2025-10-30', kind: 'both-changed' },
+    ]);
     // delete/modify on a list item, by its id
     const removed = base.replace('  - id: AC2\n    description: Drop-off decreases by >= 15% on test cohort\n    evidence: analytics/exp_123.csv\n', '');
     const changed = base.replace('Drop-off decreases by >= 15%', 'Drop-off decreases by >= 10%');

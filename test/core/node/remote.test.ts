@@ -1,7 +1,7 @@
 // Two parties, one contract (issue 15, item 1): clone, pull and push over smart HTTP against system git's
 // http-backend; two clones append criteria to the same SOW and both reach the server through a structural merge.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
@@ -141,6 +141,44 @@ describe('sharing a contract over HTTP', () => {
     const mine = await covenant(['pull', b, '--take', 'mine', '--continue'], undefined, IDENTITY);
     expect(mine.code).toBe(0);
     expect(readFileSync(path.join(b, SOW), 'utf8')).toContain('end: 2025-10-30');
+  });
+
+  it('a fast-forward writes only what changed, deletions included; a merge that adds errors is refused, old errors do not block', async () => {
+    const { url } = await sharedContract();
+    const work = tempDir();
+    const a = path.join(work, 'a');
+    const b = path.join(work, 'b');
+    await covenant(['clone', url, a]);
+    await covenant(['clone', url, b]);
+    const DEFECTS = 'contracts/defects/onboarding-tracker.yaml';
+    rmSync(path.join(a, DEFECTS));
+    await covenant(['commit', a, '-m', 'defects moved out'], undefined, IDENTITY);
+    await covenant(['push', a]);
+    expect((await covenant(['pull', b], undefined, IDENTITY)).stdout).toMatch(/^Pulled \(fast-forward\)/);
+    expect(existsSync(path.join(b, DEFECTS))).toBe(false);
+    expect(sysgit(b, 'status', '--porcelain')).toBe('');
+    // b commits an error of its own (allowed, and said so); a pushes a change that breaks the SOW
+    edit(b, 'Redesign onboarding flow', 'Redesign onboarding flow (b)');
+    const cr = path.join(b, 'contracts/changes/CR-42.yaml');
+    writeFileSync(cr, readFileSync(cr, 'utf8').replace('risk_score: 5', 'risk_score: high'));
+    expect((await covenant(['commit', b, '--allow-errors', '-m', 'b with an error'], undefined, IDENTITY)).code).toBe(0);
+    edit(a, 'end: 2025-10-24', 'end: 24 October');
+    expect((await covenant(['commit', a, '--allow-errors', '-m', 'a date in words'], undefined, IDENTITY)).code).toBe(0);
+    await covenant(['push', a]);
+    const head = sysgit(b, 'rev-parse', 'HEAD');
+    const refused = await covenant(['pull', b], undefined, IDENTITY);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`${SOW}:2:33 error schema dates.end must be a date as YYYY-MM-DD`);
+    expect(refused.stdout).not.toContain('CR-42.yaml'); // b's own error is not the merge's
+    expect(refused.stdout).toMatch(/Not merged: the merged contract would have \d+ errors?; nothing changed\.\n$/);
+    expect(sysgit(b, 'rev-parse', 'HEAD')).toBe(head);
+    expect(sysgit(b, 'status', '--porcelain')).toBe('');
+    // a fixes it: the merge goes through although b's own error is still there
+    edit(a, 'end: 24 October', 'end: 2025-10-24');
+    await covenant(['commit', a, '-m', 'date fixed'], undefined, IDENTITY);
+    await covenant(['push', a]);
+    expect((await covenant(['pull', b], undefined, IDENTITY)).stdout).toMatch(/^Pulled \(merged\)/);
+    expect(sysgit(b, 'rev-list', '--parents', '-n', '1', 'HEAD').split(' ')).toHaveLength(3);
   });
 
   it('asks for credentials only when the server says 401, from the environment, and never writes them down', async () => {

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { lstat, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { eolRules } from './attributes.js';
+import { GitConfig } from './config.js';
+import { refreshEntries } from './index-file.js';
+import { withIndexLock } from './lock.js';
+import { gitFs, requireRepo } from './repo.js';
+
+const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
+const blobOid = (bytes: Buffer) => createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+
+/**
+ * `git update-index --refresh`: files whose index entry stat cannot vouch for (a fresh checkout writes them in the
+ * same second as the index) are hashed once, and those unchanged get their stat recorded, so that later status calls
+ * trust the stat instead of hashing every file. Files still in the current second stay doubtful (racy git). Returns
+ * how many entries were refreshed.
+ */
+export async function refreshIndex(dir: string): Promise<number> {
+  const repo = await requireRepo(dir);
+  return withIndexLock(repo.gitdir, async () => {
+    const file = path.join(repo.gitdir, 'index');
+    const info = await stat(file).catch(() => null);
+    if (!info) return 0;
+    const eol = await eolRules(repo, await GitConfig.load(repo));
+    const now = Math.floor(Date.now() / 1000);
+    let refreshed = 0;
+    const next = await refreshEntries(
+      await readFile(file),
+      Math.floor(info.mtimeMs / 1000),
+      async (p, oid) => {
+        const abs = path.join(dir, ...p.split('/'));
+        const st = await lstat(abs, { bigint: true }).catch(() => null);
+        if (!st?.isFile() || Number(st.mtimeNs / BigInt(1_000_000_000)) >= now) return null;
+        if (blobOid(await eol.clean(p, await readFile(abs))) !== oid) return null;
+        refreshed++;
+        return st;
+      },
+      sha1,
+    );
+    if (next) await gitFs.promises.writeFile(file, next);
+    return refreshed;
+  });
+}
+
+/** Waits until the clock is in a later second than now (files written now stop being "racily clean" then). */
+export function nextSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
+}
