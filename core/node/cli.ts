@@ -48,6 +48,12 @@ async function writeOutput(io: Io, text: string, out: string | undefined): Promi
 }
 
 /** A workspace folder read from disk that has a master contract (exit 2 with a sentence otherwise). */
+/** Progress of a clone, pull or push on one terminal line (only on a terminal: scripts read clean stderr). */
+function progress(io: Io): ((phase: string, loaded: number, total: number | undefined) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (phase, loaded, total) => io.err(`\r${phase}: ${loaded}${total ? `/${total}` : ''}   `);
+}
+
 async function contractWorkspace(dir: string): Promise<{ root: string; snapshot: Snapshot }> {
   const { loadWorkspace, requireMaster } = await loader();
   const loaded = await loadWorkspace(dir);
@@ -616,8 +622,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (url: string, dirArg: string | undefined) => {
       const dir = dirArg ?? (url.replace(/\/+$/, '').split('/').pop() ?? 'contract').replace(/\.git$/, '');
       const { clone } = await import('./git/remote.js');
-      const r = await clone(url, path.resolve(dir), { onProgress: (phase, loaded, total) => io.err(`\r${phase}: ${loaded}${total ? `/${total}` : ''}   `) });
-      io.err('\n');
+      const r = await clone(url, path.resolve(dir), { onProgress: progress(io) });
+      if (process.stderr.isTTY) io.err('\n');
       io.out(`Cloned into ${dir}${r.branch ? ` (branch ${r.branch})` : ''}. Next: covenant validate ${dir}\n`);
       setExit(EXIT.ok);
     });
@@ -694,16 +700,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           setExit(open.length ? EXIT.errors : EXIT.ok);
           return;
         }
-        const { oid } = await merging.continueMerge(root, who, async () => {
-          const { loadWorkspace } = await loader();
-          return (await loadWorkspace(root)).snapshot.validate().diagnostics;
+        const { oid } = await merging.continueMerge(root, who, async (touched, ours) => {
+          const [{ loadWorkspace }, { errorsAddedSince }] = await Promise.all([loader(), import('./git/remote.js')]);
+          return errorsAddedSince(root, ours, touched, (await loadWorkspace(root)).snapshot);
         });
         if (opts.format === 'json') io.out(`${JSON.stringify({ outcome: 'merged', oid }, null, 2)}\n`);
         else io.out(`Merged: now at ${oid.slice(0, 7)}. Next: covenant push\n`);
         setExit(EXIT.ok);
         return;
       }
-      const r = await pull(root, { author: who.author, committer: who.committer });
+      const r = await pull(root, { author: who.author, committer: who.committer }, { onProgress: progress(io) });
+      if (process.stderr.isTTY) io.err('\n');
       if (opts.format === 'json') io.out(`${JSON.stringify(r, null, 2)}\n`);
       else if (r.outcome === 'conflicts') {
         listOpen(r.conflicts);
@@ -725,7 +732,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (dir: string) => {
       const root = await (await loader()).resolveWorkspaceRoot(dir);
       const { push } = await import('./git/remote.js');
-      const r = await push(root);
+      const r = await push(root, { onProgress: progress(io) });
+      if (process.stderr.isTTY) io.err('\n');
       io.out(`Pushed ${r.branch} to origin.\n`);
       setExit(EXIT.ok);
     });

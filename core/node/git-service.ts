@@ -74,9 +74,27 @@ export class WorkspaceGit {
   }
 
   /** Reads what git knows (CR dates, scope volatility) into a new snapshot (for decision-overdue and the figures). */
-  async refreshFacts(): Promise<void> {
-    await this.ws.settle();
-    await this.ws.setFacts(await gitFacts(this.root, this.ws.snapshot));
+  refreshFacts(): Promise<void> {
+    // one at a time, in order: a read that started earlier (from an older snapshot) must never land after a later one
+    const run = this.factsChain.then(async () => {
+      await this.ws.settle();
+      await this.ws.setFacts(await gitFacts(this.root, this.ws.snapshot));
+    });
+    this.factsChain = run.catch(() => undefined);
+    return run;
+  }
+  private factsChain: Promise<void> = Promise.resolve();
+
+  /** Reads the approvals' signatures again (in the same order as every other read of git's facts). */
+  refreshSignatures(): Promise<void> {
+    const run = this.factsChain.then(async () => {
+      await this.ws.settle();
+      const { signatureFacts } = await import('./approvals.js');
+      const snap = this.ws.snapshot;
+      await this.ws.setFacts({ ...snap.facts, signatures: await signatureFacts(this.root, snap.model) });
+    });
+    this.factsChain = run.catch(() => undefined);
+    return run;
   }
 
   async state(): Promise<GitState> {

@@ -97,10 +97,7 @@ export class Session {
     await ws.settle();
     // approvals whose signatures git has not been asked about yet (an edit or a commit raced the last read): read them
     // now, so that a figure never calls a signed approval "uncommitted"
-    if (staleSignatures(ws.snapshot)) {
-      const { signatureFacts } = await import('./approvals.js');
-      await ws.setFacts({ ...ws.snapshot.facts, signatures: await signatureFacts(ws.root, ws.snapshot.model) });
-    }
+    if (staleSignatures(ws.snapshot)) await this.repo().refreshSignatures();
     const snap = await prepared(ws.snapshot);
     await snap.validateSliced(); // figures read the diagnostics: computed here in slices, not in one block later
     return snap;
@@ -415,10 +412,8 @@ export class Session {
         const ws = this.ws();
         const who = await commitIdentity(await findRepo(ws.root), this.state.get('author'));
         const { continueMerge } = await import('./git/merge-state.js');
-        const { oid, state } = await continueMerge(ws.root, who, async () => {
-          await ws.settle();
-          return (await ws.validate()).diagnostics;
-        });
+        const { errorsAddedSince } = await import('./git/remote.js');
+        const { oid, state } = await continueMerge(ws.root, who, async (touched, ours) => errorsAddedSince(ws.root, ours, touched, await this.saved()));
         await this.filesChanged(state.touched);
         return { oid };
       },

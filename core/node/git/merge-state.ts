@@ -234,23 +234,24 @@ export async function resolveConflict(
 export async function continueMerge(
   dir: string,
   who: { author: Signature; committer: Signature },
-  check: () => Promise<Diagnostic[]>,
+  /** The errors the merge adds (given the files it touched), which refuse the commit. */
+  check: (touched: string[], ours: string) => Promise<Diagnostic[]>,
 ): Promise<{ oid: string; state: MergeState }> {
   const repo = await requireRepo(dir);
   const state = await requireMergeState(dir);
   const open = state.conflicts.filter((c) => !c.resolution);
   if (open.length)
     throw gitError('unresolved', `${open.length} conflict${open.length === 1 ? ' is' : 's are'} not resolved yet: ${open.map((c) => c.key).join(', ')}.`);
-  const errors = (await check()).filter((d) => d.severity === 'error');
+  const paths = [...new Set([...state.touched, ...state.conflicts.map((c) => c.path)])];
+  const errors = (await check(paths, state.ours)).filter((d) => d.severity === 'error');
   if (errors.length)
     throw gitError(
       'failed',
-      `The merged contract has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them, then continue:\n${errors
+      `The merge would add ${errors.length} error${errors.length === 1 ? '' : 's'} to the contract; fix ${errors.length === 1 ? 'it' : 'them'}, then continue:\n${errors
         .slice(0, 10)
         .map((d) => `${d.file}:${d.line} ${d.message}`)
         .join('\n')}`,
     );
-  const paths = [...new Set([...state.touched, ...state.conflicts.map((c) => c.path)])];
   const oid = await commit(dir, paths, state.message, who, undefined, undefined, state.theirs);
   await clearState(repo);
   return { oid, state };

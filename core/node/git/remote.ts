@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import http from 'isomorphic-git/http/node';
 import type { Diagnostic } from '../../common/diagnostics.js';
+import type { Snapshot } from '../../common/workspace.js';
 import { CovenantError } from '../../common/errors.js';
 import { mergeLines, mergeYaml } from '../../common/merge.js';
 import { classifyPath, isDataFile } from '../../common/model/kinds.js';
@@ -217,6 +218,23 @@ const diagnosticKey = (d: Diagnostic) => `${d.file}\u0000${d.code}\u0000${d.mess
 export function newErrors(before: Diagnostic[], after: Diagnostic[]): Diagnostic[] {
   const known = new Set(before.filter((d) => d.severity === 'error').map(diagnosticKey));
   return after.filter((d) => d.severity === 'error' && !known.has(diagnosticKey(d)));
+}
+
+/**
+ * The errors `now` (the working tree during a merge) has that the contract did not have at commit `before`: the files
+ * in `paths` are read as they were there, the rest is shared.
+ */
+export async function errorsAddedSince(dir: string, before: string, paths: string[], now: Snapshot): Promise<Diagnostic[]> {
+  const old: MergedFiles = [];
+  for (const p of paths) old.push({ path: p, text: await readAt(dir, before, p) });
+  const then = now.edit((b) => {
+    for (const c of old) {
+      if (c.text === null) b.remove(c.path);
+      else if (classifyPath(c.path) !== null || isDataFile(c.path)) b.setText(c.path, c.text);
+      else b.addPath(c.path);
+    }
+  });
+  return newErrors(then.validate().diagnostics, now.validate().diagnostics);
 }
 
 /** The default check: the folder read from disk, validated as it is and with the merged files laid over it. */
