@@ -1,4 +1,25 @@
-import { Counter, Gauge, Registry, Summary } from 'prom-client';
+import { Gauge, Registry, Summary } from 'prom-client';
+
+/**
+ * A summary whose quantiles are NaN while it has no observations, as Prometheus' own clients write them: prom-client
+ * would say 0, which reads as "instant" where nothing is known.
+ */
+function summary(config: ConstructorParameters<typeof Summary<string>>[0]): Summary<string> {
+  const s = new Summary(config);
+  let observed = 0;
+  const observe = s.observe.bind(s);
+  s.observe = ((v: number) => {
+    observed++;
+    observe(v);
+  }) as typeof s.observe;
+  const get = s.get.bind(s);
+  s.get = async () => {
+    const m = await get();
+    if (observed === 0) m.values = m.values.map((v) => (v.labels.quantile !== undefined ? { ...v, value: Number.NaN } : v));
+    return m;
+  };
+  return s;
+}
 import { fromMinor } from '../common/ledger.js';
 import type { Figures } from '../common/figures.js';
 
@@ -45,9 +66,10 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
     ...reg,
   });
   for (const s of c.sows) {
-    if (s.gatePassRatio !== null) gates.set({ sow: s.id }, s.gatePassRatio);
-    if (s.criteriaMetRatio !== null) criteria.set({ sow: s.id }, s.criteriaMetRatio);
-    if (s.scopeVolatility !== null) volatility.set({ sow: s.id }, s.scopeVolatility);
+    // unknown is NaN, never 0 and never a missing series: the same series every time
+    gates.set({ sow: s.id }, s.gatePassRatio ?? Number.NaN);
+    criteria.set({ sow: s.id }, s.criteriaMetRatio ?? Number.NaN);
+    volatility.set({ sow: s.id }, s.scopeVolatility ?? Number.NaN);
   }
 
   // one series per gate and status, 1 for the status the evidence gives it (the kube-state-metrics style)
@@ -75,14 +97,14 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
   }).set(c.enforcement === 'enforce' ? 1 : 0);
 
   // In seconds, Prometheus' base unit: promtool rejects a _days metric ("use base unit seconds"). Dashboards divide by 86400.
-  const lead = new Summary({
+  const lead = summary({
     name: 'covenant_change_lead_time_seconds',
     help: 'Time from a change request being created to its decision (whole days, in seconds).',
     percentiles: [0.5, 0.9],
     ...reg,
   });
   for (const cr of c.crs) if (cr.leadTimeDays !== null) lead.observe(cr.leadTimeDays * 86_400);
-  // a ratio with nothing to judge is unknown, not 0: the series is left out
+  // a ratio with nothing to judge is unknown, not 0: NaN, as Prometheus writes unknown
   const col = c.collaboration;
   const decisionAdherence = new Gauge({
     name: 'covenant_decision_sla_adherence_ratio',
@@ -90,20 +112,18 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
     labelNames: ['area', 'owner'],
     ...reg,
   });
-  for (const r of col.decisionRights) if (r.adherence !== null) decisionAdherence.set({ area: r.area, owner: r.owner }, r.adherence);
-  if (col.reviewTurnaround.adherence !== null)
-    new Gauge({
-      name: 'covenant_review_sla_adherence_ratio',
-      help: 'Share of change-request reviews completed within collaboration_slos.review_turnaround_hours (open requests already past it count as missed).',
-      ...reg,
-    }).set(col.reviewTurnaround.adherence);
-  if (col.decisionResponse.adherence !== null)
-    new Gauge({
-      name: 'covenant_decision_response_adherence_ratio',
-      help: 'Share of change requests answered (any review, a comment too, or the decision) within collaboration_slos.decision_response_hours.',
-      ...reg,
-    }).set(col.decisionResponse.adherence);
-  const turnaround = new Summary({
+  for (const r of col.decisionRights) decisionAdherence.set({ area: r.area, owner: r.owner }, r.adherence ?? Number.NaN);
+  new Gauge({
+    name: 'covenant_review_sla_adherence_ratio',
+    help: 'Share of change-request reviews completed within collaboration_slos.review_turnaround_hours (open requests already past it count as missed); NaN with nothing to judge.',
+    ...reg,
+  }).set(col.reviewTurnaround.adherence ?? Number.NaN);
+  new Gauge({
+    name: 'covenant_decision_response_adherence_ratio',
+    help: 'Share of change requests answered (any review, a comment too, or the decision) within collaboration_slos.decision_response_hours; NaN with nothing to judge.',
+    ...reg,
+  }).set(col.decisionResponse.adherence ?? Number.NaN);
+  const turnaround = summary({
     name: 'covenant_review_turnaround_seconds',
     help: "Time from a change request's creation to its first completed review (or its decision when no review is recorded).",
     percentiles: [0.5, 0.9],
@@ -113,13 +133,12 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
   new Gauge({ name: 'covenant_reviews_overdue', help: 'Change requests still waiting for a review past the review turnaround SLO.', ...reg }).set(
     col.reviews.filter((r) => r.reviewed === null && r.withinSlo === false).length,
   );
-  if (col.defectTriage.adherence !== null)
-    new Gauge({
-      name: 'covenant_defect_triage_adherence_ratio',
-      help: 'Share of imported defects triaged within collaboration_slos.defect_triage_hours (untriaged ones already past it count as missed).',
-      ...reg,
-    }).set(col.defectTriage.adherence);
-  const triage = new Summary({
+  new Gauge({
+    name: 'covenant_defect_triage_adherence_ratio',
+    help: 'Share of imported defects triaged within collaboration_slos.defect_triage_hours (untriaged ones already past it count as missed); NaN with nothing to judge.',
+    ...reg,
+  }).set(col.defectTriage.adherence ?? Number.NaN);
+  const triage = summary({
     name: 'covenant_defect_triage_seconds',
     help: 'Time from a defect being reported to its triage, from imported tracker records.',
     percentiles: [0.5, 0.9],
@@ -163,9 +182,9 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
     ...reg,
   });
   for (const f of col.forecasts) {
-    if (f.cost.error !== null) forecast.set({ sow: f.sow, kind: 'cost' }, f.cost.error);
-    if (f.schedule.error !== null) forecast.set({ sow: f.sow, kind: 'schedule' }, f.schedule.error);
-    if (f.schedule.slipDays !== null) slip.set({ sow: f.sow }, f.schedule.slipDays * 86_400);
+    forecast.set({ sow: f.sow, kind: 'cost' }, f.cost.error ?? Number.NaN);
+    forecast.set({ sow: f.sow, kind: 'schedule' }, f.schedule.error ?? Number.NaN);
+    slip.set({ sow: f.sow }, f.schedule.slipDays === null ? Number.NaN : f.schedule.slipDays * 86_400);
   }
   new Gauge({ name: 'covenant_stop_the_line_raised', help: 'Stop-the-line triggers raised, as recorded in the master contract.', ...reg }).set(
     c.stopTheLineRaised.length,
@@ -192,36 +211,37 @@ export async function prometheusText(f: Figures, source?: MetricsSource): Promis
   });
   for (const sev of ['error', 'warning', 'info'] as const) diags.set({ severity: sev }, c.diagnostics[sev]);
 
+  const variance = new Gauge({
+    name: 'covenant_ledger_variance',
+    help: `Actual minus target cost per period${ledger ? `, in ${ledger.currency}` : ''}.`,
+    labelNames: ['period', 'currency'],
+    ...reg,
+  });
+  // cumulative over the periods, split into what was borne (pain) and earned/kept (gain): never negative, but
+  // recomputed from the ledger each time (an entry corrected downwards lowers them), so gauges, not counters
+  const supplier = new Gauge({
+    name: 'covenant_ledger_supplier_share',
+    help: `Supplier's share of overruns borne (kind=pain) and savings earned (kind=gain)${ledger ? `, in ${ledger.currency}` : ''}.`,
+    labelNames: ['kind', 'currency'],
+    ...reg,
+  });
+  const client = new Gauge({
+    name: 'covenant_ledger_client_share',
+    help: `Client's share of overruns borne (kind=pain) and savings kept (kind=gain)${ledger ? `, in ${ledger.currency}` : ''}.`,
+    labelNames: ['kind', 'currency'],
+    ...reg,
+  });
   if (ledger) {
-    const digits = ledger.digits;
     const rows = ledger.rows;
-    const major = (minor: number) => fromMinor(minor, digits);
-    const variance = new Gauge({
-      name: 'covenant_ledger_variance',
-      help: `Actual minus target cost per period, in ${ledger.currency}.`,
-      labelNames: ['period', 'currency'],
-      ...reg,
-    });
+    const major = (minor: number) => fromMinor(minor, ledger.digits);
     for (const r of rows) variance.set({ period: r.period, currency: ledger.currency }, major(r.variance));
-    // cumulative over the periods, split into what was borne (pain) and earned/kept (gain): never negative
-    const supplier = new Counter({
-      name: 'covenant_ledger_supplier_share_total',
-      help: `Supplier's share of overruns borne (kind=pain) and savings earned (kind=gain), in ${ledger.currency}.`,
-      labelNames: ['kind', 'currency'],
-      ...reg,
-    });
-    const client = new Counter({
-      name: 'covenant_ledger_client_share_total',
-      help: `Client's share of overruns borne (kind=pain) and savings kept (kind=gain), in ${ledger.currency}.`,
-      labelNames: ['kind', 'currency'],
-      ...reg,
-    });
     const sum = (pick: (r: (typeof rows)[number]) => number, kind: 'pain' | 'gain') =>
       rows.filter((r) => r.kind === kind).reduce((t, r) => t + Math.abs(pick(r)), 0);
     for (const kind of ['pain', 'gain'] as const) {
-      supplier.inc({ kind, currency: ledger.currency }, major(sum((r) => r.supplierShare, kind)));
-      client.inc({ kind, currency: ledger.currency }, major(sum((r) => r.clientShare, kind)));
+      supplier.set({ kind, currency: ledger.currency }, major(sum((r) => r.supplierShare, kind)));
+      client.set({ kind, currency: ledger.currency }, major(sum((r) => r.clientShare, kind)));
     }
   }
-  return registry.metrics();
+  // prom-client writes NaN as "Nan"; the exposition format (and every Prometheus client) spells it NaN
+  return (await registry.metrics()).replace(/ Nan$/gm, ' NaN');
 }

@@ -60,7 +60,8 @@ describe('alerting rules', () => {
         const i = l.lastIndexOf(' ');
         return { series: l.slice(0, i), values: `${l.slice(i + 1)}x10` };
       })
-      .filter((s) => !s.series.includes('quantile') && !s.series.startsWith('covenant_change_lead_time_seconds'));
+      .filter((s) => !s.series.includes('quantile') && !s.series.startsWith('covenant_change_lead_time_seconds'))
+      .filter((s) => !s.values.startsWith('NaN')); // unknown figures (promtool's series notation has no NaN; they fire nothing)
     expect(series.map((s) => s.series)).toEqual(
       expect.arrayContaining(['covenant_gate_status{sow="SPRINT-07",gate="qa_signoff",status="failed"}', 'covenant_decision_overdue_seconds{cr="CR-44"}']),
     );

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quantile } from '../../../core/common/compliance.js';
@@ -98,8 +98,8 @@ describe('compliance figures and the Prometheus export', () => {
       'covenant_escalation_step',
       'covenant_iteration_forecast_error',
       'covenant_ledger_variance',
-      'covenant_ledger_supplier_share_total',
-      'covenant_ledger_client_share_total',
+      'covenant_ledger_supplier_share',
+      'covenant_ledger_client_share',
       'covenant_validation_diagnostics',
     ]) {
       expect(t).toContain(`# HELP ${name} `);
@@ -125,13 +125,38 @@ describe('compliance figures and the Prometheus export', () => {
     // 51250.50 against the 48000 target (no forecast in the SOW): 6.77% over
     expect(metric(t, 'covenant_iteration_forecast_error{sow="SPRINT-07",kind="cost"}')).toBeCloseTo(0.0677, 4);
     expect(metric(t, 'covenant_ledger_variance{period="SPRINT-07",currency="EUR"}')).toBe(3250.5);
-    expect(metric(t, 'covenant_ledger_supplier_share_total{kind="pain",currency="EUR"}')).toBe(1625.25);
-    expect(metric(t, 'covenant_ledger_client_share_total{kind="pain",currency="EUR"}')).toBe(1625.25);
+    expect(metric(t, 'covenant_ledger_supplier_share{kind="pain",currency="EUR"}')).toBe(1625.25);
+    expect(metric(t, 'covenant_ledger_client_share{kind="pain",currency="EUR"}')).toBe(1625.25);
     expect(metric(t, 'covenant_validation_diagnostics{severity="error"}')).toBe(0);
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: t, encoding: 'utf8' });
     if (promtool.error) throw new Error('promtool is not installed (apt-get install prometheus)');
     expect(promtool.stdout + promtool.stderr).toBe('');
     expect(promtool.status).toBe(0);
+  });
+
+  it('without data the figures are unknown (NaN), not 0, and the same families are there; shares are gauges', () => {
+    const ws = exampleCopy();
+    for (const dir of ['contracts/changes', 'contracts/defects', 'contracts/addenda']) rmSync(path.join(ws, dir), { recursive: true, force: true });
+    rmSync(path.join(ws, 'contracts/ledger.yaml'));
+    const sow = path.join(ws, 'contracts/sow/SPRINT-07.yaml');
+    writeFileSync(sow, readFileSync(sow, 'utf8').replace('  changes: [CR-42]\n', ''));
+    const r = covenant(['metrics', ws, '--today', '2025-10-20']);
+    expect(r.stderr).toBe('');
+    const t = r.stdout;
+    // no change request decided: lead-time quantiles unknown (an "instant" 0 would be a claim), count 0
+    expect(t).toContain('covenant_change_lead_time_seconds{quantile="0.5"} NaN');
+    expect(t).toContain('covenant_change_lead_time_seconds{quantile="0.9"} NaN');
+    expect(metric(t, 'covenant_change_lead_time_seconds_count')).toBe(0);
+    expect(t).toContain('covenant_review_sla_adherence_ratio NaN');
+    expect(t).toContain('covenant_defect_triage_adherence_ratio NaN');
+    // the families of a full workspace, every time; ledger shares are gauges (recomputed; they can go down)
+    const families = (text: string) => [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const full = covenant(['metrics', fixture(), '--today', '2025-10-20']).stdout;
+    expect(families(t)).toEqual(families(full));
+    expect(families(full)).toContain('covenant_ledger_supplier_share gauge');
+    expect(families(full).some((f) => f.endsWith(' counter'))).toBe(false);
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: t, encoding: 'utf8' });
+    expect(promtool.stdout + promtool.stderr).toBe('');
   });
 
   it('--out replaces the file atomically for the textfile collector', () => {
