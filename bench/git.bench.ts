@@ -9,7 +9,7 @@ import { Session } from '../core/node/session.js';
 import { commit } from '../core/node/git/commit.js';
 import { status } from '../core/node/git/status.js';
 import { generatedWorkspace } from './generate.js';
-import { median, type Row } from './lib.js';
+import { timedRuns, type Row } from './lib.js';
 
 const ENV = {
   ...process.env,
@@ -23,16 +23,7 @@ const sys = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
-async function timed(runs: number, fn: (i: number) => Promise<unknown> | unknown, before?: (i: number) => Promise<unknown> | unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    if (before) await before(i);
-    const t0 = performance.now();
-    await fn(i);
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
+const timed = timedRuns;
 
 export async function gitBench(): Promise<Row[]> {
   const root = mkdtempSync(path.join(tmpdir(), 'covenant-gitbench-'));

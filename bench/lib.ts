@@ -29,6 +29,22 @@ export async function timeMedian(fn: () => unknown | Promise<unknown>, runs = 7,
   return median(times);
 }
 
+/** The median of `runs` timed calls of `fn`, each after an untimed `before` (which sets the next run up). */
+export async function timedRuns(
+  runs: number,
+  fn: (i: number) => Promise<unknown> | unknown,
+  before?: (i: number) => Promise<unknown> | unknown,
+): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (before) await before(i);
+    const t0 = performance.now();
+    await fn(i);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
 export function printTable(rows: Row[]): void {
   const head = ['suite', 'case', 'median', 'target', 'ok', 'note'];
   const body = rows.map((r) => [

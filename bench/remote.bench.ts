@@ -8,7 +8,7 @@ import { commit } from '../core/node/git/commit.js';
 import { gitHttpServer } from '../test/helpers/git-server.js';
 import { signed } from '../test/helpers/git.js';
 import { generatedWorkspace } from './generate.js';
-import { median, type Row } from './lib.js';
+import { timedRuns, type Row } from './lib.js';
 
 const ENV = {
   ...process.env,
@@ -27,16 +27,7 @@ const sysNet = (dir: string, ...args: string[]) => run('git', args, { cwd: dir, 
 const WHO = signed({ name: 'Bench', email: 'b@example.com' });
 const RUNS = 5;
 
-async function timed(fn: (i: number) => Promise<unknown> | unknown, before?: (i: number) => Promise<unknown> | unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    if (before) await before(i);
-    const t0 = performance.now();
-    await fn(i);
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
+const timed = (fn: (i: number) => Promise<unknown> | unknown, before?: (i: number) => Promise<unknown> | unknown) => timedRuns(RUNS, fn, before);
 
 /**
  * Clone, pull and push of a 2,000-file contract over smart HTTP (system git's http-backend on 127.0.0.1), Covenant

@@ -78,6 +78,19 @@ export const useRemote = create<RemoteStore>((set, get) => {
     }
   }
 
+  /** Ends the waiting merge one way or the other: says what happened and reads git's state again; false on failure. */
+  async function settled(end: () => Promise<string>): Promise<boolean> {
+    try {
+      useUi.getState().notify('info', await end());
+      await get().refresh();
+      await useGit.getState().refresh();
+      return true;
+    } catch (e) {
+      report(e);
+      return false;
+    }
+  }
+
   return {
     state: null,
     busy: null,
@@ -155,29 +168,15 @@ export const useRemote = create<RemoteStore>((set, get) => {
         return false;
       }
     },
-    async continueMerge() {
-      try {
+    continueMerge: () =>
+      settled(async () => {
         const { oid } = await api.call('merge.continue');
-        useUi.getState().notify('info', `Merged: now at ${oid.slice(0, 7)}. Push to share it.`);
-        await get().refresh();
-        await useGit.getState().refresh();
-        return true;
-      } catch (e) {
-        report(e);
-        return false;
-      }
-    },
-    async abortMerge() {
-      try {
+        return `Merged: now at ${oid.slice(0, 7)}. Push to share it.`;
+      }),
+    abortMerge: () =>
+      settled(async () => {
         const { restored } = await api.call('merge.abort');
-        useUi.getState().notify('info', `Pull aborted: ${restored.length} file${restored.length === 1 ? '' : 's'} back as before the pull.`);
-        await get().refresh();
-        await useGit.getState().refresh();
-        return true;
-      } catch (e) {
-        report(e);
-        return false;
-      }
-    },
+        return `Pull aborted: ${restored.length} file${restored.length === 1 ? '' : 's'} back as before the pull.`;
+      }),
   };
 });
