@@ -9,16 +9,9 @@ import { Session } from '../core/node/session.js';
 import { commit } from '../core/node/git/commit.js';
 import { status } from '../core/node/git/status.js';
 import { generatedWorkspace } from './generate.js';
-import { timedRuns, type Row } from './lib.js';
+import { timedRuns, type Row, GIT_ENV } from './lib.js';
 
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'b@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'b@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
+const ENV = GIT_ENV;
 const sys = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 const tick = () => new Promise((r) => setTimeout(r, 30));

@@ -8,17 +8,9 @@ import { commit } from '../core/node/git/commit.js';
 import { gitHttpServer } from '../test/helpers/git-server.js';
 import { signed } from '../test/helpers/git.js';
 import { generatedWorkspace } from './generate.js';
-import { timedRuns, type Row } from './lib.js';
+import { timedRuns, type Row, GIT_ENV } from './lib.js';
 
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'b@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'b@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_TERMINAL_PROMPT: '0',
-};
+const ENV = GIT_ENV;
 const sys = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, env: ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 /** System git talking to the server in this process: asynchronous, or the server could not answer it. */

@@ -370,18 +370,11 @@ export class Session {
         const ws = this.ws();
         const repo = await findRepo(ws.root);
         const who = await commitIdentity(repo, this.state.get('author'));
-        const { pull, newErrors } = await import('./git/remote.js');
-        const { classifyPath, isDataFile } = await import('../common/model/kinds.js');
+        const { pull, newErrors, withFiles } = await import('./git/remote.js');
         // the merge is checked against the open snapshot: only the merged files are parsed again
         const check = async (changes: { path: string; text: string | null }[]) => {
           const now = await this.saved();
-          const merged = now.edit((b) => {
-            for (const c of changes) {
-              if (c.text === null) b.remove(c.path);
-              else if (classifyPath(c.path) !== null || isDataFile(c.path)) b.setText(c.path, c.text);
-              else b.addPath(c.path);
-            }
-          });
+          const merged = withFiles(now, changes);
           const after = await (await prepared(merged)).validateSliced();
           return newErrors((await now.validateSliced()).diagnostics, after.diagnostics);
         };

@@ -220,6 +220,17 @@ export function newErrors(before: Diagnostic[], after: Diagnostic[]): Diagnostic
   return after.filter((d) => d.severity === 'error' && !known.has(diagnosticKey(d)));
 }
 
+/** A snapshot with files laid over it as a merge (or the commit before it) has them; null text: deleted. */
+export function withFiles(snapshot: Snapshot, files: MergedFiles): Snapshot {
+  return snapshot.edit((b) => {
+    for (const c of files) {
+      if (c.text === null) b.remove(c.path);
+      else if (classifyPath(c.path) !== null || isDataFile(c.path)) b.setText(c.path, c.text);
+      else b.addPath(c.path);
+    }
+  });
+}
+
 /**
  * The errors `now` (the working tree during a merge) has that the contract did not have at commit `before`: the files
  * in `paths` are read as they were there, the rest is shared.
@@ -227,13 +238,7 @@ export function newErrors(before: Diagnostic[], after: Diagnostic[]): Diagnostic
 export async function errorsAddedSince(dir: string, before: string, paths: string[], now: Snapshot): Promise<Diagnostic[]> {
   const old: MergedFiles = [];
   for (const p of paths) old.push({ path: p, text: await readAt(dir, before, p) });
-  const then = now.edit((b) => {
-    for (const c of old) {
-      if (c.text === null) b.remove(c.path);
-      else if (classifyPath(c.path) !== null || isDataFile(c.path)) b.setText(c.path, c.text);
-      else b.addPath(c.path);
-    }
-  });
+  const then = withFiles(now, old);
   return newErrors(then.validate().diagnostics, now.validate().diagnostics);
 }
 
@@ -241,13 +246,7 @@ export async function errorsAddedSince(dir: string, before: string, paths: strin
 export async function checkOnDisk(dir: string, changes: MergedFiles): Promise<Diagnostic[]> {
   const { loadWorkspace } = await import('../workspace-loader.js');
   const { snapshot } = await loadWorkspace(dir);
-  const merged = snapshot.edit((b) => {
-    for (const c of changes) {
-      if (c.text === null) b.remove(c.path);
-      else if (classifyPath(c.path) !== null || isDataFile(c.path)) b.setText(c.path, c.text);
-      else b.addPath(c.path);
-    }
-  });
+  const merged = withFiles(snapshot, changes);
   return newErrors(snapshot.validate().diagnostics, merged.validate().diagnostics);
 }
 
