@@ -1,4 +1,5 @@
 import type { RecentWorkspace } from '../core/common/api.js';
+import { accelerator, APP_MENUS, shortcutOf, type Menu } from '../core/common/menu.js';
 
 /** A menu item as data (a subset of Electron's MenuItemConstructorOptions), built without Electron. */
 export interface MenuItemSpec {
@@ -12,11 +13,27 @@ export interface MenuItemSpec {
   enabled?: boolean;
 }
 
-/** The application menu: File, Edit, View, Help. Commands are run by the renderer, like the palette's. */
+/** One of the shared menus as Electron items; Escape stays with the page (a menu accelerator would take it from every field). */
+function fromModel(menu: Menu): MenuItemSpec[] {
+  return menu.items.map((item) => {
+    if (item.command === 'separator') return { type: 'separator' };
+    const keys = shortcutOf(item.command);
+    return { label: item.label, command: item.command, ...(keys && keys !== 'Escape' ? { accelerator: accelerator(keys) } : {}) };
+  });
+}
+
+/**
+ * The application menu: the shared menus of core/common/menu.ts (the browser's app bar shows the same), with the
+ * platform's roles added: Edit, zoom, full screen, quit, and the recent workspaces.
+ */
 export function menuTemplate(recent: RecentWorkspace[], isMac: boolean): MenuItemSpec[] {
   const recentItems: MenuItemSpec[] = recent.length
     ? recent.map((r) => ({ label: `${r.name} — ${r.root}`, command: `open-recent:${r.root}` }))
     : [{ label: 'No recent workspaces', enabled: false }];
+  const shared = new Map(APP_MENUS.map((m) => [m.label, fromModel(m)]));
+  const file = shared.get('File')!;
+  const openAt = file.findIndex((i) => i.command === 'workspace.openFolder');
+  file.splice(openAt + 1, 0, { label: 'Open Recent', submenu: recentItems });
   return [
     ...(isMac
       ? [
@@ -33,35 +50,17 @@ export function menuTemplate(recent: RecentWorkspace[], isMac: boolean): MenuIte
           },
         ]
       : []),
-    {
-      label: 'File',
-      submenu: [
-        { label: 'New Workspace…', command: 'workspace.new' },
-        { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', command: 'workspace.openFolder' },
-        { label: 'Open Recent', submenu: recentItems },
-        { label: 'Open Example Workspace', command: 'workspace.example' },
-        { label: 'Close Workspace', command: 'workspace.close' },
-        { type: 'separator' },
-        { label: 'New SOW', command: 'new.sow' },
-        { label: 'New Change Request', command: 'new.cr' },
-        { label: 'New Decision Record', command: 'new.adr' },
-        { type: 'separator' },
-        { label: 'Save', accelerator: 'CmdOrCtrl+S', command: 'file.save' },
-        { label: 'Save All', accelerator: 'CmdOrCtrl+Alt+S', command: 'file.saveAll' },
-        { type: 'separator' },
-        { label: 'Export PDF…', accelerator: 'CmdOrCtrl+Shift+E', command: 'file.exportPdf' },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
-      ],
-    },
+    { label: 'File', submenu: [...file, { type: 'separator' }, isMac ? { role: 'close' } : { role: 'quit' }] },
     {
       label: 'Edit',
       submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
     },
+    { label: 'Contract', submenu: shared.get('Contract')! },
+    { label: 'Git', submenu: shared.get('Git')! },
     {
       label: 'View',
       submenu: [
-        { label: 'Command Palette…', accelerator: 'CmdOrCtrl+Shift+P', command: 'palette' },
+        ...shared.get('View')!,
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -70,6 +69,6 @@ export function menuTemplate(recent: RecentWorkspace[], isMac: boolean): MenuIte
         { role: 'togglefullscreen' },
       ],
     },
-    { label: 'Help', submenu: [{ label: 'About Covenant', role: 'about' }] },
+    { label: 'Help', submenu: [...shared.get('Help')!, { label: 'About Covenant', role: 'about' }] },
   ];
 }

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { ChangesView } from './features/git/ChangesView.js';
 import { HistoryView } from './features/git/HistoryView.js';
 import { useGit } from './stores/git.js';
@@ -12,12 +11,16 @@ import { StatusBar } from './features/status/StatusBar.js';
 import { Tree } from './features/tree/Tree.js';
 import { Welcome } from './features/welcome/Welcome.js';
 import { CredentialDialog } from './features/remote/CredentialDialog.js';
+import { AppBar } from './features/appbar/AppBar.js';
+import { ShortcutSheet } from './features/appbar/ShortcutSheet.js';
+import { AppDialog } from './features/dialog/AppDialog.js';
 
+/** Notices sit in a strip of their own above the work: they push it down rather than cover it. */
 function Notices() {
   const notices = useUi((s) => s.notices);
   const dismiss = useUi((s) => s.dismiss);
   return (
-    <div className="notices" aria-live="polite">
+    <div className="notices" aria-live="polite" data-testid="notices">
       {notices.map((n) => (
         <div key={n.id} className={`notice ${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
           <span>{n.text}</span>
@@ -44,7 +47,7 @@ const VIEWS = [
 function Sidebar() {
   const workspace = useWorkspace((s) => s.workspace)!;
   const changes = useGit((s) => s.changes.length);
-  const [view, setView] = useState<'files' | 'changes' | 'history'>('files');
+  const view = useUi((s) => s.sidebarView);
   return (
     <aside className="sidebar">
       <div className="sidebar-title" title={workspace.root}>
@@ -64,7 +67,7 @@ function Sidebar() {
             role="tab"
             aria-selected={view === id}
             onClick={() => {
-              setView(id);
+              useUi.getState().setSidebarView(id);
               useGit.getState().setHistoryOpen(id === 'history');
             }}
             data-testid={`view-${id}`}
@@ -82,11 +85,14 @@ function Sidebar() {
 export function App() {
   const booted = useWorkspace((s) => s.booted);
   const workspace = useWorkspace((s) => s.workspace);
+  const problemsHeight = useUi((s) => (s.problemsCollapsed ? 30 : s.problemsHeight));
   if (!booted) return <div className="booting">Starting Covenant…</div>;
   return (
-    <>
+    <div className="shell">
+      <AppBar />
+      <Notices />
       {workspace ? (
-        <div className="workbench" data-testid="workbench">
+        <div className="workbench" data-testid="workbench" style={{ gridTemplateRows: `minmax(0, 1fr) ${problemsHeight}px 26px` }}>
           <Sidebar />
           <EditorArea />
           <ProblemsPanel />
@@ -96,8 +102,9 @@ export function App() {
         <Welcome />
       )}
       <CommandPalette />
+      <ShortcutSheet />
       <CredentialDialog />
-      <Notices />
-    </>
+      <AppDialog />
+    </div>
   );
 }

@@ -1,21 +1,26 @@
 import { api, ApiCallError } from './api/client.js';
+import { commandForKey, displayKeys, shortcutOf } from '../core/common/menu.js';
+import { isAbsolutePath } from '../core/common/paths.js';
+import { supersedeAdr } from './features/adrs/AdrList.js';
+import { useGit } from './stores/git.js';
+import { useRemote } from './stores/remote.js';
+import { askDialog, confirmDialog, useDialog } from './stores/dialog.js';
 import { useEditor } from './stores/editor.js';
 import { usePages } from './stores/pages.js';
-import { useUi } from './stores/ui.js';
+import { useUi, type SidebarView } from './stores/ui.js';
 import { useWorkspace } from './stores/workspace.js';
 
 export interface Command {
   id: string;
   title: string;
-  /** Shown in the palette, e.g. Ctrl+S. */
+  /** Shown in the palette, e.g. Ctrl+S (from SHORTCUTS). */
   keys?: string;
   /** Whether the command makes sense now (e.g. Save needs an open tab). */
   enabled?: () => boolean;
   run: () => unknown;
 }
 
-const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
-export const MOD = isMac ? 'Cmd' : 'Ctrl';
+export const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
 const hasWorkspace = () => useWorkspace.getState().workspace !== null;
 const hasTab = () => useEditor.getState().active !== null;
@@ -30,27 +35,44 @@ export async function askFolder(purpose: string): Promise<string | null> {
   if (useWorkspace.getState().mode === 'electron') {
     return api.call('workspace.pickFolder').catch(() => null);
   }
-  const typed = window.prompt(`${purpose}: the folder's full path on this computer`);
-  return typed && typed.trim() ? typed.trim() : null;
+  const answer = await askDialog(
+    purpose,
+    [
+      {
+        name: 'path',
+        label: "The folder's full path on this computer",
+        placeholder: '/home/you/contracts',
+        check: (v) =>
+          isAbsolutePath(v.trim()) ? null : `A full path is needed (starting with / or a drive letter), not "${v.trim()}": a relative one would depend on where Covenant was started.`,
+      },
+    ],
+    { confirm: purpose.startsWith('Create') ? 'Create here' : 'Open' },
+  );
+  return answer ? answer.path!.trim() : null;
 }
 
-export const COMMANDS: Command[] = [
-  { id: 'file.save', title: 'Save', keys: `${MOD}+S`, enabled: hasTab, run: () => useEditor.getState().save() },
-  {
-    id: 'file.saveAll',
-    title: 'Save all',
-    keys: `${MOD}+Alt+S`,
-    enabled: () => useEditor.getState().dirtyCount() > 0,
-    run: () => useEditor.getState().saveAll(),
-  },
+const isRepo = () => !!useGit.getState().state?.repository;
+const hasOrigin = () => !!useRemote.getState().state?.origin;
+const activeAdr = () => /^(?:contracts\/)?decisions\/(ADR-\d+)[^/]*\.md$/.exec(useEditor.getState().active ?? '')?.[1] ?? null;
+const keysOf = (id: string) => {
+  const k = shortcutOf(id);
+  return k ? displayKeys(k, isMac) : undefined;
+};
+
+const COMMAND_LIST: Omit<Command, 'keys'>[] = [
+  { id: 'palette', title: 'Show all commands', run: () => useUi.getState().setPalette(true) },
+  { id: 'file.quickOpen', title: 'Open a file…', enabled: hasWorkspace, run: () => useUi.getState().setPalette(true, true) },
+  { id: 'help.shortcuts', title: 'Keyboard shortcuts', run: () => useUi.getState().setShortcuts(true) },
+  { id: 'page.close', title: 'Close the page (back to the editor)', enabled: () => usePages.getState().page !== null, run: () => closePage() },
+  { id: 'file.save', title: 'Save', enabled: hasTab, run: () => useEditor.getState().save() },
+  { id: 'file.saveAll', title: 'Save all', enabled: () => useEditor.getState().dirtyCount() > 0, run: () => useEditor.getState().saveAll() },
   {
     id: 'file.close',
     title: 'Close editor tab',
-    keys: 'Alt+W',
     enabled: hasTab,
     run: () => {
       const active = useEditor.getState().active;
-      if (active) useEditor.getState().close(active);
+      if (active) void useEditor.getState().close(active);
     },
   },
   { id: 'new.sow', title: 'New SOW (drafting wizard)', enabled: hasWorkspace, run: () => usePages.getState().newSow() },
@@ -71,13 +93,21 @@ export const COMMANDS: Command[] = [
   { id: 'new.crFile', title: 'New change request from the template (YAML)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('cr') },
   { id: 'new.adr', title: 'New decision record (ADR)', enabled: hasWorkspace, run: () => useWorkspace.getState().newFile('adr') },
   {
+    id: 'adr.supersede',
+    title: 'Supersede this decision record (write the one that replaces it)',
+    enabled: () => activeAdr() !== null,
+    run: () => supersedeAdr(activeAdr()!),
+  },
+  { id: 'ledger.add', title: 'Add a ledger entry (target and actual cost of a period)', enabled: hasWorkspace, run: () => usePages.getState().addLedgerEntry() },
+  {
     id: 'file.exportPdf',
-    title: 'Export PDF… (the open SOW or change request, else the whole contract)',
-    keys: `${MOD}+Shift+E`,
+    title: 'Export PDF… (the open SOW or change request, else the steering pack)',
     enabled: hasWorkspace,
     run: () => exportPdf('auto'),
   },
-  { id: 'pdf.contract', title: 'Export PDF: whole contract', enabled: hasWorkspace, run: () => exportPdf('contract') },
+  { id: 'pdf.contract', title: 'Export PDF: the steering pack (whole contract)', enabled: hasWorkspace, run: () => exportPdf('contract') },
+  { id: 'csv.ledger', title: 'Export the incentive ledger as CSV', enabled: hasWorkspace, run: () => exportCsv('ledger') },
+  { id: 'csv.changes', title: 'Export the change request log as CSV', enabled: hasWorkspace, run: () => exportCsv('changes') },
   {
     id: 'workspace.openFolder',
     title: 'Open folder…',
@@ -99,6 +129,42 @@ export const COMMANDS: Command[] = [
   { id: 'view.dashboard', title: 'Show the compliance dashboard', enabled: hasWorkspace, run: () => usePages.getState().show('dashboard') },
   { id: 'view.adrs', title: 'Show the decision records (ADRs)', enabled: hasWorkspace, run: () => usePages.getState().show('adrs') },
   { id: 'view.ledger', title: 'Show the incentive ledger', enabled: hasWorkspace, run: () => usePages.getState().show('ledger') },
+  {
+    id: 'view.toggleDocument',
+    title: 'Switch between the document view and the YAML',
+    enabled: hasTab,
+    run: () => useEditor.getState().toggleDocument(),
+  },
+  {
+    id: 'settings.documentFirst',
+    title: 'Setting: open contract files as documents (for readers; YAML one click away) — on or off',
+    run: () => {
+      const on = !useUi.getState().documentFirst;
+      useUi.getState().setProblemsLayout({ documentFirst: on });
+      useUi.getState().notify('info', on ? 'Contract files now open as documents; the YAML is one click away.' : 'Contract files now open in the YAML editor.');
+    },
+  },
+  { id: 'view.changes', title: 'Show the changes since the last commit', enabled: hasWorkspace, run: () => showSidebar('changes') },
+  { id: 'view.history', title: 'Show the history (git log)', enabled: hasWorkspace, run: () => showSidebar('history') },
+  {
+    id: 'view.problems',
+    title: 'Show or hide the Problems panel',
+    enabled: hasWorkspace,
+    run: () => useUi.getState().setProblemsLayout({ problemsCollapsed: !useUi.getState().problemsCollapsed }),
+  },
+  {
+    id: 'git.commit',
+    title: 'Commit… (review the changes and write the message)',
+    enabled: hasWorkspace,
+    run: () => {
+      showSidebar('changes');
+      requestAnimationFrame(() => document.getElementById('commit-message')?.focus());
+    },
+  },
+  { id: 'remote.sync', title: 'Sync with the shared repository (pull, then push)', enabled: () => isRepo() && hasOrigin(), run: () => sync() },
+  { id: 'remote.pull', title: 'Pull from the shared repository', enabled: () => isRepo() && hasOrigin(), run: () => useRemote.getState().pull() },
+  { id: 'remote.push', title: 'Push to the shared repository', enabled: () => isRepo() && hasOrigin(), run: () => useRemote.getState().push() },
+  { id: 'remote.fetch', title: 'Fetch: compare with the shared repository', enabled: () => isRepo() && hasOrigin(), run: () => useRemote.getState().fetch() },
   { id: 'workspace.validate', title: 'Validate workspace now', enabled: hasWorkspace, run: () => useWorkspace.getState().validateNow() },
   {
     id: 'problems.errorsOnly',
@@ -114,23 +180,87 @@ export const COMMANDS: Command[] = [
   },
 ];
 
-/** Renders the PDF in the core and hands it to the browser as a download (Electron asks where to save it). */
+export const COMMANDS: Command[] = COMMAND_LIST.map((c) => ({ ...c, keys: keysOf(c.id) }));
+
+/** Why a command of the menus cannot run now, in words (shown as the disabled item's title). */
+export function whyDisabled(id: string): string | undefined {
+  if (['remote.sync', 'remote.pull', 'remote.push', 'remote.fetch'].includes(id))
+    return isRepo() ? 'This repository has no shared repository (origin) to sync with.' : 'This workspace is not a git repository yet.';
+  if (id === 'adr.supersede') return 'Open the decision record to supersede first.';
+  if (id === 'cr.wizard' || id === 'cr.implement') return 'Open a change request first.';
+  if (!hasWorkspace()) return 'Open a workspace first.';
+  if (id === 'file.saveAll') return 'Nothing is unsaved.';
+  if (id === 'page.close') return 'No page is open.';
+  return 'Open a file first.';
+}
+
+function showSidebar(view: SidebarView): void {
+  usePages.getState().close();
+  useUi.getState().setSidebarView(view);
+  useGit.getState().setHistoryOpen(view === 'history');
+}
+
+/** Pull, then push what is here and not there: one click for people who just want the shared contract up to date. */
+async function sync(): Promise<void> {
+  const outcome = await useRemote.getState().pull();
+  if (!outcome || useRemote.getState().state?.merge) return;
+  if ((useRemote.getState().state?.ahead ?? 0) > 0) await useRemote.getState().push();
+}
+
+/** Shows a file in the editor: a page over it closes first (a wizard with a draft asks). */
+export async function showFile(path: string, at?: { line: number; column: number }): Promise<void> {
+  if (usePages.getState().page) await closePage();
+  if (usePages.getState().page) return;
+  useGit.getState().closeViewer();
+  await useEditor.getState().open(path, at);
+}
+
+/** Closes the page over the editor; a wizard with input asks first (its draft is not written anywhere yet). */
+async function closePage(): Promise<void> {
+  const page = usePages.getState().page;
+  if (!page) return;
+  if (
+    (page === 'cr-wizard' || page === 'sow-wizard' || page === 'addendum') &&
+    usePages.getState().draftTouched &&
+    !(await confirmDialog('Close the wizard?', 'What you entered in this wizard is not written to any file yet. Close it and lose it?', 'Close and discard', true))
+  )
+    return;
+  usePages.getState().close();
+}
+
+/** Hands bytes to the browser as a download (Electron asks where to save it). */
+function download(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Renders the PDF in the core and downloads it. */
 async function exportPdf(which: 'auto' | 'contract'): Promise<void> {
-  const active = useEditor.getState().active ?? '';
+  const active = usePages.getState().page ? '' : (useEditor.getState().active ?? '');
   const sow = /^contracts\/sow\/([^/]+)\.ya?ml$/.exec(active)?.[1];
   const cr = /^contracts\/changes\/([^/]+)\.ya?ml$/.exec(active)?.[1];
   const args =
     which === 'contract' || (!sow && !cr) ? { scope: 'contract' as const } : sow ? { scope: 'sow' as const, id: sow } : { scope: 'cr' as const, id: cr! };
+  const preparing = useUi.getState().notify('info', `Preparing the PDF of ${args.scope === 'contract' ? 'the whole contract (steering pack)' : args.id}…`);
   try {
-    useUi.getState().notify('info', 'Preparing the PDF…');
     const { filename, base64 } = await api.call('pdf.export', args);
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = filename;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    download(filename, new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'application/pdf' }));
+  } catch (e) {
+    useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+  } finally {
+    useUi.getState().dismiss(preparing);
+  }
+}
+
+/** The ledger or the change log as CSV, named after the commit it shows. */
+async function exportCsv(table: 'ledger' | 'changes'): Promise<void> {
+  try {
+    const { filename, text } = await api.call('export.csv', { table });
+    download(filename, new Blob([text], { type: 'text/csv;charset=utf-8' }));
   } catch (e) {
     useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
   }
@@ -141,24 +271,26 @@ export function runCommand(id: string): void {
   if (cmd && (cmd.enabled?.() ?? true)) void cmd.run();
 }
 
-/** Global shortcuts (outside the editor; the editor registers the same ones). */
-export function handleGlobalKey(e: KeyboardEvent): void {
-  const mod = isMac ? e.metaKey : e.ctrlKey;
-  const key = e.key.toLowerCase();
-  if (mod && e.shiftKey && key === 'p') {
-    e.preventDefault();
-    useUi.getState().setPalette(true);
-  } else if (mod && e.altKey && key === 's') {
-    e.preventDefault();
-    runCommand('file.saveAll');
-  } else if (mod && !e.shiftKey && key === 's') {
-    e.preventDefault();
-    runCommand('file.save');
-  } else if (mod && e.shiftKey && key === 'e') {
-    e.preventDefault();
-    runCommand('file.exportPdf');
-  } else if (e.altKey && !mod && key === 'w') {
-    e.preventDefault();
-    runCommand('file.close');
-  }
+/** Something else is asking (a dialog, the palette, the sheet): its own keys win. */
+const modalOpen = () => useDialog.getState().request !== null || useUi.getState().paletteOpen || useRemote.getState().credentialRequest !== null;
+
+/** The app's shortcuts (SHORTCUTS in core/common/menu.ts); true when the key press ran a command. */
+export function handleGlobalKey(e: KeyboardEvent, inEditor = false): boolean {
+  const id = commandForKey(e, isMac, inEditor);
+  if (!id) return false;
+  if (id === 'page.close') {
+    if (e.defaultPrevented || modalOpen()) return false;
+    if (useUi.getState().shortcutsOpen) {
+      useUi.getState().setShortcuts(false);
+      return true;
+    }
+    if (!usePages.getState().page && !useGit.getState().viewer) return false;
+    if (!usePages.getState().page) {
+      useGit.getState().closeViewer();
+      return true;
+    }
+  } else if (modalOpen()) return false;
+  e.preventDefault();
+  runCommand(id);
+  return true;
 }

@@ -15,13 +15,12 @@ import './styles.css';
 // The watcher is the one way changes on disk reach the UI.
 api.subscribe((event) => {
   if (event.type === 'menu-command') {
-    if (event.id === 'palette') useUi.getState().setPalette(true);
-    else runCommand(event.id);
+    runCommand(event.id);
     return;
   }
   if (event.type === 'workspace-changed') {
     if (event.workspace?.root !== useWorkspace.getState().workspace?.root) {
-      useEditor.setState({ tabs: [], active: null });
+      useEditor.setState({ tabs: [], active: null, session: null });
       void useWorkspace.getState().boot();
     }
     return;
@@ -50,7 +49,21 @@ api.subscribe((event) => {
   if (delta.figuresChanged) void usePages.getState().refresh();
 });
 
-window.addEventListener('keydown', handleGlobalKey);
+window.addEventListener('keydown', (e) => void handleGlobalKey(e));
+
+// a notice belongs to where it was raised: it goes when the page closes or the workspace changes
+usePages.subscribe((s, prev) => {
+  if (s.page === prev.page) return;
+  useUi.getState().clearScope('page');
+  if (s.draftTouched) usePages.setState({ draftTouched: false });
+});
+// every open tab comes back after a reload, not only the unsaved ones
+useEditor.subscribe((s, prev) => {
+  if (s.session && s.session === useWorkspace.getState().workspace?.root && (s.tabs !== prev.tabs || s.active !== prev.active)) useEditor.getState().rememberTabs(s.session);
+});
+useWorkspace.subscribe((s, prev) => {
+  if (s.workspace?.root !== prev.workspace?.root) useUi.getState().clearScope('workspace');
+});
 window.addEventListener('beforeunload', (e) => {
   if (useEditor.getState().dirtyCount() > 0) {
     e.preventDefault();

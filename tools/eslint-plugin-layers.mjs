@@ -19,7 +19,7 @@ export const LAYERS = {
     node: true,
     electron: false,
     dom: false,
-    packages: [...COMMON_PACKAGES, 'chokidar', 'commander', 'isomorphic-git', 'ignore', 'fast-xml-parser', 'ajv-draft-04', 'pdfkit', 'prom-client', 'sshpk'],
+    packages: [...COMMON_PACKAGES, 'csv-stringify', 'chokidar', 'commander', 'isomorphic-git', 'ignore', 'fast-xml-parser', 'ajv-draft-04', 'pdfkit', 'prom-client', 'sshpk'],
   },
   electron: { local: ['core/common', 'core/node', 'electron', 'schemas'], node: true, electron: true, dom: false, packages: [...COMMON_PACKAGES] },
   renderer: {

@@ -9,6 +9,7 @@ import { Type as T, type Static, type TSchema } from '@sinclair/typebox';
 import type { ValidationResult } from './workspace.js';
 import type { FileKind } from './model/kinds.js';
 import type { LedgerSummary } from './ledger.js';
+import type { ContractDocument } from './document.js';
 import type { Compliance } from './compliance.js';
 import type { ChangeThresholds } from './thresholds.js';
 import { CrDraftSchema, type CrDraft } from './wizards/cr.js';
@@ -227,6 +228,8 @@ export interface Provenance {
 
 export interface DashboardView extends Compliance {
   provenance: Provenance;
+  /** The incentive ledger's figures, or why they are unknown. */
+  budget: { summary: LedgerSummary | null; problem: string | null };
 }
 
 const none = T.Null();
@@ -406,6 +409,7 @@ export const API = {
     'Creates the next ADR superseding `id`.',
   ),
   'wizard.sowContext': m<SowContext>()(none, 'What the SOW wizard suggests: next id, dates, validators, evidence files.'),
+  'wizard.sowPreview': m<CrPreview>()(obj({ draft: SowDraftSchema }), 'The SOW file the wizard would write, exactly, and its problems.'),
   'wizard.sowWrite': m<string>()(obj({ draft: SowDraftSchema }), 'Writes a new SOW when it validates; returns its path.'),
   'pdf.export': m<{ filename: string; base64: string; provenance: Provenance }>()(
     obj({
@@ -414,6 +418,14 @@ export const API = {
       unsaved: T.Optional(Buffers),
     }),
     'A PDF of the saved files (whole contract, one SOW or one CR); with `unsaved`, those buffers are included and the footer says so.',
+  ),
+  'document.get': m<ContractDocument>()(
+    obj({ path: Path, unsaved: T.Optional(Buffers) }),
+    'A contract file as a document (schema titles, evidence-backed statuses); with `unsaved`, of those buffers, and it says so.',
+  ),
+  'export.csv': m<{ filename: string; text: string; provenance: Provenance }>()(
+    obj({ table: T.Union([T.Literal('ledger'), T.Literal('changes')]) }),
+    'The incentive ledger or the change-request log of the saved files as CSV; the file name carries the commit it shows.',
   ),
   'settings.author': m<Author | null>()(none, 'Who commits: the settings, or git config.'),
   'settings.setAuthor': m<void>()(

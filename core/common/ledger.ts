@@ -141,3 +141,35 @@ export function formatMoney(minor: number, currency: string, locale?: string): s
     return `${fromMinor(minor, digits).toFixed(digits)} ${currency}`;
   }
 }
+
+/** The one sign legend, shown wherever ledger amounts are: amounts are shown without signs, and words say who pays. */
+export const SIGN_LEGEND =
+  'Amounts carry no sign. An overrun is actual cost above target, a saving is actual cost below it; the words say who bears or earns what.';
+
+/** What a period's variance means, in words: "Overrun of €3,250.50", "Saving of €1,999.50", "On target". */
+export function varianceInWords(variance: number, money: (minor: number) => string): string {
+  return variance > 0 ? `Overrun of ${money(variance)}` : variance < 0 ? `Saving of ${money(-variance)}` : 'On target';
+}
+
+/** Who bears or earns a period's variance: "Supplier bears €1,625.25 of the overrun", "Supplier earns €999.75 of the saving". */
+export function shareInWords(row: Pick<LedgerRow, 'kind' | 'supplierShare' | 'clientShare' | 'variance'>, money: (minor: number) => string): string {
+  switch (row.kind) {
+    case 'pain':
+      return `Supplier bears ${money(row.supplierShare)} of the overrun; client bears ${money(row.clientShare)}`;
+    case 'gain':
+      return `Supplier earns ${money(-row.supplierShare)} of the saving; client keeps ${money(-row.clientShare)}`;
+    case 'even':
+      return 'On target: nothing to share';
+    default:
+      return row.variance === 0 ? 'On target' : `Not shared: ${varianceInWords(row.variance, money).toLowerCase()} under this pricing model`;
+  }
+}
+
+/** The supplier's net position so far (earned gain minus borne pain), in words. */
+export function balanceInWords(supplierBalance: number, money: (minor: number) => string): string {
+  return supplierBalance > 0
+    ? `Supplier is ${money(supplierBalance)} ahead (net earned)`
+    : supplierBalance < 0
+      ? `Supplier has borne ${money(-supplierBalance)} net`
+      : 'Even: nothing borne or earned net';
+}

@@ -43,3 +43,8 @@ export function describeRefRefusal(reason: Exclude<RefPath, { ok: true }>['reaso
       return "points into the repository's .git folder";
   }
 }
+
+/** Whether a path typed by a person is a full path on their computer (POSIX, a Windows drive, or a UNC share). */
+export function isAbsolutePath(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}

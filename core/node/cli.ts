@@ -920,6 +920,25 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('export-csv')
+    .description('The incentive ledger or the change-request log as CSV (a header row, amounts unsigned with words for who bears or earns them).')
+    .argument('<table>', 'ledger or changes')
+    .argument('[dir]', 'workspace folder', '.')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (table: string, dir: string, opts: { out?: string }) => {
+      if (table !== 'ledger' && table !== 'changes') throw usage(`the table is "ledger" or "changes", not "${table}"`);
+      const { root, snapshot } = await factualSnapshot(dir);
+      const { exportCsv } = await import('./csv-export.js');
+      const text = exportCsv(snapshot, table);
+      await writeOutput(io, text, opts.out);
+      const { provenance } = await import('./pdf/export.js');
+      const { provenanceLine } = await import('./pdf/summary.js');
+      // what the rows show goes to stderr: the CSV on stdout stays clean for scripts
+      io.err(`${opts.out ? `Wrote ${opts.out}` : 'The CSV above is'} from the saved files: ${provenanceLine(await provenance(root, []))}.\n`);
+      setExit(reportLeftOut(io, 'export-csv', snapshot));
+    });
+
+  program
     .command('serve')
     .description(
       'Run Covenant in the browser: serves the app and its API on 127.0.0.1 only, guarded by a per-launch token.\nOpen the printed URL once; it stays valid until the server stops. Ctrl+C stops it.',

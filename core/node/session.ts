@@ -11,7 +11,8 @@ import { copyExample, fillTemplate, initWorkspace, resourcesDir } from './init.j
 import { OpenWorkspace } from './workspace-service.js';
 import { Backups } from './backups.js';
 import { ledgerView, upsertLedgerEntry } from './ledger-service.js';
-import { crContext, crLoad, crPreview, crWrite, sowContext, sowWrite } from './wizard-service.js';
+import { csvName } from './csv-export.js';
+import { crContext, crLoad, crPreview, crWrite, sowContext, sowPreview, sowWrite } from './wizard-service.js';
 import { listAdrs, supersedeAdr } from './adr-service.js';
 import { commitIdentity, WorkspaceGit } from './git-service.js';
 import { isAuthor, NO_IDENTITY, resolveIdentity, storeIdentity, type Signature } from './git/author.js';
@@ -514,13 +515,18 @@ export class Session {
         const f = snap.figures();
         const { provenance } = await import('./pdf/export.js');
         const p = await provenance(this.ws().root, []);
-        return { ...f.compliance, provenance: { commit: p.commit, uncommitted: p.dirty, unsaved: [], leftOut: [...f.leftOut] } };
+        return {
+          ...f.compliance,
+          provenance: { commit: p.commit, uncommitted: p.dirty, unsaved: [], leftOut: [...f.leftOut] },
+          budget: { summary: f.ledger, problem: f.ledger ? null : f.ledgerProblem },
+        };
       },
       'wizard.crContext': async () => crContext(this.ws()),
       'wizard.crLoad': async ({ path: p }) => crLoad(this.ws(), p),
       'wizard.crPreview': async ({ draft, editing }) => crPreview(this.ws(), draft, editing),
       'wizard.crWrite': async ({ draft, editing }) => crWrite(this.ws(), draft, editing),
       'wizard.sowContext': async () => sowContext(this.ws()),
+      'wizard.sowPreview': async ({ draft }) => sowPreview(this.ws(), draft),
       'wizard.sowWrite': async ({ draft }) => sowWrite(this.ws(), draft),
       'pdf.export': async ({ scope, id, unsaved }) => {
         const ws = this.ws();
@@ -535,6 +541,30 @@ export class Session {
           filename: `${name}-${new Date().toISOString().slice(0, 10)}.pdf`,
           base64: pdf.toString('base64'),
           provenance: { commit: p.commit, uncommitted: p.dirty, unsaved: snap.unsaved, leftOut: [...snap.model.leftOut] },
+        };
+      },
+      'document.get': async ({ path: p, unsaved }) => {
+        const ws = this.ws();
+        const dirty = unsaved && Object.keys(unsaved).length > 0;
+        const snap = dirty ? await ws.withUnsaved(unsaved) : await this.saved();
+        const { provenance } = await import('./pdf/export.js');
+        const at = await provenance(ws.root, []);
+        const commit = at.commit ? `commit ${at.commit.slice(0, 7)}${at.dirty ? ' plus uncommitted changes' : ''}` : 'no commit yet';
+        const shows = dirty && unsaved[p] !== undefined ? `Your unsaved edits to ${p} (not saved yet), over ${commit}` : `The saved file, ${commit}`;
+        const { contractDocument } = await import('./document-service.js');
+        return contractDocument(snap, p, shows);
+      },
+      'export.csv': async ({ table }) => {
+        const ws = this.ws();
+        const snap = await this.saved();
+        const { exportCsv } = await import('./csv-export.js');
+        const text = exportCsv(snap, table);
+        const { provenance } = await import('./pdf/export.js');
+        const p = await provenance(ws.root, []);
+        return {
+          filename: csvName(path.basename(ws.root), table, p.commit, p.dirty),
+          text,
+          provenance: { commit: p.commit, uncommitted: p.dirty, unsaved: [], leftOut: [...snap.model.leftOut] },
         };
       },
       'adr.list': async () => listAdrs(this.ws()),

@@ -128,6 +128,17 @@ export async function sowContext(ws: OpenWorkspace): Promise<SowContext> {
   };
 }
 
+/** The SOW file the wizard would write, exactly, with the problems it would have in the workspace. */
+export async function sowPreview(ws: OpenWorkspace, draft: SowDraft): Promise<CrPreview> {
+  await ws.settle();
+  const errors = Object.entries(checkSowDraft(draft, [...ws.snapshot.model.knownIds.sow]));
+  if (errors.length) throw new CovenantError('invalid-input', `The SOW is not complete: ${errors.map(([f, m]) => `${f}: ${m}`).join(' ')}`);
+  const file = sowPath(draft.id);
+  const text = buildSowText(draft);
+  const result = await ws.validate({ [file]: text });
+  return { files: [{ path: file, text, isNew: true }], diagnostics: result.diagnostics.filter((d) => d.file === file && d.severity === 'error') };
+}
+
 export async function sowWrite(ws: OpenWorkspace, draft: SowDraft): Promise<string> {
   await ws.settle();
   const errors = Object.entries(checkSowDraft(draft, [...ws.snapshot.model.knownIds.sow]));

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { RestoredBackup } from '../../core/common/api.js';
+import { confirmDialog } from './dialog.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useUi } from './ui.js';
 
@@ -15,14 +16,28 @@ export interface Tab {
   conflict: { diskText: string; diskHash: string } | { deleted: true } | null;
   /** Line to reveal once the editor shows the tab. */
   reveal?: { line: number; column: number; seq: number };
+  /** Shown as a document (read from the model) or as the YAML to edit. */
+  mode: 'document' | 'yaml';
+}
+
+/** Files that have a document view: the contract's YAML files. */
+export const hasDocumentView = (path: string) => /^contracts\/.+\.ya?ml$/.test(path);
+
+const TABS_KEY = (root: string) => `covenant.tabs:${root}`;
+interface SavedTabs {
+  tabs: { path: string; mode: Tab['mode'] }[];
+  active: string | null;
 }
 
 interface EditorState {
   tabs: Tab[];
   active: string | null;
+  /** The workspace these tabs belong to, once they are restored (null while a workspace opens or closes). */
+  session: string | null;
   open(path: string, at?: { line: number; column: number }): Promise<void>;
   activate(path: string): void;
-  close(path: string, force?: boolean): boolean;
+  /** Closes a tab; asks in the app first when it has unsaved edits. True when it was closed. */
+  close(path: string, force?: boolean): Promise<boolean>;
   edit(path: string, text: string): void;
   save(path?: string, overwrite?: boolean): Promise<boolean>;
   saveAll(): Promise<void>;
@@ -35,6 +50,12 @@ interface EditorState {
   /** Unsaved buffers, for validation as you type. */
   overlays(): Record<string, string>;
   dirtyCount(): number;
+  /** Switches the active tab between the document view and the YAML. */
+  toggleDocument(mode?: Tab['mode']): void;
+  /** Keeps the open tabs of a workspace (paths, views, the active one) so a reload brings them all back. */
+  rememberTabs(root: string): void;
+  /** Reopens the tabs remembered for a workspace that still exist. */
+  restoreTabs(root: string, exists: (path: string) => boolean): Promise<void>;
 }
 
 export const isDirty = (t: Tab) => t.text !== t.savedText;
@@ -83,18 +104,21 @@ function fail(e: unknown, what: string): void {
 export const useEditor = create<EditorState>((set, get) => ({
   tabs: [],
   active: null,
+  session: null,
 
   async open(path, at) {
     const reveal = at ? { ...at, seq: ++revealSeq } : undefined;
     if (get().tabs.some((t) => t.path === path)) {
-      if (reveal) patch(path, { reveal });
+      // going to a line means the YAML
+      if (reveal) patch(path, { reveal, mode: 'yaml' });
       set({ active: path });
       return;
     }
     try {
       const file = await api.call('files.read', { path });
       if (get().tabs.some((t) => t.path === path)) return set({ active: path });
-      set((s) => ({ tabs: [...s.tabs, { path, text: file.text, savedText: file.text, baseHash: file.hash, conflict: null, reveal }], active: path }));
+      const mode = !at && useUi.getState().documentFirst && hasDocumentView(path) ? 'document' : 'yaml';
+      set((s) => ({ tabs: [...s.tabs, { path, text: file.text, savedText: file.text, baseHash: file.hash, conflict: null, reveal, mode }], active: path }));
     } catch (e) {
       fail(e, `Opening ${path}`);
     }
@@ -102,10 +126,11 @@ export const useEditor = create<EditorState>((set, get) => ({
 
   activate: (path) => set({ active: path }),
 
-  close(path, force = false) {
+  async close(path, force = false) {
     const tab = get().tabs.find((t) => t.path === path);
     if (!tab) return true;
-    if (!force && isDirty(tab) && !window.confirm(`${path} has unsaved changes. Close it and discard them?`)) return false;
+    if (!force && isDirty(tab) && !(await confirmDialog('Discard unsaved changes?', `${path} has unsaved changes. Close it and discard them?`, 'Discard and close', true)))
+      return false;
     scheduleBackup(path, 0);
     set((s) => {
       const index = s.tabs.findIndex((t) => t.path === path);
@@ -182,7 +207,7 @@ export const useEditor = create<EditorState>((set, get) => ({
     if (!current) return;
     if (!disk) {
       if (isDirty(current)) patch(path, { conflict: { deleted: true } });
-      else get().close(path, true);
+      else void get().close(path, true);
       return;
     }
     if (disk.hash === current.baseHash) return;
@@ -198,16 +223,18 @@ export const useEditor = create<EditorState>((set, get) => ({
       return [];
     }
     for (const b of backups) {
+      // unsaved work is shown where it can be edited: the YAML
       const tab: Tab = b.baseMatches
-        ? { path: b.path, text: b.text, savedText: b.disk?.text ?? '', baseHash: b.disk?.hash ?? null, conflict: null }
+        ? { path: b.path, text: b.text, savedText: b.disk?.text ?? '', baseHash: b.disk?.hash ?? null, conflict: null, mode: 'yaml' }
         : {
             path: b.path,
             text: b.text,
             savedText: b.disk?.text ?? '',
             baseHash: b.disk?.hash ?? null,
             conflict: b.disk ? { diskText: b.disk.text, diskHash: b.disk.hash } : { deleted: true },
+            mode: 'yaml',
           };
-      set((s) => ({ tabs: [...s.tabs.filter((t) => t.path !== b.path), tab], active: b.path }));
+      set((s) => ({ tabs: s.tabs.some((t) => t.path === b.path) ? s.tabs.map((t) => (t.path === b.path ? tab : t)) : [...s.tabs, tab], active: b.path }));
       const when = new Date(b.savedAt).toLocaleTimeString();
       if (b.baseMatches)
         useUi.getState().notify('warning', `Restored your unsaved changes to ${b.path} (kept at ${when} before Covenant stopped). They are not saved yet.`);
@@ -229,4 +256,40 @@ export const useEditor = create<EditorState>((set, get) => ({
   },
 
   dirtyCount: () => get().tabs.filter(isDirty).length,
+
+  toggleDocument(mode) {
+    const active = get().tabs.find((t) => t.path === get().active);
+    if (!active || !hasDocumentView(active.path)) return;
+    patch(active.path, { mode: mode ?? (active.mode === 'document' ? 'yaml' : 'document') });
+  },
+
+  rememberTabs(root) {
+    const saved: SavedTabs = { tabs: get().tabs.map((t) => ({ path: t.path, mode: t.mode })), active: get().active };
+    try {
+      localStorage.setItem(TABS_KEY(root), JSON.stringify(saved));
+    } catch {
+      // without storage the tabs are not brought back after a reload; the unsaved ones still are, from the backups
+    }
+  },
+
+  async restoreTabs(root, exists) {
+    const saved = ((): SavedTabs | null => {
+      try {
+        return JSON.parse(localStorage.getItem(TABS_KEY(root)) ?? 'null') as SavedTabs | null;
+      } catch {
+        return null;
+      }
+    })();
+    if (!saved || !Array.isArray(saved.tabs)) return;
+    const wanted = saved.tabs.filter((t) => typeof t?.path === 'string' && exists(t.path));
+    const files = await Promise.all(wanted.map((t) => api.call('files.read', { path: t.path }).catch(() => null)));
+    const tabs: Tab[] = [];
+    wanted.forEach((t, i) => {
+      const file = files[i];
+      if (file) tabs.push({ path: t.path, text: file.text, savedText: file.text, baseHash: file.hash, conflict: null, mode: t.mode === 'document' ? 'document' : 'yaml' });
+    });
+    if (!tabs.length) return;
+    const active = tabs.some((t) => t.path === saved.active) ? saved.active : tabs[0]!.path;
+    set((s) => ({ tabs: [...tabs, ...s.tabs.filter((t) => !tabs.some((x) => x.path === t.path))], active: s.active ?? active }));
+  },
 }));

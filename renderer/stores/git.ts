@@ -1,12 +1,13 @@
 import { create } from 'zustand';
 import type { ApiError, FileChange, GitState, LogEntry } from '../../core/common/api.js';
+import { askAuthorDialog, confirmDialog } from './dialog.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useEditor, isDirty } from './editor.js';
 import { useUi } from './ui.js';
 
 /** What the editor area shows instead of an editable tab: a diff, or a file as it was at a commit. */
 export type Viewer =
-  | { kind: 'diff'; title: string; path: string; original: string; modified: string }
+  | { kind: 'diff'; title: string; path: string; original: string; modified: string; workingTree?: boolean }
   | { kind: 'snapshot'; title: string; path: string; oid: string; text: string };
 
 interface GitStore {
@@ -51,13 +52,25 @@ function report(e: unknown): void {
   useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
 }
 
-/** Asks once for the name and email commits are made with (kept in the app settings). */
-function askAuthor(): { name: string; email: string } | null {
-  const name = window.prompt("Your name, for the commits you make in Covenant (kept in this repository's git config, as git config user.name):")?.trim();
-  if (!name) return null;
-  const email = window.prompt('Your email, for the commits you make in Covenant:')?.trim();
-  if (!email || !/.+@.+/.test(email)) return null;
-  return { name, email };
+/** Asks once for the name and email commits are made with. */
+const askAuthor = () => askAuthorDialog('Commits name who made them: your name and email are needed once.');
+
+/**
+ * A diff of the working tree shown while files change or are committed is read again, so it never shows what was:
+ * a file with no change left (committed or reverted) closes its diff and says why.
+ */
+async function refreshWorkingDiff(): Promise<void> {
+  const viewer = useGit.getState().viewer;
+  if (viewer?.kind !== 'diff' || !viewer.workingTree) return;
+  if (!useGit.getState().changes.some((c) => c.path === viewer.path)) {
+    useGit.setState({ viewer: null });
+    useUi.getState().notify('info', `${viewer.path} has no change since the last commit any more: its diff is closed.`);
+    return;
+  }
+  const d = await api.call('git.diff', { path: viewer.path }).catch(() => null);
+  const now = useGit.getState().viewer;
+  if (d && now === viewer && ((d.head ?? '') !== viewer.original || (d.working ?? '') !== viewer.modified))
+    useGit.setState({ viewer: { ...viewer, original: d.head ?? '', modified: d.working ?? '' } });
 }
 
 export const useGit = create<GitStore>((set, get) => ({
@@ -90,6 +103,7 @@ export const useGit = create<GitStore>((set, get) => ({
     set({ changes, selected, statusError: null });
     if (!get().messageEdited) void get().propose();
     if (get().historyOpen) void get().loadLog(get().logFile);
+    void refreshWorkingDiff();
   },
   setHistoryOpen(open) {
     set({ historyOpen: open });
@@ -108,6 +122,7 @@ export const useGit = create<GitStore>((set, get) => ({
       set({ state, changes, selected, statusError: null });
       if (!get().messageEdited) await get().propose();
       if (get().historyOpen) await get().loadLog(get().logFile);
+      await refreshWorkingDiff();
     } catch (e) {
       // the workspace was closed while this was on its way: nothing to show, nothing to report
       if (e instanceof ApiCallError && e.error.reason === 'no-workspace') return set({ state: null, changes: [], selected: [], log: [] });
@@ -133,9 +148,11 @@ export const useGit = create<GitStore>((set, get) => ({
     const dirty = useEditor.getState().tabs.filter((t) => isDirty(t) && selected.includes(t.path));
     if (
       dirty.length &&
-      !window.confirm(
+      !(await confirmDialog(
+        'Commit without the unsaved edits?',
         `${dirty.map((t) => t.path).join(', ')} ${dirty.length === 1 ? 'has' : 'have'} unsaved edits that will not be in this commit. Commit the saved version anyway?`,
-      )
+        'Commit the saved version',
+      ))
     )
       return;
     const attempt = async (allowErrors: boolean): Promise<void> => {
@@ -146,9 +163,9 @@ export const useGit = create<GitStore>((set, get) => ({
         await get().refresh();
       } catch (e) {
         if (e instanceof ApiCallError && e.error.reason === 'validation-errors') {
-          if (window.confirm(`${e.message}\n\nCommit anyway? The commit message will say so.`)) return attempt(true);
+          if (await confirmDialog('Commit with errors?', `${e.message} Commit anyway? The commit message will say so.`, 'Commit anyway', true)) return attempt(true);
         } else if (e instanceof ApiCallError && e.error.reason === 'no-author') {
-          const who = askAuthor();
+          const who = await askAuthor();
           if (who) {
             await api.call('settings.setAuthor', who);
             return attempt(allowErrors);
@@ -166,7 +183,7 @@ export const useGit = create<GitStore>((set, get) => ({
     } catch (e) {
       // as git, Covenant will not make the first commit without knowing who makes it: ask once, then go on
       if (e instanceof ApiCallError && e.error.reason === 'no-author') {
-        const who = askAuthor();
+        const who = await askAuthor();
         if (who) {
           await api.call('settings.setAuthor', who);
           return get().init();
@@ -205,7 +222,7 @@ export const useGit = create<GitStore>((set, get) => ({
   async showDiff(path) {
     try {
       const d = await api.call('git.diff', { path });
-      set({ viewer: { kind: 'diff', title: `${path}: last commit ↔ working tree`, path, original: d.head ?? '', modified: d.working ?? '' } });
+      set({ viewer: { kind: 'diff', title: `${path}: last commit ↔ working tree`, path, original: d.head ?? '', modified: d.working ?? '', workingTree: true } });
     } catch (e) {
       report(e);
     }
@@ -245,7 +262,10 @@ export const useGit = create<GitStore>((set, get) => ({
   async showSnapshot(oid, path) {
     try {
       const { text } = await api.call('git.readAt', { oid, path });
-      if (text === null) return useUi.getState().notify('warning', `${path} did not exist at ${oid.slice(0, 7)}.`);
+      if (text === null) {
+        useUi.getState().notify('warning', `${path} did not exist at ${oid.slice(0, 7)}.`);
+        return;
+      }
       set({ viewer: { kind: 'snapshot', title: `${path} at ${oid.slice(0, 7)} (read-only)`, path, oid, text } });
     } catch (e) {
       report(e);
@@ -254,8 +274,11 @@ export const useGit = create<GitStore>((set, get) => ({
 
   async restore(oid, path) {
     const tab = useEditor.getState().tabs.find((t) => t.path === path);
-    if (tab && isDirty(tab) && !window.confirm(`${path} has unsaved edits. Replace them with the version from ${oid.slice(0, 7)}?`)) return;
-    if (!tab && !window.confirm(`Restore ${path} as it was at ${oid.slice(0, 7)}? The current file is replaced; it stays in history if committed.`)) return;
+    if (tab && isDirty(tab) && !(await confirmDialog('Replace unsaved edits?', `${path} has unsaved edits. Replace them with the version from ${oid.slice(0, 7)}?`, 'Replace', true)))
+      return;
+    // the file on disk is replaced whether or not it is open: always ask (an uncommitted change there is lost)
+    if ((!tab || !isDirty(tab)) && !(await confirmDialog('Restore this version?', `Restore ${path} as it was at ${oid.slice(0, 7)}? The current file is replaced; it stays in history if committed.`, 'Restore', true)))
+      return;
     try {
       await api.call('git.restore', { oid, path });
       if (tab) await useEditor.getState().reload(path);

@@ -1,6 +1,7 @@
 import type { DashboardView } from '../../core/common/api.js';
 import { create } from 'zustand';
 import type { LedgerEntryInput, LedgerView } from '../../core/common/api.js';
+import { askAuthorDialog } from './dialog.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useUi } from './ui.js';
 
@@ -32,6 +33,12 @@ interface PagesStore {
   /** The approved change whose addendum is being written. */
   addendumCr: string | null;
   implementCr(cr: string): void;
+  /** A wizard on the page has input that is not written yet (closing it asks first). */
+  draftTouched: boolean;
+  setDraftTouched(touched: boolean): void;
+  /** Opens the ledger with its entry form ready; the number changes on each request. */
+  ledgerFormRequest: number;
+  addLedgerEntry(): Promise<void>;
 }
 
 /** Runs an action that names its person; asks who, once, when nobody is known. */
@@ -40,10 +47,9 @@ async function asPerson<T>(action: () => Promise<T>): Promise<T> {
     return await action();
   } catch (e) {
     if (e instanceof ApiCallError && e.error.reason === 'no-author') {
-      const name = window.prompt("Your name, for what you record (kept in the repository's git config):")?.trim();
-      const email = name ? window.prompt('Your email:')?.trim() : undefined;
-      if (name && email && /.+@.+/.test(email)) {
-        await api.call('settings.setAuthor', { name, email });
+      const who = await askAuthorDialog('What you record names who recorded it: your name and email are needed once.');
+      if (who) {
+        await api.call('settings.setAuthor', who);
         return action();
       }
     }
@@ -126,6 +132,13 @@ export const usePages = create<PagesStore>((set, get) => ({
   },
   addendumCr: null,
   implementCr: (cr) => set({ page: 'addendum', addendumCr: cr }),
+  draftTouched: false,
+  setDraftTouched: (draftTouched) => set({ draftTouched }),
+  ledgerFormRequest: 0,
+  async addLedgerEntry() {
+    set({ ledgerFormRequest: get().ledgerFormRequest + 1 });
+    await get().show('ledger');
+  },
   async saveEntry(entry) {
     try {
       await api.call('ledger.upsert', entry);

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { FileEntry, RecentWorkspace, SnapshotDelta, TemplateKind, WorkspaceInfo } from '../../core/common/api.js';
 import type { Diagnostic } from '../../core/common/diagnostics.js';
+import { confirmDialog } from './dialog.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useEditor } from './editor.js';
 import { useGit } from './git.js';
@@ -49,6 +50,9 @@ export function scheduleValidation(delay = 150): void {
 
 /** A workspace opens on the unsaved work left from a crash, if any (with a diff), else on its master contract. */
 async function openStartFile(): Promise<void> {
+  const root = useWorkspace.getState().workspace?.root;
+  const known = new Set(useWorkspace.getState().files.map((f) => f.path));
+  if (root) await useEditor.getState().restoreTabs(root, (p) => known.has(p));
   const restored = await useEditor.getState().restoreBackups();
   if (restored.length) scheduleValidation(0);
   const first = restored.find((b) => b.baseMatches);
@@ -66,14 +70,15 @@ async function openStartFile(): Promise<void> {
   const { files } = useWorkspace.getState();
   const editor = useEditor.getState();
   const master = files.find((f) => f.kind === 'master');
-  if (master && editor.tabs.length === 0) void editor.open(master.path);
+  if (master && editor.tabs.length === 0) await editor.open(master.path);
+  useEditor.setState({ session: root ?? null });
 }
 
 /** Makes the workspace a call opened the current one: fresh tabs, files and problems. */
 async function adopt(opening: () => Promise<WorkspaceInfo>): Promise<boolean> {
   try {
     const workspace = await opening();
-    useEditor.setState({ tabs: [], active: null });
+    useEditor.setState({ tabs: [], active: null, session: null });
     useWorkspace.setState({ workspace, diagnostics: [] });
     const { refreshFiles, validateNow } = useWorkspace.getState();
     await Promise.all([refreshFiles(), validateNow(), useGit.getState().refresh(), useRemote.getState().refresh()]);
@@ -114,10 +119,12 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
   openExample: () => adopt(() => api.call('workspace.openExample')),
   async close() {
     const editor = useEditor.getState();
-    if (editor.dirtyCount() > 0 && !window.confirm(`${editor.dirtyCount()} file(s) have unsaved changes. Close the workspace and discard them?`)) return;
+    const dirty = editor.dirtyCount();
+    if (dirty > 0 && !(await confirmDialog('Discard unsaved changes?', `${dirty} file${dirty === 1 ? ' has' : 's have'} unsaved changes. Close the workspace and discard them?`, 'Discard and close', true)))
+      return;
     try {
       await api.call('workspace.close');
-      useEditor.setState({ tabs: [], active: null });
+      useEditor.setState({ tabs: [], active: null, session: null });
       set({ workspace: null, files: [], diagnostics: [], validatedFiles: 0, recent: await api.call('workspace.recent') });
     } catch (e) {
       report(e);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { screenshot, useApp } from './harness.js';
+import { answerDialog, screenshot, useApp } from './harness.js';
 
 const app = useApp({ open: true });
 
@@ -82,8 +82,8 @@ describe('decision records in the workbench', () => {
     const row = app.page.locator('[data-testid=adr-row][data-id="ADR-0007"]');
     await row.waitFor();
     expect(await row.textContent()).toContain('CR-42');
-    app.page.once('dialog', (d) => void d.accept('Navigation with a search box'));
     await row.locator('text=Supersede…').click();
+    expect(await answerDialog(app.page, { title: 'Navigation with a search box' })).toContain('supersedes ADR-0007');
     await app.page.waitForSelector('[data-testid=tab][data-path="docs/adr/ADR-0009.md"]');
     expect(readFileSync(file('docs/adr/ADR-0007.md'), 'utf8')).toContain('status: superseded by ADR-0009');
     await expect.poll(() => app.page.locator('[data-testid=problem-row][data-code=adr-superseded]').count(), { timeout: 10_000 }).toBe(1);
@@ -112,6 +112,11 @@ describe('the SOW drafting wizard', () => {
     await app.page.click('text=+ gate');
     await app.page.fill('[aria-label="Gate 1"]', 'qa_signoff');
     await app.page.fill('[aria-label="Validator 1"]', 'validation_utils:functional_suite');
+    // a review step shows exactly what will be written before anything is
+    await app.page.click('[data-testid=sow-review-next]');
+    await app.page.waitForSelector('[data-testid=sow-review]');
+    expect(await app.page.textContent('[data-testid=sow-review] [data-testid=review-text]')).toContain('  - id: AC2\n    description: No P1 defects open');
+    expect(existsSync(file('contracts/sow/SPRINT-08.yaml'))).toBe(false);
     await app.page.click('[data-testid=sow-write]');
     await app.page.waitForSelector('[data-testid=tab][data-path="contracts/sow/SPRINT-08.yaml"]');
     const text = readFileSync(file('contracts/sow/SPRINT-08.yaml'), 'utf8');

@@ -146,3 +146,17 @@ export function useApp(options: Parameters<typeof startApp>[0] = {}): App {
   });
   return app;
 }
+
+/**
+ * Answers the app's own dialog (never a native one): waits for it, fills the named fields, and confirms. Returns what it
+ * asked (title and message), for the test to check.
+ */
+export async function answerDialog(page: Page, values: Record<string, string> = {}): Promise<string> {
+  const dialog = page.locator('[data-testid=app-dialog]');
+  await dialog.waitFor();
+  const asked = (await dialog.textContent()) ?? '';
+  for (const [name, value] of Object.entries(values)) await page.fill(`[data-testid=dialog-${name}]`, value);
+  await page.click('[data-testid=dialog-confirm]');
+  await dialog.waitFor({ state: 'detached' });
+  return asked;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { screenshot, useApp } from './harness.js';
+import { answerDialog, screenshot, useApp } from './harness.js';
 
 // no git identity for the app (HOME of its own): recording by hand must ask who records
 const app = useApp({ open: true, env: { HOME: '/nonexistent-home-for-covenant-tests', GIT_CONFIG_NOSYSTEM: '1' } });
@@ -13,8 +13,16 @@ describe('ledger and dashboard in the workbench', () => {
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     // 51,250.50 − 48,000 = 3,250.50 overrun, 50/50 pain
-    expect(cells.slice(0, 7)).toEqual(['SPRINT-07', '€48,000.00', '€51,250.50', '€3,250.50', '€1,625.25', '€1,625.25', '-€1,625.25']);
-    expect(cells[7]).toContain('CR-42 (minor)');
+    // who bears what, in words: no bare signed amounts
+    expect(cells.slice(0, 6)).toEqual([
+      'SPRINT-07',
+      '€48,000.00',
+      '€51,250.50',
+      'Overrun of €3,250.50',
+      'Supplier bears €1,625.25 of the overrun; client bears €1,625.25',
+      'Supplier has borne €1,625.25 net',
+    ]);
+    expect(cells[6]).toContain('CR-42 (minor)');
     expect(await app.page.textContent('[data-testid=ledger-explanation]')).toContain('the supplier bears 50% of an overrun');
     expect(await app.page.locator('[data-testid=ledger-page] canvas').count()).toBe(1);
   });
@@ -33,7 +41,8 @@ describe('ledger and dashboard in the workbench', () => {
     expect(after.split('\n')[0]).toBe(before.split('\n')[0]); // the comment line
     expect(after).toContain('note: Navigation redesign (CR-42) added two days of front-end work.');
     const row = app.page.locator('[data-testid=ledger-row][data-period="SPRINT-07"] td');
-    await expect.poll(async () => (await row.allTextContents())[3]).toBe('-€1,000.00');
+    await expect.poll(async () => (await row.allTextContents())[4]).toBe('Supplier earns €500.00 of the saving; client keeps €500.00');
+    expect(readFileSync(file, 'utf8')).not.toContain('{period:');
     await screenshot(app.page, 'ledger');
   });
 
@@ -60,9 +69,9 @@ describe('gates from evidence on the dashboard', () => {
     expect(await page.textContent('[data-testid=gate-row][data-gate="design_review"]')).toContain('Dana Design <dana@example.com>');
     expect(await qa.getAttribute('data-status')).toBe('pending');
     // nobody is configured in this app: it asks once (name, then email)
-    page.on('dialog', (d) => void d.accept(/email/i.test(d.message()) ? 'quinn@example.com' : 'Quinn QA'));
     await qa.locator('input').fill('Voucher flow broken on Safari');
     await qa.locator('[data-testid=record-failed]').click();
+    expect(await answerDialog(page, { name: 'Quinn QA', email: 'quinn@example.com' })).toContain('Who are you?');
     await expect.poll(() => qa.getAttribute('data-status')).toBe('failed');
     expect(await qa.textContent()).toContain('Quinn QA <quinn@example.com>');
     expect(await qa.textContent()).toContain('Voucher flow broken on Safari');
@@ -90,9 +99,8 @@ describe('the change runs to the end on the dashboard', () => {
     expect(await cr43.getAttribute('data-stage')).toBe('proposed');
     expect(await page.textContent('[data-testid=cr-row][data-cr="CR-42"]')).toContain('master-2025-10');
     // the identity was given once (gate test above); the note is asked for
-    page.removeAllListeners('dialog');
-    page.once('dialog', (d) => void d.accept('SSO via the existing IdP only'));
     await cr43.locator('[data-testid=review-approve]').click();
+    await answerDialog(page, { note: 'SSO via the existing IdP only' });
     const crFile = path.join(ws, 'contracts/changes/CR-43.yaml');
     await expect
       .poll(() => readFileSync(crFile, 'utf8'))

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isAllowedExternal, isAppUrl, permissionDecision, rendererFileFor, secureWebPreferences } from '../../electron/security.js';
 import { restoreBounds } from '../../electron/window-state.js';
 import { menuTemplate, type MenuItemSpec } from '../../electron/menu.js';
+import { APP_MENUS } from '../../core/common/menu.js';
 import { COMMANDS } from '../../renderer/commands.js';
 import { REPO } from '../helpers/workspace.js';
 
@@ -91,13 +92,20 @@ describe('Electron shell rules', () => {
     expect(restoreBounds(null, displays)).toEqual({ width: 1360, height: 880 });
   });
 
-  it('the menu has File, Edit, View, Help, and every menu command exists in the renderer', () => {
+  it('the menu is the shared model (the app bar shows the same), and every menu command exists in the renderer', () => {
     const menu = menuTemplate([{ root: '/w/a', name: 'a', openedAt: '' }], false);
-    expect(menu.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Help']);
+    expect(menu.map((m) => m.label)).toEqual(['File', 'Edit', 'Contract', 'Git', 'View', 'Help']);
+    for (const shared of APP_MENUS) {
+      const native = menu.find((m) => m.label === shared.label)!.submenu!.filter((i) => i.command && !i.command.startsWith('open-recent:'));
+      expect(native.map((i) => i.command)).toEqual(shared.items.filter((i) => i.command !== 'separator').map((i) => i.command));
+    }
+    const file = menu.find((m) => m.label === 'File')!.submenu!;
+    expect(file.find((i) => i.command === 'file.save')?.accelerator).toBe('CmdOrCtrl+S');
+    expect(JSON.stringify(menu)).not.toContain('Escape');
     const commands: string[] = [];
     const walk = (items: MenuItemSpec[]) => items.forEach((i) => (i.command && commands.push(i.command), i.submenu && walk(i.submenu)));
     walk(menu);
-    const known = new Set([...COMMANDS.map((c) => c.id), 'palette']);
+    const known = new Set(COMMANDS.map((c) => c.id));
     for (const c of commands) if (!c.startsWith('open-recent:')) expect(known.has(c), c).toBe(true);
     expect(commands).toContain('open-recent:/w/a');
   });

@@ -43,6 +43,13 @@ function itemSource(v: Scalar | Record<string, Scalar>): string {
   return scalarSource(v);
 }
 
+/** A map as a block list item at column `col`: "- a: 1" then "  b: 2" under it. */
+function blockItem(v: Record<string, Scalar>, col: number, nl: string): string {
+  const pad = ' '.repeat(col);
+  const lines = Object.entries(v).map(([k, x], i) => `${i === 0 ? `${pad}- ` : `${pad}  `}${scalarSource(k)}: ${scalarSource(x)}`);
+  return lines.length ? lines.join(nl) : `${pad}- {}`;
+}
+
 function valueSource(v: Scalar | Scalar[]): string {
   return Array.isArray(v) ? `[${v.map(scalarSource).join(', ')}]` : scalarSource(v);
 }
@@ -151,8 +158,18 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
     if (!isSeq(target)) throw editError(`${edit.path.join('.')} is not a list`);
     const seq = target as YAMLSeq;
     const item = itemSource(edit.value);
+    const isMapValue = edit.value !== null && typeof edit.value === 'object';
     if (seq.flow) {
       const close = text.lastIndexOf(']', seq.range![1]);
+      const open = seq.range![0];
+      const line = lineStart(text, open);
+      const keyed = /^\s*[^\s#-][^:#]*:\s*$/.test(text.slice(line, open));
+      // an empty `key: []` in a block map becomes a block list when a map goes in: the style of the file around it
+      if (seq.items.length === 0 && isMapValue && keyed) {
+        const col = open - line - text.slice(line, open).trimStart().length;
+        const afterColon = text.lastIndexOf(':', open) + 1;
+        return { start: afterColon, end: close + 1, insert: `${nl}${blockItem(edit.value as Record<string, Scalar>, col + 2, nl)}` };
+      }
       if (seq.items.length === 0) return { start: close, end: close, insert: item };
       const last = seq.items[seq.items.length - 1] as Node;
       const after = last.range![1];
@@ -162,6 +179,10 @@ function spliceFor(doc: Document, text: string, edit: YamlEdit): Splice {
     const dash = text.lastIndexOf('-', firstItem.range![0]);
     const col = dash - lineStart(text, dash);
     const at = lineEnd(text, lastContent(text, seq));
+    // a map goes in as the items before it are written: block style, unless they are flow maps themselves
+    const last = seq.items[seq.items.length - 1];
+    if (isMapValue && !(isMap(last) && (last as YAMLMap).flow))
+      return { start: at, end: at, insert: `${nl}${blockItem(edit.value as Record<string, Scalar>, col, nl)}` };
     return { start: at, end: at, insert: `${nl}${' '.repeat(col)}- ${item}` };
   }
 

@@ -1,9 +1,28 @@
 import { useEffect, useState } from 'react';
 import type { AdrSummary } from '../../../core/common/api.js';
 import { api, ApiCallError } from '../../api/client.js';
+import { askDialog } from '../../stores/dialog.js';
 import { useEditor } from '../../stores/editor.js';
 import { useUi } from '../../stores/ui.js';
 import { useWorkspace } from '../../stores/workspace.js';
+
+/** Writes a decision record that supersedes `id`, asking its title in the app, and opens it. True when written. */
+export async function supersedeAdr(id: string): Promise<boolean> {
+  const answer = await askDialog(`Supersede ${id}`, [{ name: 'title', label: 'Title of the new decision' }], {
+    message: `A new decision record is written that supersedes ${id}; ${id} is marked superseded.`,
+    confirm: 'Write the decision record',
+  });
+  if (!answer) return false;
+  try {
+    const { path } = await api.call('adr.supersede', { id, title: answer.title!.trim() });
+    await useWorkspace.getState().refreshFiles();
+    await useEditor.getState().open(path);
+    return true;
+  } catch (e) {
+    useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+    return false;
+  }
+}
 
 /** The decision records: status, what they supersede, the change requests that cite them; new and supersede. */
 export function AdrList() {
@@ -12,16 +31,7 @@ export function AdrList() {
   const load = () => void api.call('adr.list').then(setAdrs);
   useEffect(load, []);
   const supersede = async (id: string) => {
-    const title = window.prompt(`Title of the decision that supersedes ${id}:`)?.trim();
-    if (!title) return;
-    try {
-      const { path } = await api.call('adr.supersede', { id, title });
-      await useWorkspace.getState().refreshFiles();
-      await open(path);
-      load();
-    } catch (e) {
-      useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
-    }
+    if (await supersedeAdr(id)) load();
   };
   if (!adrs) return <div className="page">Loading…</div>;
   return (

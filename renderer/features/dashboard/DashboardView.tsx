@@ -1,13 +1,41 @@
+import { askDialog } from '../../stores/dialog.js';
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
 import type { DashboardView as DashboardData } from '../../../core/common/api.js';
 import { describeChange } from '../../../core/common/redline.js';
+import { formatMoney, shareInWords, SIGN_LEGEND, varianceInWords } from '../../../core/common/ledger.js';
 import { api } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
 import { Chart } from '../charts/Chart.js';
 
 const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`);
+
+const locale = typeof navigator !== 'undefined' ? navigator.language : undefined;
+
+/** Budget to date in words: who bears the overrun or earns the saving, never a bare signed number. */
+function BudgetCard({ budget }: { budget: DashboardData['budget'] }) {
+  const l = budget.summary;
+  if (!l)
+    return (
+      <div className="card" data-testid="card-budget">
+        <span className="card-value">unknown</span>
+        <span className="card-label">budget to date: {budget.problem ?? 'no valid ledger'}</span>
+      </div>
+    );
+  const money = (minor: number) => formatMoney(minor, l.currency, locale);
+  const t = l.totals;
+  const kind = l.model !== 'target_cost' ? 'not-shared' : t.variance > 0 ? 'pain' : t.variance < 0 ? 'gain' : 'even';
+  return (
+    <div className="card" data-testid="card-budget" title={SIGN_LEGEND}>
+      <span className="card-value">{varianceInWords(t.variance, money)}</span>
+      <span className="card-label">
+        budget to date over {l.rows.length} period{l.rows.length === 1 ? '' : 's'} ({money(t.actual)} against a target of {money(t.target)})
+      </span>
+      <span className="card-files">{shareInWords({ ...t, kind }, money)}.</span>
+    </div>
+  );
+}
 
 export function DashboardView() {
   const c = usePages((s) => s.dashboard);
@@ -63,6 +91,7 @@ export function DashboardView() {
           ` ${c.provenance.leftOut.length} file${c.provenance.leftOut.length === 1 ? '' : 's'} left out of the figures (they fail their schema): ${c.provenance.leftOut.map((l) => `${l.path}:${l.line}`).join(', ')}.`}
       </p>
       <div className="cards">
+        <BudgetCard budget={c.budget} />
         <div className="card" data-testid="card-open-crs">
           <span className="card-value">{c.openChangeRequests}</span>
           <span className="card-label">open change requests</span>
@@ -305,9 +334,14 @@ function CrRow({ cr, review }: { cr: DashboardData['crs'][number]; review: Dashb
   const implement = usePages((s) => s.implementCr);
   const [busy, setBusy] = useState(false);
   const act = async (outcome: 'approve' | 'request_changes' | 'comment') => {
-    const note = window.prompt(`A note with your ${outcome.replace('_', ' ')} (optional):`) ?? '';
+    const answer = await askDialog(
+      `${outcome === 'approve' ? 'Approve' : outcome === 'comment' ? 'Comment on' : 'Request changes to'} ${cr.id}`,
+      [{ name: 'note', label: 'A note with your review', optional: outcome !== 'comment' }],
+      { confirm: outcome === 'approve' ? 'Record the approval' : outcome === 'comment' ? 'Record the comment' : 'Request the changes' },
+    );
+    if (!answer) return;
     setBusy(true);
-    await reviewCr(cr.id, outcome, note);
+    await reviewCr(cr.id, outcome, answer.note ?? '');
     setBusy(false);
   };
   return (

@@ -1,9 +1,11 @@
 import Editor, { type OnMount } from '@monaco-editor/react';
 import { useEffect, useRef } from 'react';
 import type { Diagnostic } from '../../../core/common/diagnostics.js';
-import { handleGlobalKey } from '../../commands.js';
+import { displayKeys } from '../../../core/common/menu.js';
+import { handleGlobalKey, isMac, runCommand } from '../../commands.js';
+import { DocumentView } from '../document/DocumentView.js';
 import { modelUri, monaco } from '../../monaco/setup.js';
-import { isDirty, useEditor, type Tab } from '../../stores/editor.js';
+import { hasDocumentView, isDirty, useEditor, type Tab } from '../../stores/editor.js';
 import { useGit } from '../../stores/git.js';
 import { Viewer } from '../git/Viewer.js';
 import { usePages } from '../../stores/pages.js';
@@ -147,9 +149,9 @@ export function EditorArea() {
     editorRef.current = editor;
     // The app's shortcuts work inside the editor too.
     editor.onKeyDown((e) => {
-      const mod = e.ctrlKey || e.metaKey;
-      if ((mod && ['KeyS', 'KeyP'].includes(e.code)) || (e.altKey && e.code === 'KeyW')) {
-        handleGlobalKey(e.browserEvent);
+      // the shortcuts marked inEditor in core/common/menu.ts; Monaco keeps the rest (Ctrl+/ comments a line)
+      if (handleGlobalKey(e.browserEvent, true)) {
+        e.preventDefault();
         e.stopPropagation();
       }
     });
@@ -184,7 +186,9 @@ export function EditorArea() {
               }
             </strong>
             <span className="spacer" />
-            <button onClick={() => usePages.getState().close()}>Close</button>
+            <button onClick={() => runCommand('page.close')} title="Close (Esc)" data-testid="page-close">
+              Close
+            </button>
           </div>
           {page === 'ledger' ? (
             <LedgerView />
@@ -221,8 +225,21 @@ export function EditorArea() {
         <TabBar />
         <div className="editor-placeholder">
           <p>
-            Open a file from the tree, or press <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>P</kbd> for every command.
+            Open a file from the tree or with <kbd>{displayKeys('Mod+P', isMac)}</kbd>; every command is in the menus above and in the palette (
+            <kbd>{displayKeys('Mod+Shift+P', isMac)}</kbd>).
           </p>
+        </div>
+      </div>
+    );
+  }
+
+  if (tab.mode === 'document' && hasDocumentView(tab.path)) {
+    return (
+      <div className="editor-area">
+        <TabBar />
+        <ConflictBanner tab={tab} />
+        <div className="document-host">
+          <DocumentView tab={tab} />
         </div>
       </div>
     );

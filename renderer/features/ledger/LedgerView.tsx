@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
-import { useMemo, useState } from 'react';
-import { formatMoney, fromMinor } from '../../../core/common/ledger.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { balanceInWords, formatMoney, fromMinor, shareInWords, SIGN_LEGEND, varianceInWords } from '../../../core/common/ledger.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
 import { Chart } from '../charts/Chart.js';
@@ -12,6 +12,16 @@ export function LedgerView() {
   const saveEntry = usePages((s) => s.saveEntry);
   const open = useEditor((s) => s.open);
   const [form, setForm] = useState({ period: '', target: '', actual: '', note: '' });
+  const [tried, setTried] = useState(false);
+  const formRequest = usePages((s) => s.ledgerFormRequest);
+  const periodField = useRef<HTMLSelectElement>(null);
+  // "Add ledger entry" from the menu or the palette: the form is brought into view with the period to choose
+  useEffect(() => {
+    if (formRequest && view) {
+      periodField.current?.scrollIntoView({ block: 'center' });
+      periodField.current?.focus();
+    }
+  }, [formRequest, view !== null]);
   const summary = view?.summary ?? null;
   const money = (minor: number) => (summary ? formatMoney(minor, summary.currency, locale) : String(minor));
 
@@ -27,7 +37,7 @@ export function LedgerView() {
           { type: 'bar', label: 'Actual', data: summary.rows.map((r) => m(r.actual)), backgroundColor: '#2f5bd3' },
           {
             type: 'line',
-            label: 'Supplier balance (cumulative)',
+            label: "Supplier's net so far (above 0: earned, below 0: borne)",
             data: summary.rows.map((r) => m(r.supplierBalance)),
             borderColor: '#2f9e62',
             backgroundColor: '#2f9e62',
@@ -40,21 +50,30 @@ export function LedgerView() {
   }, [summary]);
 
   if (!view) return <div className="page">Loading the ledger…</div>;
-  const submit = async () => {
-    const target = Number(form.target);
-    const actual = Number(form.actual);
-    if (!form.period || !Number.isFinite(target) || !Number.isFinite(actual) || target < 0 || actual < 0) return;
-    if (await saveEntry({ period: form.period, target_cost: target, actual_cost: actual, ...(form.note ? { note: form.note } : {}) }))
-      setForm({ period: '', target: '', actual: '', note: '' });
+  // what is wrong with the entry, in words, next to the field it is about (null: it can be saved)
+  const amountProblem = (label: string, v: string) =>
+    v.trim() === ''
+      ? `The ${label} is needed: an amount in ${summary?.currency ?? 'the ledger currency'}, such as 48000 or 51250.50.`
+      : !Number.isFinite(Number(v))
+        ? `The ${label} must be a number, such as 48000 or 51250.50 (got "${v}").`
+        : Number(v) < 0
+          ? `The ${label} cannot be negative: the words (overrun, saving) say who bears what.`
+          : null;
+  const problems = {
+    period: form.period ? null : 'Choose the SOW this entry is for: a ledger period is an iteration.',
+    target: amountProblem('target cost', form.target),
+    actual: amountProblem('actual cost', form.actual),
   };
-  const invalid =
-    !form.period ||
-    form.target === '' ||
-    form.actual === '' ||
-    Number(form.target) < 0 ||
-    Number(form.actual) < 0 ||
-    !Number.isFinite(Number(form.target)) ||
-    !Number.isFinite(Number(form.actual));
+  const invalid = Object.values(problems).some((p) => p !== null);
+  const submit = async () => {
+    setTried(true);
+    if (invalid) return;
+    if (await saveEntry({ period: form.period, target_cost: Number(form.target), actual_cost: Number(form.actual), ...(form.note ? { note: form.note } : {}) })) {
+      setForm({ period: '', target: '', actual: '', note: '' });
+      setTried(false);
+    }
+  };
+  const shown = (k: keyof typeof problems) => (tried ? problems[k] : null);
 
   return (
     <div className="page" data-testid="ledger-page">
@@ -76,16 +95,18 @@ export function LedgerView() {
             </p>
           )}
           {config && <Chart config={config} label="Target against actual cost per period, and the supplier's cumulative balance" />}
+          <p className="page-note sign-legend" data-testid="sign-legend">
+            {SIGN_LEGEND}
+          </p>
           <table className="grid" data-testid="ledger-table">
             <thead>
               <tr>
                 <th>Period</th>
                 <th>Target</th>
                 <th>Actual</th>
-                <th>Variance</th>
-                <th>Supplier share</th>
-                <th>Client share</th>
-                <th>Supplier balance</th>
+                <th>Outcome</th>
+                <th>Who bears or earns it</th>
+                <th>Supplier's net so far</th>
                 <th>Approved changes</th>
               </tr>
             </thead>
@@ -95,10 +116,9 @@ export function LedgerView() {
                   <td>{r.period}</td>
                   <td className="num">{money(r.target)}</td>
                   <td className="num">{money(r.actual)}</td>
-                  <td className={`num ${r.variance > 0 ? 'neg' : r.variance < 0 ? 'pos' : ''}`}>{money(r.variance)}</td>
-                  <td className="num">{r.kind === 'not-shared' ? '—' : money(r.supplierShare)}</td>
-                  <td className="num">{r.kind === 'not-shared' ? '—' : money(r.clientShare)}</td>
-                  <td className="num">{money(r.supplierBalance)}</td>
+                  <td className={r.variance > 0 ? 'neg' : r.variance < 0 ? 'pos' : ''}>{varianceInWords(r.variance, money)}</td>
+                  <td>{shareInWords(r, money)}</td>
+                  <td>{balanceInWords(r.supplierBalance, money)}</td>
                   <td>
                     {(view.changesByPeriod[r.period] ?? []).map((c) => (
                       <button key={c.id} className="link" onClick={() => void open(c.path)} title={c.verdict ?? ''}>
@@ -115,9 +135,15 @@ export function LedgerView() {
                 <th>Total</th>
                 <th className="num">{money(summary.totals.target)}</th>
                 <th className="num">{money(summary.totals.actual)}</th>
-                <th className="num">{money(summary.totals.variance)}</th>
-                <th className="num">{money(summary.totals.supplierShare)}</th>
-                <th className="num">{money(summary.totals.clientShare)}</th>
+                <th>{varianceInWords(summary.totals.variance, money)}</th>
+                <th>
+                  {summary.model === 'target_cost'
+                    ? shareInWords(
+                        { ...summary.totals, kind: summary.totals.variance > 0 ? 'pain' : summary.totals.variance < 0 ? 'gain' : 'even' },
+                        money,
+                      ).replace(/^Supplier (bears|earns)/, 'In all, the supplier $1')
+                    : '—'}
+                </th>
                 <th />
                 <th />
               </tr>
@@ -134,34 +160,43 @@ export function LedgerView() {
         }}
       >
         <strong>Add or update a period</strong>
-        <select aria-label="Period" value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value })}>
-          <option value="">SOW…</option>
-          {view.periods.map((p) => (
-            <option key={p}>{p}</option>
-          ))}
-        </select>
-        <input
-          aria-label="Target cost"
-          type="number"
-          min="0"
-          step="0.01"
-          placeholder="target"
-          value={form.target}
-          onChange={(e) => setForm({ ...form, target: e.target.value })}
-        />
-        <input
-          aria-label="Actual cost"
-          type="number"
-          min="0"
-          step="0.01"
-          placeholder="actual"
-          value={form.actual}
-          onChange={(e) => setForm({ ...form, actual: e.target.value })}
-        />
-        <input aria-label="Note" placeholder="note (optional)" value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
-        <button type="submit" disabled={invalid}>
-          Save to ledger
-        </button>
+        <label className={`field${shown('period') ? ' invalid' : ''}`}>
+          <span className="field-label">Period (SOW)</span>
+          <select ref={periodField} aria-label="Period" value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value })}>
+            <option value="">SOW…</option>
+            {view.periods.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+          {shown('period') && (
+            <span className="field-error" role="alert">
+              {shown('period')}
+            </span>
+          )}
+        </label>
+        <label className={`field${shown('target') ? ' invalid' : ''}`}>
+          <span className="field-label">Target cost</span>
+          <input aria-label="Target cost" inputMode="decimal" placeholder="48000" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value })} />
+          {shown('target') && (
+            <span className="field-error" role="alert" data-testid="target-problem">
+              {shown('target')}
+            </span>
+          )}
+        </label>
+        <label className={`field${shown('actual') ? ' invalid' : ''}`}>
+          <span className="field-label">Actual cost</span>
+          <input aria-label="Actual cost" inputMode="decimal" placeholder="51250.50" value={form.actual} onChange={(e) => setForm({ ...form, actual: e.target.value })} />
+          {shown('actual') && (
+            <span className="field-error" role="alert" data-testid="actual-problem">
+              {shown('actual')}
+            </span>
+          )}
+        </label>
+        <label className="field">
+          <span className="field-label">Note (optional)</span>
+          <input aria-label="Note" value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />
+        </label>
+        <button type="submit">Save to ledger</button>
       </form>
     </div>
   );

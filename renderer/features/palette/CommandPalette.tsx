@@ -1,6 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { COMMANDS } from '../../commands.js';
-import { useEditor } from '../../stores/editor.js';
+import { COMMANDS, showFile } from '../../commands.js';
 import { useUi } from '../../stores/ui.js';
 import { useWorkspace } from '../../stores/workspace.js';
 
@@ -31,6 +30,7 @@ function score(text: string, query: string): number | null {
 
 export function CommandPalette() {
   const open = useUi((s) => s.paletteOpen);
+  const filesOnly = useUi((s) => s.paletteFiles);
   const files = useWorkspace((s) => s.files);
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
@@ -46,15 +46,21 @@ export function CommandPalette() {
   }, [open]);
 
   const items = useMemo(() => {
-    const commands: Item[] = COMMANDS.filter((c) => c.enabled?.() ?? true).map((c) => ({ id: c.id, title: c.title, keys: c.keys, run: c.run }));
-    const fileItems: Item[] = files.map((f) => ({ id: `open:${f.path}`, title: `Open ${f.path}`, run: () => useEditor.getState().open(f.path) }));
+    const commands: Item[] = filesOnly
+      ? []
+      : COMMANDS.filter((c) => c.id !== 'palette' && (c.enabled?.() ?? true)).map((c) => ({ id: c.id, title: c.title, keys: c.keys, run: c.run }));
+    const fileItems: Item[] = files.map((f) => ({
+      id: `open:${f.path}`,
+      title: filesOnly ? f.path : `Open ${f.path}`,
+      run: () => showFile(f.path),
+    }));
     return [...commands, ...fileItems]
       .map((item) => ({ item, s: score(item.title, query) }))
       .filter((x): x is { item: Item; s: number } => x.s !== null)
       .sort((a, b) => a.s - b.s)
       .slice(0, 50)
       .map((x) => x.item);
-  }, [files, query, open]);
+  }, [files, query, open, filesOnly]);
 
   if (!open) return null;
   const close = () => useUi.getState().setPalette(false);
@@ -65,13 +71,19 @@ export function CommandPalette() {
 
   return (
     <div className="palette-backdrop" onMouseDown={close}>
-      <div className="palette" role="dialog" aria-label="Command palette" data-testid="palette" onMouseDown={(e) => e.stopPropagation()}>
+      <div
+        className="palette"
+        role="dialog"
+        aria-label={filesOnly ? 'Open a file' : 'Command palette'}
+        data-testid="palette"
+        onMouseDown={(e) => e.stopPropagation()}
+      >
         <input
           ref={input}
           autoFocus
           value={query}
-          placeholder="Type a command or a file name"
-          aria-label="Command"
+          placeholder={filesOnly ? 'Type part of a file name' : 'Type a command or a file name'}
+          aria-label={filesOnly ? 'File name' : 'Command'}
           onChange={(e) => {
             setQuery(e.target.value);
             setIndex(0);
@@ -104,7 +116,7 @@ export function CommandPalette() {
               {item.keys && <kbd>{item.keys}</kbd>}
             </li>
           ))}
-          {items.length === 0 && <li className="palette-empty">No command or file matches.</li>}
+          {items.length === 0 && <li className="palette-empty">{filesOnly ? 'No file matches.' : 'No command or file matches.'}</li>}
         </ul>
       </div>
     </div>

@@ -1,3 +1,4 @@
+import { showFile } from '../../commands.js';
 import { useMemo } from 'react';
 import type { Diagnostic, Severity } from '../../../core/common/diagnostics.js';
 import { countDiagnostics } from '../../../core/common/diagnostics.js';
@@ -25,8 +26,23 @@ export function ProblemsPanel() {
   const diagnostics = useWorkspace((s) => s.diagnostics);
   const filter = useUi((s) => s.problemFilter);
   const sort = useUi((s) => s.problemSort);
-  const { setProblemFilter, sortProblems } = useUi.getState();
-  const open = useEditor((s) => s.open);
+  const { setProblemFilter, sortProblems, setProblemsLayout } = useUi.getState();
+  const collapsed = useUi((s) => s.problemsCollapsed);
+  const height = useUi((s) => s.problemsHeight);
+  /** Dragging the top edge resizes the panel (kept for next time); the editor keeps at least 120 px. */
+  const startResize = (e: React.PointerEvent) => {
+    e.preventDefault();
+    const startY = e.clientY;
+    const start = height;
+    const max = Math.max(120, window.innerHeight - 240);
+    const move = (m: PointerEvent) => setProblemsLayout({ problemsHeight: Math.min(max, Math.max(80, start + startY - m.clientY)), problemsCollapsed: false });
+    const up = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
   const counts = countDiagnostics(diagnostics);
 
   const rows = useMemo(() => {
@@ -46,8 +62,33 @@ export function ProblemsPanel() {
   );
 
   return (
-    <section className="problems" aria-label="Problems" data-testid="problems">
+    <section className={`problems${collapsed ? ' collapsed' : ''}`} aria-label="Problems" data-testid="problems">
+      <div
+        className="problems-resize"
+        role="separator"
+        aria-orientation="horizontal"
+        aria-label="Resize the Problems panel"
+        aria-valuenow={height}
+        tabIndex={0}
+        data-testid="problems-resize"
+        onPointerDown={startResize}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+            e.preventDefault();
+            setProblemsLayout({ problemsHeight: Math.max(80, height + (e.key === 'ArrowUp' ? 20 : -20)), problemsCollapsed: false });
+          }
+        }}
+      />
       <header className="problems-header">
+        <button
+          className="problems-toggle"
+          aria-expanded={!collapsed}
+          data-testid="problems-toggle"
+          title={collapsed ? 'Show the Problems panel' : 'Hide the Problems panel'}
+          onClick={() => setProblemsLayout({ problemsCollapsed: !collapsed })}
+        >
+          {collapsed ? '▸' : '▾'}
+        </button>
         <strong>Problems</strong>
         <span className="count error">
           {counts.errors} error{counts.errors === 1 ? '' : 's'}
@@ -94,7 +135,7 @@ export function ProblemsPanel() {
                   data-testid="problem-row"
                   data-code={d.code}
                   data-file={d.file}
-                  onClick={() => void open(d.file, { line: d.line, column: d.column })}
+                  onClick={() => void showFile(d.file, { line: d.line, column: d.column })}
                 >
                   <td>
                     <span className={`sev ${d.severity}`}>{d.severity}</span>

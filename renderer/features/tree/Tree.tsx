@@ -1,3 +1,4 @@
+import { showFile } from '../../commands.js';
 import { useMemo, useState } from 'react';
 import type { FileEntry } from '../../../core/common/api.js';
 import type { Diagnostic } from '../../../core/common/diagnostics.js';
@@ -40,7 +41,6 @@ export function Tree() {
   const diagnostics = useWorkspace((s) => s.diagnostics);
   const active = useEditor((s) => s.active);
   const tabs = useEditor((s) => s.tabs);
-  const open = useEditor((s) => s.open);
   const [collapsed, setCollapsed] = useState<Record<string, boolean>>({ other: true });
   const counts = useMemo(() => countsByFile(diagnostics), [diagnostics]);
   const dirty = useMemo(() => new Set(tabs.filter(isDirty).map((t) => t.path)), [tabs]);
@@ -78,7 +78,7 @@ export function Tree() {
                         data-testid="tree-item"
                         data-path={f.path}
                         title={f.path}
-                        onClick={() => void open(f.path)}
+                        onClick={() => void showFile(f.path)}
                       >
                         <span className="tree-name">
                           {name}

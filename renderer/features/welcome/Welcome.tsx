@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { askFolder } from '../../commands.js';
+import { confirmDialog } from '../../stores/dialog.js';
+import { isAbsolutePath } from '../../../core/common/paths.js';
 import { useWorkspace } from '../../stores/workspace.js';
 import { useRemote } from '../../stores/remote.js';
 import { progressText } from '../remote/RemoteStatus.js';
@@ -12,7 +14,7 @@ function CloneForm() {
   const [folder, setFolder] = useState('');
   const name = (url.replace(/\/+$/, '').split('/').pop() ?? '').replace(/\.git$/, '');
   const urlOk = /^https?:\/\/[^/]+\/.+/.test(url.trim());
-  const absolute = folder.trim().startsWith('/') || /^[A-Za-z]:[\\/]/.test(folder.trim());
+  const absolute = isAbsolutePath(folder.trim());
   const why = !url.trim()
     ? null
     : !urlOk
@@ -60,6 +62,19 @@ export function Welcome() {
   const mode = useWorkspace((s) => s.mode);
   const { open, create, openExample } = useWorkspace.getState();
   const [folder, setFolder] = useState('');
+  const [tried, setTried] = useState(false);
+  const typed = folder.trim();
+  const folderProblem = !typed ? 'Type the full path of a folder.' : isAbsolutePath(typed) ? null : `"${typed}" is not a full path: start it with / (or a drive letter).`;
+  const createHere = async () => {
+    setTried(true);
+    if (folderProblem) return;
+    const sure = await confirmDialog(
+      'Create a new workspace?',
+      `A new contract workspace and git repository is created in ${typed}, with the master contract and the folders for SOWs, changes and decisions.`,
+      'Create the workspace',
+    );
+    if (sure) await create(typed);
+  };
 
   return (
     <main className="welcome" data-testid="welcome">
@@ -81,14 +96,26 @@ export function Welcome() {
             className="folder-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (folder.trim()) void open(folder.trim());
+              setTried(true);
+              if (!folderProblem) void open(typed);
             }}
           >
-            <input value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/path/to/contract-repository" aria-label="Folder path" />
+            <input
+              value={folder}
+              onChange={(e) => setFolder(e.target.value)}
+              placeholder="/path/to/contract-repository"
+              aria-label="Folder path"
+              aria-invalid={tried && !!folderProblem}
+            />
             <button type="submit">Open folder</button>
-            <button type="button" onClick={() => folder.trim() && void create(folder.trim())}>
-              New workspace here
+            <button type="button" onClick={() => void createHere()}>
+              New workspace here…
             </button>
+            {tried && folderProblem && (
+              <p className="field-error" role="alert" data-testid="folder-problem">
+                {folderProblem}
+              </p>
+            )}
           </form>
         )}
       </div>

@@ -82,6 +82,8 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
   const [touched, setTouched] = useState<Set<CrField>>(new Set());
   const [preview, setPreview] = useState<CrPreview | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Review was refused because the decision record was unticked: said next to the tick box, until it changes. */
+  const [adrRefused, setAdrRefused] = useState(false);
 
   useEffect(() => {
     void (async () => {
@@ -112,6 +114,7 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
   const stepErrors = (i: number) => STEP_FIELDS[i]!.filter((f) => errors[f]);
   const set = <K extends CrField>(k: K, v: CrDraft[K]) => {
     // a decision is dated today unless someone says otherwise: never before the request it decides
+    usePages.getState().setDraftTouched(true);
     setDraft((d) => ({ ...d, [k]: v, ...(k === 'status' && (v === 'approved' || v === 'rejected') && d.date === '' && ctx ? { date: ctx.today } : {}) }));
     setTouched((t) => new Set(t).add(k));
   };
@@ -123,12 +126,11 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
       return;
     }
     if (to === 3) {
-      if (adrNeeded && !draft.createAdr)
-        return useUi.getState().notify('warning', 'An approved major change needs a decision record: keep "Create the decision record" ticked.');
+      if (adrNeeded && !draft.createAdr) return setAdrRefused(true);
       try {
         setPreview(await api.call('wizard.crPreview', editing ? { draft, editing } : { draft }));
       } catch (e) {
-        return useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+        return useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e), 'page');
       }
     }
     setStep(to);
@@ -276,8 +278,20 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
           </Field>
           {adrNeeded && (
             <label className="check adr" data-testid="adr-offer">
-              <input type="checkbox" checked={draft.createAdr} onChange={(e) => set('createAdr', e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={draft.createAdr}
+                onChange={(e) => {
+                  setAdrRefused(false);
+                  set('createAdr', e.target.checked);
+                }}
+              />
               This approved change is major: create the decision record {ctx.nextAdr} from this change request and link it.
+              {adrRefused && !draft.createAdr && (
+                <span className="field-error" role="alert" data-testid="adr-refusal">
+                  An approved major change needs a decision record: tick this box to go on.
+                </span>
+              )}
             </label>
           )}
         </section>

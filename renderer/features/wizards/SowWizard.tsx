@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { SowContext } from '../../../core/common/api.js';
+import type { CrPreview, SowContext } from '../../../core/common/api.js';
+import { runCommand } from '../../commands.js';
+import { ReviewFiles } from './ReviewFiles.js';
 import { addDays } from '../../../core/common/dates.js';
 import { checkSowDraft, overlappingSows, type SowDraft } from '../../../core/common/wizards/sow.js';
 import { api, ApiCallError } from '../../api/client.js';
@@ -11,7 +13,7 @@ import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 /** Drafting a SOW offline in minutes: id and dates suggested, goals, criteria (ids assigned), gates, DAG nodes. */
 export function SowWizard() {
   const [ctx, setCtx] = useState<SowContext | null>(null);
-  const [d, setD] = useState<SowDraft>({
+  const [d, setDraft] = useState<SowDraft>({
     id: '',
     start: '',
     end: '',
@@ -22,10 +24,15 @@ export function SowWizard() {
     dagNodes: [],
   });
   const [tried, setTried] = useState(false);
+  const [review, setReview] = useState<CrPreview | null>(null);
+  const setD = (next: SowDraft) => {
+    setDraft(next);
+    usePages.getState().setDraftTouched(true);
+  };
   useEffect(() => {
     void api.call('wizard.sowContext').then((c) => {
       setCtx(c);
-      setD((x) => ({ ...x, id: c.nextId, start: c.suggestedStart, end: addDays(c.suggestedStart, 11) }));
+      setDraft((x) => ({ ...x, id: c.nextId, start: c.suggestedStart, end: addDays(c.suggestedStart, 11) }));
     });
   }, []);
   const errors = useMemo(
@@ -46,6 +53,15 @@ export function SowWizard() {
         {errors[k]}
       </span>
     ) : null;
+  const toReview = async () => {
+    setTried(true);
+    if (Object.keys(errors).length) return;
+    try {
+      setReview(await api.call('wizard.sowPreview', { draft: d }));
+    } catch (e) {
+      useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e), 'page');
+    }
+  };
   const write = async () => {
     setTried(true);
     if (Object.keys(errors).length) return;
@@ -56,9 +72,28 @@ export function SowWizard() {
       await useEditor.getState().open(file);
       scheduleValidation(0);
     } catch (e) {
-      useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+      useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e), 'page');
     }
   };
+  if (review)
+    return (
+      <div className="page wizard" data-testid="sow-wizard">
+        <h2>Review the new SOW</h2>
+        <p className="page-note">This is exactly what will be written. Nothing is written until you say so.</p>
+        <section data-testid="sow-review">
+          <ReviewFiles files={review.files} diagnostics={review.diagnostics} />
+        </section>
+        <div className="wizard-nav">
+          <button type="button" onClick={() => setReview(null)}>
+            Back
+          </button>
+          <span className="spacer" />
+          <button type="button" className="primary" data-testid="sow-write" disabled={review.diagnostics.length > 0} onClick={() => void write()}>
+            Write {review.files[0]!.path}
+          </button>
+        </div>
+      </div>
+    );
   const setList = <K extends 'goals' | 'criteria' | 'gates'>(k: K, v: SowDraft[K]) => setD({ ...d, [k]: v });
   return (
     <div className="page wizard" data-testid="sow-wizard">
@@ -211,12 +246,12 @@ export function SowWizard() {
         />
       </label>
       <div className="wizard-nav">
-        <button type="button" onClick={() => usePages.getState().close()}>
+        <button type="button" onClick={() => runCommand('page.close')}>
           Cancel
         </button>
         <span className="spacer" />
-        <button type="button" className="primary" data-testid="sow-write" onClick={() => void write()}>
-          Write contracts/sow/{d.id || '…'}.yaml
+        <button type="button" className="primary" data-testid="sow-review-next" onClick={() => void toReview()}>
+          Review contracts/sow/{d.id || '…'}.yaml…
         </button>
       </div>
     </div>

@@ -143,3 +143,24 @@ describe('setting lists', () => {
     expect(editYaml('a: [x, y]  # c\n', [{ op: 'set', path: ['a'], value: ['z'] }])).toBe('a: [z]  # c\n');
   });
 });
+
+describe('appending a map keeps the style of the list it goes into', () => {
+  it('block items stay block items (a ledger entry is written as the entries before it)', () => {
+    const text = '# ledger\ncurrency: EUR\nentries:\n  - period: A\n    target_cost: 1\n    actual_cost: 2\n';
+    const after = editYaml(text, [{ op: 'append', path: ['entries'], value: { period: 'B', target_cost: 3, actual_cost: 4 } }]);
+    expect(after).toBe(`${text}  - period: B\n    target_cost: 3\n    actual_cost: 4\n`);
+    expect(parse(after).entries[1]).toEqual({ period: 'B', target_cost: 3, actual_cost: 4 });
+  });
+
+  it('flow-map items stay flow maps', () => {
+    const text = 'entries:\n  - {period: A, target_cost: 1}\n';
+    expect(editYaml(text, [{ op: 'append', path: ['entries'], value: { period: 'B', target_cost: 3 } }])).toBe(`${text}  - {period: B, target_cost: 3}\n`);
+  });
+
+  it('an empty `entries: []` in a block document becomes a block list', () => {
+    const text = '# ledger\ncurrency: EUR\nentries: []\n';
+    const after = editYaml(text, [{ op: 'append', path: ['entries'], value: { period: 'B', note: 'two: words' } }]);
+    expect(after).toBe('# ledger\ncurrency: EUR\nentries:\n  - period: B\n    note: "two: words"\n');
+    expect(parse(after)).toEqual({ currency: 'EUR', entries: [{ period: 'B', note: 'two: words' }] });
+  });
+});

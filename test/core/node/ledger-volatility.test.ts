@@ -38,8 +38,9 @@ describe('ledger entries and scope volatility', () => {
     await s2.open(fresh);
     expect((await s2.handlers['ledger.get']()).problem).toContain('There is no ledger yet');
     await s2.handlers['ledger.upsert']({ period: 'SPRINT-07', target_cost: 10, actual_cost: 12, note: 'first: entry' });
+    // written in block style, as people write the ledger (not as a flow map beside block entries)
     expect(readFileSync(path.join(fresh, 'contracts/ledger.yaml'), 'utf8')).toContain(
-      'entries: [{period: SPRINT-07, target_cost: 10, actual_cost: 12, note: "first: entry"}]',
+      'entries:\n  - period: SPRINT-07\n    target_cost: 10\n    actual_cost: 12\n    note: "first: entry"\n',
     );
     expect((await s2.handlers['workspace.validate']({})).diagnostics).toEqual([]);
     await s2.close();

@@ -1,0 +1,212 @@
+import { parse } from 'yaml';
+import { sectionsOf, type ContractDocument, type DocSection, type DocStatus } from '../common/document.js';
+import { CovenantError } from '../common/errors.js';
+import { balanceInWords, formatMoney, shareInWords, SIGN_LEGEND, varianceInWords } from '../common/ledger.js';
+import { classifyPath } from '../common/model/kinds.js';
+import { SCHEMAS } from '../common/schemas.js';
+import type { Snapshot } from '../common/workspace.js';
+
+/**
+ * The document view of one contract file of a snapshot: the schema's titles over the file's values, and for a SOW or a
+ * change request the evidence behind each status. A file that fails its schema is still shown, as written, and says so.
+ */
+export function contractDocument(snap: Snapshot, path: string, shows: string): ContractDocument {
+  const kind = classifyPath(path);
+  const text = snap.text(path);
+  if (text === null) throw new CovenantError('not-found', `There is no file ${path} in this workspace.`);
+  if (!kind || kind === 'adr') throw new CovenantError('invalid-input', `${path} is not a contract YAML file; it has no document view.`);
+  const schema = SCHEMAS[kind] as Record<string, unknown>;
+  const model = snap.model;
+  const figures = snap.figures();
+  const leftOut = model.leftOut.find((l) => l.path === path);
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch {
+    data = null;
+  }
+  const doc: ContractDocument = { path, title: path, subtitle: String(schema.title ?? kind), sections: [], shows };
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    doc.sections.push({ title: 'Cannot be shown', blocks: [{ type: 'note', tone: 'warn', text: `${path} is not a YAML map${leftOut ? `: ${leftOut.reason} (line ${leftOut.line})` : ''}. Open the YAML to fix it.` }] });
+    return doc;
+  }
+  const map = data as Record<string, unknown>;
+  const warn: DocSection[] = leftOut
+    ? [{ title: 'Not checked', blocks: [{ type: 'note', tone: 'warn', text: `Line ${leftOut.line}: ${leftOut.reason}. This file is left out of the figures until it is fixed; it is shown as written.` }] }]
+    : [];
+  const money = figures.ledger ? (minor: number) => formatMoney(minor, figures.ledger!.currency, 'en-GB') : null;
+
+  if (kind === 'sow' && !leftOut) {
+    const sow = model.sows.find((s) => s.path === path)!;
+    const checks = model.criterionChecks(sow, (p) => snap.data(p));
+    const gates = figures.compliance.sows.find((s) => s.path === path)?.gates ?? [];
+    doc.title = `${sow.id}${sow.data.title ? ` — ${sow.data.title}` : ''}`;
+    doc.subtitle = `Iteration SOW · ${sow.data.dates.start} to ${sow.data.dates.end}`;
+    const criteria: DocSection = {
+      title: 'Acceptance criteria',
+      hint: 'Met or unmet by a measured value against the target; unverified when only typed; pending until evidence exists.',
+      blocks: [
+        {
+          type: 'checks',
+          items: sow.data.acceptance_criteria.map((c, i) => {
+            const check = checks[i]!;
+            return {
+              label: c.id,
+              text: c.description,
+              status: check.status as DocStatus,
+              detail:
+                check.value !== null && check.target !== null
+                  ? `${check.value} against ${check.target} (${check.source})`
+                  : check.status === 'unverified'
+                    ? `typed "${c.status ?? '—'}" with nothing measured: ${check.source}`
+                    : `${check.target ? `target ${check.target}; ` : ''}${check.source}`,
+              evidence: c.evidence ? { path: c.evidence, present: snap.has(c.evidence) } : null,
+            };
+          }),
+        },
+      ],
+    };
+    const gateSection: DocSection = {
+      title: 'Gates',
+      hint: 'Each gate is passed or failed by its latest recorded result; a status typed in the SOW alone is unverified.',
+      blocks: [
+        gates.length
+          ? {
+              type: 'checks',
+              items: gates.map((g) => ({
+                label: g.name,
+                text: g.validator,
+                status: g.status as DocStatus,
+                detail: g.stoppedBy
+                  ? `stopped: ${g.stoppedBy}`
+                  : g.result
+                    ? `${g.result.source}, ${g.result.at}${g.result.by ? `, ${g.result.by}` : ''}${g.result.failing.length ? `; failing: ${g.result.failing.join(', ')}` : ''}`
+                    : 'no result recorded',
+                evidence: g.result ? { path: g.result.path, present: true } : null,
+              })),
+            }
+          : { type: 'note', text: 'No gates.', tone: 'muted' },
+      ],
+    };
+    const crs = figures.compliance.crs.filter((c) => model.crsOfSow(sow.id).includes(c.id));
+    const linked: DocSection = {
+      title: 'Linked change requests',
+      blocks: [
+        crs.length
+          ? {
+              type: 'links',
+              items: crs.map((c) => ({
+                label: c.id,
+                path: c.path,
+                status: (c.verdict ?? 'unknown') as DocStatus,
+                detail: `${model.cr(c.id)?.data.summary ?? ''} — ${c.stage}${c.decided ? ` ${c.decided}` : ''}${c.verdict ? `, ${c.verdict}` : ', verdict unknown'}`,
+              })),
+            }
+          : { type: 'note', text: 'None.', tone: 'muted' },
+      ],
+    };
+    const row = figures.ledger?.rows.find((r) => r.period === sow.id);
+    const ledger: DocSection = {
+      title: 'Ledger',
+      hint: SIGN_LEGEND,
+      blocks: [
+        row && money
+          ? {
+              type: 'fields',
+              rows: [
+                { label: 'Target cost', value: money(row.target) },
+                { label: 'Actual cost', value: money(row.actual) },
+                { label: 'Outcome', value: varianceInWords(row.variance, money) },
+                { label: 'Who bears or earns it', value: shareInWords(row, money) },
+                { label: "Supplier's net so far", value: balanceInWords(row.supplierBalance, money) },
+              ],
+            }
+          : { type: 'note', tone: 'muted', text: figures.ledger ? `No ledger entry for ${sow.id} yet.` : `Unknown: ${figures.ledgerProblem ?? 'no valid ledger.'}` },
+      ],
+    };
+    doc.sections = sectionsOf(schema, map, { acceptance_criteria: criteria, gates: gateSection, id: null, title: null });
+    doc.sections.push(linked, ledger);
+    return doc;
+  }
+
+  if (kind === 'cr' && !leftOut) {
+    const cr = model.crs.find((c) => c.path === path)!;
+    const v = model.verdict(cr);
+    const c = figures.compliance.crs.find((x) => x.path === path);
+    doc.title = `${cr.id} — ${cr.data.summary}`;
+    doc.subtitle = `Change request · ${c?.stage ?? cr.data.decision.status}`;
+    const verdict: DocSection = {
+      title: 'Verdict (computed)',
+      hint: 'Minor or major from the thresholds of the master contract in force, whatever the file declares.',
+      blocks: [
+        {
+          type: 'fields',
+          rows: [
+            { label: 'Verdict', value: v.verdict ? `${v.verdict}: ${v.explanation}` : `unknown: ${v.explanation}` },
+            { label: 'Declared in the file', value: cr.data.threshold_eval ?? 'nothing' },
+            { label: 'Judged against', value: v.master.label },
+          ],
+        },
+        ...(v.evaluation
+          ? [
+              {
+                type: 'table' as const,
+                columns: ['Threshold', 'Value', 'Major above', 'Crossed'],
+                rows: v.evaluation.checks.map((x) => [x.label, String(x.value), String(x.limit), x.crossed ? 'yes' : 'no']),
+              },
+            ]
+          : []),
+      ],
+    };
+    const approvals: DocSection = {
+      title: 'Approvals (from signatures)',
+      blocks: [
+        {
+          type: 'fields',
+          rows: [
+            { label: 'Needs', value: c?.approvals.required ?? 'unknown (no decision right for this area)' },
+            { label: 'Signed by', value: c?.approvals.signed.join(', ') || 'nobody yet' },
+            { label: 'Awaited', value: c?.approvals.awaited.join(', ') || 'nobody' },
+            { label: 'Due', value: c?.approvals.due ?? 'unknown' },
+          ],
+        },
+      ],
+    };
+    doc.sections = [verdict, ...sectionsOf(schema, map, { id: null, summary: null }), approvals];
+    return doc;
+  }
+
+  if (kind === 'ledger' && !leftOut && figures.ledger && money) {
+    doc.title = 'Incentive ledger';
+    doc.subtitle = figures.ledger.explanation;
+    doc.sections = [
+      {
+        title: 'Periods',
+        hint: SIGN_LEGEND,
+        blocks: [
+          {
+            type: 'table',
+            columns: ['Period', 'Target', 'Actual', 'Outcome', 'Who bears or earns it', "Supplier's net so far"],
+            rows: figures.ledger.rows.map((r) => [
+              r.period,
+              money(r.target),
+              money(r.actual),
+              varianceInWords(r.variance, money),
+              shareInWords(r, money),
+              balanceInWords(r.supplierBalance, money),
+            ]),
+          },
+        ],
+      },
+    ];
+    return doc;
+  }
+
+  if (kind === 'master' && !leftOut && model.master) {
+    const meta = model.master.data.meta;
+    doc.title = meta.title ?? meta.id;
+    doc.subtitle = `Master contract ${meta.id} · effective ${meta.effective_date}`;
+  }
+  doc.sections = [...warn, ...sectionsOf(schema, map)];
+  return doc;
+}
