@@ -39,3 +39,22 @@ export function addDays(date: string, days: number): string {
   if (n === null) throw new RangeError(`not a date: ${date}`);
   return new Date((n + days) * 86_400_000).toISOString().slice(0, 10);
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "30 November 2026" for 2026-11-30 (what a reader says aloud); the input as it is when it is not a date. */
+export function dateInWords(date: string): string {
+  const m = DATE_RE.exec(date);
+  if (!m || dayNumber(date) === null) return date;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+/** "20 Oct 2025, 16:00 UTC" for an ISO timestamp; the input as it is when it is not one. */
+export function timeInWords(iso: string): string {
+  const t = Date.parse(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(t)) return iso;
+  const d = new Date(t);
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]!.slice(0, 3)} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+}

@@ -908,10 +908,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--out <file>', 'the PDF file to write')
     .option('--sow <id>', 'only this iteration')
     .option('--cr <id>', 'only this change request')
-    .action(async (dir: string, opts: { out: string; sow?: string; cr?: string }) => {
+    .option('--since <date>', 'the last steering (YYYY-MM-DD): the summary lists major changes since then (default: the start of the current iteration)')
+    .action(async (dir: string, opts: { out: string; sow?: string; cr?: string; since?: string }) => {
       if (opts.sow && opts.cr) throw usage('choose --sow or --cr, not both');
+      if (opts.since !== undefined && !isValidDate(opts.since)) throw usage(`--since takes a date as YYYY-MM-DD, not "${opts.since}"`);
       const { root, snapshot } = await factualSnapshot(dir);
-      const scope = opts.sow ? { kind: 'sow' as const, id: opts.sow } : opts.cr ? { kind: 'cr' as const, id: opts.cr } : { kind: 'contract' as const };
+      const scope = opts.sow
+        ? { kind: 'sow' as const, id: opts.sow }
+        : opts.cr
+          ? { kind: 'cr' as const, id: opts.cr }
+          : { kind: 'contract' as const, ...(opts.since ? { since: opts.since } : {}) };
       const { exportPdf } = await import('./pdf/export.js');
       const pdf = await exportPdf(root, snapshot, scope);
       await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(opts.out), pdf);

@@ -9,23 +9,55 @@ export function fontFiles(): { regular: string; bold: string } {
 }
 
 export type Doc = PDFKit.PDFDocument;
+type Struct = PDFKit.PDFStructureElement;
 
 export const MARGIN = 54;
 const FOOTER = 30;
+const TEXT = '#1f2430';
+const MUTED = '#667085';
 
+/** The document's structure root (tagged PDF): every heading, paragraph and table is an element under it. */
+const roots = new WeakMap<Doc, Struct>();
+/** Bookmarks: the level-1 item sections of level 2 go under. */
+const outlineParents = new WeakMap<Doc, PDFKit.PDFOutline>();
+
+/**
+ * A tagged PDF (structure tree, document language, PDF/A-2b with its colour profile and XMP metadata): screen
+ * readers and archives read it as a document, not as positioned glyphs.
+ */
 export function newDoc(info: { title: string; subject: string }): Doc {
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER },
     bufferPages: true,
     autoFirstPage: true,
+    pdfVersion: '1.7',
+    subset: 'PDF/A-2b',
+    tagged: true,
+    lang: 'en-GB',
+    displayTitle: true,
     info: { Title: info.title, Subject: info.subject, Producer: 'Covenant', Creator: 'Covenant' },
   });
   const f = fontFiles();
   doc.registerFont('regular', f.regular);
   doc.registerFont('bold', f.bold);
   doc.font('regular').fontSize(10);
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  roots.set(doc, root);
   return doc;
+}
+
+/** Draws content as one structure element (H1, P, TD…) under `parent` (the document by default). */
+export function tag(doc: Doc, type: string, draw: () => void, parent: Struct = roots.get(doc)!): void {
+  parent.add(doc.struct(type, {}, [draw]));
+}
+
+/** Draws decoration (rules, shading, page furniture) that is not content: marked as an artifact. */
+export function artifact(doc: Doc, draw: () => void, type?: 'Pagination' | 'Layout'): void {
+  doc.markContent('Artifact', type ? { type } : undefined);
+  draw();
+  doc.endMarkedContent();
 }
 
 const bottom = (doc: Doc) => doc.page.height - doc.page.margins.bottom;
@@ -35,35 +67,58 @@ export function ensureSpace(doc: Doc, h: number): void {
   if (doc.y + h > bottom(doc)) doc.addPage();
 }
 
-export function heading(doc: Doc, text: string, level: 1 | 2 | 3 = 1): void {
+/**
+ * A heading, kept with what follows it (`keep` points of it must fit on the same page), a bookmark in the outline,
+ * and a named destination the contents link to.
+ */
+export function heading(doc: Doc, text: string, level: 1 | 2 | 3 = 1, opts: { keep?: number; destination?: string; outline?: boolean } = {}): void {
   const size = level === 1 ? 16 : level === 2 ? 13 : 11;
-  ensureSpace(doc, size * 3);
+  ensureSpace(doc, size * 2.4 + (opts.keep ?? 60));
   if (doc.y > doc.page.margins.top + 1) doc.moveDown(level === 1 ? 1 : 0.6);
-  doc
-    .font('bold')
-    .fontSize(size)
-    .fillColor('#1f2430')
-    .text(text, { width: width(doc) });
-  doc.moveDown(0.3).font('regular').fontSize(10).fillColor('#1f2430');
+  if (opts.outline !== false && level < 3) {
+    if (level === 1) outlineParents.set(doc, doc.outline.addItem(text));
+    else (outlineParents.get(doc) ?? doc.outline).addItem(text);
+  }
+  tag(doc, `H${level}`, () => {
+    doc
+      .font('bold')
+      .fontSize(size)
+      .fillColor(TEXT)
+      .text(text, { width: width(doc), ...(opts.destination ? { destination: opts.destination } : {}) });
+  });
+  doc.moveDown(0.3).font('regular').fontSize(10).fillColor(TEXT);
 }
 
-export function para(doc: Doc, text: string, opts: { muted?: boolean } = {}): void {
-  doc
-    .font('regular')
-    .fontSize(10)
-    .fillColor(opts.muted ? '#667085' : '#1f2430')
-    .text(text, { width: width(doc) });
-  doc.fillColor('#1f2430');
+export function para(doc: Doc, text: string, opts: { muted?: boolean; size?: number; bold?: boolean } = {}): void {
+  tag(doc, 'P', () => {
+    doc
+      .font(opts.bold ? 'bold' : 'regular')
+      .fontSize(opts.size ?? 10)
+      .fillColor(opts.muted ? MUTED : TEXT)
+      .text(text, { width: width(doc) });
+  });
+  doc.font('regular').fontSize(10).fillColor(TEXT);
 }
 
+/** "Label: value" as one paragraph; the value is never split inside an identifier. */
 export function field(doc: Doc, label: string, value: string): void {
   ensureSpace(doc, 16);
-  doc
-    .font('bold')
-    .fontSize(10)
-    .text(`${label}: `, { continued: true })
-    .font('regular')
-    .text(value || '—', { width: width(doc) });
+  tag(doc, 'P', () => {
+    doc
+      .font('bold')
+      .fontSize(10)
+      .text(`${label}: `, { continued: true })
+      .font('regular')
+      .text(value || '—', { width: width(doc) });
+  });
+}
+
+/** A bullet list item. */
+export function bullet(doc: Doc, text: string): void {
+  ensureSpace(doc, 14);
+  tag(doc, 'LI', () => {
+    doc.font('regular').fontSize(10).fillColor(TEXT).text(`•  ${text}`, { width: width(doc), indent: 0 });
+  });
 }
 
 export interface Column {
@@ -72,62 +127,137 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
-/** A table whose header row is repeated on every page it runs onto. */
-export function table(doc: Doc, columns: Column[], rows: string[][]): void {
-  const total = width(doc);
+const CELL = 8.5;
+const PAD = 3;
+/** Word separators inside identifiers where a line may break when nothing else fits ("steering_" / "committee"). */
+const SOFT_BREAK = /([_/.@-])(?=\S)/g;
+
+/**
+ * Column widths that fit every cell's longest word: a column narrower than its longest identifier takes room from
+ * columns that have some to spare, so "steering_committee" is never cut inside a word.
+ */
+export function fitColumns(doc: Doc, columns: Column[], rows: string[][], total: number): number[] {
+  doc.font('regular').fontSize(CELL);
+  const longest = columns.map((c, i) => {
+    doc.font('bold');
+    let w = Math.max(...c.header.split(/\s+/).map((t) => doc.widthOfString(t)));
+    doc.font('regular');
+    for (const r of rows) for (const token of (r[i] ?? '').split(/\s+/)) w = Math.max(w, doc.widthOfString(token));
+    return w + PAD * 2 + 1;
+  });
   const widths = columns.map((c) => c.width * total);
-  const pad = 3;
-  const drawRow = (cells: string[], bold: boolean, shade: boolean) => {
-    doc.font(bold ? 'bold' : 'regular').fontSize(8.5);
-    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - pad * 2 }))) + pad * 2;
+  for (let round = 0; round < 3; round++) {
+    const short = widths.map((w, i) => Math.max(0, longest[i]! - w));
+    const need = short.reduce((a, b) => a + b, 0);
+    if (need < 0.5) break;
+    const spare = widths.map((w, i) => Math.max(0, w - longest[i]!));
+    const available = spare.reduce((a, b) => a + b, 0);
+    if (available < 0.5) break;
+    const take = Math.min(need, available);
+    for (let i = 0; i < widths.length; i++) {
+      widths[i]! += (short[i]! / need) * take;
+      widths[i]! -= (spare[i]! / available) * take;
+    }
+  }
+  return widths;
+}
+
+/**
+ * A table: tagged as Table/TR/TH/TD; its caption (if any) and header row stay with its first row; the header row is
+ * repeated on every page it runs onto; identifiers are not cut inside a word.
+ */
+export function table(doc: Doc, columns: Column[], rows: string[][], opts: { caption?: string } = {}): void {
+  const total = width(doc);
+  const widths = fitColumns(doc, columns, rows, total);
+  // a word still wider than its column (a column cannot give more) may break only at its separators
+  const cellText = (c: string, i: number) => {
+    doc.font('regular').fontSize(CELL);
+    return c
+      .split(/(\s+)/)
+      .map((t) => (doc.widthOfString(t) > widths[i]! - PAD * 2 ? t.replace(SOFT_BREAK, '$1\u200B') : t))
+      .join('');
+  };
+  const rowHeight = (cells: string[], bold: boolean) => {
+    doc.font(bold ? 'bold' : 'regular').fontSize(CELL);
+    return Math.max(...cells.map((c, i) => doc.heightOfString(cellText(c || ' ', i), { width: widths[i]! - PAD * 2 }))) + PAD * 2;
+  };
+  const header = columns.map((c) => c.header);
+  const structure = doc.struct('Table');
+  roots.get(doc)!.add(structure);
+  const drawRow = (cells: string[], isHeader: boolean) => {
+    const h = rowHeight(cells, isHeader);
     const y = doc.y;
-    if (shade) doc.rect(doc.page.margins.left, y, total, h).fill('#eef1f6');
-    doc.fillColor('#1f2430');
+    artifact(doc, () => {
+      if (isHeader) doc.rect(doc.page.margins.left, y, total, h).fill('#eef1f6');
+      doc
+        .moveTo(doc.page.margins.left, y + h)
+        .lineTo(doc.page.margins.left + total, y + h)
+        .lineWidth(0.5)
+        .strokeColor('#dde1e6')
+        .stroke();
+    });
+    const tr = doc.struct('TR');
+    structure.add(tr);
     let x = doc.page.margins.left;
     cells.forEach((c, i) => {
-      doc.text(c || '', x + pad, y + pad, { width: widths[i]! - pad * 2, align: columns[i]!.align ?? 'left' });
+      const at = x;
+      tag(
+        doc,
+        isHeader ? 'TH' : 'TD',
+        () => {
+          doc
+            .font(isHeader ? 'bold' : 'regular')
+            .fontSize(CELL)
+            .fillColor(TEXT)
+            .text(cellText(c || '', i), at + PAD, y + PAD, { width: widths[i]! - PAD * 2, align: columns[i]!.align ?? 'left' });
+        },
+        tr,
+      );
       x += widths[i]!;
     });
-    doc
-      .moveTo(doc.page.margins.left, y + h)
-      .lineTo(doc.page.margins.left + total, y + h)
-      .lineWidth(0.5)
-      .strokeColor('#dde1e6')
-      .stroke();
+    tr.end();
     doc.x = doc.page.margins.left;
     doc.y = y + h;
   };
-  const header = columns.map((c) => c.header);
-  const rowHeight = (cells: string[]) => {
-    doc.font('regular').fontSize(8.5);
-    return Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - pad * 2 }))) + pad * 2;
-  };
-  ensureSpace(doc, 40);
-  drawRow(header, true, true);
-  for (const r of rows) {
-    if (doc.y + rowHeight(r) > bottom(doc)) {
-      doc.addPage();
-      drawRow(header, true, true);
-    }
-    drawRow(r, false, false);
+  // the caption, the header row and the first row go on the same page
+  const captionHeight = opts.caption ? 22 : 0;
+  ensureSpace(doc, captionHeight + rowHeight(header, true) + (rows[0] ? rowHeight(rows[0], false) : 0) + 4);
+  if (opts.caption) {
+    tag(doc, 'Caption', () => doc.font('bold').fontSize(10).fillColor(TEXT).text(opts.caption!, { width: total }), structure);
+    doc.moveDown(0.2);
   }
+  drawRow(header, true);
+  for (const r of rows) {
+    if (doc.y + rowHeight(r, false) > bottom(doc)) {
+      doc.addPage();
+      drawRow(header, true);
+    }
+    drawRow(r, false);
+  }
+  structure.end();
   doc.moveDown(0.6);
   doc.font('regular').fontSize(10);
 }
 
-/** "Page x of y · generated … · commit …" on every page. */
+/** "Page x of y · generated … · commit …" on every page, as page furniture (an artifact). */
 export function footers(doc: Doc, line: (page: number, pages: number) => string): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
     const saved = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc
-      .font('regular')
-      .fontSize(7.5)
-      .fillColor('#667085')
-      .text(line(i + 1, range.count), MARGIN, doc.page.height - MARGIN, { width: doc.page.width - MARGIN * 2, align: 'center', lineBreak: false });
+    artifact(
+      doc,
+      () => {
+        doc
+          .font('regular')
+          .fontSize(7.5)
+          .fillColor(MUTED)
+          .text(line(i + 1, range.count), MARGIN, doc.page.height - MARGIN, { width: doc.page.width - MARGIN * 2, align: 'center', lineBreak: false });
+      },
+      'Pagination',
+    );
     doc.page.margins.bottom = saved;
   }
-  doc.fillColor('#1f2430');
+  doc.fillColor(TEXT);
 }

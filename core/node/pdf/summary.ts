@@ -1,13 +1,16 @@
 import { countDiagnostics, type Diagnostic } from '../../common/diagnostics.js';
 import { describeLeftOut, type Figures } from '../../common/figures.js';
-import { formatMoney, type LedgerSummary } from '../../common/ledger.js';
+import { balanceInWords, formatMoney, shareInWords, SIGN_LEGEND, varianceInWords, type LedgerSummary } from '../../common/ledger.js';
+import { dateInWords, timeInWords } from '../../common/dates.js';
 import type { ContractModel, Doc as ContractDoc } from '../../common/model/contract.js';
 import type { ChangeRequest, MasterContract, Sow } from '../../common/model/schema-types.js';
 import type { Snapshot } from '../../common/workspace.js';
+import type { Compliance } from '../../common/compliance.js';
 import { describeChange, type FieldChange } from '../../common/redline.js';
-import { ensureSpace, field, footers, heading, MARGIN, newDoc, para, table, width, type Doc } from './layout.js';
+import { bullet, ensureSpace, field, footers, heading, MARGIN, newDoc, para, table, tag, width, type Doc } from './layout.js';
 
-export type PdfScope = { kind: 'contract' } | { kind: 'sow'; id: string } | { kind: 'cr'; id: string };
+/** What a PDF covers; the whole contract's steering pack lists major changes since `since` (the last steering). */
+export type PdfScope = { kind: 'contract'; since?: string } | { kind: 'sow'; id: string } | { kind: 'cr'; id: string };
 
 /** What the document shows: which commit, whether the tree differs from it, which unsaved edits it includes. */
 export interface Provenance {
@@ -30,31 +33,43 @@ export function provenanceLine(p: Provenance): string {
 
 class Sections {
   readonly pages = new Map<string, number>();
+  private readonly names = new Map<string, string>();
   constructor(
     private readonly doc: Doc,
     private readonly known: ReadonlyMap<string, number> | null,
   ) {}
-  /** Starts a section and remembers its page for the table of contents. */
-  start(title: string, level: 1 | 2 = 1): void {
-    heading(this.doc, title, level);
+  /** The named destination of a section, for links from the contents. */
+  name(title: string): string {
+    if (!this.names.has(title)) this.names.set(title, `section-${this.names.size + 1}`);
+    return this.names.get(title)!;
+  }
+  /** Starts a section: a heading kept with what follows, a bookmark, a link target; its page is remembered for the contents. */
+  start(title: string, level: 1 | 2 = 1, keep?: number): void {
+    heading(this.doc, title, level, { destination: this.name(title), keep });
     const range = this.doc.bufferedPageRange();
     this.pages.set(title, range.start + range.count);
   }
-  toc(entries: { title: string; level: 1 | 2 }[]): void {
-    heading(this.doc, 'Contents');
+  /** The contents: each entry a link to its section, with its page number (from the first pass). */
+  toc(entries: { title: string; level: 1 | 2 }[], level: 1 | 2 = 1): void {
+    heading(this.doc, 'Contents', level, { keep: 14 * Math.min(entries.length, 6) });
     const w = width(this.doc);
     for (const e of entries) {
       ensureSpace(this.doc, 14);
       const y = this.doc.y;
       const n = this.known?.get(e.title);
-      this.doc
-        .font(e.level === 1 ? 'bold' : 'regular')
-        .fontSize(10)
-        .text(e.title, MARGIN + (e.level === 2 ? 14 : 0), y, { width: w - 60 - (e.level === 2 ? 14 : 0), lineBreak: false, ellipsis: true });
-      this.doc.font('regular').text(n === undefined ? '…' : String(n), MARGIN + w - 50, y, { width: 50, align: 'right', lineBreak: false });
+      const indent = e.level === 2 ? 14 : 0;
+      tag(this.doc, 'TOCI', () => {
+        this.doc
+          .font(e.level === 1 ? 'bold' : 'regular')
+          .fontSize(10)
+          .fillColor('#1f2430')
+          .text(e.title, MARGIN + indent, y, { width: w - 60 - indent, lineBreak: false, ellipsis: true, goTo: this.name(e.title) });
+        this.doc.font('regular').text(n === undefined ? '…' : String(n), MARGIN + w - 50, y, { width: 50, align: 'right', lineBreak: false, goTo: this.name(e.title) });
+      });
       this.doc.x = MARGIN;
       this.doc.y = y + 15;
     }
+    this.doc.moveDown(0.5);
   }
 }
 
@@ -75,10 +90,10 @@ function crRows(crs: readonly ContractDoc<ChangeRequest>[], model: ContractModel
   });
 }
 
-function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapshot, level: 1 | 2): void {
+function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapshot, level: 1 | 2, ledger: LedgerSummary | null): void {
   const { data } = sow;
   const model = snap.model;
-  sec.start(`SOW ${sow.id}`, level);
+  sec.start(`SOW ${sow.id}`, level, 90);
   field(doc, 'Dates', `${data.dates.start} to ${data.dates.end}`);
   field(doc, 'Value hypothesis', s(data.value_hypothesis));
   if (data.measured_impact !== undefined) field(doc, 'Measured impact', data.measured_impact);
@@ -108,6 +123,7 @@ function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapsho
               : `pending (${check.target ? `target ${check.target}, ` : ''}${check.source})`,
         ];
       }),
+    { caption: 'Acceptance criteria' },
   );
   const gates = model.gateStatuses(sow);
   if (gates.length) {
@@ -125,14 +141,20 @@ function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapsho
         g.validator,
         g.status === 'unverified' ? `unverified (typed ${g.typed}, no result)` : g.status,
         g.result
-          ? `${g.result.data.source.file ?? g.result.data.source.kind}, ${g.result.data.recorded.at}${g.result.data.recorded.by ? `, ${g.result.data.recorded.by}` : ''}`
+          ? `${g.result.data.source.file ?? g.result.data.source.kind}, ${timeInWords(g.result.data.recorded.at)}${g.result.data.recorded.by ? `, ${g.result.data.recorded.by}` : ''}`
           : 'none recorded',
       ]),
+      { caption: 'Gates' },
     );
   }
   const linkedCrs = model.crsOfSow(sow.id).map((id) => model.cr(id)!);
-  if (linkedCrs.length) table(doc, CR_COLUMNS, crRows(linkedCrs, model));
+  if (linkedCrs.length) table(doc, CR_COLUMNS, crRows(linkedCrs, model), { caption: `Change requests linked to ${sow.id}` });
   else field(doc, 'Linked change requests', 'none');
+  if (ledger) {
+    const row = ledger.rows.find((r) => r.period === sow.id);
+    const m = (x: number) => formatMoney(x, ledger.currency, 'en-GB');
+    field(doc, 'Ledger', row ? `${m(row.actual)} against a target of ${m(row.target)}: ${varianceInWords(row.variance, m).toLowerCase()}. ${shareInWords(row, m)}.` : 'no entry yet');
+  }
 }
 
 const CR_COLUMNS = [
@@ -146,38 +168,31 @@ const CR_COLUMNS = [
 ];
 
 function renderLedger(doc: Doc, sec: Sections, ledger: LedgerSummary | null, problem: string | null): void {
-  sec.start('Incentive ledger');
+  sec.start('Incentive ledger', 1, 90);
   if (!ledger) return para(doc, `Unknown: ${problem ?? 'no valid ledger or incentive model.'}`, { muted: true });
   para(doc, ledger.explanation);
+  para(doc, SIGN_LEGEND, { muted: true });
   const m = (x: number) => formatMoney(x, ledger.currency, 'en-GB');
+  const kind = ledger.model !== 'target_cost' ? ('not-shared' as const) : ledger.totals.variance > 0 ? ('pain' as const) : ledger.totals.variance < 0 ? ('gain' as const) : ('even' as const);
   table(
     doc,
     [
-      { header: 'Period', width: 0.16 },
-      { header: 'Target', width: 0.14, align: 'right' },
-      { header: 'Actual', width: 0.14, align: 'right' },
-      { header: 'Variance', width: 0.14, align: 'right' },
-      { header: 'Supplier', width: 0.14, align: 'right' },
-      { header: 'Client', width: 0.14, align: 'right' },
-      { header: 'Balance', width: 0.14, align: 'right' },
+      { header: 'Period', width: 0.13 },
+      { header: 'Target', width: 0.13, align: 'right' },
+      { header: 'Actual', width: 0.13, align: 'right' },
+      { header: 'Outcome', width: 0.17 },
+      { header: 'Who bears or earns it', width: 0.27 },
+      { header: "Supplier's net so far", width: 0.17 },
     ],
     [
-      ...ledger.rows.map((r) => [
-        r.period,
-        m(r.target),
-        m(r.actual),
-        m(r.variance),
-        r.kind === 'not-shared' ? '—' : m(r.supplierShare),
-        r.kind === 'not-shared' ? '—' : m(r.clientShare),
-        m(r.supplierBalance),
-      ]),
-      ['Total', m(ledger.totals.target), m(ledger.totals.actual), m(ledger.totals.variance), m(ledger.totals.supplierShare), m(ledger.totals.clientShare), ''],
+      ...ledger.rows.map((r) => [r.period, m(r.target), m(r.actual), varianceInWords(r.variance, m), shareInWords(r, m), balanceInWords(r.supplierBalance, m)]),
+      ['Total', m(ledger.totals.target), m(ledger.totals.actual), varianceInWords(ledger.totals.variance, m), shareInWords({ ...ledger.totals, kind }, m), ''],
     ],
   );
 }
 
 function renderValidation(doc: Doc, sec: Sections, diagnostics: readonly Diagnostic[]): void {
-  sec.start('Validation status');
+  sec.start('Validation status', 1, 40);
   const c = countDiagnostics(diagnostics);
   para(doc, `${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}.`);
   const listed = diagnostics.filter((d) => d.severity !== 'info').slice(0, 300);
@@ -204,12 +219,12 @@ export interface PdfInput {
 
 function renderRedline(doc: Doc, sec: Sections, redline: PdfInput['redline']): void {
   if (!redline) return;
-  sec.start('Changes since the last approved version');
+  sec.start('Changes since the last approved version', 1, 40);
   if (!redline.since) {
     para(doc, 'Never approved: no commit of this document is signed with a member key, so all of it is to be approved.', { muted: true });
     return;
   }
-  para(doc, `Approved by ${redline.since.name} on ${redline.since.date} (commit ${redline.since.commit.slice(0, 7)}).`);
+  para(doc, `Approved by ${redline.since.name} on ${dateInWords(redline.since.date.slice(0, 10))} (commit ${redline.since.commit.slice(0, 7)}).`);
   if (!redline.changes?.length) {
     para(doc, 'No change since then.', { muted: true });
     return;
@@ -225,8 +240,7 @@ function renderRedline(doc: Doc, sec: Sections, redline: PdfInput['redline']): v
 }
 
 function renderMaster(doc: Doc, sec: Sections, master: MasterContract): void {
-  doc.addPage();
-  sec.start('Governance and decision rights');
+  sec.start('Governance and decision rights', 1, 80);
   field(doc, 'Steering committee', list(master.governance.steering_committee));
   doc.moveDown(0.4);
   table(
@@ -270,6 +284,152 @@ function renderMaster(doc: Doc, sec: Sections, master: MasterContract): void {
   field(doc, 'Raised', raised.length ? raised.map((r) => `${r.trigger} on ${r.date}`).join('; ') : 'none');
 }
 
+/** At most five rows of a summary list, then one row saying how many more there are and where they are. */
+const SUMMARY_ROWS = 5;
+function capped<T>(rows: T[], where: string): (T | { more: string[] })[] {
+  if (rows.length <= SUMMARY_ROWS) return rows;
+  return [...rows.slice(0, SUMMARY_ROWS), { more: ['…', `${rows.length - SUMMARY_ROWS} more: ${where}`] }];
+}
+
+/** What failed a gate, in words. */
+function gateFailure(g: Compliance['sows'][number]['gates'][number]): string {
+  if (g.stoppedBy) return `stop-the-line: ${g.stoppedBy}`;
+  if (!g.result) return 'no result';
+  return `${g.result.source}, ${timeInWords(g.result.at)}${g.result.by ? `, ${g.result.by}` : ''}${g.result.failing.length ? `: ${g.result.failing.join(', ')}` : ''}`;
+}
+
+/** The period the contract's iterations cover, in words, or why it is unknown. */
+function periodOf(model: ContractModel): string {
+  const starts = model.sows.map((x) => x.data.dates.start).sort();
+  const ends = model.sows.map((x) => x.data.dates.end).sort();
+  if (!starts.length) return 'no iterations yet';
+  return `${dateInWords(starts[0]!)} to ${dateInWords(ends[ends.length - 1]!)} (${model.sows.length} iteration${model.sows.length === 1 ? '' : 's'})`;
+}
+
+/**
+ * The title block: engagement, parties, period, the as-of date in words and exactly what the pages show. The whole
+ * contract's pack opens on it (with the executive summary below); a SOW or CR export starts its content under it.
+ */
+function titleBlock(doc: Doc, input: PdfInput, scope: PdfScope, subject: string): void {
+  const model = input.snapshot.model;
+  const meta = model.master?.data.meta;
+  const engagement = meta?.title ?? meta?.id ?? 'Contract (the master contract is missing or left out)';
+  const big = scope.kind === 'contract';
+  if (big) doc.moveDown(2);
+  tag(doc, 'H1', () => doc.font('bold').fontSize(big ? 24 : 18).fillColor('#1f2430').text(engagement, { width: width(doc) }));
+  para(doc, `${subject} · as of ${dateInWords(input.provenance.generatedAt.slice(0, 10))}`, { muted: true, size: big ? 13 : 11 });
+  doc.moveDown(0.5);
+  const parties = meta?.parties ?? [];
+  field(doc, 'Parties', parties.length ? parties.map((x) => `${x.name} (${x.role})`).join(' · ') : 'not named in the master contract (meta.parties)');
+  field(doc, 'Period', periodOf(model));
+  field(doc, 'Contract', meta ? `${meta.id}, effective ${dateInWords(meta.effective_date)}` : 'unknown');
+  field(doc, 'Shows', `${provenanceLine(input.provenance)}; generated ${timeInWords(input.provenance.generatedAt)}`);
+  if (input.provenance.unsaved.length) field(doc, 'Unsaved edits in', input.provenance.unsaved.join(', '));
+  const leftOut = describeLeftOut(input.figures.leftOut);
+  if (leftOut) para(doc, leftOut, { muted: true });
+  doc.moveDown(big ? 1 : 0.5);
+}
+
+/**
+ * One page for the steering committee: the budget to date in words, decisions open and pending with their due dates,
+ * major changes since the last steering, gates failing, stop-the-line triggers, and whether the files validate.
+ */
+function executiveSummary(doc: Doc, sec: Sections, input: PdfInput, since: string | null, asOf: string): void {
+  const { figures, snapshot } = input;
+  const model = snapshot.model;
+  const c = figures.compliance;
+  sec.start('Executive summary', 1, 80);
+  const l = figures.ledger;
+  if (l) {
+    const m = (x: number) => formatMoney(x, l.currency, 'en-GB');
+    const t = l.totals;
+    const kind = l.model !== 'target_cost' ? ('not-shared' as const) : t.variance > 0 ? ('pain' as const) : t.variance < 0 ? ('gain' as const) : ('even' as const);
+    field(
+      doc,
+      'Budget to date',
+      `${varianceInWords(t.variance, m)} over ${l.rows.length} period${l.rows.length === 1 ? '' : 's'} (${m(t.actual)} against a target of ${m(t.target)}). ${shareInWords({ ...t, kind }, m)}.`,
+    );
+  } else field(doc, 'Budget to date', `unknown: ${figures.ledgerProblem ?? 'no valid ledger'}`);
+
+  // the summary stays one page: the most pressing few of each list, and how many more there are
+  const open = c.crs.filter((x) => x.stage === 'proposed').sort((a, b) => (a.approvals.due ?? '9999').localeCompare(b.approvals.due ?? '9999'));
+  if (open.length)
+    table(
+      doc,
+      [
+        { header: 'Change', width: 0.1 },
+        { header: 'Summary', width: 0.34 },
+        { header: 'Decided by', width: 0.2 },
+        { header: 'Due', width: 0.16 },
+        { header: 'Waiting for', width: 0.2 },
+      ],
+      capped(open, 'see Change requests').map((x) =>
+        'more' in x
+          ? x.more
+          : [
+              x.id,
+              model.cr(x.id)?.data.summary ?? '',
+              x.owner ? `${x.owner} (${x.area})` : `${x.area}: no owner set`,
+              x.approvals.due ? `${dateInWords(x.approvals.due)}${x.overdueDays ? `, ${x.overdueDays} day${x.overdueDays === 1 ? '' : 's'} overdue` : ''}` : 'unknown',
+              x.approvals.awaited.join(', ') || '—',
+            ],
+      ),
+      { caption: `Decisions open and pending (${open.length})` },
+    );
+  else field(doc, 'Decisions open and pending', 'none');
+
+  // the last steering: given, or the start of the iteration running on the as-of date
+  const current = [...model.sows].filter((x) => x.data.dates.start <= asOf).sort((a, b) => b.data.dates.start.localeCompare(a.data.dates.start))[0];
+  const from = since ?? current?.data.dates.start ?? null;
+  const fromWords = since ? `${dateInWords(since)} (the last steering)` : current ? `${dateInWords(current.data.dates.start)} (start of ${current.id})` : null;
+  const major = c.crs
+    .filter((x) => x.verdict === 'major' && from !== null && (x.decided ?? x.created ?? '') >= from)
+    .sort((a, b) => (b.decided ?? b.created ?? '').localeCompare(a.decided ?? a.created ?? ''));
+  if (!fromWords) field(doc, 'Major changes since the last steering', 'unknown: no iteration has started and no date of the last steering was given (--since)');
+  else if (major.length)
+    table(
+      doc,
+      [
+        { header: 'Change', width: 0.1 },
+        { header: 'Summary', width: 0.34 },
+        { header: 'Why major', width: 0.36 },
+        { header: 'Stage', width: 0.2 },
+      ],
+      capped(major, 'see Change requests').map((x) => {
+        if ('more' in x) return x.more;
+        const doc_ = model.cr(x.id);
+        return [x.id, doc_?.data.summary ?? '', doc_ ? model.verdict(doc_).explanation : '', `${x.stage}${x.decided ? ` ${dateInWords(x.decided)}` : ''}`];
+      }),
+      { caption: `Major changes since ${fromWords}` },
+    );
+  else field(doc, `Major changes since ${fromWords}`, 'none');
+
+  const failing = c.sows.flatMap((x) => x.gates.filter((g) => g.status === 'failed').map((g) => ({ sow: x.id, g })));
+  const unverified = c.sows.reduce((n, x) => n + x.gatesUnverified, 0);
+  if (failing.length)
+    table(
+      doc,
+      [
+        { header: 'SOW', width: 0.14 },
+        { header: 'Gate', width: 0.2 },
+        { header: 'Failed by', width: 0.66 },
+      ],
+      capped(failing, 'see each SOW').map((f) => ('more' in f ? f.more : [f.sow, f.g.name, gateFailure(f.g)])),
+      { caption: `Gates failing (${failing.length})` },
+    );
+  else field(doc, 'Gates failing', 'none');
+  if (unverified) field(doc, 'Gates unverified', `${unverified}: a status typed in the SOW with no recorded result behind it`);
+
+  const raised = c.stopTheLineRaised.filter((r) => r.open);
+  field(
+    doc,
+    'Stop-the-line triggers',
+    raised.length ? raised.map((r) => `${r.trigger} raised ${dateInWords(r.date)}${r.sow ? ` on ${r.sow}` : ''}`).join('; ') : 'none open',
+  );
+  const counts = countDiagnostics(input.diagnostics);
+  field(doc, 'Validation', `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'} in the files shown`);
+}
+
 function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, number> | null): { doc: Doc; pages: Map<string, number> } {
   const { snapshot: snap, figures } = input;
   const model = snap.model;
@@ -277,41 +437,19 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
   const sows = model.sows;
   const crs = model.crs;
   const contractId = master?.meta.id ?? 'contract';
-  const subject = scope.kind === 'contract' ? 'Contract summary' : scope.kind === 'sow' ? `Iteration ${scope.id}` : `Change request ${scope.id}`;
-  const doc = newDoc({ title: `${contractId}: ${subject}`, subject });
+  const subject = scope.kind === 'contract' ? 'Steering pack' : scope.kind === 'sow' ? `Iteration ${scope.id}` : `Change request ${scope.id}`;
+  const doc = newDoc({ title: `${master?.meta.title ?? contractId}: ${subject}`, subject });
   const sec = new Sections(doc, known);
 
-  // title page
-  doc
-    .moveDown(6)
-    .font('bold')
-    .fontSize(24)
-    .text(master?.meta.title ?? contractId, { width: width(doc) });
-  doc.font('regular').fontSize(13).fillColor('#667085').text(`${subject} · ${contractId}`).fillColor('#1f2430').moveDown(1);
-  field(doc, 'Effective date', master?.meta.effective_date ?? 'unknown (the master contract is missing or left out)');
-  field(doc, 'Generated', input.provenance.generatedAt);
-  field(doc, 'Shows', provenanceLine(input.provenance));
-  if (input.provenance.unsaved.length) field(doc, 'Unsaved edits in', input.provenance.unsaved.join(', '));
-  const leftOut = describeLeftOut(figures.leftOut);
-  if (leftOut) para(doc, leftOut, { muted: true });
+  const asOf = input.provenance.generatedAt.slice(0, 10);
+  titleBlock(doc, input, scope, subject);
 
   if (scope.kind === 'contract') {
-    doc.moveDown(1);
-    heading(doc, 'Vision', 2);
-    if (!master) para(doc, 'Unknown: the master contract is missing or fails its schema (see Validation status).', { muted: true });
-    for (const o of master?.vision.outcomes ?? []) para(doc, `• ${o.description}`);
-    const criteria = master?.vision.success_criteria ?? [];
-    if (criteria.length)
-      table(
-        doc,
-        [
-          { header: 'Success metric', width: 0.5 },
-          { header: 'Target', width: 0.5 },
-        ],
-        criteria.map((c) => [c.metric, String(c.target)]),
-      );
+    executiveSummary(doc, sec, input, scope.since ?? null, asOf);
 
     const entries: { title: string; level: 1 | 2 }[] = [
+      { title: 'Executive summary', level: 1 },
+      { title: 'Vision and success criteria', level: 1 },
       ...(master
         ? [
             { title: 'Governance and decision rights', level: 1 as const },
@@ -330,18 +468,33 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     doc.addPage();
     sec.toc(entries);
 
+    sec.start('Vision and success criteria', 1, 60);
+    if (!master) para(doc, 'Unknown: the master contract is missing or fails its schema (see Validation status).', { muted: true });
+    for (const o of master?.vision.outcomes ?? []) bullet(doc, o.description);
+    const criteria = master?.vision.success_criteria ?? [];
+    if (criteria.length)
+      table(
+        doc,
+        [
+          { header: 'Success metric', width: 0.5 },
+          { header: 'Target', width: 0.5 },
+        ],
+        criteria.map((c) => [c.metric, String(c.target)]),
+        { caption: 'Success criteria' },
+      );
+
     if (master) renderMaster(doc, sec, master);
-    else doc.addPage();
 
-    sec.start('Iterations (SOWs)');
+    sec.start('Iterations (SOWs)', 1, 120);
     if (sows.length === 0) para(doc, 'No SOWs yet.', { muted: true });
-    for (const sow of sows) renderSow(doc, sec, sow, snap, 2);
+    for (const sow of sows) renderSow(doc, sec, sow, snap, 2, figures.ledger);
 
-    sec.start('Change requests');
-    table(doc, CR_COLUMNS, crRows(crs, model));
+    sec.start('Change requests', 1, 80);
+    if (crs.length) table(doc, CR_COLUMNS, crRows(crs, model));
+    else para(doc, 'No change requests yet.', { muted: true });
     renderLedger(doc, sec, figures.ledger, figures.ledgerProblem);
 
-    sec.start('Compliance');
+    sec.start('Compliance', 1, 80);
     const c = figures.compliance;
     const pct = (r: number | null) => (r === null ? 'unknown' : `${Math.round(r * 100)}%`);
     field(
@@ -460,8 +613,11 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     renderValidation(doc, sec, input.diagnostics);
   } else if (scope.kind === 'sow') {
     const sow = model.sow(scope.id)!;
-    doc.addPage();
-    renderSow(doc, sec, sow, snap, 1);
+    sec.toc(
+      [`SOW ${sow.id}`, 'Changes since the last approved version', 'Validation status'].map((title) => ({ title, level: 1 as const })),
+      2,
+    );
+    renderSow(doc, sec, sow, snap, 1, figures.ledger);
     renderRedline(doc, sec, input.redline);
     renderValidation(
       doc,
@@ -471,7 +627,10 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
   } else {
     const cr = model.cr(scope.id)!;
     const d = cr.data;
-    doc.addPage();
+    sec.toc(
+      [`Change request ${scope.id}`, 'Changes since the last approved version', 'Validation status'].map((title) => ({ title, level: 1 as const })),
+      2,
+    );
     sec.start(`Change request ${scope.id}`);
     field(doc, 'Summary', d.summary);
     field(doc, 'Requestor', s(d.requestor));
@@ -519,7 +678,7 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     field(
       doc,
       'Reviews',
-      reviews.length ? reviews.map((r) => `${r.outcome} by ${r.by} at ${r.at}${r.note ? ` (“${r.note}”)` : ''}`).join('; ') : 'none recorded',
+      reviews.length ? reviews.map((r) => `${r.outcome} by ${r.by}, ${timeInWords(r.at)}${r.note ? ` (“${r.note}”)` : ''}`).join('; ') : 'none recorded',
     );
     renderValidation(
       doc,
@@ -528,7 +687,7 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     );
   }
   const p = input.provenance;
-  footers(doc, (page, pages) => `Page ${page} of ${pages} · generated ${p.generatedAt} · ${provenanceLine(p)}`);
+  footers(doc, (page, pages) => `Page ${page} of ${pages} · generated ${timeInWords(p.generatedAt)} · ${provenanceLine(p)}`);
   return { doc, pages: sec.pages };
 }
 
@@ -536,7 +695,8 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
 export async function renderPdf(input: PdfInput, scope: PdfScope): Promise<Buffer> {
   const first = render(input, scope, null);
   first.doc.end();
-  const final = scope.kind === 'contract' ? render(input, scope, first.pages).doc : render(input, scope, null).doc;
+  // every export has contents with page numbers: the second pass prints what the first found
+  const final = render(input, scope, first.pages).doc;
   const chunks: Buffer[] = [];
   final.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve, reject) => {

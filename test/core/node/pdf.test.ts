@@ -66,7 +66,7 @@ describe('covenant export-pdf', () => {
     ])
       expect(t).toContain(value);
     // table of contents: each entry with the page its section starts on
-    expect(t).toMatch(/Governance and decision rights\s+3\b/);
+    expect(t).toMatch(/Governance and decision rights\s+2\b/);
     expect(t).toMatch(/Validation status\s+\d+/);
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ws, encoding: 'utf8' }).trim();
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1]);
@@ -77,7 +77,7 @@ describe('covenant export-pdf', () => {
     const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
     expect(fonts).toMatch(/\+NotoSansJP-Regular\s+CID TrueType\s+Identity-H\s+yes yes yes/);
     const info = execFileSync('pdfinfo', [out], { encoding: 'utf8' });
-    expect(info).toMatch(/Title:\s+master-2025-10: Contract summary/);
+    expect(info).toMatch(/Title:\s+master-2025-10: Steering pack/);
     expect(info).toMatch(/Producer:\s+Covenant/);
     // a rendered page, kept as an artifact to look at
     mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
@@ -103,7 +103,7 @@ describe('covenant export-pdf', () => {
     expect(covenant(['export-pdf', ws, '--out', out, '--sow', 'SPRINT-07']).code).toBe(0);
     const t = text(out);
     expect(t).toContain('SOW SPRINT-07');
-    expect(t).toContain('Drop-off decreases by >= 15% on test cohort');
+    expect(t).toContain('Drop-off decreases by >= 15% on test');
     expect(t).toContain('CR-42');
     const bad = covenant(['export-pdf', ws, '--out', out, '--sow', 'SPRINT-99']);
     expect(bad.code).toBe(2);
@@ -131,6 +131,129 @@ describe('long tables', () => {
     expect(withCrTable.length).toBeGreaterThan(2);
     const long = pages.filter((x) => (x.match(/Change number \d+/g) ?? []).length > 5);
     expect(long.length).toBeGreaterThan(2);
-    for (const p of long) expect(p).toMatch(/CR\s+Summary\s+Budget[^\n]*Verdict\s+Stage\s+Approvers\s+ADR/);
+    for (const p of long) expect(p).toMatch(/CR\s+Summary\s+Budget[\s\S]{0,80}?Verdict\s+Stage\s+Approvers\s+ADR/);
+  });
+});
+
+describe('the steering pack', () => {
+  it('opens on the engagement, parties, period and as-of date, then a one-page executive summary', async () => {
+    const ws = await fixture();
+    const master = path.join(ws, 'contracts/master_contract.yaml');
+    writeFileSync(
+      master,
+      readFileSync(master, 'utf8').replace(
+        '  effective_date: 2025-10-11',
+        '  effective_date: 2025-10-11\n  title: Onboarding redesign\n  parties:\n    - {name: Acme Retail Ltd, role: client}\n    - {name: Studio North, role: supplier}',
+      ),
+    );
+    // an open major change, a failing gate and an open stop-the-line raising: each must reach the summary
+    writeFileSync(
+      path.join(ws, 'contracts/changes/CR-43.yaml'),
+      'id: CR-43\nrequestor: client\nsummary: Add SSO to onboarding\ncreated: 2025-10-20\nsows: [SPRINT-07]\nimpact_analysis: {budget_delta_pct: 14, schedule_slip_days: 2, risk_score: 3}\nthreshold_eval: major\ndecision: {status: proposed}\n',
+    );
+    writeFileSync(
+      path.join(ws, 'contracts/results/SPRINT-07/qa_signoff--20251022T100000Z.yaml'),
+      'sow: SPRINT-07\ngate: qa_signoff\noutcome: failed\nsource: {kind: hand}\nrecorded: {at: 2025-10-22T10:00:00Z, by: Quinn QA <quinn@example.com>, commit: null, note: Safari voucher flow}\n',
+    );
+    const out = path.join(tempDir(), 'pack.pdf');
+    const r = covenant(['export-pdf', ws, '--out', out, '--since', '2025-10-01']);
+    expect(r.stderr).toBe('');
+    const pages = text(out).split('\f');
+    const first = pages[0]!.replace(/\s+/g, ' ');
+    expect(first).toContain('Onboarding redesign Steering pack · as of ');
+    expect(first).toContain('Parties: Acme Retail Ltd (client) · Studio North (supplier)');
+    expect(first).toContain('Period: 13 October 2025 to 24 October 2025 (1 iteration)');
+    expect(first).toMatch(/as of \d{1,2} [A-Z][a-z]+ \d{4}/); // the as-of date in words
+    expect(first).not.toMatch(/master-2025-10[^,]*master-2025-10/); // the internal id at most once
+    expect(first).toContain('Executive summary');
+    expect(first).toContain('Budget to date: Overrun of €3,250.50 over 1 period');
+    expect(first).toContain('Supplier bears €1,625.25 of the overrun');
+    expect(first).toContain('Decisions open and pending (1)');
+    expect(first).toContain('CR-43 Add SSO to onboarding steering_committee');
+    expect(first).toMatch(/23 October 2025,[^.]*\d+ days overdue/); // created 20 October + the scope SLA of 3 days
+    expect(first).toContain('Major changes since 1 October 2025 (the last steering)');
+    expect(first).toContain('budget delta 14% exceeds 10%');
+    expect(first).toContain('Gates failing (1)');
+    expect(first).toContain('qa_signoff');
+    expect(first).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/); // timestamps in words, not ISO
+  });
+
+  it('is a tagged PDF/A with its language, bookmarks for every section and clickable contents', async () => {
+    const ws = await fixture();
+    const out = path.join(tempDir(), 'pack.pdf');
+    expect(covenant(['export-pdf', ws, '--out', out]).code).toBe(0);
+    const info = execFileSync('pdfinfo', [out], { encoding: 'utf8' });
+    expect(info).toMatch(/Tagged:\s+yes/);
+    const raw = readFileSync(out, 'latin1');
+    expect(raw).toMatch(/\/Lang \(en-GB\)/);
+    expect(raw).toContain('pdfaid:part'); // PDF/A identification in the XMP metadata
+    expect(raw).toMatch(/\/StructTreeRoot \d+ 0 R/);
+    for (const t of ['/H1', '/Table', '/TR', '/TD', '/TH']) expect(raw).toContain(`/S ${t}`);
+    // page furniture (footers, rules) is marked as an artifact in the content streams, read uncompressed by qpdf
+    const plain = path.join(tempDir(), 'plain.pdf');
+    execFileSync('qpdf', ['--qdf', '--object-streams=disable', out, plain]);
+    expect(readFileSync(plain, 'latin1')).toMatch(/\/Artifact <<[^>]*\/Type \/Pagination[^>]*>> BDC/);
+    // bookmarks, read by an independent tool
+    const outline = execFileSync('mutool', ['show', out, 'outline'], { encoding: 'utf8' });
+    for (const section of ['Executive summary', 'Governance and decision rights', 'SOW SPRINT-07', 'Incentive ledger', 'Validation status'])
+      expect(outline).toContain(`"${section}"`);
+    // the contents link to their sections: one GoTo link per entry
+    const links = (raw.match(/\/S \/GoTo/g) ?? []).length;
+    expect(links).toBeGreaterThanOrEqual(2 * 12);
+    execFileSync('qpdf', ['--check', out]);
+    // identifiers are never cut inside a word, even in narrow columns
+    const words = text(out);
+    expect(words).toContain('steering_committee');
+    expect(words).not.toMatch(/steering_co\s*\n/);
+  });
+
+  it('every export has bookmarks and contents: one change request, one SOW', async () => {
+    const ws = await fixture();
+    for (const [flag, id, section] of [
+      ['--cr', 'CR-42', 'Change request CR-42'],
+      ['--sow', 'SPRINT-07', 'SOW SPRINT-07'],
+    ] as const) {
+      const out = path.join(tempDir(), `${id}.pdf`);
+      expect(covenant(['export-pdf', ws, '--out', out, flag, id]).code).toBe(0);
+      expect(execFileSync('mutool', ['show', out, 'outline'], { encoding: 'utf8' })).toContain(`"${section}"`);
+      const first = text(out).split('\f')[0]!;
+      expect(first).toMatch(new RegExp(`Contents\\s+${section}\\s+1\\b`)); // contents with page numbers, no cover page
+      expect(execFileSync('pdfinfo', [out], { encoding: 'utf8' })).toMatch(/Tagged:\s+yes/);
+    }
+  });
+});
+
+describe('covenant export-csv', () => {
+  it('the ledger with words for who bears what, and the change log, parsed back by a CSV reader', async () => {
+    const ws = await fixture();
+    const { parse } = await import('csv-parse/sync');
+    const ledger = covenant(['export-csv', 'ledger', ws]);
+    expect(ledger.code).toBe(0);
+    expect(ledger.stderr).toMatch(/from the saved files: commit [0-9a-f]{12}/);
+    const rows = parse(ledger.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows).toEqual([
+      {
+        period: 'SPRINT-07',
+        currency: 'EUR',
+        target_cost: '48000.00',
+        actual_cost: '51250.50',
+        outcome: 'overrun',
+        variance: '3250.50',
+        supplier_share: '1625.25',
+        client_share: '1625.25',
+        in_words: 'Overrun of 3250.50 EUR. Supplier bears 1625.25 EUR of the overrun; client bears 1625.25 EUR.',
+        supplier_net_so_far: '1625.25',
+        supplier_net_direction: 'borne',
+        note: 'Navigation redesign (CR-42) added two days of front-end work.',
+      },
+    ]);
+    const log = covenant(['export-csv', 'changes', ws]);
+    const crs = parse(log.stdout, { columns: true }) as Record<string, string>[];
+    expect(crs).toHaveLength(1);
+    expect(crs[0]).toMatchObject({ id: 'CR-42', verdict: 'minor', judged_against: expect.stringContaining('master-2025-10'), stage: 'approved', adr: 'docs/adr/ADR-0007.md' });
+    expect(crs[0]!.requestor).toBe('Zoë Müller (東京) <b>lead</b>');
+    const bad = covenant(['export-csv', 'budget', ws]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('the table is "ledger" or "changes"');
   });
 });
