@@ -8,10 +8,12 @@ import { pdfBench } from './pdf.bench.js';
 import { stallBench } from './stall.bench.js';
 import { cliBench } from './cli.bench.js';
 import { remoteBench } from './remote.bench.js';
+import { scaleBench } from './scale.bench.js';
 
 const suites: [string, () => Promise<Row[]>][] = [
   ['validation', validationBench],
   ['workbench', workbenchBench],
+  ['scale', scaleBench],
   ['git', gitBench],
   ['remote', remoteBench],
   ['figures', figuresBench],

@@ -98,6 +98,7 @@ const COMMAND_LIST: Omit<Command, 'keys'>[] = [
     enabled: () => activeAdr() !== null,
     run: () => supersedeAdr(activeAdr()!),
   },
+  { id: 'workspace.archive', title: 'Archive closed iterations… (a bundle: still validated and counted)', enabled: hasWorkspace, run: () => archiveClosed() },
   { id: 'ledger.add', title: 'Add a ledger entry (target and actual cost of a period)', enabled: hasWorkspace, run: () => usePages.getState().addLedgerEntry() },
   {
     id: 'file.exportPdf',
@@ -205,6 +206,36 @@ async function sync(): Promise<void> {
   const outcome = await useRemote.getState().pull();
   if (!outcome || useRemote.getState().state?.merge) return;
   if ((useRemote.getState().state?.ahead ?? 0) > 0) await useRemote.getState().push();
+}
+
+/** Asks for a bundle and a date, shows what would move, and archives on confirmation. */
+async function archiveClosed(): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  const answer = await askDialog(
+    'Archive closed iterations',
+    [
+      { name: 'bundle', label: 'Bundle name', placeholder: '2025-H1', check: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.trim()) ? null : 'Letters, digits, dots, dashes or underscores, such as 2025-H1.') },
+      { name: 'before', label: 'Iterations that ended before (YYYY-MM-DD)', value: today, check: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? null : 'A date as YYYY-MM-DD.') },
+    ],
+    { message: 'Their SOW files move to contracts/archive/<bundle>/sow/ with a summary. They are still validated and counted in every figure.', confirm: 'Show what moves' },
+  );
+  if (!answer) return;
+  const args = { bundle: answer.bundle!.trim(), before: answer.before!.trim() };
+  try {
+    const plan = await api.call('archive.closed', { ...args, dryRun: true });
+    const ids = plan.moves.map((m) => m.id);
+    const sure = await confirmDialog(
+      `Archive ${ids.length} iteration${ids.length === 1 ? '' : 's'}?`,
+      `${ids.slice(0, 12).join(', ')}${ids.length > 12 ? ` and ${ids.length - 12} more` : ''} move to contracts/archive/${plan.bundle}/sow/, with ${plan.summaryPath}. Review and commit afterwards.`,
+      'Archive them',
+    );
+    if (!sure) return;
+    const done = await api.call('archive.closed', args);
+    await useWorkspace.getState().refreshFiles();
+    useUi.getState().notify('info', `Archived ${done.moves.length} iteration${done.moves.length === 1 ? '' : 's'} in ${done.summaryPath.replace(/\/README\.md$/, '/')}. Review and commit.`);
+  } catch (e) {
+    useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
+  }
 }
 
 /** Shows a file in the editor: a page over it closes first (a wizard with a draft asks). */

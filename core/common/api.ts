@@ -149,6 +149,16 @@ export interface LedgerEntryInput {
   note?: string;
 }
 
+export interface SowChoice {
+  id: string;
+  title: string | null;
+  start: string;
+  end: string;
+  /** running or not started yet on today's date */
+  active: boolean;
+  archived: boolean;
+}
+
 export interface CrContext {
   thresholds: ChangeThresholds | null;
   /** Governance roles, suggested as requestor and approvers. */
@@ -158,6 +168,8 @@ export interface CrContext {
   /** Dependencies already used in the workspace. */
   dependencies: string[];
   sows: string[];
+  /** Each SOW with what a picker shows: its dates, title, and whether it is current, closed or archived. */
+  sowInfo: SowChoice[];
   nextCr: string;
   nextAdr: string;
   today: string;
@@ -422,6 +434,14 @@ export const API = {
   'document.get': m<ContractDocument>()(
     obj({ path: Path, unsaved: T.Optional(Buffers) }),
     'A contract file as a document (schema titles, evidence-backed statuses); with `unsaved`, of those buffers, and it says so.',
+  ),
+  'archive.closed': m<{ bundle: string; moves: { from: string; to: string; id: string }[]; summaryPath: string }>()(
+    obj({
+      bundle: T.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+      before: T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+      dryRun: T.Optional(T.Boolean()),
+    }),
+    'Moves the SOWs that ended before `before` into contracts/archive/<bundle>/ with a summary; still validated and counted.',
   ),
   'export.csv': m<{ filename: string; text: string; provenance: Provenance }>()(
     obj({ table: T.Union([T.Literal('ledger'), T.Literal('changes')]) }),

@@ -75,6 +75,7 @@ export const APP_MENUS: Menu[] = [
       { command: 'cr.wizard', label: 'Open Change in the Impact Wizard' },
       { command: 'cr.implement', label: 'Implement Change Request…' },
       { command: 'adr.supersede', label: 'Supersede Decision Record…' },
+      { command: 'workspace.archive', label: 'Archive Closed Iterations…' },
       SEP,
       { command: 'view.dashboard', label: 'Dashboard' },
       { command: 'view.ledger', label: 'Incentive Ledger' },

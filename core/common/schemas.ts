@@ -23,7 +23,7 @@ export const SCHEMAS: Record<FileKind, Record<string, unknown>> = {
 /** Which workspace files each schema applies to (globs as the editor's YAML service understands them). */
 export const SCHEMA_FILE_MATCH: Record<Exclude<FileKind, 'adr'>, string[]> = {
   master: ['**/contracts/master_contract.yaml'],
-  sow: ['**/contracts/sow/*.yaml', '**/contracts/sow/*.yml'],
+  sow: ['**/contracts/sow/*.yaml', '**/contracts/sow/*.yml', '**/contracts/archive/*/sow/*.yaml', '**/contracts/archive/*/sow/*.yml'],
   cr: ['**/contracts/changes/*.yaml', '**/contracts/changes/*.yml'],
   ledger: ['**/contracts/ledger.yaml'],
   result: ['**/contracts/results/*/*.yaml', '**/contracts/results/*/*.yml'],

@@ -926,6 +926,36 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('archive')
+    .description(
+      'Archive closed iterations: SOWs that ended before a date move to contracts/archive/<bundle>/sow/ with a summary\n(README.md) of what they showed. They are still validated and counted in every figure. Review and commit.',
+    )
+    .argument('[dir]', 'workspace folder', '.')
+    .requiredOption('--bundle <name>', 'the bundle, e.g. 2025-H1')
+    .requiredOption('--before <date>', 'archive iterations that ended before this date (YYYY-MM-DD)')
+    .option('--dry-run', 'list what would move, write nothing')
+    .action(async (dir: string, opts: { bundle: string; before: string; dryRun?: boolean }) => {
+      const root = await (await loader()).resolveWorkspaceRoot(dir);
+      const [{ OpenWorkspace }, archive, { provenance }, { provenanceLine }] = await Promise.all([
+        import('./workspace-service.js'),
+        import('./archive.js'),
+        import('./pdf/export.js'),
+        import('./pdf/summary.js'),
+      ]);
+      const ws = await OpenWorkspace.open(root, () => undefined, { watch: false });
+      try {
+        const shows = `the saved files (${provenanceLine(await provenance(root, []))})`;
+        await ws.settle();
+        const plan = opts.dryRun ? archive.planArchive(ws.snapshot, opts.bundle, opts.before, shows) : await archive.archiveClosed(ws, opts.bundle, opts.before, shows);
+        for (const m of plan.moves) io.out(`${opts.dryRun ? 'would move' : 'moved'} ${m.from} -> ${m.to}\n`);
+        io.out(`${opts.dryRun ? 'would write' : 'wrote'} ${plan.summaryPath} (${plan.moves.length} iteration${plan.moves.length === 1 ? '' : 's'})${opts.dryRun ? '' : '; review and commit'}\n`);
+        setExit(EXIT.ok);
+      } finally {
+        await ws.close();
+      }
+    });
+
+  program
     .command('export-csv')
     .description('The incentive ledger or the change-request log as CSV (a header row, amounts unsigned with words for who bears or earns them).')
     .argument('<table>', 'ledger or changes')

@@ -554,6 +554,14 @@ export class Session {
         const { contractDocument } = await import('./document-service.js');
         return contractDocument(snap, p, shows);
       },
+      'archive.closed': async ({ bundle, before, dryRun }) => {
+        const ws = this.ws();
+        const [archive, { provenance }, { provenanceLine }] = await Promise.all([import('./archive.js'), import('./pdf/export.js'), import('./pdf/summary.js')]);
+        const shows = `the saved files (${provenanceLine(await provenance(ws.root, []))})`;
+        await ws.settle();
+        const plan = dryRun ? archive.planArchive(ws.snapshot, bundle, before, shows) : await archive.archiveClosed(ws, bundle, before, shows);
+        return { bundle: plan.bundle, moves: plan.moves, summaryPath: plan.summaryPath };
+      },
       'export.csv': async ({ table }) => {
         const ws = this.ws();
         const snap = await this.saved();

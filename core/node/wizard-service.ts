@@ -3,7 +3,7 @@ import { addDays, todayIso } from '../common/dates.js';
 import { CovenantError } from '../common/errors.js';
 import { buildSowText, checkSowDraft, type SowDraft } from '../common/wizards/sow.js';
 import type { Diagnostic } from '../common/diagnostics.js';
-import { classifyPath, sowPath } from '../common/model/kinds.js';
+import { classifyPath, isArchived, sowPath } from '../common/model/kinds.js';
 import { nextAdrId, nextCrId, nextSowId } from '../common/model/next-ids.js';
 import { buildCrFiles, checkCrDraft, crEdits, draftFromCr, draftVerdict, masterForDraft, needsAdr, type CrDraft } from '../common/wizards/cr.js';
 import { editYaml } from '../common/yaml/edit.js';
@@ -13,6 +13,7 @@ import type { OpenWorkspace } from './workspace-service.js';
 export async function crContext(ws: OpenWorkspace): Promise<CrContext> {
   await ws.settle();
   const model = ws.snapshot.model;
+  const today = todayIso();
   const deps = new Set<string>();
   for (const cr of model.crs) for (const d of cr.data.impact_analysis.dependencies ?? []) deps.add(d);
   return {
@@ -21,6 +22,14 @@ export async function crContext(ws: OpenWorkspace): Promise<CrContext> {
     scopeOwner: model.decisionRight('scope')?.owner ?? null,
     dependencies: [...deps].sort(),
     sows: [...model.knownIds.sow].sort(),
+    sowInfo: model.sows.map((s) => ({
+      id: s.id,
+      title: s.data.title ?? null,
+      start: s.data.dates.start,
+      end: s.data.dates.end,
+      active: s.data.dates.end >= today,
+      archived: isArchived(s.path),
+    })),
     nextCr: nextCrId([...model.knownIds.cr]),
     nextAdr: nextAdrId([...model.knownIds.adr]),
     today: todayIso(),

@@ -17,6 +17,8 @@ interface WorkspaceState {
   validatedFiles: number;
   recent: RecentWorkspace[];
   mode: 'electron' | 'browser';
+  /** A validation of the whole workspace has been running for a while: the figures shown are not final yet. */
+  indexing: boolean;
   boot(): Promise<void>;
   open(root: string): Promise<boolean>;
   create(root: string): Promise<boolean>;
@@ -98,6 +100,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
   validatedFiles: 0,
   recent: [],
   mode: 'browser',
+  indexing: false,
 
   async boot() {
     try {
@@ -151,11 +154,16 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
   async validateNow() {
     if (!get().workspace) return;
     const seq = ++validationSeq;
+    // a run that takes a while (opening a large workspace) shows "Indexing…"; a quick one never flickers
+    const slow = setTimeout(() => seq === validationSeq && set({ indexing: true }), 250);
     try {
       const result = await api.call('workspace.validate', { overlays: useEditor.getState().overlays() });
       if (seq === validationSeq) set({ diagnostics: result.diagnostics, validatedFiles: result.files });
     } catch (e) {
       if (seq === validationSeq) report(e);
+    } finally {
+      clearTimeout(slow);
+      if (seq === validationSeq) set({ indexing: false });
     }
   },
 

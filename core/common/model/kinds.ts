@@ -10,7 +10,17 @@ export const RESULTS_DIR = 'contracts/results';
 export const DEFECTS_DIR = 'contracts/defects';
 export const ADDENDA_DIR = 'contracts/addenda';
 
-const SOW_RE = /^contracts\/sow\/([^/]+)\.ya?ml$/;
+/** A SOW: under contracts/sow/, or archived in a bundle under contracts/archive/<bundle>/sow/ (still validated and counted). */
+const SOW_RE = /^contracts\/(?:archive\/[^/]+\/)?sow\/([^/]+)\.ya?ml$/;
+export const ARCHIVE_DIR = 'contracts/archive';
+const ARCHIVED_RE = /^contracts\/archive\/([^/]+)\//;
+
+/** The bundle an archived file is in, or null when it is not archived. */
+export function bundleOf(path: string): string | null {
+  return ARCHIVED_RE.exec(path)?.[1] ?? null;
+}
+
+export const isArchived = (path: string) => bundleOf(path) !== null;
 const CR_RE = /^contracts\/changes\/([^/]+)\.ya?ml$/;
 const ADR_RE = /^docs\/adr\/(ADR-\d{4})(?:-[^/]*)?\.md$/;
 const RESULT_RE = /^contracts\/results\/[^/]+\/[^/]+\.ya?ml$/;

@@ -3,6 +3,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
 import type { DashboardView as DashboardData } from '../../../core/common/api.js';
 import { describeChange } from '../../../core/common/redline.js';
+import { usePaged } from '../../components/Pager.js';
 import { formatMoney, shareInWords, SIGN_LEGEND, varianceInWords } from '../../../core/common/ledger.js';
 import { api } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
@@ -37,36 +38,49 @@ function BudgetCard({ budget }: { budget: DashboardData['budget'] }) {
   );
 }
 
+const WINDOWS = [6, 12, 24, 52] as const;
+
 export function DashboardView() {
   const c = usePages((s) => s.dashboard);
   const open = useEditor((s) => s.open);
+  // the chart shows a window of the last N iterations (readable at 300), moved with a range control
+  const [windowSize, setWindowSize] = useState<number>(12);
+  const [windowEnd, setWindowEnd] = useState<number | null>(null);
+  const total = c?.sows.length ?? 0;
+  const end = Math.min(total, windowEnd ?? total);
+  const start = Math.max(0, end - windowSize);
+  const shownSows = useMemo(() => c?.sows.slice(start, end) ?? [], [c, start, end]);
   const config = useMemo<ChartConfiguration | null>(() => {
-    if (!c || c.sows.length === 0) return null;
+    if (shownSows.length === 0) return null;
     return {
       type: 'bar',
       data: {
-        labels: c.sows.map((s) => s.id),
+        labels: shownSows.map((s) => s.id),
         datasets: [
           {
             label: 'Gate pass rate %',
-            data: c.sows.map((s) => (s.gatePassRatio === null ? null : Math.round(s.gatePassRatio * 100))),
+            data: shownSows.map((s) => (s.gatePassRatio === null ? null : Math.round(s.gatePassRatio * 100))),
             backgroundColor: '#2f5bd3',
           },
           {
             label: 'Criteria met %',
-            data: c.sows.map((s) => (s.criteriaMetRatio === null ? null : Math.round(s.criteriaMetRatio * 100))),
+            data: shownSows.map((s) => (s.criteriaMetRatio === null ? null : Math.round(s.criteriaMetRatio * 100))),
             backgroundColor: '#2f9e62',
           },
           {
             label: 'Scope volatility %',
-            data: c.sows.map((s) => (s.scopeVolatility === null ? null : Math.round(s.scopeVolatility * 100))),
+            data: shownSows.map((s) => (s.scopeVolatility === null ? null : Math.round(s.scopeVolatility * 100))),
             backgroundColor: '#b26a00',
           },
         ],
       },
       options: { scales: { y: { min: 0, max: 100 } }, plugins: { legend: { position: 'bottom' } } },
     } as ChartConfiguration;
-  }, [c]);
+  }, [shownSows]);
+  const sowPage = usePaged(c?.sows ?? []);
+  const gates = useMemo(() => c?.sows.flatMap((s) => s.gates.map((g) => ({ sow: s.id, g }))) ?? [], [c]);
+  const gatePage = usePaged(gates);
+  const crPage = usePaged(c?.crs ?? []);
   if (!c) return <div className="page">Loading the dashboard…</div>;
   const openCrs = c.crs.filter((x) => x.status === 'proposed');
   const decided = c.crs.filter((x) => x.withinSla !== null);
@@ -159,6 +173,32 @@ export function DashboardView() {
           <span className="card-label">validation errors ({c.diagnostics.warning} warnings)</span>
         </div>
       </div>
+      {total > WINDOWS[0] && (
+        <div className="window-control" data-testid="chart-window">
+          <label>
+            Show the last{' '}
+            <select aria-label="Iterations in the chart" value={windowSize} onChange={(e) => setWindowSize(Number(e.target.value))}>
+              {WINDOWS.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>{' '}
+            iterations
+          </label>
+          <input
+            type="range"
+            aria-label="Move the chart through the iterations"
+            min={Math.min(windowSize, total)}
+            max={total}
+            value={end}
+            onChange={(e) => setWindowEnd(Number(e.target.value) >= total ? null : Number(e.target.value))}
+          />
+          <span data-testid="chart-range">
+            {shownSows[0]?.id} to {shownSows.at(-1)?.id} ({shownSows.length} of {total})
+          </span>
+        </div>
+      )}
       {config && <Chart config={config} label="Gate pass rate, criteria met and scope volatility per SOW" />}
       <table className="grid" data-testid="dashboard-sows">
         <thead>
@@ -173,7 +213,7 @@ export function DashboardView() {
           </tr>
         </thead>
         <tbody>
-          {c.sows.map((s) => (
+          {sowPage.rows.map((s) => (
             <tr key={s.path} data-testid="dashboard-sow" data-sow={s.id}>
               <td>
                 <button className="link" onClick={() => void open(s.path)}>
@@ -196,6 +236,7 @@ export function DashboardView() {
           ))}
         </tbody>
       </table>
+      {sowPage.pager}
       <h3>Gates</h3>
       <p className="muted">
         A gate&apos;s status comes from its latest recorded result (a JUnit or SARIF report, or a person&apos;s record), never from what is typed in the SOW.
@@ -211,8 +252,13 @@ export function DashboardView() {
             <th>Record</th>
           </tr>
         </thead>
-        <tbody>{c.sows.flatMap((s) => s.gates.map((g) => <GateRow key={`${s.id}:${g.name}`} sow={s.id} gate={g} />))}</tbody>
+        <tbody>
+          {gatePage.rows.map(({ sow, g }) => (
+            <GateRow key={`${sow}:${g.name}`} sow={sow} gate={g} />
+          ))}
+        </tbody>
       </table>
+      {gatePage.pager}
       <h3>Change requests</h3>
       <p className="muted">Verdicts are computed against the master contract in force on each decision date (from its git history).</p>
       <table className="grid" data-testid="dashboard-crs">
@@ -229,11 +275,12 @@ export function DashboardView() {
           </tr>
         </thead>
         <tbody>
-          {c.crs.map((x) => (
+          {crPage.rows.map((x) => (
             <CrRow key={x.path} cr={x} review={c.collaboration.reviews.find((r) => r.path === x.path) ?? null} />
           ))}
         </tbody>
       </table>
+      {crPage.pager}
       <h3>Pending approvals</h3>
       {c.pendingApprovals.length === 0 ? (
         <p className="muted" data-testid="pending-approvals-none">

@@ -1,3 +1,4 @@
+import { MiddlePath } from '../../components/MiddlePath.js';
 import { useGit } from '../../stores/git.js';
 
 const LETTER = { new: 'N', modified: 'M', deleted: 'D' } as const;
@@ -38,7 +39,7 @@ export function ChangesView() {
               <li key={c.path} data-testid="change" data-path={c.path} data-status={c.status}>
                 <input type="checkbox" checked={selected.includes(c.path)} onChange={() => toggle(c.path)} aria-label={`Include ${c.path}`} />
                 <button className="change-name" title={`Show the diff of ${c.path}`} onClick={() => void showDiff(c.path)}>
-                  {c.path}
+                  <MiddlePath path={c.path} />
                 </button>
                 <span className={`change-status ${c.status}`} title={c.status}>
                   {LETTER[c.status]}

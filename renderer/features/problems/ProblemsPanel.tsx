@@ -1,3 +1,4 @@
+import { MiddlePath } from '../../components/MiddlePath.js';
 import { showFile } from '../../commands.js';
 import { useMemo } from 'react';
 import type { Diagnostic, Severity } from '../../../core/common/diagnostics.js';
@@ -140,8 +141,8 @@ export function ProblemsPanel() {
                   <td>
                     <span className={`sev ${d.severity}`}>{d.severity}</span>
                   </td>
-                  <td className="mono">
-                    {d.file}:{d.line}:{d.column}
+                  <td className="mono problem-where">
+                    <MiddlePath path={`${d.file}:${d.line}:${d.column}`} />
                   </td>
                   <td className="mono">{d.code}</td>
                   <td>{d.message}</td>

@@ -10,6 +10,7 @@ export function StatusBar() {
   const diagnostics = useWorkspace((s) => s.diagnostics);
   const files = useWorkspace((s) => s.validatedFiles);
   const mode = useWorkspace((s) => s.mode);
+  const indexing = useWorkspace((s) => s.indexing);
   const dirty = useEditor((s) => s.tabs.filter(isDirty).length);
   const counts = countDiagnostics(diagnostics);
   return (
@@ -27,7 +28,13 @@ export function StatusBar() {
       <button className="status-count" data-testid="status-warnings" onClick={() => useUi.getState().setProblemFilter({ severity: 'warning' })}>
         ⚠ {counts.warnings} warning{counts.warnings === 1 ? '' : 's'}
       </button>
-      <span>{files} contract files</span>
+      {indexing ? (
+        <span className="status-indexing" role="status" data-testid="status-indexing">
+          Indexing {useWorkspace.getState().files.length} files…
+        </span>
+      ) : (
+        <span>{files} contract files</span>
+      )}
       <GitStatus />
       <RemoteStatus />
       {dirty > 0 && <span data-testid="status-dirty">{dirty} unsaved</span>}

@@ -1,8 +1,9 @@
+import { MiddlePath } from '../../components/MiddlePath.js';
 import { showFile } from '../../commands.js';
 import { useMemo, useState } from 'react';
 import type { FileEntry } from '../../../core/common/api.js';
 import type { Diagnostic } from '../../../core/common/diagnostics.js';
-import type { FileKind } from '../../../core/common/model/kinds.js';
+import { isArchived, type FileKind } from '../../../core/common/model/kinds.js';
 import { useEditor, isDirty } from '../../stores/editor.js';
 import { useWorkspace } from '../../stores/workspace.js';
 
@@ -18,9 +19,22 @@ const KIND_TITLES: Record<FileKind, string> = {
   defects: 'Defects',
 };
 const GROUPS: { key: string; title: string; match: (f: FileEntry) => boolean }[] = [
-  ...(Object.entries(KIND_TITLES) as [FileKind, string][]).map(([key, title]) => ({ key, title, match: (f: FileEntry) => f.kind === key })),
-  { key: 'other', title: 'Other files', match: (f) => f.kind === null },
+  ...(Object.entries(KIND_TITLES) as [FileKind, string][]).map(([key, title]) => ({ key, title, match: (f: FileEntry) => f.kind === key && !isArchived(f.path) })),
+  // closed iterations bundled away: still validated and counted, out of the way
+  { key: 'archive', title: 'Archive', match: (f) => isArchived(f.path) },
+  { key: 'other', title: 'Other files', match: (f) => f.kind === null && !isArchived(f.path) },
 ];
+
+/** How a file is named in its group: short, and unique within it. */
+function nameIn(group: string, path: string): string {
+  if (group === 'other') return path;
+  if (group === 'result') return path.split('/').slice(-2).join('/');
+  if (group === 'archive') {
+    const rest = path.slice('contracts/archive/'.length);
+    return rest.endsWith('/README.md') ? `${rest.slice(0, -'/README.md'.length)} — summary` : rest.replace('/sow/', ' / ');
+  }
+  return path.slice(path.lastIndexOf('/') + 1);
+}
 
 function countsByFile(diagnostics: Diagnostic[]): Map<string, { errors: number; warnings: number }> {
   const out = new Map<string, { errors: number; warnings: number }>();
@@ -41,16 +55,40 @@ export function Tree() {
   const diagnostics = useWorkspace((s) => s.diagnostics);
   const active = useEditor((s) => s.active);
   const tabs = useEditor((s) => s.tabs);
-  const [collapsed, setCollapsed] = useState<Record<string, boolean>>({ other: true });
+  const [collapsed, setCollapsed] = useState<Record<string, boolean>>({ other: true, archive: true });
+  const [filter, setFilter] = useState('');
   const counts = useMemo(() => countsByFile(diagnostics), [diagnostics]);
   const dirty = useMemo(() => new Set(tabs.filter(isDirty).map((t) => t.path)), [tabs]);
-  const groups = useMemo(() => GROUPS.map((g) => ({ ...g, files: files.filter(g.match).sort((a, b) => collator.compare(a.path, b.path)) })), [files]);
+  const sorted = useMemo(() => GROUPS.map((g) => ({ ...g, files: files.filter(g.match).sort((a, b) => collator.compare(a.path, b.path)) })), [files]);
+  const needle = filter.trim().toLowerCase();
+  // while filtering, only matching files show, every group with a match open, the others hidden
+  const groups = useMemo(
+    () => (needle ? sorted.map((g) => ({ ...g, files: g.files.filter((f) => f.path.toLowerCase().includes(needle)) })).filter((g) => g.files.length > 0) : sorted),
+    [sorted, needle],
+  );
 
   return (
     <nav className="tree" aria-label="Workspace files">
+      <div className="tree-filter">
+        <input
+          type="search"
+          value={filter}
+          placeholder={`Filter ${files.length} files`}
+          aria-label="Filter files"
+          data-testid="tree-filter"
+          onChange={(e) => setFilter(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && filter) {
+              e.stopPropagation();
+              setFilter('');
+            }
+          }}
+        />
+      </div>
+      {needle && groups.length === 0 && <p className="tree-empty">No file name contains “{filter.trim()}”.</p>}
       {groups.map((g) => {
         const errors = g.files.reduce((n, f) => n + (counts.get(f.path)?.errors ?? 0), 0);
-        const isCollapsed = collapsed[g.key] ?? false;
+        const isCollapsed = needle ? false : (collapsed[g.key] ?? false);
         return (
           <section key={g.key} className="tree-group" data-group={g.key}>
             <button className="tree-group-title" aria-expanded={!isCollapsed} onClick={() => setCollapsed((c) => ({ ...c, [g.key]: !isCollapsed }))}>
@@ -69,8 +107,7 @@ export function Tree() {
                 {g.files.map((f) => {
                   const c = counts.get(f.path);
                   // results are named by their SOW folder too: SPRINT-07/qa_signoff--20251020T100000Z.yaml
-                  const name =
-                    g.key === 'other' ? f.path : g.key === 'result' ? f.path.split('/').slice(-2).join('/') : f.path.slice(f.path.lastIndexOf('/') + 1);
+                  const name = nameIn(g.key, f.path);
                   return (
                     <li key={f.path}>
                       <button
@@ -81,7 +118,7 @@ export function Tree() {
                         onClick={() => void showFile(f.path)}
                       >
                         <span className="tree-name">
-                          {name}
+                          <MiddlePath path={name} />
                           {dirty.has(f.path) && (
                             <span className="dirty-dot" aria-label="unsaved">
                               {' '}

@@ -5,6 +5,7 @@ import { api, ApiCallError } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
 import { ReviewFiles } from './ReviewFiles.js';
+import { SowPicker } from './SowPicker.js';
 import { useUi } from '../../stores/ui.js';
 import { scheduleValidation, useWorkspace } from '../../stores/workspace.js';
 
@@ -190,16 +191,7 @@ export function CrWizard({ presetSow, editing }: { presetSow?: string | null; ed
           </Field>
           <fieldset className="field">
             <legend className="field-label">Linked SOWs</legend>
-            {ctx.sows.map((s) => (
-              <label key={s} className="check">
-                <input
-                  type="checkbox"
-                  checked={draft.sows.includes(s)}
-                  onChange={(e) => set('sows', e.target.checked ? [...draft.sows, s] : draft.sows.filter((x) => x !== s))}
-                />
-                {s}
-              </label>
-            ))}
+            <SowPicker choices={ctx.sowInfo} value={draft.sows} onChange={(v) => set('sows', v)} />
           </fieldset>
         </section>
       )}
