@@ -11,7 +11,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const BUILTINS = new Set(builtinModules);
 const DOM_PACKAGES = ['react', 'react-dom', 'monaco-editor', '@monaco-editor/react', 'monaco-yaml', 'zustand'];
 
-const COMMON_PACKAGES = ['yaml', 'ajv', '@sinclair/typebox', 'csv-parse', 'node-diff3'];
+const COMMON_PACKAGES = ['yaml', 'ajv', 'ajv-formats', '@sinclair/typebox', 'csv-parse', 'node-diff3'];
 export const LAYERS = {
   'core/common': { local: ['core/common', 'schemas'], node: false, electron: false, dom: false, packages: COMMON_PACKAGES },
   'core/node': {

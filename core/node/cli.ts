@@ -232,6 +232,20 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('editor-setup')
+    .description(
+      'Let VS Code (YAML extension) and other editors with the YAML language server check contract files as Covenant does:\nwrites the schemas to .covenant/schemas/ and maps them in .vscode/settings.json (other settings are kept).',
+    )
+    .argument('[dir]', 'workspace folder', '.')
+    .action(async (dir: string) => {
+      const root = await (await loader()).resolveWorkspaceRoot(dir);
+      const { writeEditorSetup } = await import('./editor-setup.js');
+      const files = await writeEditorSetup(root);
+      io.out(`Wrote ${files.join(', ')}. Open the folder in VS Code with the YAML extension (redhat.vscode-yaml): contract files are checked as you type.\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
     .command('record')
     .description(
       "Record a result for a gate of a SOW (from a JUnit or SARIF file, or by hand) or a measured value for an\nacceptance criterion, as a file under contracts/results/ to review and commit. Refuses a gate or criterion\nthe SOW does not declare. The gate's status is then derived from its latest result.",

@@ -46,6 +46,9 @@ export async function initWorkspace(dir: string, today: string = todayIso()): Pr
       throw new CovenantError('conflict', `${path.join(dir, rel)} already exists; covenant init never overwrites a file.`);
     await writeFileAtomic(dest, text);
   }
+  // editors outside Covenant check the files against the same schemas
+  const { writeEditorSetup } = await import('./editor-setup.js');
+  files.push(...(await writeEditorSetup(target)));
   return files.sort();
 }
 

@@ -1,4 +1,5 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import type { Diagnostic } from '../diagnostics.js';
 import { KIND_LABELS, type FileKind } from '../model/kinds.js';
 import { SCHEMAS } from '../schemas.js';
@@ -15,6 +16,8 @@ export function schemaValidators(): Validators {
   // ownProperties: `required` must not be satisfied by inherited names (constructor, __proto__ ...). $data stays off.
   const ajv = new Ajv2020({ allErrors: true, verbose: true, ownProperties: true, strict: true, allowUnionTypes: true });
   ajv.addVocabulary(['patternErrorMessage']);
+  // format: date is checked against the calendar (2025-02-30 is refused), as other JSON Schema validators do
+  addFormats(ajv, ['date']);
   const out = {} as Validators;
   for (const kind of Object.keys(SCHEMAS) as FileKind[]) out[kind] = ajv.compile(SCHEMAS[kind]);
   compiled = out;
@@ -99,6 +102,12 @@ function explain(err: ErrorObject, path: PathSegment[]): { message: string; path
       const expected = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `text matching ${String(p.pattern)}`;
       return { message: `${where} must be ${expected} (got ${describeValue(err.data)}).`, path, key: false };
     }
+    case 'format':
+      return {
+        message: `${where} is ${typeof err.data === 'string' ? shown(err.data, 40) : describeValue(err.data)}, which is not a ${String(p.format)} in the calendar.`,
+        path,
+        key: false,
+      };
     case 'minimum':
       return { message: `${where} must be ${String(p.limit)} or more (got ${describeValue(err.data)}).`, path, key: false };
     case 'maximum':
@@ -136,8 +145,11 @@ export function schemaDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[] 
   if (validate(value)) return [];
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  // a value of the wrong shape fails its pattern and its format: the pattern's message says what is expected
+  const badShape = new Set((validate.errors ?? []).filter((e) => e.keyword === 'pattern').map((e) => e.instancePath));
   for (const err of validate.errors ?? []) {
     if (err.keyword === 'if' || err.keyword === 'anyOf' || err.keyword === 'oneOf') continue;
+    if (err.keyword === 'format' && badShape.has(err.instancePath)) continue;
     const explained = explain(err, decodePointer(err.instancePath));
     const diag = file.at(explained.path, 'error', 'schema', explained.message, explained.key);
     const dedupe = `${diag.line}:${diag.column}:${diag.message}`;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +170,64 @@ describe('covenant log', () => {
     const none = covenant(['log', tempDir()]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('is not a git repository yet');
+  });
+});
+
+describe('schemas outside the app', () => {
+  it('covenant init maps the schemas for VS Code; editor-setup keeps other settings', () => {
+    const dir = path.join(tempDir(), 'ws');
+    expect(covenant(['init', dir, '--no-git']).code).toBe(0);
+    const settings = JSON.parse(readFileSync(path.join(dir, '.vscode/settings.json'), 'utf8'));
+    expect(settings['yaml.schemas']['./.covenant/schemas/sow.schema.json']).toEqual([
+      'contracts/sow/*.yaml',
+      'contracts/sow/*.yml',
+      'contracts/archive/*/sow/*.yaml',
+      'contracts/archive/*/sow/*.yml',
+    ]);
+    const copy = JSON.parse(readFileSync(path.join(dir, '.covenant/schemas/sow.schema.json'), 'utf8'));
+    expect(copy.$defs.date.format).toBe('date');
+    // an existing settings file keeps its other settings
+    writeFileSync(path.join(dir, '.vscode/settings.json'), JSON.stringify({ 'editor.tabSize': 2 }));
+    const r = covenant(['editor-setup', dir]);
+    expect(r.code).toBe(0);
+    const merged = JSON.parse(readFileSync(path.join(dir, '.vscode/settings.json'), 'utf8'));
+    expect(merged['editor.tabSize']).toBe(2);
+    expect(Object.keys(merged['yaml.schemas'])).toHaveLength(7);
+    // a settings file with comments is not rewritten: the message gives the block to add by hand
+    writeFileSync(path.join(dir, '.vscode/settings.json'), '{\n  // mine\n  "editor.tabSize": 2\n}\n');
+    const refused = covenant(['editor-setup', dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is not plain JSON (comments?)');
+    expect(readFileSync(path.join(dir, '.vscode/settings.json'), 'utf8')).toContain('// mine');
+  });
+
+  it('a date that is not in the calendar fails the schema in Covenant and in an independent validator', (ctx) => {
+    const dir = path.join(tempDir(), 'ws');
+    expect(covenant(['init', dir, '--no-git']).code).toBe(0);
+    const sow = path.join(dir, 'contracts/sow/SPRINT-01.yaml');
+    writeFileSync(sow, readFileSync(sow, 'utf8').replace(/end: \d{4}-\d{2}-\d{2}/, 'end: 2025-02-30'));
+    const v = covenant(['validate', dir]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain('dates.end is 2025-02-30, which is not a date in the calendar.');
+    // python's jsonschema (Debian python3-jsonschema) with its format checker, on the schema copy init wrote
+    const probe = spawnSync('python3', ['-c', 'import jsonschema'], { encoding: 'utf8' });
+    if (probe.status !== 0) {
+      console.warn('skipped the independent check: python3-jsonschema is not installed (apt-get install python3-jsonschema)');
+      ctx.skip();
+    }
+    const check = (value: string) =>
+      spawnSync(
+        'python3',
+        [
+          '-c',
+          'import json,sys,jsonschema; s=json.load(open(sys.argv[1])); v=jsonschema.Draft202012Validator(s, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER); print(sum(1 for e in v.iter_errors({"id":"SPRINT-01","dates":{"start":"2025-02-01","end":sys.argv[2]},"goals":[{"description":"g"}],"acceptance_criteria":[{"id":"AC1","description":"d"}]})))',
+          path.join(dir, '.covenant/schemas/sow.schema.json'),
+          value,
+        ],
+        { encoding: 'utf8' },
+      ).stdout.trim();
+    expect(check('2025-02-28')).toBe('0');
+    expect(check('2025-02-30')).toBe('1');
   });
 });
 
