@@ -8,7 +8,8 @@ import { askDialog, confirmDialog, useDialog } from './stores/dialog.js';
 import { useEditor } from './stores/editor.js';
 import { usePages } from './stores/pages.js';
 import { useUi, type SidebarView } from './stores/ui.js';
-import { useWorkspace } from './stores/workspace.js';
+import { scheduleValidation, useWorkspace } from './stores/workspace.js';
+import type { Diagnostic } from '../core/common/diagnostics.js';
 
 export interface Command {
   id: string;
@@ -236,6 +237,32 @@ async function archiveClosed(): Promise<void> {
   } catch (e) {
     useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
   }
+}
+
+/** The offset of a 1-based line and column in a text. */
+function offsetAt(text: string, line: number, column: number): number {
+  let at = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', at);
+    if (nl === -1) return text.length;
+    at = nl + 1;
+  }
+  return Math.min(text.length, at + column - 1);
+}
+
+/**
+ * Applies a diagnostic's quick fix to the file's editor buffer (opened if needed): an unsaved edit like any other, to
+ * review and save; validated at once.
+ */
+export async function applyFix(d: Diagnostic): Promise<void> {
+  if (!d.fix) return;
+  await showFile(d.file, { line: d.line, column: d.column });
+  const tab = useEditor.getState().tabs.find((t) => t.path === d.file);
+  if (!tab) return;
+  const start = offsetAt(tab.text, d.line, d.column);
+  const end = offsetAt(tab.text, d.endLine, d.endColumn);
+  useEditor.getState().edit(d.file, tab.text.slice(0, start) + d.fix.replacement + tab.text.slice(end));
+  scheduleValidation(0);
 }
 
 /** Shows a file in the editor: a page over it closes first (a wizard with a draft asks). */

@@ -9,6 +9,8 @@ export interface Diagnostic {
   severity: Severity;
   code: DiagnosticCode;
   message: string;
+  /** A quick fix: the diagnostic's own range replaced by `replacement` (a misspelt field, a near-miss value, an id). */
+  fix?: { title: string; replacement: string };
 }
 
 export type Severity = 'error' | 'warning' | 'info';

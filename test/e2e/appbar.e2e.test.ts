@@ -1,7 +1,7 @@
 // Issue 16: daily use without the keyboard. Each main job is reached from the app bar's visible controls (menus and
 // buttons, the same model as the desktop app's native menu), the document view reads a SOW as a document, notices
 // dismiss themselves and never cover content, confirmations are in-app dialogs, and the shortcuts come from one list.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY } from '../helpers/cli.js';
@@ -225,6 +225,21 @@ describe('the keyboard, for those who use it', () => {
     await page.waitForSelector('[data-testid=shortcuts]');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid=shortcuts]').count()).toBe(0);
+  });
+});
+
+describe('quick fixes', () => {
+  it('a near-miss value is fixed from the Problems panel as an unsaved edit, and the problem goes', async () => {
+    const page = app.page;
+    const file = path.join(app.env.workspace, 'contracts/changes/CR-42.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('status: approved', 'status: aproved'));
+    const row = page.locator('[data-testid=problem-row][data-file="contracts/changes/CR-42.yaml"]');
+    await row.locator('[data-testid=quick-fix]').click();
+    await page.waitForSelector('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"][aria-selected=true]');
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await page.locator('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"] .dirty-dot, [data-testid=status-dirty]').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => readFileSync(file, 'utf8')).toContain('status: approved');
   });
 });
 

@@ -77,6 +77,10 @@ describe('many iterations', () => {
         .sort();
     expect(findings(after.stdout)).toEqual(findings(before.stdout));
     expect(after.stdout).toContain('contracts/archive/2025-H1/sow/SPRINT-001.yaml');
+    // long paths are cut in the middle: the file name and line stay readable in a narrow column
+    const where = page.locator('[data-testid=problem-row][data-file="contracts/archive/2025-H1/sow/SPRINT-001.yaml"] .middle-path').first();
+    expect(await where.locator('.middle-path-tail').textContent()).toMatch(/^\/SPRINT-001\.yaml:\d+:\d+$/);
+    expect(await where.getAttribute('title')).toMatch(/^contracts\/archive\/2025-H1\/sow\/SPRINT-001\.yaml:\d+:\d+$/);
     await screenshot(page, 'scale-archive');
   });
 

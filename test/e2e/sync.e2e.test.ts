@@ -102,8 +102,10 @@ describe('sharing a contract in the app', () => {
     expect(parents).toHaveLength(3);
     expect(sysgit(mine, 'status', '--porcelain')).toBe('');
 
-    // push; the server now holds the agreed date and the client's wording
-    await page.click('[data-testid=push]');
+    // Sync from the app bar: pull (nothing new), then push; the server now holds the agreed date and the client's wording
+    await page.click('[data-testid="tool-remote.sync"]');
+    await signIn();
+    await expect.poll(() => page.locator('[data-testid=cred-user]').count()).toBe(0);
     await signIn();
     await expect.poll(() => page.textContent('[data-testid=status-sync]')).toBe('↑0 ↓0');
     const onServer = execFileSync('git', ['--git-dir', path.join(root, 'contract.git'), 'show', `main:${SOW}`], { encoding: 'utf8' });

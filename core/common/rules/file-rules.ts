@@ -48,14 +48,13 @@ export function idRuleDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[] 
   const expected = idFromPath(file.file);
   if (id === undefined || expected === null || id === expected) return [];
   const name = file.file.slice(file.file.lastIndexOf('/') + 1);
-  return [
-    file.at(
-      ['id'],
-      'error',
-      'id-filename-mismatch',
-      `The file ${shown(name)} must hold id: ${shown(expected)}, but it holds id: ${shown(id)}. Rename the file or fix the id.`,
-    ),
-  ];
+  const diag = file.at(
+    ['id'],
+    'error',
+    'id-filename-mismatch',
+    `The file ${shown(name)} must hold id: ${shown(expected)}, but it holds id: ${shown(id)}. Rename the file or fix the id.`,
+  );
+  return [{ ...diag, fix: { title: `Change the id to ${expected}`, replacement: expected } }];
 }
 
 /** Rules that need only the file itself, on data that has its schema's shape; cached with the parse. */

@@ -75,7 +75,18 @@ function named(path: readonly PathSegment[]): string {
 }
 
 /** One ajv error in plain words, and whether to mark the key (true) or the value. */
-function explain(err: ErrorObject, path: PathSegment[]): { message: string; path: PathSegment[]; key: boolean } {
+/** "24/10/2025" or "24.10.2025" written as YYYY-MM-DD when it is a day in the calendar (day first, as most of the world writes it). */
+function isoFromDayFirst(value: unknown): string | null {
+  const m = typeof value === 'string' ? /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(value.trim()) : null;
+  if (!m) return null;
+  const iso = `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
+  const t = Date.parse(`${iso}T00:00:00Z`);
+  return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== iso ? null : iso;
+}
+
+type Explained = { message: string; path: PathSegment[]; key: boolean; fix?: { title: string; replacement: string } };
+
+function explain(err: ErrorObject, path: PathSegment[]): Explained {
   const where = named(path);
   const p = err.params as Record<string, unknown>;
   const parent = (err.parentSchema ?? {}) as Record<string, unknown>;
@@ -90,17 +101,34 @@ function explain(err: ErrorObject, path: PathSegment[]): { message: string; path
       const near = known.find((k) => distance(k, field) <= 2);
       const hint = near ? ` Did you mean "${near}"?` : known.length ? ` Expected one of: ${known.join(', ')}.` : '';
       const owner = path.length ? ` of ${where}` : '';
-      return { message: `${quoted(field)} is not a known field${owner}.${hint} (Fields of your own must start with x-.)`, path: [...path, field], key: true };
+      return {
+        message: `${quoted(field)} is not a known field${owner}.${hint} (Fields of your own must start with x-.)`,
+        path: [...path, field],
+        key: true,
+        ...(near ? { fix: { title: `Rename "${field}" to "${near}"`, replacement: near } } : {}),
+      };
     }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String).join(', ');
-      return { message: `${where} must be one of ${allowed} (got ${describeValue(err.data)}).`, path, key: false };
+      const near = typeof err.data === 'string' ? (p.allowedValues as unknown[]).map(String).find((v) => distance(v, err.data as string) <= 2) : undefined;
+      return {
+        message: `${where} must be one of ${allowed} (got ${describeValue(err.data)}).${near ? ` Did you mean ${near}?` : ''}`,
+        path,
+        key: false,
+        ...(near ? { fix: { title: `Change to ${near}`, replacement: near } } : {}),
+      };
     }
     case 'type':
       return { message: `${where} must be ${typeWords(p.type)} (got ${describeValue(err.data)}).`, path, key: false };
     case 'pattern': {
       const expected = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `text matching ${String(p.pattern)}`;
-      return { message: `${where} must be ${expected} (got ${describeValue(err.data)}).`, path, key: false };
+      const iso = parent.format === 'date' ? isoFromDayFirst(err.data) : null;
+      return {
+        message: `${where} must be ${expected} (got ${describeValue(err.data)}).`,
+        path,
+        key: false,
+        ...(iso ? { fix: { title: `Write it as ${iso}`, replacement: iso } } : {}),
+      };
     }
     case 'format':
       return {
@@ -152,6 +180,7 @@ export function schemaDiagnostics(file: YamlFile, kind: FileKind): Diagnostic[] 
     if (err.keyword === 'format' && badShape.has(err.instancePath)) continue;
     const explained = explain(err, decodePointer(err.instancePath));
     const diag = file.at(explained.path, 'error', 'schema', explained.message, explained.key);
+    if (explained.fix) diag.fix = explained.fix;
     const dedupe = `${diag.line}:${diag.column}:${diag.message}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);

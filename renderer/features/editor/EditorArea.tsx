@@ -48,6 +48,24 @@ function applyMarkers(tabs: Tab[], diagnostics: Diagnostic[]): void {
   }
 }
 
+// Quick fixes (Ctrl+. or the light bulb) from the diagnostics that carry one: a misspelt field, a near-miss value, an id.
+monaco.languages.registerCodeActionProvider('yaml', {
+  provideCodeActions(model, range) {
+    const path = model.uri.path.replace(/^\/workspace\//, '');
+    const actions = useWorkspace
+      .getState()
+      .diagnostics.filter((d) => d.file === path && d.fix && monaco.Range.areIntersectingOrTouching(range, new monaco.Range(d.line, d.column, d.endLine, d.endColumn)))
+      .map((d) => ({
+        title: d.fix!.title,
+        kind: 'quickfix',
+        isPreferred: true,
+        diagnostics: [toMarker(d)],
+        edit: { edits: [{ resource: model.uri, versionId: undefined, textEdit: { range: new monaco.Range(d.line, d.column, d.endLine, d.endColumn), text: d.fix!.replacement } }] },
+      }));
+    return { actions, dispose: () => undefined };
+  },
+});
+
 function language(path: string): string {
   if (/\.ya?ml$/i.test(path)) return 'yaml';
   if (/\.md$/i.test(path)) return 'markdown';

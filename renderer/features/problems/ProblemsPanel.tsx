@@ -1,5 +1,5 @@
 import { MiddlePath } from '../../components/MiddlePath.js';
-import { showFile } from '../../commands.js';
+import { applyFix, showFile } from '../../commands.js';
 import { useMemo } from 'react';
 import type { Diagnostic, Severity } from '../../../core/common/diagnostics.js';
 import { countDiagnostics } from '../../../core/common/diagnostics.js';
@@ -145,7 +145,22 @@ export function ProblemsPanel() {
                     <MiddlePath path={`${d.file}:${d.line}:${d.column}`} />
                   </td>
                   <td className="mono">{d.code}</td>
-                  <td>{d.message}</td>
+                  <td>
+                    {d.message}
+                    {d.fix && (
+                      <button
+                        className="quick-fix"
+                        data-testid="quick-fix"
+                        title="Apply in the editor (an unsaved edit to review and save)"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          void applyFix(d);
+                        }}
+                      >
+                        {d.fix.title}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

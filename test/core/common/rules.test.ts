@@ -16,8 +16,9 @@ function at(d: Diagnostic): string {
 describe('schema rule', () => {
   it('names the field, the allowed values and what it got, at the value', () => {
     const d = one({ [CR]: edited(CR, 'status: approved', 'status: aproved') }, 'schema');
-    expect(d.message).toBe('decision.status must be one of proposed, approved, rejected, withdrawn (got "aproved").');
+    expect(d.message).toBe('decision.status must be one of proposed, approved, rejected, withdrawn (got "aproved"). Did you mean approved?');
     expect(at(d)).toBe(`${CR}:12:11-12:18 error`);
+    expect(d.fix).toEqual({ title: 'Change to approved', replacement: 'approved' });
   });
 
   it('flags an unknown key at the key, suggesting the near miss', () => {
@@ -25,6 +26,28 @@ describe('schema rule', () => {
     expect(d.message).toContain('"value_hypotesis" is not a known field');
     expect(d.message).toContain('Did you mean "value_hypothesis"?');
     expect(at(d)).toBe(`${SOW}:5:1-5:16 error`);
+    expect(d.fix).toEqual({ title: 'Rename "value_hypotesis" to "value_hypothesis"', replacement: 'value_hypothesis' });
+  });
+
+  it('quick fixes replace exactly the flagged text and leave a file that validates', () => {
+    const cases: [string, string, string][] = [
+      [CR, 'status: approved', 'status: aproved'],
+      [SOW, 'value_hypothesis:', 'value_hypotesis:'],
+      [SOW, 'end: 2025-10-24', 'end: 24/10/2025'],
+      [SOW, 'id: SPRINT-07', 'id: SPRINT-7'],
+    ];
+    for (const [file, good, bad] of cases) {
+      const text = edited(file, good, bad);
+      const found = diagnosticsOf(engineWith({ [file]: text })).filter((d) => d.fix);
+      expect(found, bad).toHaveLength(1);
+      const d = found[0]!;
+      const lines = text.split('\n');
+      const line = lines[d.line - 1]!;
+      lines[d.line - 1] = line.slice(0, d.column - 1) + d.fix!.replacement + line.slice(d.endColumn - 1);
+      const fixed = lines.join('\n');
+      expect(fixed, bad).toBe(edited(file, good, good));
+      expect(diagnosticsOf(engineWith({ [file]: fixed })), bad).toEqual([]);
+    }
   });
 
   it('accepts x- extension keys anywhere a known object is', () => {
