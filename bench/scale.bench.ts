@@ -22,11 +22,7 @@ async function wizardOpen(page: Page): Promise<number> {
 async function treeFilter(page: Page, text: string, expected: number): Promise<number> {
   const t0 = performance.now();
   await page.fill('[data-testid=tree-filter]', text);
-  await page.waitForFunction(
-    `document.querySelectorAll('[data-testid=tree-item]').length === ${expected}`,
-    undefined,
-    { timeout: 30_000, polling: 'raf' },
-  );
+  await page.waitForFunction(`document.querySelectorAll('[data-testid=tree-item]').length === ${expected}`, undefined, { timeout: 30_000, polling: 'raf' });
   const ms = performance.now() - t0;
   await page.fill('[data-testid=tree-filter]', '');
   await page.waitForFunction(`document.querySelectorAll('[data-testid=tree-item]').length > ${expected}`, undefined, { timeout: 30_000 });

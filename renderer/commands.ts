@@ -44,7 +44,9 @@ export async function askFolder(purpose: string): Promise<string | null> {
         label: "The folder's full path on this computer",
         placeholder: '/home/you/contracts',
         check: (v) =>
-          isAbsolutePath(v.trim()) ? null : `A full path is needed (starting with / or a drive letter), not "${v.trim()}": a relative one would depend on where Covenant was started.`,
+          isAbsolutePath(v.trim())
+            ? null
+            : `A full path is needed (starting with / or a drive letter), not "${v.trim()}": a relative one would depend on where Covenant was started.`,
       },
     ],
     { confirm: purpose.startsWith('Create') ? 'Create here' : 'Open' },
@@ -100,7 +102,12 @@ const COMMAND_LIST: Omit<Command, 'keys'>[] = [
     run: () => supersedeAdr(activeAdr()!),
   },
   { id: 'workspace.archive', title: 'Archive closed iterations… (a bundle: still validated and counted)', enabled: hasWorkspace, run: () => archiveClosed() },
-  { id: 'ledger.add', title: 'Add a ledger entry (target and actual cost of a period)', enabled: hasWorkspace, run: () => usePages.getState().addLedgerEntry() },
+  {
+    id: 'ledger.add',
+    title: 'Add a ledger entry (target and actual cost of a period)',
+    enabled: hasWorkspace,
+    run: () => usePages.getState().addLedgerEntry(),
+  },
   {
     id: 'file.exportPdf',
     title: 'Export PDF… (the open SOW or change request, else the steering pack)',
@@ -215,10 +222,23 @@ async function archiveClosed(): Promise<void> {
   const answer = await askDialog(
     'Archive closed iterations',
     [
-      { name: 'bundle', label: 'Bundle name', placeholder: '2025-H1', check: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.trim()) ? null : 'Letters, digits, dots, dashes or underscores, such as 2025-H1.') },
-      { name: 'before', label: 'Iterations that ended before (YYYY-MM-DD)', value: today, check: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? null : 'A date as YYYY-MM-DD.') },
+      {
+        name: 'bundle',
+        label: 'Bundle name',
+        placeholder: '2025-H1',
+        check: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.trim()) ? null : 'Letters, digits, dots, dashes or underscores, such as 2025-H1.'),
+      },
+      {
+        name: 'before',
+        label: 'Iterations that ended before (YYYY-MM-DD)',
+        value: today,
+        check: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? null : 'A date as YYYY-MM-DD.'),
+      },
     ],
-    { message: 'Their SOW files move to contracts/archive/<bundle>/sow/ with a summary. They are still validated and counted in every figure.', confirm: 'Show what moves' },
+    {
+      message: 'Their SOW files move to contracts/archive/<bundle>/sow/ with a summary. They are still validated and counted in every figure.',
+      confirm: 'Show what moves',
+    },
   );
   if (!answer) return;
   const args = { bundle: answer.bundle!.trim(), before: answer.before!.trim() };
@@ -233,7 +253,12 @@ async function archiveClosed(): Promise<void> {
     if (!sure) return;
     const done = await api.call('archive.closed', args);
     await useWorkspace.getState().refreshFiles();
-    useUi.getState().notify('info', `Archived ${done.moves.length} iteration${done.moves.length === 1 ? '' : 's'} in ${done.summaryPath.replace(/\/README\.md$/, '/')}. Review and commit.`);
+    useUi
+      .getState()
+      .notify(
+        'info',
+        `Archived ${done.moves.length} iteration${done.moves.length === 1 ? '' : 's'} in ${done.summaryPath.replace(/\/README\.md$/, '/')}. Review and commit.`,
+      );
   } catch (e) {
     useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
   }
@@ -280,7 +305,12 @@ async function closePage(): Promise<void> {
   if (
     (page === 'cr-wizard' || page === 'sow-wizard' || page === 'addendum') &&
     usePages.getState().draftTouched &&
-    !(await confirmDialog('Close the wizard?', 'What you entered in this wizard is not written to any file yet. Close it and lose it?', 'Close and discard', true))
+    !(await confirmDialog(
+      'Close the wizard?',
+      'What you entered in this wizard is not written to any file yet. Close it and lose it?',
+      'Close and discard',
+      true,
+    ))
   )
     return;
   usePages.getState().close();

@@ -59,7 +59,8 @@ usePages.subscribe((s, prev) => {
 });
 // every open tab comes back after a reload, not only the unsaved ones
 useEditor.subscribe((s, prev) => {
-  if (s.session && s.session === useWorkspace.getState().workspace?.root && (s.tabs !== prev.tabs || s.active !== prev.active)) useEditor.getState().rememberTabs(s.session);
+  if (s.session && s.session === useWorkspace.getState().workspace?.root && (s.tabs !== prev.tabs || s.active !== prev.active))
+    useEditor.getState().rememberTabs(s.session);
 });
 useWorkspace.subscribe((s, prev) => {
   if (s.workspace?.root !== prev.workspace?.root) useUi.getState().clearScope('workspace');

@@ -27,14 +27,16 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function planArchive(snap: Snapshot, bundle: string, before: string, shows: string): ArchivePlan {
   if (!BUNDLE_RE.test(bundle))
     throw new CovenantError('invalid-input', `A bundle name is letters, digits, dots, dashes or underscores, such as 2025-H1 (got ${JSON.stringify(bundle)}).`);
-  if (!isValidDate(before)) throw new CovenantError('invalid-input', `The date iterations must have ended before is YYYY-MM-DD (got ${JSON.stringify(before)}).`);
+  if (!isValidDate(before))
+    throw new CovenantError('invalid-input', `The date iterations must have ended before is YYYY-MM-DD (got ${JSON.stringify(before)}).`);
   const model = snap.model;
-  const closed = model.sows.filter((s) => !isArchived(s.path) && s.data.dates.end < before).sort((a, b) => a.data.dates.start.localeCompare(b.data.dates.start));
+  const closed = model.sows
+    .filter((s) => !isArchived(s.path) && s.data.dates.end < before)
+    .sort((a, b) => a.data.dates.start.localeCompare(b.data.dates.start));
   if (!closed.length) throw new CovenantError('invalid-input', `No iteration that is not archived yet ended before ${before}: nothing to archive.`);
   const dir = `${ARCHIVE_DIR}/${bundle}`;
   const moves = closed.map((s) => ({ id: s.id, from: s.path, to: `${dir}/sow/${s.path.slice(s.path.lastIndexOf('/') + 1)}` }));
-  for (const m of moves)
-    if (snap.has(m.to)) throw new CovenantError('conflict', `${m.to} already exists: choose another bundle name.`, { path: m.to });
+  for (const m of moves) if (snap.has(m.to)) throw new CovenantError('conflict', `${m.to} already exists: choose another bundle name.`, { path: m.to });
   const f = snap.figures();
   const byId = new Map(f.compliance.sows.map((x) => [x.id, x]));
   const ledger = f.ledger;
@@ -51,11 +53,15 @@ export function planArchive(snap: Snapshot, bundle: string, before: string, show
     const rs = ledger.rows.filter((r) => periods.has(r.period));
     const sum = (k: 'variance' | 'supplierShare' | 'clientShare') => rs.reduce((n, r) => n + r[k], 0);
     const variance = sum('variance');
-    const kind = ledger.model !== 'target_cost' ? ('not-shared' as const) : variance > 0 ? ('pain' as const) : variance < 0 ? ('gain' as const) : ('even' as const);
+    const kind =
+      ledger.model !== 'target_cost' ? ('not-shared' as const) : variance > 0 ? ('pain' as const) : variance < 0 ? ('gain' as const) : ('even' as const);
     total = `\nLedger over these ${rs.length} period${rs.length === 1 ? '' : 's'}: ${varianceInWords(variance, money).toLowerCase()}. ${shareInWords({ kind, variance, supplierShare: sum('supplierShare'), clientShare: sum('clientShare') }, money)}.\n`;
   }
   const first = closed[0]!.data.dates.start;
-  const last = closed.map((s) => s.data.dates.end).sort().at(-1)!;
+  const last = closed
+    .map((s) => s.data.dates.end)
+    .sort()
+    .at(-1)!;
   const summary = [
     `# Archive bundle ${bundle}`,
     '',

@@ -960,9 +960,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       try {
         const shows = `the saved files (${provenanceLine(await provenance(root, []))})`;
         await ws.settle();
-        const plan = opts.dryRun ? archive.planArchive(ws.snapshot, opts.bundle, opts.before, shows) : await archive.archiveClosed(ws, opts.bundle, opts.before, shows);
+        const plan = opts.dryRun
+          ? archive.planArchive(ws.snapshot, opts.bundle, opts.before, shows)
+          : await archive.archiveClosed(ws, opts.bundle, opts.before, shows);
         for (const m of plan.moves) io.out(`${opts.dryRun ? 'would move' : 'moved'} ${m.from} -> ${m.to}\n`);
-        io.out(`${opts.dryRun ? 'would write' : 'wrote'} ${plan.summaryPath} (${plan.moves.length} iteration${plan.moves.length === 1 ? '' : 's'})${opts.dryRun ? '' : '; review and commit'}\n`);
+        io.out(
+          `${opts.dryRun ? 'would write' : 'wrote'} ${plan.summaryPath} (${plan.moves.length} iteration${plan.moves.length === 1 ? '' : 's'})${opts.dryRun ? '' : '; review and commit'}\n`,
+        );
         setExit(EXIT.ok);
       } finally {
         await ws.close();

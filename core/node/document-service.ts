@@ -27,12 +27,32 @@ export function contractDocument(snap: Snapshot, path: string, shows: string): C
   }
   const doc: ContractDocument = { path, title: path, subtitle: String(schema.title ?? kind), sections: [], shows };
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    doc.sections.push({ title: 'Cannot be shown', blocks: [{ type: 'note', tone: 'warn', text: `${path} is not a YAML map${leftOut ? `: ${leftOut.reason} (line ${leftOut.line})` : ''}. Open the YAML to fix it.` }] });
+    doc.sections.push({
+      title: 'Cannot be shown',
+      blocks: [
+        {
+          type: 'note',
+          tone: 'warn',
+          text: `${path} is not a YAML map${leftOut ? `: ${leftOut.reason} (line ${leftOut.line})` : ''}. Open the YAML to fix it.`,
+        },
+      ],
+    });
     return doc;
   }
   const map = data as Record<string, unknown>;
   const warn: DocSection[] = leftOut
-    ? [{ title: 'Not checked', blocks: [{ type: 'note', tone: 'warn', text: `Line ${leftOut.line}: ${leftOut.reason}. This file is left out of the figures until it is fixed; it is shown as written.` }] }]
+    ? [
+        {
+          title: 'Not checked',
+          blocks: [
+            {
+              type: 'note',
+              tone: 'warn',
+              text: `Line ${leftOut.line}: ${leftOut.reason}. This file is left out of the figures until it is fixed; it is shown as written.`,
+            },
+          ],
+        },
+      ]
     : [];
   const money = figures.ledger ? (minor: number) => formatMoney(minor, figures.ledger!.currency, 'en-GB') : null;
 
@@ -121,7 +141,11 @@ export function contractDocument(snap: Snapshot, path: string, shows: string): C
                 { label: "Supplier's net so far", value: balanceInWords(row.supplierBalance, money) },
               ],
             }
-          : { type: 'note', tone: 'muted', text: figures.ledger ? `No ledger entry for ${sow.id} yet.` : `Unknown: ${figures.ledgerProblem ?? 'no valid ledger.'}` },
+          : {
+              type: 'note',
+              tone: 'muted',
+              text: figures.ledger ? `No ledger entry for ${sow.id} yet.` : `Unknown: ${figures.ledgerProblem ?? 'no valid ledger.'}`,
+            },
       ],
     };
     doc.sections = sectionsOf(schema, map, { acceptance_criteria: criteria, gates: gateSection, id: null, title: null });

@@ -556,7 +556,11 @@ export class Session {
       },
       'archive.closed': async ({ bundle, before, dryRun }) => {
         const ws = this.ws();
-        const [archive, { provenance }, { provenanceLine }] = await Promise.all([import('./archive.js'), import('./pdf/export.js'), import('./pdf/summary.js')]);
+        const [archive, { provenance }, { provenanceLine }] = await Promise.all([
+          import('./archive.js'),
+          import('./pdf/export.js'),
+          import('./pdf/summary.js'),
+        ]);
         const shows = `the saved files (${provenanceLine(await provenance(ws.root, []))})`;
         await ws.settle();
         const plan = dryRun ? archive.planArchive(ws.snapshot, bundle, before, shows) : await archive.archiveClosed(ws, bundle, before, shows);

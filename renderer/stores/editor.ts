@@ -129,7 +129,11 @@ export const useEditor = create<EditorState>((set, get) => ({
   async close(path, force = false) {
     const tab = get().tabs.find((t) => t.path === path);
     if (!tab) return true;
-    if (!force && isDirty(tab) && !(await confirmDialog('Discard unsaved changes?', `${path} has unsaved changes. Close it and discard them?`, 'Discard and close', true)))
+    if (
+      !force &&
+      isDirty(tab) &&
+      !(await confirmDialog('Discard unsaved changes?', `${path} has unsaved changes. Close it and discard them?`, 'Discard and close', true))
+    )
       return false;
     scheduleBackup(path, 0);
     set((s) => {
@@ -286,7 +290,15 @@ export const useEditor = create<EditorState>((set, get) => ({
     const tabs: Tab[] = [];
     wanted.forEach((t, i) => {
       const file = files[i];
-      if (file) tabs.push({ path: t.path, text: file.text, savedText: file.text, baseHash: file.hash, conflict: null, mode: t.mode === 'document' ? 'document' : 'yaml' });
+      if (file)
+        tabs.push({
+          path: t.path,
+          text: file.text,
+          savedText: file.text,
+          baseHash: file.hash,
+          conflict: null,
+          mode: t.mode === 'document' ? 'document' : 'yaml',
+        });
     });
     if (!tabs.length) return;
     const active = tabs.some((t) => t.path === saved.active) ? saved.active : tabs[0]!.path;

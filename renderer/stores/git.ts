@@ -163,7 +163,8 @@ export const useGit = create<GitStore>((set, get) => ({
         await get().refresh();
       } catch (e) {
         if (e instanceof ApiCallError && e.error.reason === 'validation-errors') {
-          if (await confirmDialog('Commit with errors?', `${e.message} Commit anyway? The commit message will say so.`, 'Commit anyway', true)) return attempt(true);
+          if (await confirmDialog('Commit with errors?', `${e.message} Commit anyway? The commit message will say so.`, 'Commit anyway', true))
+            return attempt(true);
         } else if (e instanceof ApiCallError && e.error.reason === 'no-author') {
           const who = await askAuthor();
           if (who) {
@@ -222,7 +223,9 @@ export const useGit = create<GitStore>((set, get) => ({
   async showDiff(path) {
     try {
       const d = await api.call('git.diff', { path });
-      set({ viewer: { kind: 'diff', title: `${path}: last commit ↔ working tree`, path, original: d.head ?? '', modified: d.working ?? '', workingTree: true } });
+      set({
+        viewer: { kind: 'diff', title: `${path}: last commit ↔ working tree`, path, original: d.head ?? '', modified: d.working ?? '', workingTree: true },
+      });
     } catch (e) {
       report(e);
     }
@@ -274,10 +277,22 @@ export const useGit = create<GitStore>((set, get) => ({
 
   async restore(oid, path) {
     const tab = useEditor.getState().tabs.find((t) => t.path === path);
-    if (tab && isDirty(tab) && !(await confirmDialog('Replace unsaved edits?', `${path} has unsaved edits. Replace them with the version from ${oid.slice(0, 7)}?`, 'Replace', true)))
+    if (
+      tab &&
+      isDirty(tab) &&
+      !(await confirmDialog('Replace unsaved edits?', `${path} has unsaved edits. Replace them with the version from ${oid.slice(0, 7)}?`, 'Replace', true))
+    )
       return;
     // the file on disk is replaced whether or not it is open: always ask (an uncommitted change there is lost)
-    if ((!tab || !isDirty(tab)) && !(await confirmDialog('Restore this version?', `Restore ${path} as it was at ${oid.slice(0, 7)}? The current file is replaced; it stays in history if committed.`, 'Restore', true)))
+    if (
+      (!tab || !isDirty(tab)) &&
+      !(await confirmDialog(
+        'Restore this version?',
+        `Restore ${path} as it was at ${oid.slice(0, 7)}? The current file is replaced; it stays in history if committed.`,
+        'Restore',
+        true,
+      ))
+    )
       return;
     try {
       await api.call('git.restore', { oid, path });

@@ -123,7 +123,15 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
   async close() {
     const editor = useEditor.getState();
     const dirty = editor.dirtyCount();
-    if (dirty > 0 && !(await confirmDialog('Discard unsaved changes?', `${dirty} file${dirty === 1 ? ' has' : 's have'} unsaved changes. Close the workspace and discard them?`, 'Discard and close', true)))
+    if (
+      dirty > 0 &&
+      !(await confirmDialog(
+        'Discard unsaved changes?',
+        `${dirty} file${dirty === 1 ? ' has' : 's have'} unsaved changes. Close the workspace and discard them?`,
+        'Discard and close',
+        true,
+      ))
+    )
       return;
     try {
       await api.call('workspace.close');

@@ -32,4 +32,13 @@ describe('README screenshot', () => {
     await app.page.waitForSelector('.monaco-editor .squiggly-error');
     await screenshot(app.page, 'readme-workbench');
   });
+
+  it('a SOW read as a document: criteria with their evidence, gates from results, the ledger in words', async () => {
+    await app.page.click('[data-testid=tree-item][data-path="contracts/sow/SPRINT-07.yaml"]');
+    await app.page.click('[data-testid=show-document]');
+    await app.page.waitForSelector('[data-testid=doc-check][data-label=AC2][data-status=met]');
+    expect(await app.page.textContent('[data-testid=document-view]')).toContain('Supplier bears €1,625.25 of the overrun');
+    await screenshot(app.page, 'readme-document');
+    await app.page.click('[data-testid=show-yaml]');
+  });
 });

@@ -391,14 +391,15 @@ export function* workspaceChecks(model: ContractModel, files: readonly ModelInpu
       const e = v.evaluation;
       const why =
         e.verdict === 'major' ? e.crossed.map((c) => c.explanation).join('; ') : `no threshold is crossed (${e.checks.map((c) => c.explanation).join('; ')})`;
-      out.push(
-        y.at(
+      out.push({
+        ...y.at(
           ['threshold_eval'],
           'error',
           'threshold-eval-mismatch',
           `threshold_eval is ${v.declared}, but the change is ${e.verdict} under the thresholds of ${v.master.label}${status === 'proposed' || !data.decision.date ? '' : `, in force on ${data.decision.date}`}: ${why}.`,
         ),
-      );
+        fix: { title: `Declare it ${e.verdict}, as computed`, replacement: e.verdict },
+      });
     } else if (v.evaluation && !v.declared) {
       out.push(
         y.at(

@@ -117,7 +117,11 @@ export function field(doc: Doc, label: string, value: string): void {
 export function bullet(doc: Doc, text: string): void {
   ensureSpace(doc, 14);
   tag(doc, 'LI', () => {
-    doc.font('regular').fontSize(10).fillColor(TEXT).text(`•  ${text}`, { width: width(doc), indent: 0 });
+    doc
+      .font('regular')
+      .fontSize(10)
+      .fillColor(TEXT)
+      .text(`•  ${text}`, { width: width(doc), indent: 0 });
   });
 }
 

@@ -64,7 +64,9 @@ class Sections {
           .fontSize(10)
           .fillColor('#1f2430')
           .text(e.title, MARGIN + indent, y, { width: w - 60 - indent, lineBreak: false, ellipsis: true, goTo: this.name(e.title) });
-        this.doc.font('regular').text(n === undefined ? '…' : String(n), MARGIN + w - 50, y, { width: 50, align: 'right', lineBreak: false, goTo: this.name(e.title) });
+        this.doc
+          .font('regular')
+          .text(n === undefined ? '…' : String(n), MARGIN + w - 50, y, { width: 50, align: 'right', lineBreak: false, goTo: this.name(e.title) });
       });
       this.doc.x = MARGIN;
       this.doc.y = y + 15;
@@ -153,7 +155,13 @@ function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapsho
   if (ledger) {
     const row = ledger.rows.find((r) => r.period === sow.id);
     const m = (x: number) => formatMoney(x, ledger.currency, 'en-GB');
-    field(doc, 'Ledger', row ? `${m(row.actual)} against a target of ${m(row.target)}: ${varianceInWords(row.variance, m).toLowerCase()}. ${shareInWords(row, m)}.` : 'no entry yet');
+    field(
+      doc,
+      'Ledger',
+      row
+        ? `${m(row.actual)} against a target of ${m(row.target)}: ${varianceInWords(row.variance, m).toLowerCase()}. ${shareInWords(row, m)}.`
+        : 'no entry yet',
+    );
   }
 }
 
@@ -173,7 +181,14 @@ function renderLedger(doc: Doc, sec: Sections, ledger: LedgerSummary | null, pro
   para(doc, ledger.explanation);
   para(doc, SIGN_LEGEND, { muted: true });
   const m = (x: number) => formatMoney(x, ledger.currency, 'en-GB');
-  const kind = ledger.model !== 'target_cost' ? ('not-shared' as const) : ledger.totals.variance > 0 ? ('pain' as const) : ledger.totals.variance < 0 ? ('gain' as const) : ('even' as const);
+  const kind =
+    ledger.model !== 'target_cost'
+      ? ('not-shared' as const)
+      : ledger.totals.variance > 0
+        ? ('pain' as const)
+        : ledger.totals.variance < 0
+          ? ('gain' as const)
+          : ('even' as const);
   table(
     doc,
     [
@@ -316,7 +331,13 @@ function titleBlock(doc: Doc, input: PdfInput, scope: PdfScope, subject: string)
   const engagement = meta?.title ?? meta?.id ?? 'Contract (the master contract is missing or left out)';
   const big = scope.kind === 'contract';
   if (big) doc.moveDown(2);
-  tag(doc, 'H1', () => doc.font('bold').fontSize(big ? 24 : 18).fillColor('#1f2430').text(engagement, { width: width(doc) }));
+  tag(doc, 'H1', () =>
+    doc
+      .font('bold')
+      .fontSize(big ? 24 : 18)
+      .fillColor('#1f2430')
+      .text(engagement, { width: width(doc) }),
+  );
   para(doc, `${subject} · as of ${dateInWords(input.provenance.generatedAt.slice(0, 10))}`, { muted: true, size: big ? 13 : 11 });
   doc.moveDown(0.5);
   const parties = meta?.parties ?? [];
@@ -343,7 +364,8 @@ function executiveSummary(doc: Doc, sec: Sections, input: PdfInput, since: strin
   if (l) {
     const m = (x: number) => formatMoney(x, l.currency, 'en-GB');
     const t = l.totals;
-    const kind = l.model !== 'target_cost' ? ('not-shared' as const) : t.variance > 0 ? ('pain' as const) : t.variance < 0 ? ('gain' as const) : ('even' as const);
+    const kind =
+      l.model !== 'target_cost' ? ('not-shared' as const) : t.variance > 0 ? ('pain' as const) : t.variance < 0 ? ('gain' as const) : ('even' as const);
     field(
       doc,
       'Budget to date',
@@ -370,7 +392,9 @@ function executiveSummary(doc: Doc, sec: Sections, input: PdfInput, since: strin
               x.id,
               model.cr(x.id)?.data.summary ?? '',
               x.owner ? `${x.owner} (${x.area})` : `${x.area}: no owner set`,
-              x.approvals.due ? `${dateInWords(x.approvals.due)}${x.overdueDays ? `, ${x.overdueDays} day${x.overdueDays === 1 ? '' : 's'} overdue` : ''}` : 'unknown',
+              x.approvals.due
+                ? `${dateInWords(x.approvals.due)}${x.overdueDays ? `, ${x.overdueDays} day${x.overdueDays === 1 ? '' : 's'} overdue` : ''}`
+                : 'unknown',
               x.approvals.awaited.join(', ') || '—',
             ],
       ),
@@ -427,7 +451,11 @@ function executiveSummary(doc: Doc, sec: Sections, input: PdfInput, since: strin
     raised.length ? raised.map((r) => `${r.trigger} raised ${dateInWords(r.date)}${r.sow ? ` on ${r.sow}` : ''}`).join('; ') : 'none open',
   );
   const counts = countDiagnostics(input.diagnostics);
-  field(doc, 'Validation', `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'} in the files shown`);
+  field(
+    doc,
+    'Validation',
+    `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'} in the files shown`,
+  );
 }
 
 function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, number> | null): { doc: Doc; pages: Map<string, number> } {

@@ -135,7 +135,11 @@ export function AppBar() {
             key={t.command}
             data-testid={`tool-${t.command}`}
             disabled={!enabled(t.command)}
-            title={enabled(t.command) ? `${byId.get(t.command)?.title ?? t.label}${byId.get(t.command)?.keys ? ` (${byId.get(t.command)!.keys})` : ''}` : whyDisabled(t.command)}
+            title={
+              enabled(t.command)
+                ? `${byId.get(t.command)?.title ?? t.label}${byId.get(t.command)?.keys ? ` (${byId.get(t.command)!.keys})` : ''}`
+                : whyDisabled(t.command)
+            }
             onClick={() => runCommand(t.command)}
           >
             {t.label}

@@ -9,7 +9,14 @@ export function ShortcutSheet() {
   const close = () => useUi.getState().setShortcuts(false);
   return (
     <div className="dialog-backdrop" onMouseDown={close}>
-      <div className="dialog shortcut-sheet" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-testid="shortcuts" onMouseDown={(e) => e.stopPropagation()}>
+      <div
+        className="dialog shortcut-sheet"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        data-testid="shortcuts"
+        onMouseDown={(e) => e.stopPropagation()}
+      >
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
         <table>
           <tbody>

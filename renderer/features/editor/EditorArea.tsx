@@ -54,13 +54,23 @@ monaco.languages.registerCodeActionProvider('yaml', {
     const path = model.uri.path.replace(/^\/workspace\//, '');
     const actions = useWorkspace
       .getState()
-      .diagnostics.filter((d) => d.file === path && d.fix && monaco.Range.areIntersectingOrTouching(range, new monaco.Range(d.line, d.column, d.endLine, d.endColumn)))
+      .diagnostics.filter(
+        (d) => d.file === path && d.fix && monaco.Range.areIntersectingOrTouching(range, new monaco.Range(d.line, d.column, d.endLine, d.endColumn)),
+      )
       .map((d) => ({
         title: d.fix!.title,
         kind: 'quickfix',
         isPreferred: true,
         diagnostics: [toMarker(d)],
-        edit: { edits: [{ resource: model.uri, versionId: undefined, textEdit: { range: new monaco.Range(d.line, d.column, d.endLine, d.endColumn), text: d.fix!.replacement } }] },
+        edit: {
+          edits: [
+            {
+              resource: model.uri,
+              versionId: undefined,
+              textEdit: { range: new monaco.Range(d.line, d.column, d.endLine, d.endColumn), text: d.fix!.replacement },
+            },
+          ],
+        },
       }));
     return { actions, dispose: () => undefined };
   },

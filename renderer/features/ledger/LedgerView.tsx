@@ -68,7 +68,9 @@ export function LedgerView() {
   const submit = async () => {
     setTried(true);
     if (invalid) return;
-    if (await saveEntry({ period: form.period, target_cost: Number(form.target), actual_cost: Number(form.actual), ...(form.note ? { note: form.note } : {}) })) {
+    if (
+      await saveEntry({ period: form.period, target_cost: Number(form.target), actual_cost: Number(form.actual), ...(form.note ? { note: form.note } : {}) })
+    ) {
       setForm({ period: '', target: '', actual: '', note: '' });
       setTried(false);
     }
@@ -176,7 +178,13 @@ export function LedgerView() {
         </label>
         <label className={`field${shown('target') ? ' invalid' : ''}`}>
           <span className="field-label">Target cost</span>
-          <input aria-label="Target cost" inputMode="decimal" placeholder="48000" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value })} />
+          <input
+            aria-label="Target cost"
+            inputMode="decimal"
+            placeholder="48000"
+            value={form.target}
+            onChange={(e) => setForm({ ...form, target: e.target.value })}
+          />
           {shown('target') && (
             <span className="field-error" role="alert" data-testid="target-problem">
               {shown('target')}
@@ -185,7 +193,13 @@ export function LedgerView() {
         </label>
         <label className={`field${shown('actual') ? ' invalid' : ''}`}>
           <span className="field-label">Actual cost</span>
-          <input aria-label="Actual cost" inputMode="decimal" placeholder="51250.50" value={form.actual} onChange={(e) => setForm({ ...form, actual: e.target.value })} />
+          <input
+            aria-label="Actual cost"
+            inputMode="decimal"
+            placeholder="51250.50"
+            value={form.actual}
+            onChange={(e) => setForm({ ...form, actual: e.target.value })}
+          />
           {shown('actual') && (
             <span className="field-error" role="alert" data-testid="actual-problem">
               {shown('actual')}

@@ -3,7 +3,6 @@ import { applyFix, showFile } from '../../commands.js';
 import { useMemo } from 'react';
 import type { Diagnostic, Severity } from '../../../core/common/diagnostics.js';
 import { countDiagnostics } from '../../../core/common/diagnostics.js';
-import { useEditor } from '../../stores/editor.js';
 import { useUi, type ProblemSortKey } from '../../stores/ui.js';
 import { useWorkspace } from '../../stores/workspace.js';
 

@@ -19,7 +19,11 @@ const KIND_TITLES: Record<FileKind, string> = {
   defects: 'Defects',
 };
 const GROUPS: { key: string; title: string; match: (f: FileEntry) => boolean }[] = [
-  ...(Object.entries(KIND_TITLES) as [FileKind, string][]).map(([key, title]) => ({ key, title, match: (f: FileEntry) => f.kind === key && !isArchived(f.path) })),
+  ...(Object.entries(KIND_TITLES) as [FileKind, string][]).map(([key, title]) => ({
+    key,
+    title,
+    match: (f: FileEntry) => f.kind === key && !isArchived(f.path),
+  })),
   // closed iterations bundled away: still validated and counted, out of the way
   { key: 'archive', title: 'Archive', match: (f) => isArchived(f.path) },
   { key: 'other', title: 'Other files', match: (f) => f.kind === null && !isArchived(f.path) },
@@ -59,11 +63,18 @@ export function Tree() {
   const [filter, setFilter] = useState('');
   const counts = useMemo(() => countsByFile(diagnostics), [diagnostics]);
   const dirty = useMemo(() => new Set(tabs.filter(isDirty).map((t) => t.path)), [tabs]);
-  const sorted = useMemo(() => GROUPS.map((g) => ({ ...g, files: files.filter(g.match).sort((a, b) => collator.compare(a.path, b.path)) })), [files]);
+  const sorted = useMemo(
+    () =>
+      GROUPS.map((g) => ({ ...g, files: files.filter(g.match).sort((a, b) => collator.compare(a.path, b.path)) })).filter(
+        (g) => g.key !== 'archive' || g.files.length > 0, // the Archive group appears once something is archived
+      ),
+    [files],
+  );
   const needle = filter.trim().toLowerCase();
   // while filtering, only matching files show, every group with a match open, the others hidden
   const groups = useMemo(
-    () => (needle ? sorted.map((g) => ({ ...g, files: g.files.filter((f) => f.path.toLowerCase().includes(needle)) })).filter((g) => g.files.length > 0) : sorted),
+    () =>
+      needle ? sorted.map((g) => ({ ...g, files: g.files.filter((f) => f.path.toLowerCase().includes(needle)) })).filter((g) => g.files.length > 0) : sorted,
     [sorted, needle],
   );
 

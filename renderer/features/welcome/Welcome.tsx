@@ -64,7 +64,11 @@ export function Welcome() {
   const [folder, setFolder] = useState('');
   const [tried, setTried] = useState(false);
   const typed = folder.trim();
-  const folderProblem = !typed ? 'Type the full path of a folder.' : isAbsolutePath(typed) ? null : `"${typed}" is not a full path: start it with / (or a drive letter).`;
+  const folderProblem = !typed
+    ? 'Type the full path of a folder.'
+    : isAbsolutePath(typed)
+      ? null
+      : `"${typed}" is not a full path: start it with / (or a drive letter).`;
   const createHere = async () => {
     setTried(true);
     if (folderProblem) return;

@@ -13,13 +13,15 @@ export function SowPicker({ choices, value, onChange }: { choices: SowChoice[]; 
   const ordered = useMemo(
     () =>
       [...choices].sort(
-        (a, b) =>
-          Number(b.active) - Number(a.active) || Number(a.archived) - Number(b.archived) || b.start.localeCompare(a.start) || a.id.localeCompare(b.id),
+        (a, b) => Number(b.active) - Number(a.active) || Number(a.archived) - Number(b.archived) || b.start.localeCompare(a.start) || a.id.localeCompare(b.id),
       ),
     [choices],
   );
   const q = query.trim().toLowerCase();
-  const matches = useMemo(() => (q ? ordered.filter((c) => c.id.toLowerCase().includes(q) || (c.title ?? '').toLowerCase().includes(q)) : ordered), [ordered, q]);
+  const matches = useMemo(
+    () => (q ? ordered.filter((c) => c.id.toLowerCase().includes(q) || (c.title ?? '').toLowerCase().includes(q)) : ordered),
+    [ordered, q],
+  );
   const toggle = (id: string) => onChange(value.includes(id) ? value.filter((x) => x !== id) : [...value, id]);
   return (
     <div className="sow-picker" data-testid="sow-picker">

@@ -250,7 +250,13 @@ describe('covenant export-csv', () => {
     const log = covenant(['export-csv', 'changes', ws]);
     const crs = parse(log.stdout, { columns: true }) as Record<string, string>[];
     expect(crs).toHaveLength(1);
-    expect(crs[0]).toMatchObject({ id: 'CR-42', verdict: 'minor', judged_against: expect.stringContaining('master-2025-10'), stage: 'approved', adr: 'docs/adr/ADR-0007.md' });
+    expect(crs[0]).toMatchObject({
+      id: 'CR-42',
+      verdict: 'minor',
+      judged_against: expect.stringContaining('master-2025-10'),
+      stage: 'approved',
+      adr: 'docs/adr/ADR-0007.md',
+    });
     expect(crs[0]!.requestor).toBe('Zoë Müller (東京) <b>lead</b>');
     const bad = covenant(['export-csv', 'budget', ws]);
     expect(bad.code).toBe(2);
