@@ -173,3 +173,14 @@ export function balanceInWords(supplierBalance: number, money: (minor: number) =
       ? `Supplier has borne ${money(-supplierBalance)} net`
       : 'Even: nothing borne or earned net';
 }
+
+/** Totals over some periods as a row of their own (kind, variance, shares), to say them in words like one period. */
+export function totalRow(
+  model: IncentiveModel,
+  rows: readonly Pick<LedgerRow, 'variance' | 'supplierShare' | 'clientShare'>[],
+): Pick<LedgerRow, 'kind' | 'variance' | 'supplierShare' | 'clientShare'> {
+  const sum = (k: 'variance' | 'supplierShare' | 'clientShare') => rows.reduce((n, r) => n + r[k], 0);
+  const variance = sum('variance');
+  const kind = model !== 'target_cost' ? 'not-shared' : variance > 0 ? 'pain' : variance < 0 ? 'gain' : 'even';
+  return { kind, variance, supplierShare: sum('supplierShare'), clientShare: sum('clientShare') };
+}

@@ -1,6 +1,6 @@
 import { CovenantError } from '../common/errors.js';
 import { dateInWords, isValidDate } from '../common/dates.js';
-import { formatMoney, shareInWords, varianceInWords } from '../common/ledger.js';
+import { formatMoney, shareInWords, totalRow, varianceInWords } from '../common/ledger.js';
 import { ARCHIVE_DIR, isArchived } from '../common/model/kinds.js';
 import type { Snapshot } from '../common/workspace.js';
 import type { OpenWorkspace } from './workspace-service.js';
@@ -51,11 +51,8 @@ export function planArchive(snap: Snapshot, bundle: string, before: string, show
   let total = '';
   if (ledger && money) {
     const rs = ledger.rows.filter((r) => periods.has(r.period));
-    const sum = (k: 'variance' | 'supplierShare' | 'clientShare') => rs.reduce((n, r) => n + r[k], 0);
-    const variance = sum('variance');
-    const kind =
-      ledger.model !== 'target_cost' ? ('not-shared' as const) : variance > 0 ? ('pain' as const) : variance < 0 ? ('gain' as const) : ('even' as const);
-    total = `\nLedger over these ${rs.length} period${rs.length === 1 ? '' : 's'}: ${varianceInWords(variance, money).toLowerCase()}. ${shareInWords({ kind, variance, supplierShare: sum('supplierShare'), clientShare: sum('clientShare') }, money)}.\n`;
+    const t = totalRow(ledger.model, rs);
+    total = `\nLedger over these ${rs.length} period${rs.length === 1 ? '' : 's'}: ${varianceInWords(t.variance, money).toLowerCase()}. ${shareInWords(t, money)}.\n`;
   }
   const first = closed[0]!.data.dates.start;
   const last = closed

@@ -149,13 +149,9 @@ export async function sowPreview(ws: OpenWorkspace, draft: SowDraft): Promise<Cr
 }
 
 export async function sowWrite(ws: OpenWorkspace, draft: SowDraft): Promise<string> {
-  await ws.settle();
-  const errors = Object.entries(checkSowDraft(draft, [...ws.snapshot.model.knownIds.sow]));
-  if (errors.length) throw new CovenantError('invalid-input', `The SOW is not complete: ${errors.map(([f, m]) => `${f}: ${m}`).join(' ')}`);
-  const file = sowPath(draft.id);
-  const text = buildSowText(draft);
-  const result = await ws.validate({ [file]: text });
-  const problems = result.diagnostics.filter((d) => d.file === file && d.severity === 'error');
+  // what is written is exactly what the review step showed
+  const { files, diagnostics: problems } = await sowPreview(ws, draft);
+  const { path: file, text } = files[0]!;
   if (problems.length)
     throw new CovenantError(
       'invalid-input',

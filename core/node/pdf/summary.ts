@@ -1,6 +1,6 @@
 import { countDiagnostics, type Diagnostic } from '../../common/diagnostics.js';
 import { describeLeftOut, type Figures } from '../../common/figures.js';
-import { balanceInWords, formatMoney, shareInWords, SIGN_LEGEND, varianceInWords, type LedgerSummary } from '../../common/ledger.js';
+import { balanceInWords, formatMoney, shareInWords, SIGN_LEGEND, totalRow, varianceInWords, type LedgerSummary } from '../../common/ledger.js';
 import { dateInWords, timeInWords } from '../../common/dates.js';
 import type { ContractModel, Doc as ContractDoc } from '../../common/model/contract.js';
 import type { ChangeRequest, MasterContract, Sow } from '../../common/model/schema-types.js';
@@ -181,14 +181,6 @@ function renderLedger(doc: Doc, sec: Sections, ledger: LedgerSummary | null, pro
   para(doc, ledger.explanation);
   para(doc, SIGN_LEGEND, { muted: true });
   const m = (x: number) => formatMoney(x, ledger.currency, 'en-GB');
-  const kind =
-    ledger.model !== 'target_cost'
-      ? ('not-shared' as const)
-      : ledger.totals.variance > 0
-        ? ('pain' as const)
-        : ledger.totals.variance < 0
-          ? ('gain' as const)
-          : ('even' as const);
   table(
     doc,
     [
@@ -201,7 +193,14 @@ function renderLedger(doc: Doc, sec: Sections, ledger: LedgerSummary | null, pro
     ],
     [
       ...ledger.rows.map((r) => [r.period, m(r.target), m(r.actual), varianceInWords(r.variance, m), shareInWords(r, m), balanceInWords(r.supplierBalance, m)]),
-      ['Total', m(ledger.totals.target), m(ledger.totals.actual), varianceInWords(ledger.totals.variance, m), shareInWords({ ...ledger.totals, kind }, m), ''],
+      [
+        'Total',
+        m(ledger.totals.target),
+        m(ledger.totals.actual),
+        varianceInWords(ledger.totals.variance, m),
+        shareInWords(totalRow(ledger.model, ledger.rows), m),
+        '',
+      ],
     ],
   );
 }
@@ -364,12 +363,10 @@ function executiveSummary(doc: Doc, sec: Sections, input: PdfInput, since: strin
   if (l) {
     const m = (x: number) => formatMoney(x, l.currency, 'en-GB');
     const t = l.totals;
-    const kind =
-      l.model !== 'target_cost' ? ('not-shared' as const) : t.variance > 0 ? ('pain' as const) : t.variance < 0 ? ('gain' as const) : ('even' as const);
     field(
       doc,
       'Budget to date',
-      `${varianceInWords(t.variance, m)} over ${l.rows.length} period${l.rows.length === 1 ? '' : 's'} (${m(t.actual)} against a target of ${m(t.target)}). ${shareInWords({ ...t, kind }, m)}.`,
+      `${varianceInWords(t.variance, m)} over ${l.rows.length} period${l.rows.length === 1 ? '' : 's'} (${m(t.actual)} against a target of ${m(t.target)}). ${shareInWords(totalRow(l.model, l.rows), m)}.`,
     );
   } else field(doc, 'Budget to date', `unknown: ${figures.ledgerProblem ?? 'no valid ledger'}`);
 

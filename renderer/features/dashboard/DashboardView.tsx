@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { DashboardView as DashboardData } from '../../../core/common/api.js';
 import { describeChange } from '../../../core/common/redline.js';
 import { usePaged } from '../../components/Pager.js';
-import { formatMoney, shareInWords, SIGN_LEGEND, varianceInWords } from '../../../core/common/ledger.js';
+import { formatMoney, shareInWords, SIGN_LEGEND, totalRow, varianceInWords } from '../../../core/common/ledger.js';
 import { api } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
@@ -26,14 +26,13 @@ function BudgetCard({ budget }: { budget: DashboardData['budget'] }) {
     );
   const money = (minor: number) => formatMoney(minor, l.currency, locale);
   const t = l.totals;
-  const kind = l.model !== 'target_cost' ? 'not-shared' : t.variance > 0 ? 'pain' : t.variance < 0 ? 'gain' : 'even';
   return (
     <div className="card" data-testid="card-budget" title={SIGN_LEGEND}>
       <span className="card-value">{varianceInWords(t.variance, money)}</span>
       <span className="card-label">
         budget to date over {l.rows.length} period{l.rows.length === 1 ? '' : 's'} ({money(t.actual)} against a target of {money(t.target)})
       </span>
-      <span className="card-files">{shareInWords({ ...t, kind }, money)}.</span>
+      <span className="card-files">{shareInWords(totalRow(l.model, l.rows), money)}.</span>
     </div>
   );
 }

@@ -1,11 +1,33 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { balanceInWords, formatMoney, fromMinor, shareInWords, SIGN_LEGEND, varianceInWords } from '../../../core/common/ledger.js';
+import { balanceInWords, formatMoney, fromMinor, shareInWords, SIGN_LEGEND, totalRow, varianceInWords } from '../../../core/common/ledger.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
 import { Chart } from '../charts/Chart.js';
 
 const locale = typeof navigator !== 'undefined' ? navigator.language : undefined;
+
+/** An amount typed as text (so "48,000" can be refused with a reason, not silently emptied), its problem beside it. */
+function AmountField(props: { label: string; placeholder: string; value: string; problem: string | null; onChange: (v: string) => void }) {
+  const id = props.label.toLowerCase().split(' ')[0];
+  return (
+    <label className={`field${props.problem ? ' invalid' : ''}`}>
+      <span className="field-label">{props.label}</span>
+      <input
+        aria-label={props.label}
+        inputMode="decimal"
+        placeholder={props.placeholder}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.problem && (
+        <span className="field-error" role="alert" data-testid={`${id}-problem`}>
+          {props.problem}
+        </span>
+      )}
+    </label>
+  );
+}
 
 export function LedgerView() {
   const view = usePages((s) => s.ledger);
@@ -140,10 +162,7 @@ export function LedgerView() {
                 <th>{varianceInWords(summary.totals.variance, money)}</th>
                 <th>
                   {summary.model === 'target_cost'
-                    ? shareInWords(
-                        { ...summary.totals, kind: summary.totals.variance > 0 ? 'pain' : summary.totals.variance < 0 ? 'gain' : 'even' },
-                        money,
-                      ).replace(/^Supplier (bears|earns)/, 'In all, the supplier $1')
+                    ? shareInWords(totalRow(summary.model, summary.rows), money).replace(/^Supplier (bears|earns)/, 'In all, the supplier $1')
                     : '—'}
                 </th>
                 <th />
@@ -176,36 +195,20 @@ export function LedgerView() {
             </span>
           )}
         </label>
-        <label className={`field${shown('target') ? ' invalid' : ''}`}>
-          <span className="field-label">Target cost</span>
-          <input
-            aria-label="Target cost"
-            inputMode="decimal"
-            placeholder="48000"
-            value={form.target}
-            onChange={(e) => setForm({ ...form, target: e.target.value })}
-          />
-          {shown('target') && (
-            <span className="field-error" role="alert" data-testid="target-problem">
-              {shown('target')}
-            </span>
-          )}
-        </label>
-        <label className={`field${shown('actual') ? ' invalid' : ''}`}>
-          <span className="field-label">Actual cost</span>
-          <input
-            aria-label="Actual cost"
-            inputMode="decimal"
-            placeholder="51250.50"
-            value={form.actual}
-            onChange={(e) => setForm({ ...form, actual: e.target.value })}
-          />
-          {shown('actual') && (
-            <span className="field-error" role="alert" data-testid="actual-problem">
-              {shown('actual')}
-            </span>
-          )}
-        </label>
+        <AmountField
+          label="Target cost"
+          placeholder="48000"
+          value={form.target}
+          problem={shown('target')}
+          onChange={(target) => setForm({ ...form, target })}
+        />
+        <AmountField
+          label="Actual cost"
+          placeholder="51250.50"
+          value={form.actual}
+          problem={shown('actual')}
+          onChange={(actual) => setForm({ ...form, actual })}
+        />
         <label className="field">
           <span className="field-label">Note (optional)</span>
           <input aria-label="Note" value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} />

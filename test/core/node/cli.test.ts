@@ -19,7 +19,7 @@ describe('covenant validate', () => {
     writeFileSync(cr, readFileSync(cr, 'utf8').replace('status: approved', 'status: aproved'));
     const r = covenant(['validate', ws]);
     expect(r.stdout.split('\n')).toEqual([
-      'contracts/changes/CR-42.yaml:12:11 error schema decision.status must be one of proposed, approved, rejected, withdrawn (got "aproved").',
+      'contracts/changes/CR-42.yaml:12:11 error schema decision.status must be one of proposed, approved, rejected, withdrawn (got "aproved"). Did you mean approved?',
       '9 files checked: 1 error, 0 warnings, 0 info',
       '',
     ]);
