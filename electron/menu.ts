@@ -1,5 +1,5 @@
 import type { RecentWorkspace } from '../core/common/api.js';
-import { accelerator, APP_MENUS, shortcutOf, type Menu } from '../core/common/menu.js';
+import { accelerator, APP_MENUS, shortcutOf, SHORTCUTS, type Menu } from '../core/common/menu.js';
 
 /** A menu item as data (a subset of Electron's MenuItemConstructorOptions), built without Electron. */
 export interface MenuItemSpec {
@@ -13,12 +13,16 @@ export interface MenuItemSpec {
   enabled?: boolean;
 }
 
-/** One of the shared menus as Electron items; Escape stays with the page (a menu accelerator would take it from every field). */
+/**
+ * One of the shared menus as Electron items. Only shortcuts that hold everywhere become accelerators: a menu
+ * accelerator would take Esc from every field and Ctrl+/ from the YAML editor (where it comments a line).
+ */
 function fromModel(menu: Menu): MenuItemSpec[] {
   return menu.items.map((item) => {
     if (item.command === 'separator') return { type: 'separator' };
     const keys = shortcutOf(item.command);
-    return { label: item.label, command: item.command, ...(keys && keys !== 'Escape' ? { accelerator: accelerator(keys) } : {}) };
+    const everywhere = SHORTCUTS.some((s) => s.command === item.command && s.inEditor);
+    return { label: item.label, command: item.command, ...(keys && everywhere ? { accelerator: accelerator(keys) } : {}) };
   });
 }
 

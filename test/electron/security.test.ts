@@ -102,6 +102,8 @@ describe('Electron shell rules', () => {
     const file = menu.find((m) => m.label === 'File')!.submenu!;
     expect(file.find((i) => i.command === 'file.save')?.accelerator).toBe('CmdOrCtrl+S');
     expect(JSON.stringify(menu)).not.toContain('Escape');
+    expect(JSON.stringify(menu)).not.toContain('CmdOrCtrl+/'); // the YAML editor keeps Ctrl+/ to comment a line
+    expect(file.find((i) => i.command === 'file.quickOpen')?.accelerator).toBe('CmdOrCtrl+P');
     const commands: string[] = [];
     const walk = (items: MenuItemSpec[]) => items.forEach((i) => (i.command && commands.push(i.command), i.submenu && walk(i.submenu)));
     walk(menu);
