@@ -25,39 +25,59 @@ const outlineParents = new WeakMap<Doc, PDFKit.PDFOutline>();
  * A tagged PDF (structure tree, document language, PDF/A-2b with its colour profile and XMP metadata): screen
  * readers and archives read it as a document, not as positioned glyphs.
  */
-export function newDoc(info: { title: string; subject: string }): Doc {
+export function newDoc(info: { title: string; subject: string }, opts: { tagged?: boolean } = {}): Doc {
+  // a pass that only finds page numbers (for the contents) skips the structure: layout does not depend on it
+  const tagged = opts.tagged ?? true;
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER },
     bufferPages: true,
     autoFirstPage: true,
     pdfVersion: '1.7',
-    subset: 'PDF/A-2b',
-    tagged: true,
-    lang: 'en-GB',
-    displayTitle: true,
+    ...(tagged ? { subset: 'PDF/A-2b' as const, tagged: true, lang: 'en-GB', displayTitle: true } : {}),
     info: { Title: info.title, Subject: info.subject, Producer: 'Covenant', Creator: 'Covenant' },
   });
   const f = fontFiles();
   doc.registerFont('regular', f.regular);
   doc.registerFont('bold', f.bold);
   doc.font('regular').fontSize(10);
-  const root = doc.struct('Document');
-  doc.addStructure(root);
-  roots.set(doc, root);
+  if (tagged) {
+    const root = doc.struct('Document');
+    doc.addStructure(root);
+    roots.set(doc, root);
+  }
   return doc;
 }
 
 /** Draws content as one structure element (H1, P, TD…) under `parent` (the document by default). */
-export function tag(doc: Doc, type: string, draw: () => void, parent: Struct = roots.get(doc)!): void {
+export function tag(doc: Doc, type: string, draw: () => void, parent: Struct | undefined = roots.get(doc)): void {
+  if (!parent) return draw();
   parent.add(doc.struct(type, {}, [draw]));
 }
 
 /** Draws decoration (rules, shading, page furniture) that is not content: marked as an artifact. */
 export function artifact(doc: Doc, draw: () => void, type?: 'Pagination' | 'Layout'): void {
+  if (!roots.has(doc)) return draw();
   doc.markContent('Artifact', type ? { type } : undefined);
   draw();
   doc.endMarkedContent();
+}
+
+/**
+ * Widths of words at the table font size, measured once per process (the fonts are always the same two files): a long
+ * table measures the same words again and again, and the contents need two passes.
+ */
+const wordWidths = new Map<string, number>();
+function wordWidth(doc: Doc, word: string, bold: boolean): number {
+  const key = `${bold ? 'b' : 'r'}|${word}`;
+  let w = wordWidths.get(key);
+  if (w === undefined) {
+    doc.font(bold ? 'bold' : 'regular').fontSize(CELL);
+    w = doc.widthOfString(word);
+    if (wordWidths.size > 100_000) wordWidths.clear();
+    wordWidths.set(key, w);
+  }
+  return w;
 }
 
 const bottom = (doc: Doc) => doc.page.height - doc.page.margins.bottom;
@@ -141,12 +161,9 @@ const SOFT_BREAK = /([_/.@-])(?=\S)/g;
  * columns that have some to spare, so "steering_committee" is never cut inside a word.
  */
 export function fitColumns(doc: Doc, columns: Column[], rows: string[][], total: number): number[] {
-  doc.font('regular').fontSize(CELL);
   const longest = columns.map((c, i) => {
-    doc.font('bold');
-    let w = Math.max(...c.header.split(/\s+/).map((t) => doc.widthOfString(t)));
-    doc.font('regular');
-    for (const r of rows) for (const token of (r[i] ?? '').split(/\s+/)) w = Math.max(w, doc.widthOfString(token));
+    let w = Math.max(...c.header.split(/\s+/).map((t) => wordWidth(doc, t, true)));
+    for (const r of rows) for (const token of (r[i] ?? '').split(/\s+/)) w = Math.max(w, wordWidth(doc, token, false));
     return w + PAD * 2 + 1;
   });
   const widths = columns.map((c) => c.width * total);
@@ -174,25 +191,30 @@ export function table(doc: Doc, columns: Column[], rows: string[][], opts: { cap
   const total = width(doc);
   const widths = fitColumns(doc, columns, rows, total);
   // a word still wider than its column (a column cannot give more) may break only at its separators
-  const cellText = (c: string, i: number) => {
-    doc.font('regular').fontSize(CELL);
-    return c
+  const cellText = (c: string, i: number, bold: boolean) =>
+    c
       .split(/(\s+)/)
-      .map((t) => (doc.widthOfString(t) > widths[i]! - PAD * 2 ? t.replace(SOFT_BREAK, '$1\u200B') : t))
+      .map((t) => (wordWidth(doc, t, bold) > widths[i]! - PAD * 2 ? t.replace(SOFT_BREAK, '$1\u200B') : t))
       .join('');
-  };
-  const rowHeight = (cells: string[], bold: boolean) => {
+  /** A row as it is drawn: its cells' texts and its height, worked out once. */
+  const prepare = (cells: string[], bold: boolean) => {
+    const texts = cells.map((c, i) => cellText(c || '', i, bold));
     doc.font(bold ? 'bold' : 'regular').fontSize(CELL);
-    return Math.max(...cells.map((c, i) => doc.heightOfString(cellText(c || ' ', i), { width: widths[i]! - PAD * 2 }))) + PAD * 2;
+    const h = Math.max(...texts.map((t, i) => doc.heightOfString(t || ' ', { width: widths[i]! - PAD * 2 }))) + PAD * 2;
+    return { texts, h, bold };
   };
-  const header = columns.map((c) => c.header);
-  const structure = doc.struct('Table');
-  roots.get(doc)!.add(structure);
-  const drawRow = (cells: string[], isHeader: boolean) => {
-    const h = rowHeight(cells, isHeader);
+  const header = prepare(
+    columns.map((c) => c.header),
+    true,
+  );
+  const root = roots.get(doc);
+  const structure = root ? doc.struct('Table') : undefined;
+  if (structure) root!.add(structure);
+  const drawRow = (row: { texts: string[]; h: number; bold: boolean }) => {
+    const { texts, h, bold } = row;
     const y = doc.y;
     artifact(doc, () => {
-      if (isHeader) doc.rect(doc.page.margins.left, y, total, h).fill('#eef1f6');
+      if (bold) doc.rect(doc.page.margins.left, y, total, h).fill('#eef1f6');
       doc
         .moveTo(doc.page.margins.left, y + h)
         .lineTo(doc.page.margins.left + total, y + h)
@@ -200,45 +222,44 @@ export function table(doc: Doc, columns: Column[], rows: string[][], opts: { cap
         .strokeColor('#dde1e6')
         .stroke();
     });
-    const tr = doc.struct('TR');
-    structure.add(tr);
+    const tr = structure ? doc.struct('TR') : undefined;
+    if (tr) structure!.add(tr);
     let x = doc.page.margins.left;
-    cells.forEach((c, i) => {
+    texts.forEach((t, i) => {
       const at = x;
-      tag(
-        doc,
-        isHeader ? 'TH' : 'TD',
-        () => {
-          doc
-            .font(isHeader ? 'bold' : 'regular')
-            .fontSize(CELL)
-            .fillColor(TEXT)
-            .text(cellText(c || '', i), at + PAD, y + PAD, { width: widths[i]! - PAD * 2, align: columns[i]!.align ?? 'left' });
-        },
-        tr,
-      );
+      const draw = () => {
+        doc
+          .font(bold ? 'bold' : 'regular')
+          .fontSize(CELL)
+          .fillColor(TEXT)
+          .text(t, at + PAD, y + PAD, { width: widths[i]! - PAD * 2, align: columns[i]!.align ?? 'left' });
+      };
+      if (tr) tag(doc, bold ? 'TH' : 'TD', draw, tr);
+      else draw();
       x += widths[i]!;
     });
-    tr.end();
+    tr?.end();
     doc.x = doc.page.margins.left;
     doc.y = y + h;
   };
   // the caption, the header row and the first row go on the same page
+  const first = rows[0] ? prepare(rows[0], false) : null;
   const captionHeight = opts.caption ? 22 : 0;
-  ensureSpace(doc, captionHeight + rowHeight(header, true) + (rows[0] ? rowHeight(rows[0], false) : 0) + 4);
+  ensureSpace(doc, captionHeight + header.h + (first?.h ?? 0) + 4);
   if (opts.caption) {
     tag(doc, 'Caption', () => doc.font('bold').fontSize(10).fillColor(TEXT).text(opts.caption!, { width: total }), structure);
     doc.moveDown(0.2);
   }
-  drawRow(header, true);
-  for (const r of rows) {
-    if (doc.y + rowHeight(r, false) > bottom(doc)) {
+  drawRow(header);
+  rows.forEach((r, n) => {
+    const row = n === 0 && first ? first : prepare(r, false);
+    if (doc.y + row.h > bottom(doc)) {
       doc.addPage();
-      drawRow(header, true);
+      drawRow(header);
     }
-    drawRow(r, false);
-  }
-  structure.end();
+    drawRow(row);
+  });
+  structure?.end();
   doc.moveDown(0.6);
   doc.font('regular').fontSize(10);
 }

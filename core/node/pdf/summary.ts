@@ -87,7 +87,8 @@ function crRows(crs: readonly ContractDoc<ChangeRequest>[], model: ContractModel
       v.verdict ?? v.declared ?? '—',
       [model.stage(cr), s(data.decision.date)].filter(Boolean).join(' '),
       list(data.decision.approvers),
-      s(data.adr),
+      // the record's id is what people cite; its path is in the CR's own export
+      data.adr ? (/ADR-\d{4}/.exec(data.adr)?.[0] ?? data.adr) : '',
     ];
   });
 }
@@ -167,12 +168,12 @@ function renderSow(doc: Doc, sec: Sections, sow: ContractDoc<Sow>, snap: Snapsho
 
 const CR_COLUMNS = [
   { header: 'CR', width: 0.08 },
-  { header: 'Summary', width: 0.27 },
+  { header: 'Summary', width: 0.31 },
   { header: 'Budget · slip · risk', width: 0.15 },
   { header: 'Verdict', width: 0.08 },
-  { header: 'Stage', width: 0.15 },
-  { header: 'Approvers', width: 0.12 },
-  { header: 'ADR', width: 0.15 },
+  { header: 'Stage', width: 0.13 },
+  { header: 'Approvers', width: 0.15 },
+  { header: 'ADR', width: 0.1 },
 ];
 
 function renderLedger(doc: Doc, sec: Sections, ledger: LedgerSummary | null, problem: string | null): void {
@@ -463,7 +464,8 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
   const crs = model.crs;
   const contractId = master?.meta.id ?? 'contract';
   const subject = scope.kind === 'contract' ? 'Steering pack' : scope.kind === 'sow' ? `Iteration ${scope.id}` : `Change request ${scope.id}`;
-  const doc = newDoc({ title: `${master?.meta.title ?? contractId}: ${subject}`, subject });
+  // the first pass only finds the pages of the sections: it builds no structure tree
+  const doc = newDoc({ title: `${master?.meta.title ?? contractId}: ${subject}`, subject }, { tagged: known !== null });
   const sec = new Sections(doc, known);
 
   const asOf = input.provenance.generatedAt.slice(0, 10);

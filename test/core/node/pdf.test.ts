@@ -59,7 +59,7 @@ describe('covenant export-pdf', () => {
       'steering_committee',
       'security_blocker',
       'Usability score >= 85 on SUS',
-      'ADR-0007.md',
+      'ADR-0007', // the record's id in the tables (its path is in the CR's own export)
       '€48,000.00',
       '€1,625.25',
       '0 errors, 0 warnings.',
