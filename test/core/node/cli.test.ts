@@ -220,7 +220,7 @@ describe('schemas outside the app', () => {
         'python3',
         [
           '-c',
-          'import json,sys,jsonschema; s=json.load(open(sys.argv[1])); v=jsonschema.Draft202012Validator(s, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER); print(sum(1 for e in v.iter_errors({"id":"SPRINT-01","dates":{"start":"2025-02-01","end":sys.argv[2]},"goals":[{"description":"g"}],"acceptance_criteria":[{"id":"AC1","description":"d"}]})))',
+          'import json,sys,jsonschema; s=json.load(open(sys.argv[1])); v=jsonschema.Draft202012Validator(s, format_checker=jsonschema.FormatChecker()); print(sum(1 for e in v.iter_errors({"id":"SPRINT-01","dates":{"start":"2025-02-01","end":sys.argv[2]},"goals":[{"description":"g"}],"acceptance_criteria":[{"id":"AC1","description":"d"}]})))',
           path.join(dir, '.covenant/schemas/sow.schema.json'),
           value,
         ],
