@@ -85,6 +85,7 @@ function Sidebar() {
 export function App() {
   const booted = useWorkspace((s) => s.booted);
   const workspace = useWorkspace((s) => s.workspace);
+  // the panel never takes more than 40% of the window, whatever size it was given in a larger one
   const problemsHeight = useUi((s) => (s.problemsCollapsed ? 30 : s.problemsHeight));
   if (!booted) return <div className="booting">Starting Covenant…</div>;
   return (
@@ -92,7 +93,7 @@ export function App() {
       <AppBar />
       <Notices />
       {workspace ? (
-        <div className="workbench" data-testid="workbench" style={{ gridTemplateRows: `minmax(0, 1fr) ${problemsHeight}px 26px` }}>
+        <div className="workbench" data-testid="workbench" style={{ gridTemplateRows: `minmax(0, 1fr) min(${problemsHeight}px, 40vh) 26px` }}>
           <Sidebar />
           <EditorArea />
           <ProblemsPanel />

@@ -22,16 +22,19 @@ interface Layout {
   /** Contract files open as documents; YAML is one click away (for people who read rather than edit). */
   documentFirst: boolean;
 }
+/** A quarter of the window, at most 210 px: on a small screen the work keeps most of the height. */
+const defaultProblemsHeight = () => Math.max(100, Math.min(210, Math.round((typeof window === 'undefined' ? 840 : window.innerHeight) * 0.25)));
+
 function loadLayout(): Layout {
   try {
     const saved = JSON.parse(localStorage.getItem(LAYOUT_KEY) ?? '{}') as Partial<Layout>;
     return {
-      problemsHeight: typeof saved.problemsHeight === 'number' && saved.problemsHeight >= 80 ? saved.problemsHeight : 210,
+      problemsHeight: typeof saved.problemsHeight === 'number' && saved.problemsHeight >= 80 ? saved.problemsHeight : defaultProblemsHeight(),
       problemsCollapsed: saved.problemsCollapsed === true,
       documentFirst: saved.documentFirst === true,
     };
   } catch {
-    return { problemsHeight: 210, problemsCollapsed: false, documentFirst: false };
+    return { problemsHeight: defaultProblemsHeight(), problemsCollapsed: false, documentFirst: false };
   }
 }
 
