@@ -62,6 +62,8 @@ function report(e: unknown): void {
   useUi.getState().notify('error', e instanceof ApiCallError ? e.message : String(e));
 }
 
+let refreshSeq = 0;
+
 export const usePages = create<PagesStore>((set, get) => ({
   page: null,
   presetSow: null,
@@ -79,11 +81,20 @@ export const usePages = create<PagesStore>((set, get) => ({
   close: () => set({ page: null }),
   async refresh() {
     const page = get().page;
+    // reads overlap (an action's own refresh, the watcher's after a commit): only the latest one started may land, or
+    // an older answer arriving last would show what was before (an approval as "uncommitted" after its commit)
+    const seq = ++refreshSeq;
     try {
-      if (page === 'ledger') set({ ledger: await api.call('ledger.get') });
-      if (page === 'dashboard') set({ dashboard: await api.call('dashboard.get') });
+      if (page === 'ledger') {
+        const ledger = await api.call('ledger.get');
+        if (seq === refreshSeq) set({ ledger });
+      }
+      if (page === 'dashboard') {
+        const dashboard = await api.call('dashboard.get');
+        if (seq === refreshSeq) set({ dashboard });
+      }
     } catch (e) {
-      report(e);
+      if (seq === refreshSeq) report(e);
     }
   },
   async recordGate(sow, gate, outcome, note) {
