@@ -1,6 +1,8 @@
 import { api, ApiCallError } from './api/client.js';
 import { commandForKey, displayKeys, shortcutOf } from '../core/common/menu.js';
 import { isAbsolutePath } from '../core/common/paths.js';
+import { BUNDLE_NAME_RE, classifyPath, idFromPath } from '../core/common/model/kinds.js';
+import { todayIso } from '../core/common/dates.js';
 import { supersedeAdr } from './features/adrs/AdrList.js';
 import { useGit } from './stores/git.js';
 import { useRemote } from './stores/remote.js';
@@ -26,10 +28,10 @@ export const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.pl
 const hasWorkspace = () => useWorkspace.getState().workspace !== null;
 const hasTab = () => useEditor.getState().active !== null;
 /** The SOW open in the editor, so a change request started from it is linked to it. */
-const sowOfActiveTab = () => {
-  const m = /^contracts\/sow\/([^/]+)\.ya?ml$/.exec(useEditor.getState().active ?? '');
-  return m ? m[1]! : null;
-};
+/** The id of the SOW, change request or decision record open in the editor, when the active tab is one of that kind. */
+const activeId = (kind: 'sow' | 'cr' | 'adr', path = useEditor.getState().active ?? ''): string | null =>
+  classifyPath(path) === kind ? idFromPath(path) : null;
+const sowOfActiveTab = () => activeId('sow');
 
 /** Asks for a folder: the native dialog in the desktop app, a typed path in browser mode. */
 export async function askFolder(purpose: string): Promise<string | null> {
@@ -56,7 +58,7 @@ export async function askFolder(purpose: string): Promise<string | null> {
 
 const isRepo = () => !!useGit.getState().state?.repository;
 const hasOrigin = () => !!useRemote.getState().state?.origin;
-const activeAdr = () => /^(?:contracts\/)?decisions\/(ADR-\d+)[^/]*\.md$/.exec(useEditor.getState().active ?? '')?.[1] ?? null;
+const activeAdr = () => activeId('adr');
 const keysOf = (id: string) => {
   const k = shortcutOf(id);
   return k ? displayKeys(k, isMac) : undefined;
@@ -149,7 +151,7 @@ const COMMAND_LIST: Omit<Command, 'keys'>[] = [
     title: 'Setting: open contract files as documents (for readers; YAML one click away) — on or off',
     run: () => {
       const on = !useUi.getState().documentFirst;
-      useUi.getState().setProblemsLayout({ documentFirst: on });
+      useUi.getState().setLayout({ documentFirst: on });
       useUi.getState().notify('info', on ? 'Contract files now open as documents; the YAML is one click away.' : 'Contract files now open in the YAML editor.');
     },
   },
@@ -159,7 +161,7 @@ const COMMAND_LIST: Omit<Command, 'keys'>[] = [
     id: 'view.problems',
     title: 'Show or hide the Problems panel',
     enabled: hasWorkspace,
-    run: () => useUi.getState().setProblemsLayout({ problemsCollapsed: !useUi.getState().problemsCollapsed }),
+    run: () => useUi.getState().setLayout({ problemsCollapsed: !useUi.getState().problemsCollapsed }),
   },
   {
     id: 'git.commit',
@@ -218,7 +220,7 @@ async function sync(): Promise<void> {
 
 /** Asks for a bundle and a date, shows what would move, and archives on confirmation. */
 async function archiveClosed(): Promise<void> {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayIso();
   const answer = await askDialog(
     'Archive closed iterations',
     [
@@ -226,7 +228,7 @@ async function archiveClosed(): Promise<void> {
         name: 'bundle',
         label: 'Bundle name',
         placeholder: '2025-H1',
-        check: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.trim()) ? null : 'Letters, digits, dots, dashes or underscores, such as 2025-H1.'),
+        check: (v) => (BUNDLE_NAME_RE.test(v.trim()) ? null : 'Letters, digits, dots, dashes or underscores, such as 2025-H1.'),
       },
       {
         name: 'before',
@@ -329,8 +331,8 @@ function download(filename: string, blob: Blob): void {
 /** Renders the PDF in the core and downloads it. */
 async function exportPdf(which: 'auto' | 'contract'): Promise<void> {
   const active = usePages.getState().page ? '' : (useEditor.getState().active ?? '');
-  const sow = /^contracts\/sow\/([^/]+)\.ya?ml$/.exec(active)?.[1];
-  const cr = /^contracts\/changes\/([^/]+)\.ya?ml$/.exec(active)?.[1];
+  const sow = activeId('sow', active);
+  const cr = activeId('cr', active);
   const args =
     which === 'contract' || (!sow && !cr) ? { scope: 'contract' as const } : sow ? { scope: 'sow' as const, id: sow } : { scope: 'cr' as const, id: cr! };
   const preparing = useUi.getState().notify('info', `Preparing the PDF of ${args.scope === 'contract' ? 'the whole contract (steering pack)' : args.id}…`);

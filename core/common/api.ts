@@ -10,6 +10,7 @@ import type { ValidationResult } from './workspace.js';
 import type { FileKind } from './model/kinds.js';
 import type { LedgerSummary } from './ledger.js';
 import type { ContractDocument } from './document.js';
+import { BUNDLE_NAME_RE } from './model/kinds.js';
 import type { Compliance } from './compliance.js';
 import type { ChangeThresholds } from './thresholds.js';
 import { CrDraftSchema, type CrDraft } from './wizards/cr.js';
@@ -437,7 +438,7 @@ export const API = {
   ),
   'archive.closed': m<{ bundle: string; moves: { from: string; to: string; id: string }[]; summaryPath: string }>()(
     obj({
-      bundle: T.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+      bundle: T.String({ pattern: BUNDLE_NAME_RE.source }),
       before: T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
       dryRun: T.Optional(T.Boolean()),
     }),

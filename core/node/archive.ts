@@ -1,7 +1,7 @@
 import { CovenantError } from '../common/errors.js';
 import { dateInWords, isValidDate } from '../common/dates.js';
 import { formatMoney, shareInWords, totalRow, varianceInWords } from '../common/ledger.js';
-import { ARCHIVE_DIR, isArchived } from '../common/model/kinds.js';
+import { ARCHIVE_DIR, BUNDLE_NAME_RE, isArchived } from '../common/model/kinds.js';
 import type { Snapshot } from '../common/workspace.js';
 import type { OpenWorkspace } from './workspace-service.js';
 
@@ -15,7 +15,6 @@ export interface ArchivePlan {
   summary: string;
 }
 
-const BUNDLE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const pct = (r: number | null) => (r === null ? 'unknown' : `${Math.round(r * 100)}%`);
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -25,7 +24,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
  * ledger stay where they are, since they name SOWs by id.
  */
 export function planArchive(snap: Snapshot, bundle: string, before: string, shows: string): ArchivePlan {
-  if (!BUNDLE_RE.test(bundle))
+  if (!BUNDLE_NAME_RE.test(bundle))
     throw new CovenantError('invalid-input', `A bundle name is letters, digits, dots, dashes or underscores, such as 2025-H1 (got ${JSON.stringify(bundle)}).`);
   if (!isValidDate(before))
     throw new CovenantError('invalid-input', `The date iterations must have ended before is YYYY-MM-DD (got ${JSON.stringify(before)}).`);
@@ -73,10 +72,16 @@ export function planArchive(snap: Snapshot, bundle: string, before: string, show
   return { bundle, before, moves, summaryPath: `${dir}/README.md`, summary: `${summary.trimEnd()}\n` };
 }
 
-/** Archives the iterations of a plan: each SOW file renamed into the bundle (atomic, confined), then the summary written. */
-export async function archiveClosed(ws: OpenWorkspace, bundle: string, before: string, shows: string): Promise<ArchivePlan> {
+/**
+ * Archives the iterations that ended before `before` (or, with dryRun, only says which): each SOW file renamed into the
+ * bundle (atomic, confined), then the summary written, naming what it shows (the saved files at which commit).
+ */
+export async function archiveClosed(ws: OpenWorkspace, bundle: string, before: string, opts: { dryRun?: boolean } = {}): Promise<ArchivePlan> {
+  const [{ provenance }, { provenanceLine }] = await Promise.all([import('./pdf/export.js'), import('./pdf/summary.js')]);
+  const shows = `the saved files (${provenanceLine(await provenance(ws.root, []))})`;
   await ws.settle();
   const plan = planArchive(ws.snapshot, bundle, before, shows);
+  if (opts.dryRun) return plan;
   for (const m of plan.moves) await ws.rename(m.from, m.to);
   await ws.create(plan.summaryPath, plan.summary);
   return plan;

@@ -950,19 +950,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--dry-run', 'list what would move, write nothing')
     .action(async (dir: string, opts: { bundle: string; before: string; dryRun?: boolean }) => {
       const root = await (await loader()).resolveWorkspaceRoot(dir);
-      const [{ OpenWorkspace }, archive, { provenance }, { provenanceLine }] = await Promise.all([
-        import('./workspace-service.js'),
-        import('./archive.js'),
-        import('./pdf/export.js'),
-        import('./pdf/summary.js'),
-      ]);
+      const [{ OpenWorkspace }, { archiveClosed }] = await Promise.all([import('./workspace-service.js'), import('./archive.js')]);
       const ws = await OpenWorkspace.open(root, () => undefined, { watch: false });
       try {
-        const shows = `the saved files (${provenanceLine(await provenance(root, []))})`;
-        await ws.settle();
-        const plan = opts.dryRun
-          ? archive.planArchive(ws.snapshot, opts.bundle, opts.before, shows)
-          : await archive.archiveClosed(ws, opts.bundle, opts.before, shows);
+        const plan = await archiveClosed(ws, opts.bundle, opts.before, { dryRun: opts.dryRun });
         for (const m of plan.moves) io.out(`${opts.dryRun ? 'would move' : 'moved'} ${m.from} -> ${m.to}\n`);
         io.out(
           `${opts.dryRun ? 'would write' : 'wrote'} ${plan.summaryPath} (${plan.moves.length} iteration${plan.moves.length === 1 ? '' : 's'})${opts.dryRun ? '' : '; review and commit'}\n`,

@@ -555,15 +555,8 @@ export class Session {
         return contractDocument(snap, p, shows);
       },
       'archive.closed': async ({ bundle, before, dryRun }) => {
-        const ws = this.ws();
-        const [archive, { provenance }, { provenanceLine }] = await Promise.all([
-          import('./archive.js'),
-          import('./pdf/export.js'),
-          import('./pdf/summary.js'),
-        ]);
-        const shows = `the saved files (${provenanceLine(await provenance(ws.root, []))})`;
-        await ws.settle();
-        const plan = dryRun ? archive.planArchive(ws.snapshot, bundle, before, shows) : await archive.archiveClosed(ws, bundle, before, shows);
+        const { archiveClosed } = await import('./archive.js');
+        const plan = await archiveClosed(this.ws(), bundle, before, { dryRun });
         return { bundle: plan.bundle, moves: plan.moves, summaryPath: plan.summaryPath };
       },
       'export.csv': async ({ table }) => {

@@ -60,7 +60,7 @@ interface UiState {
   clearScope(scope: Notice['scope']): void;
   setProblemFilter(filter: Partial<UiState['problemFilter']>): void;
   sortProblems(key: ProblemSortKey): void;
-  setProblemsLayout(layout: Partial<Layout>): void;
+  setLayout(layout: Partial<Layout>): void;
 }
 
 let nextNotice = 1;
@@ -93,7 +93,7 @@ export const useUi = create<UiState>((set, get) => ({
     }),
   setProblemFilter: (filter) => set((s) => ({ problemFilter: { ...s.problemFilter, ...filter }, problemsCollapsed: false })),
   sortProblems: (key) => set((s) => ({ problemSort: { key, ascending: s.problemSort.key === key ? !s.problemSort.ascending : true } })),
-  setProblemsLayout(layout) {
+  setLayout(layout) {
     set(layout);
     const { problemsHeight, problemsCollapsed, documentFirst } = get();
     try {

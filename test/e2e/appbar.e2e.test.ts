@@ -77,6 +77,10 @@ describe('the app bar reaches every main job with the mouse', () => {
     await page.waitForSelector('[data-testid=tab][data-path$=".md"][aria-selected=true]');
     const adrPath = await page.getAttribute('[data-testid=tab][aria-selected=true]', 'data-path');
     expect(adrPath).toMatch(/ADR-\d{4}/);
+    // with a decision record open, superseding it is offered in the Contract menu
+    await page.click('[data-testid=menu-contract]');
+    expect(await page.isEnabled('.menu-list [data-command="adr.supersede"]')).toBe(true);
+    await page.keyboard.press('Escape');
   });
 
   it('Export PDF downloads the steering pack; the ledger and the change log download as CSV', async () => {

@@ -21,6 +21,9 @@ export function bundleOf(path: string): string | null {
 }
 
 export const isArchived = (path: string) => bundleOf(path) !== null;
+
+/** A bundle name: one plain folder name (2025-H1), never a path. */
+export const BUNDLE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CR_RE = /^contracts\/changes\/([^/]+)\.ya?ml$/;
 const ADR_RE = /^docs\/adr\/(ADR-\d{4})(?:-[^/]*)?\.md$/;
 const RESULT_RE = /^contracts\/results\/[^/]+\/[^/]+\.ya?ml$/;

@@ -26,7 +26,7 @@ export function ProblemsPanel() {
   const diagnostics = useWorkspace((s) => s.diagnostics);
   const filter = useUi((s) => s.problemFilter);
   const sort = useUi((s) => s.problemSort);
-  const { setProblemFilter, sortProblems, setProblemsLayout } = useUi.getState();
+  const { setProblemFilter, sortProblems, setLayout } = useUi.getState();
   const collapsed = useUi((s) => s.problemsCollapsed);
   const height = useUi((s) => s.problemsHeight);
   /** Dragging the top edge resizes the panel (kept for next time); the editor keeps at least 120 px. */
@@ -35,7 +35,7 @@ export function ProblemsPanel() {
     const startY = e.clientY;
     const start = height;
     const max = Math.max(120, window.innerHeight - 240);
-    const move = (m: PointerEvent) => setProblemsLayout({ problemsHeight: Math.min(max, Math.max(80, start + startY - m.clientY)), problemsCollapsed: false });
+    const move = (m: PointerEvent) => setLayout({ problemsHeight: Math.min(max, Math.max(80, start + startY - m.clientY)), problemsCollapsed: false });
     const up = () => {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('pointerup', up);
@@ -75,7 +75,7 @@ export function ProblemsPanel() {
         onKeyDown={(e) => {
           if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
             e.preventDefault();
-            setProblemsLayout({ problemsHeight: Math.max(80, height + (e.key === 'ArrowUp' ? 20 : -20)), problemsCollapsed: false });
+            setLayout({ problemsHeight: Math.max(80, height + (e.key === 'ArrowUp' ? 20 : -20)), problemsCollapsed: false });
           }
         }}
       />
@@ -85,7 +85,7 @@ export function ProblemsPanel() {
           aria-expanded={!collapsed}
           data-testid="problems-toggle"
           title={collapsed ? 'Show the Problems panel' : 'Hide the Problems panel'}
-          onClick={() => setProblemsLayout({ problemsCollapsed: !collapsed })}
+          onClick={() => setLayout({ problemsCollapsed: !collapsed })}
         >
           {collapsed ? '▸' : '▾'}
         </button>
