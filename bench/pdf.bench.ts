@@ -10,7 +10,7 @@ export async function pdfBench(): Promise<Row[]> {
   const snapshot = engine.snapshot();
   const { diagnostics } = snapshot.validate({ today: '2026-01-01' });
   const figures = snapshot.figures('2026-01-01');
-  const input = { snapshot, figures, diagnostics, provenance: { generatedAt: '2026-01-01T00:00:00Z', commit: null, dirty: false, unsaved: [] } };
+  const input = { snapshot, figures, diagnostics, provenance: { generatedAt: '2026-01-01T00:00:00Z', commit: null, uncommitted: false, unsaved: [] } };
   let size = 0;
   const whole = await timeMedian(
     async () => {

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { REPO } from './helpers/workspace.js';
@@ -21,6 +23,8 @@ describe('dependency rules between folders', () => {
     ['renderer/x.ts', 'isomorphic-git', "renderer may not use the package 'isomorphic-git'"],
     ['core/common/x.ts', 'chokidar', "core/common may not use the package 'chokidar'"],
     ['core/common/x.ts', 'prom-client', "core/common may not use the package 'prom-client'"],
+    // the metrics are written by hand from the core's own figures (core/node/metrics.ts): no client library
+    ['core/node/x.ts', 'prom-client', "core/node may not use the package 'prom-client'"],
     ['core/node/x.ts', 'react', 'core/node must not use the browser package'],
     ['core/node/x.ts', 'left-pad', "core/node may not use the package 'left-pad'"],
   ])('%s may not import %s', (file, spec, why) => {
@@ -97,4 +101,98 @@ describe('Electron security lint rules', () => {
     expect(r.stdout).toContain('0 parse errors');
     expect(r.status, r.stderr).toBe(0);
   }, 120_000);
+});
+
+describe('the shape of core/', () => {
+  /** Every import (static, type-only and dynamic) between files of core/, resolved to the imported file. */
+  function importGraph(): Map<string, string[]> {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(path.join(REPO, dir), { withFileTypes: true })) {
+        const rel = `${dir}/${e.name}`;
+        if (e.isDirectory()) walk(rel);
+        else if (rel.endsWith('.ts')) files.push(rel);
+      }
+    };
+    walk('core');
+    const graph = new Map<string, string[]>();
+    for (const f of files) {
+      const text = readFileSync(path.join(REPO, f), 'utf8');
+      const specs = [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]!);
+      const targets = specs
+        .filter((s) => s.startsWith('.'))
+        .map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(f), s)).replace(/\.js$/, '.ts'))
+        .filter((t) => files.includes(t));
+      graph.set(f, targets);
+    }
+    return graph;
+  }
+
+  /** The import circles of a graph, each as the files around it. */
+  function circles(graph: Map<string, string[]>): string[][] {
+    const found: string[][] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (f: string) => {
+      state.set(f, 'open');
+      stack.push(f);
+      for (const t of graph.get(f) ?? []) {
+        if (state.get(t) === 'open') found.push([...stack.slice(stack.indexOf(t)), t]);
+        else if (!state.has(t)) visit(t);
+      }
+      stack.pop();
+      state.set(f, 'done');
+    };
+    for (const f of [...graph.keys()].sort()) if (!state.has(f)) visit(f);
+    return found;
+  }
+
+  it('finds a circle when there is one (the check can fail)', () => {
+    const g = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+    ]);
+    expect(circles(g)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts']]);
+  });
+
+  it('core/ has no import circle, counting type-only and dynamic imports', () => {
+    const graph = importGraph();
+    expect(graph.size).toBeGreaterThan(100);
+    expect(circles(graph).map((c) => c.join(' -> '))).toEqual([]);
+  });
+
+  it('the lint step refuses a function over 150 lines and a file over 500 lines in core/', async () => {
+    const eslint = new ESLint({ cwd: REPO });
+    const body = Array.from({ length: 151 }, (_, i) => `  const v${i} = ${i};`).join('\n');
+    const long = `export function f(): number {\n${body}\n  return 0;\n}\n${Array.from({ length: 400 }, (_, i) => `export const c${i} = ${i};`).join('\n')}\n`;
+    const [result] = await eslint.lintText(long, { filePath: `${REPO}/core/common/known-long.ts` });
+    expect([...new Set(result!.messages.map((m) => m.ruleId))].filter((r) => r?.startsWith('max-')).sort()).toEqual(['max-lines', 'max-lines-per-function']);
+  });
+
+  it('the CLI is a transport: it reaches the core only through dispatch, never a service of its own', () => {
+    const cli = readFileSync(path.join(REPO, 'core/node/cli.ts'), 'utf8');
+    const reached = [...cli.matchAll(/(?:from|import\()\s*'(\.[^']+)'/g)].map((m) => m[1]).sort();
+    // the Session and dispatch (the door), the result words, and what a terminal needs: reading an input file,
+    // writing --out atomically, CI report formats, git's merge driver (three files, no workspace) and serve
+    const allowed = [
+      '../common/api.js',
+      '../common/dates.js',
+      '../common/diagnostics.js',
+      '../common/errors.js',
+      '../common/model/contract.js',
+      '../common/provenance.js',
+      '../common/result-text.js',
+      './ci-formats.js',
+      './dispatch.js',
+      './fs/atomic.js',
+      './merge-driver.js',
+      './serve.js',
+      './session.js',
+      './text.js',
+      './workspace-loader.js',
+    ];
+    expect(reached.filter((r) => !allowed.includes(r!))).toEqual([]);
+    expect(cli.split('\n').length - 1).toBeLessThanOrEqual(500);
+  });
 });

@@ -6,244 +6,50 @@
  * Every result is `{ok: true, data} | {ok: false, error}` so errors look the same over every transport.
  */
 import { Type as T, type Static, type TSchema } from '@sinclair/typebox';
-import type { ValidationResult } from './workspace.js';
-import type { FileKind } from './model/kinds.js';
-import type { LedgerSummary } from './ledger.js';
 import type { ContractDocument } from './document.js';
 import { BUNDLE_NAME_RE } from './model/kinds.js';
-import type { Compliance } from './compliance.js';
-import type { ChangeThresholds } from './thresholds.js';
 import { CrDraftSchema, type CrDraft } from './wizards/cr.js';
 import { SowDraftSchema } from './wizards/sow.js';
-import type { Diagnostic } from './diagnostics.js';
 import type { ApiError } from './errors.js';
-import type { LeftOut } from './model/contract.js';
-import type { MasterInForce, MasterVersion } from './model/versions.js';
-import type { AddendumEdit } from './addendum.js';
-import type { MergeConflictEntry, MergeState } from './merge.js';
 import type { FieldChange } from './redline.js';
+import type { WorkflowIndex } from './workflow-index.js';
+import type {
+  AddendumPreview,
+  AdrSummary,
+  AppInfo,
+  ArchiveResult,
+  ApprovalVerification,
+  Author,
+  CreatedWorkspace,
+  CrContext,
+  CrEvaluation,
+  CrPreview,
+  DashboardView,
+  FileChange,
+  FileContent,
+  FileEntry,
+  GitState,
+  GitStatus,
+  LedgerView,
+  LogEntry,
+  NewFileProposal,
+  ProducedText,
+  Provenance,
+  PullOutcome,
+  RecentWorkspace,
+  RecordedResult,
+  RemoteState,
+  RestoredBackup,
+  Result,
+  SowContext,
+  ValidationResult,
+  WorkspaceInfo,
+  WriteResult,
+} from './api-types.js';
+import type { MergeState } from './merge.js';
+import type { Diagnostic } from './diagnostics.js';
 
-export type { ApiError } from './errors.js';
-
-export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };
-
-export interface WorkspaceInfo {
-  /** Absolute real path of the workspace folder. */
-  root: string;
-  /** The folder's name, for titles. */
-  name: string;
-}
-
-export interface RecentWorkspace {
-  root: string;
-  name: string;
-  openedAt: string;
-}
-
-export interface FileEntry {
-  /** Workspace-relative path with forward slashes. */
-  path: string;
-  kind: FileKind | null;
-}
-
-export interface FileContent {
-  path: string;
-  text: string;
-  /** SHA-256 of the bytes on disk, to detect changes made by others. */
-  hash: string;
-}
-
-export interface WriteResult {
-  path: string;
-  hash: string;
-}
-
-export type TemplateKind = 'sow' | 'cr' | 'adr';
-
-export interface NewFileProposal {
-  kind: TemplateKind;
-  /** Suggested workspace path, e.g. contracts/sow/SPRINT-08.yaml. */
-  path: string;
-  text: string;
-}
-
-export type ChangeStatus = 'new' | 'modified' | 'deleted';
-
-export interface FileChange {
-  path: string;
-  status: ChangeStatus;
-}
-
-export interface GitState {
-  /** The workspace is a git repository. */
-  repository: boolean;
-  branch: string | null;
-  detached: boolean;
-  head: string | null;
-  mergeInProgress: boolean;
-  rebaseInProgress: boolean;
-  cherryPickInProgress: boolean;
-  /** Another git process holds .git/index.lock. */
-  locked: boolean;
-  /** Contract files that contain merge conflict markers. */
-  conflictFiles: string[];
-}
-
-/** The shared repository as this clone last saw it, and a pull waiting for people, if any. */
-export interface RemoteState {
-  /** origin's URL without credentials; null when the repository has no origin. */
-  origin: string | null;
-  branch: string | null;
-  /** Commits here that origin's branch (as last fetched) lacks, and the other way round; null when unknown. */
-  ahead: number | null;
-  behind: number | null;
-  /** Credentials can be remembered on this computer (desktop app with system encryption). */
-  canRemember: boolean;
-  merge: MergeState | null;
-}
-
-export interface PullOutcome {
-  outcome: 'fast-forward' | 'merged' | 'up-to-date' | 'conflicts' | 'invalid';
-  oid: string | null;
-  conflicts: MergeConflictEntry[];
-  errors: Diagnostic[];
-}
-
-export interface LogEntry {
-  oid: string;
-  message: string;
-  summary: string;
-  author: { name: string; email: string };
-  /** When the author made it, ISO 8601 with the author's own UTC offset (e.g. 2025-10-15T09:30:00+02:00). */
-  date: string;
-  parents: string[];
-  /** Branches and tags pointing at this commit, as git log --decorate names them: "HEAD -> main", "tag: v1", "feature". */
-  refs: string[];
-}
-
-/** An unsaved buffer found after Covenant stopped, with the file as it is on disk now. */
-export interface RestoredBackup {
-  path: string;
-  text: string;
-  baseHash: string | null;
-  savedAt: string;
-  /** The file on disk now (null when it no longer exists). */
-  disk: { text: string; hash: string } | null;
-  /** The disk still holds the version the buffer was based on: safe to restore as unsaved edits. */
-  baseMatches: boolean;
-}
-
-export interface LedgerView {
-  /** Null when the ledger or the master's incentive model is missing or invalid (see problem). */
-  summary: LedgerSummary | null;
-  problem: string | null;
-  /** SOW ids, for new entries. */
-  periods: string[];
-  /** Approved change requests shown on the period of the SOW they link to. */
-  changesByPeriod: Record<string, { id: string; path: string; verdict: 'minor' | 'major' | null }[]>;
-}
-
-export interface LedgerEntryInput {
-  period: string;
-  target_cost: number;
-  actual_cost: number;
-  note?: string;
-}
-
-export interface SowChoice {
-  id: string;
-  title: string | null;
-  start: string;
-  end: string;
-  /** running or not started yet on today's date */
-  active: boolean;
-  archived: boolean;
-}
-
-export interface CrContext {
-  thresholds: ChangeThresholds | null;
-  /** Governance roles, suggested as requestor and approvers. */
-  roles: string[];
-  /** The owner of scope decisions, suggested as approver. */
-  scopeOwner: string | null;
-  /** Dependencies already used in the workspace. */
-  dependencies: string[];
-  sows: string[];
-  /** Each SOW with what a picker shows: its dates, title, and whether it is current, closed or archived. */
-  sowInfo: SowChoice[];
-  nextCr: string;
-  nextAdr: string;
-  today: string;
-  /** The working master, named: what a proposed change is judged against. */
-  master: MasterInForce;
-  /** Committed versions of the master, oldest first: a decided change is judged against the one in force on its date. */
-  masterVersions: MasterVersion[];
-}
-
-/** What applying (or drafting) an addendum would write, with the edits and any errors. */
-export interface AddendumPreview {
-  files: { path: string; text: string; isNew: boolean }[];
-  edits: AddendumEdit[];
-  diagnostics: Diagnostic[];
-}
-
-export interface CrPreview {
-  files: { path: string; text: string; isNew: boolean }[];
-  /** Errors those files would have in the workspace; the wizard writes nothing while there are any. */
-  diagnostics: Diagnostic[];
-}
-
-export interface AdrSummary {
-  id: string;
-  path: string;
-  title: string | null;
-  status: string | null;
-  date: string | null;
-  supersedes: string | null;
-  supersededBy: string | null;
-  /** Change requests whose adr: cites this record. */
-  citedBy: { id: string; path: string }[];
-}
-
-export interface SowContext {
-  nextId: string;
-  /** Three days after the last iteration ends (or today). */
-  suggestedStart: string;
-  sows: { id: string; start: string; end: string }[];
-  /** Gate validators already used in the workspace. */
-  validators: string[];
-  /** Non-contract files, offered as evidence. */
-  files: string[];
-}
-
-export interface Author {
-  name: string;
-  email: string;
-}
-
-/** What the app shell can do beyond the files (native dialogs exist only in Electron). */
-export interface AppInfo {
-  mode: 'electron' | 'browser';
-  version: string;
-}
-
-/** Figures as of the saved files (or with the unsaved buffers asked for), saying which. */
-export interface Provenance {
-  /** HEAD's commit id, null outside a repository or before the first commit. */
-  commit: string | null;
-  /** The working tree differs from that commit. */
-  uncommitted: boolean;
-  /** Unsaved buffers the output includes (empty: saved files only). */
-  unsaved: string[];
-  /** Files that failed their schema and are in no figure. */
-  leftOut: LeftOut[];
-}
-
-export interface DashboardView extends Compliance {
-  provenance: Provenance;
-  /** The incentive ledger's figures, or why they are unknown. */
-  budget: { summary: LedgerSummary | null; problem: string | null };
-}
+export * from './api-types.js';
 
 const none = T.Null();
 const Path = T.String({ minLength: 1, maxLength: 4096 });
@@ -253,6 +59,9 @@ const Hash = T.Union([T.String({ maxLength: 128 }), T.Null()]);
 const Oid = T.String({ pattern: '^(?!.*\\.\\.)(?!.*//)(?![/.-])[A-Za-z0-9._/+@~^-]{1,200}(?<![/.])$' });
 const Buffers = T.Record(T.String({ maxLength: 4096 }), Text, { maxProperties: 200 });
 const closed = { additionalProperties: false } as const;
+const SowId = T.String({ pattern: '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$', description: 'a SOW id such as SPRINT-07' });
+const CrId = T.String({ pattern: '^CR-[0-9]+$', description: 'a change request id such as CR-42' });
+const Day = T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a date as YYYY-MM-DD' });
 const obj = <P extends Parameters<typeof T.Object>[0]>(props: P) => T.Object(props, closed);
 /** Credentials typed by a person for one remote operation; `remember` keeps them (encrypted) in the desktop app. */
 const Creds = T.Optional(
@@ -271,7 +80,7 @@ const m =
   <A extends TSchema>(args: A, doc: string): Method<A, R> => ({ args, doc });
 
 const AddendumArgs = obj({
-  cr: T.String({ pattern: '^CR-[0-9]+$' }),
+  cr: CrId,
   edits: T.Optional(
     T.Array(obj({ file: T.String({ minLength: 1, maxLength: 4096 }), field: T.String({ minLength: 1, maxLength: 500 }), to: T.String({ maxLength: 2000 }) }), {
       maxItems: 200,
@@ -286,7 +95,14 @@ export const API = {
   'app.info': m<AppInfo>()(none, 'What runs the app: Electron or the browser, and the version.'),
   'workspace.current': m<WorkspaceInfo | null>()(none, 'The open workspace, if any.'),
   'workspace.open': m<WorkspaceInfo>()(obj({ root: Path }), 'Opens a workspace folder.'),
-  'workspace.create': m<WorkspaceInfo>()(obj({ root: Path }), 'Creates a new workspace (absolute folder) as a git repository, and opens it.'),
+  'workspace.create': m<CreatedWorkspace>()(
+    obj({ root: Path, git: T.Optional(T.Boolean()) }),
+    'Creates a new workspace (absolute folder) that validates clean, as a git repository with a first commit unless git is false, and opens it.',
+  ),
+  'workspace.editorSetup': m<{ files: string[] }>()(
+    none,
+    'Writes the schemas to .covenant/schemas/ and maps them in .vscode/settings.json, so editors with the YAML language server check as Covenant does.',
+  ),
   'workspace.openExample': m<WorkspaceInfo>()(none, 'Opens the example workspace (copied to the app data folder once).'),
   'workspace.close': m<void>()(none, 'Closes the workspace.'),
   'workspace.recent': m<RecentWorkspace[]>()(none, 'Recently opened workspaces.'),
@@ -300,8 +116,8 @@ export const API = {
   'files.create': m<WriteResult>()(obj({ path: Path, text: Text }), 'Creates a file that does not exist yet.'),
   'files.rename': m<void>()(obj({ from: Path, to: Path }), 'Renames a file.'),
   'files.delete': m<void>()(obj({ path: Path }), 'Deletes a file.'),
-  'workspace.validate': m<ValidationResult>()(
-    obj({ overlays: T.Optional(Buffers), today: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }),
+  'workspace.validate': m<ValidationResult & { enforcement: 'report' | 'enforce' }>()(
+    obj({ overlays: T.Optional(Buffers), today: T.Optional(Day) }),
     'Validates the saved files with unsaved buffers (path -> text) laid over them, in a snapshot of its own.',
   ),
   'templates.propose': m<NewFileProposal>()(
@@ -309,6 +125,7 @@ export const API = {
     'A new file from a template, with the next free id.',
   ),
   'git.state': m<GitState>()(none, 'Branch, HEAD and repository state.'),
+  'git.status': m<GitStatus>()(none, 'Branch, HEAD, repository state and the changed files with their kinds, as the Changes view shows them.'),
   'git.init': m<GitState>()(none, 'Makes the workspace a repository and commits what is there.'),
   'git.changes': m<FileChange[]>()(none, 'Files that differ from HEAD.'),
   'git.proposeMessage': m<string>()(obj({ paths: T.Array(Path, { maxItems: 10_000 }) }), 'A commit message for the chosen files, in contract words.'),
@@ -316,13 +133,17 @@ export const API = {
     obj({ path: Path }),
     'A file at HEAD and in the working tree (null where it does not exist).',
   ),
-  'git.commit': m<{ oid: string; message: string }>()(
-    obj({ paths: T.Array(Path, { maxItems: 10_000 }), message: T.String({ maxLength: 100_000 }), allowErrors: T.Optional(T.Boolean()) }),
-    'Commits exactly `paths`. With validation errors it fails unless allowErrors, which adds a trailer.',
+  'git.commit': m<{ oid: string | null; message: string; paths: string[]; left: string[] }>()(
+    obj({
+      paths: T.Optional(T.Array(Path, { maxItems: 10_000 })),
+      message: T.Optional(T.String({ maxLength: 100_000 })),
+      allowErrors: T.Optional(T.Boolean()),
+    }),
+    'Commits exactly `paths` (default: every changed contract file; `left` names the other changed files) with `message` (default: the proposed one). With validation errors it fails unless allowErrors, which adds a trailer. Nothing changed: oid null.',
   ),
   'git.log': m<LogEntry[]>()(
-    obj({ path: T.Optional(Path), limit: T.Optional(T.Integer({ minimum: 1, maximum: 100_000 })) }),
-    'History, newest first, of the workspace or one file.',
+    obj({ path: T.Optional(Path), limit: T.Optional(T.Integer({ minimum: 1, maximum: 100_000 })), ref: T.Optional(Oid) }),
+    'History, newest first, of the workspace or one file, from HEAD or `ref`.',
   ),
   'git.readAt': m<{ text: string | null }>()(obj({ oid: Oid, path: Path }), 'A file as it was at a commit.'),
   'git.compare': m<FileChange[]>()(obj({ from: Oid, to: Oid }), 'Files that differ between two commits.'),
@@ -350,7 +171,19 @@ export const API = {
     'Settles one conflict of the waiting pull: keep mine, take theirs, or an edit (a field: its value as YAML; a whole file: its text).',
   ),
   'merge.continue': m<{ oid: string }>()(none, 'Commits the waiting merge once every conflict is resolved and the contract validates.'),
-  'merge.abort': m<{ restored: string[] }>()(none, 'Gives the waiting merge up: every file it touched goes back to before the pull.'),
+  'merge.settle': m<{ state: MergeState; open: number; oid: string | null }>()(
+    obj({
+      resolve: T.Optional(
+        T.Array(obj({ key: T.String({ minLength: 1, maxLength: 5000 }), take: T.Union([T.Literal('mine'), T.Literal('theirs'), T.Literal('edit')]) }), {
+          maxItems: 10_000,
+        }),
+      ),
+      takeAll: T.Optional(T.Union([T.Literal('mine'), T.Literal('theirs')])),
+      commit: T.Optional(T.Boolean()),
+    }),
+    'Settles the waiting pull in one step: these conflicts as chosen (edit: keep what the file holds), every other open one the same way (takeAll), and with commit the merge once none is open.',
+  ),
+  'merge.abort': m<{ restored: string[]; head: string }>()(none, 'Gives the waiting merge up: every file it touched goes back to before the pull.'),
   'backups.save': m<void>()(obj({ path: Path, text: Text, baseHash: Hash }), 'Keeps an unsaved buffer in the app data folder (hot exit).'),
   'backups.discard': m<void>()(obj({ path: Path }), 'Drops the kept buffer of a file (saved or thrown away).'),
   'backups.list': m<RestoredBackup[]>()(none, 'Unsaved buffers left from a run that stopped, each with the file on disk now.'),
@@ -364,29 +197,35 @@ export const API = {
     }),
     "Adds the period's entry to contracts/ledger.yaml, or updates it; comments and everything else are kept.",
   ),
-  'results.record': m<{ path: string }>()(
+  'results.record': m<RecordedResult>()(
     obj({
-      sow: T.String({ pattern: '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$' }),
-      gate: T.String({ minLength: 1, maxLength: 200 }),
-      outcome: T.Union([T.Literal('passed'), T.Literal('failed')]),
+      sow: SowId,
+      gate: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
+      outcome: T.Optional(T.Union([T.Literal('passed'), T.Literal('failed')])),
+      report: T.Optional(obj({ format: T.Union([T.Literal('junit'), T.Literal('sarif')]), name: T.String({ minLength: 1, maxLength: 255 }), text: Text })),
+      criterion: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
+      value: T.Optional(T.Number()),
       note: T.Optional(T.String({ maxLength: 2000 })),
+      node: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
+      sourceUrl: T.Optional(T.String({ maxLength: 2000 })),
     }),
-    'Records a gate result by hand (who, when, at which commit, with a note) as a file under contracts/results/.',
+    "Records a gate's result (by hand with outcome, or from a JUnit or SARIF report) or a criterion's measured value, with who, when and at which commit, under contracts/results/.",
   ),
-  'changes.review': m<{ path: string }>()(
+  'changes.review': m<{ path: string; by: string }>()(
     obj({
-      cr: T.String({ pattern: '^CR-[0-9]+$' }),
+      cr: CrId,
       outcome: T.Union([T.Literal('approve'), T.Literal('request_changes'), T.Literal('comment')]),
       note: T.Optional(T.String({ maxLength: 2000 })),
     }),
     'Records a review of a change request in its file: who (the git identity), now, the outcome and a note.',
   ),
-  'approvals.approve': m<{ commit: string; path: string }>()(
+  'approvals.approve': m<{ commit: string; path: string; role: string | null }>()(
     obj({
       id: T.String({ pattern: '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$' }),
       member: T.String({ minLength: 1, maxLength: 200 }),
       keyPath: T.String({ minLength: 1, maxLength: 4096 }),
       passphrase: T.Optional(T.String({ maxLength: 1024 })),
+      role: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
     }),
     "Approves a CR or SOW as a member: adds the approval and commits it signed with the member's SSH key (read from keyPath, never stored).",
   ),
@@ -394,18 +233,45 @@ export const API = {
     obj({ path: Path }),
     'Changes of a contract file since its last approved version (the latest commit of it signed with a member key), field by field.',
   ),
-  'defects.import': m<{ path: string; count: number }>()(
+  'defects.import': m<{ path: string; count: number; columns: Record<string, string> }>()(
     obj({
       name: T.String({ minLength: 1, maxLength: 255 }),
       text: Text,
       format: T.Optional(T.Union([T.Literal('csv'), T.Literal('json')])),
       sow: T.Optional(T.String({ maxLength: 200 })),
+      map: T.Optional(
+        T.Object(Object.fromEntries(['id', 'title', 'severity', 'sow', 'reported', 'triaged'].map((f) => [f, T.Optional(T.String({ maxLength: 200 }))])), {
+          additionalProperties: false,
+          description: 'FIELD=COLUMN with FIELD one of id, title, severity, sow, reported, triaged',
+        }),
+      ),
     }),
     "Imports a tracker's defect export (CSV or JSON) as contracts/defects/<name>.yaml, replacing an earlier import of it.",
   ),
   'addendum.preview': m<AddendumPreview>()(AddendumArgs, 'The files an addendum would write (drafted, or applied to the contract and the CR), validated.'),
   'addendum.write': m<string[]>()(AddendumArgs, 'Writes what the preview showed; refuses when any of those files would fail validation.'),
-  'dashboard.get': m<DashboardView>()(none, 'Compliance figures of the saved files, with what they show (commit, uncommitted changes, files left out).'),
+  'dashboard.get': m<DashboardView>()(
+    T.Union([none, obj({ today: T.Optional(Day) })]),
+    'Compliance figures of the saved files (as of `today`), with what they show (commit, uncommitted changes, files left out).',
+  ),
+  'changes.evaluate': m<CrEvaluation>()(
+    obj({ cr: CrId }),
+    "A change request's minor/major verdict from the thresholds of the master in force (for a decided CR, on its decision date).",
+  ),
+  'approvals.verify': m<ApprovalVerification>()(
+    none,
+    'Every approval of the CRs and SOWs checked: signed with the key of the member it names, who holds the role the decision needs.',
+  ),
+  'approvals.allowedSigners': m<ProducedText>()(none, "git's allowed-signers file for the members' SSH keys (gpg.ssh.allowedSignersFile)."),
+  'metrics.prometheus': m<ProducedText>()(
+    obj({ today: T.Optional(Day) }),
+    "The compliance and ledger figures of the saved files in Prometheus' text format, the dashboard's numbers.",
+  ),
+  'alerts.rules': m<ProducedText>()(none, 'Prometheus alerting rules over the metrics: SLA breaches, gates, stop-the-line, escalations, validation errors.'),
+  'export.index': m<{ index: WorkflowIndex; provenance: Provenance }>()(
+    none,
+    'The workflow index: every DAG node with its SOW, gates (validator, status from results) and criteria.',
+  ),
   'wizard.crContext': m<CrContext>()(none, 'What the CR wizard suggests: thresholds, roles, dependencies, SOWs, next ids.'),
   'wizard.crLoad': m<CrDraft>()(obj({ path: Path }), 'An existing CR as a draft, to walk through the wizard again.'),
   'wizard.crPreview': m<CrPreview>()(
@@ -424,10 +290,11 @@ export const API = {
   'wizard.sowContext': m<SowContext>()(none, 'What the SOW wizard suggests: next id, dates, validators, evidence files.'),
   'wizard.sowPreview': m<CrPreview>()(obj({ draft: SowDraftSchema }), 'The SOW file the wizard would write, exactly, and its problems.'),
   'wizard.sowWrite': m<string>()(obj({ draft: SowDraftSchema }), 'Writes a new SOW when it validates; returns its path.'),
-  'pdf.export': m<{ filename: string; base64: string; provenance: Provenance }>()(
+  'pdf.export': m<{ filename: string; base64: string; provenance: Provenance; problems: string[] }>()(
     obj({
       scope: T.Union([T.Literal('contract'), T.Literal('sow'), T.Literal('cr')]),
       id: T.Optional(T.String({ pattern: '^[A-Z][A-Z0-9-]*$', maxLength: 100 })),
+      since: T.Optional(Day),
       unsaved: T.Optional(Buffers),
     }),
     'A PDF of the saved files (whole contract, one SOW or one CR); with `unsaved`, those buffers are included and the footer says so.',
@@ -436,16 +303,16 @@ export const API = {
     obj({ path: Path, unsaved: T.Optional(Buffers) }),
     'A contract file as a document (schema titles, evidence-backed statuses); with `unsaved`, of those buffers, and it says so.',
   ),
-  'archive.closed': m<{ bundle: string; moves: { from: string; to: string; id: string }[]; summaryPath: string }>()(
+  'archive.closed': m<ArchiveResult>()(
     obj({
-      bundle: T.String({ pattern: BUNDLE_NAME_RE.source }),
-      before: T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+      bundle: T.String({ pattern: BUNDLE_NAME_RE.source, description: 'A bundle name is letters, digits, dots, dashes or underscores, such as 2025-H1' }),
+      before: Day,
       dryRun: T.Optional(T.Boolean()),
     }),
     'Moves the SOWs that ended before `before` into contracts/archive/<bundle>/ with a summary; still validated and counted.',
   ),
   'export.csv': m<{ filename: string; text: string; provenance: Provenance }>()(
-    obj({ table: T.Union([T.Literal('ledger'), T.Literal('changes')]) }),
+    obj({ table: T.Union([T.Literal('ledger'), T.Literal('changes')], { description: 'the table is "ledger" or "changes"' }) }),
     'The incentive ledger or the change-request log of the saved files as CSV; the file name carries the commit it shows.',
   ),
   'settings.author': m<Author | null>()(none, 'Who commits: the settings, or git config.'),
@@ -460,7 +327,9 @@ export type ApiArgs<M extends ApiMethod> = Static<(typeof API)[M]['args']>;
 export type ApiResult<M extends ApiMethod> = (typeof API)[M] extends Method<TSchema, infer R> ? R : never;
 
 /** One handler per method: what core/node implements. */
-export type Handlers = { [M in ApiMethod]: ApiArgs<M> extends null ? (args?: null) => Promise<ApiResult<M>> : (args: ApiArgs<M>) => Promise<ApiResult<M>> };
+export type Handlers = {
+  [M in ApiMethod]: null extends ApiArgs<M> ? (args?: ApiArgs<M>) => Promise<ApiResult<M>> : (args: ApiArgs<M>) => Promise<ApiResult<M>>;
+};
 
 /** Every method, for allowlists at each transport. */
 export const API_METHODS = Object.keys(API) as readonly ApiMethod[];

@@ -151,7 +151,8 @@ export interface CollaborationInput {
   leadDays: ReadonlyMap<string, number | null>;
 }
 
-const hoursBetween = (from: string, to: string) => round((Date.parse(to) - Date.parse(from)) / HOUR, 1);
+// exact: the figures keep the measured time (a quantile is always one observed value); views round it to show it
+const hoursBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / HOUR;
 
 function requestTime(cr: Doc<ChangeRequest>, history: CollaborationInput['history']): { at: string; from: 'git' | 'created' } | null {
   const git = history?.get(cr.path);
@@ -196,13 +197,13 @@ function reviewFigure(
   return { cr: cr.id, path: cr.path, requested: req?.at ?? null, requestedFrom: req?.from ?? null, reviewed, hours, withinSlo };
 }
 
-function forecastFigure(model: ContractModel, sow: Doc<Sow>): ForecastFigure {
+function forecastFigure(model: ContractModel, sow: Doc<Sow>, today: string | null): ForecastFigure {
   const entry = model.ledger?.data.entries.find((e) => e.period === sow.id);
   const f = sow.data.forecast;
   const forecast = f?.cost ?? entry?.target_cost ?? null;
   const actual = entry ? entry.actual_cost : null;
   const forecastEnd = f?.end ?? sow.data.dates.end;
-  const gates = model.gateStatuses(sow);
+  const gates = model.gateStatuses(sow, today ?? undefined);
   let actualEnd: string | null = null;
   let pendingReason: string | null = null;
   if (gates.length === 0) pendingReason = 'the SOW has no gates, so nothing shows when it ended';
@@ -371,7 +372,7 @@ export function computeCollaboration(input: CollaborationInput): CollaborationFi
     defects: defects.defects,
     decisionRights,
     escalations: escalationsOf(input),
-    forecasts: model.sows.map((s) => forecastFigure(model, s)),
+    forecasts: model.sows.map((s) => forecastFigure(model, s, input.today)),
   };
 }
 

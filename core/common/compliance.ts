@@ -7,9 +7,10 @@
  */
 import { computeCollaboration, judgedAt, quantile, type CollaborationFigures } from './collaboration.js';
 import { checkApprovals, type ApprovalCheck, type SignatureFact } from './approvals.js';
-import { addDays, dayNumber } from './dates.js';
+import { addDays, dayNumber, todayIso } from './dates.js';
 import type { Diagnostic } from './diagnostics.js';
-import type { ContractModel } from './model/contract.js';
+import type { ContractModel, Doc, GateState } from './model/contract.js';
+import type { Sow } from './model/schema-types.js';
 import type { CriterionCheck } from './measure.js';
 
 export interface ComplianceInput {
@@ -21,7 +22,7 @@ export interface ComplianceInput {
   /** Scope volatility per SOW path (from git history), when known. */
   volatility?: ReadonlyMap<string, number>;
   diagnostics: readonly Diagnostic[];
-  /** The day the figures are for (YYYY-MM-DD), for decisions overdue by then. */
+  /** The day the figures are for (YYYY-MM-DD), for decisions overdue and gates missing by then; default the real date. */
   today?: string;
   /** Signature facts of approvals by file (from git). */
   signatures?: ReadonlyMap<string, readonly SignatureFact[]>;
@@ -33,7 +34,8 @@ export interface ComplianceInput {
 export interface GateFigure {
   name: string;
   validator: string;
-  status: 'passed' | 'failed' | 'unverified' | 'pending';
+  /** pending: no result while the iteration runs; missing: none after its last day (it never ran). */
+  status: GateState;
   /** Why the gate fails whatever its results say: an open stop-the-line raising against the SOW (under enforcement). */
   stoppedBy: string | null;
   /** The deciding result: when, by whom, from what (null without one). */
@@ -43,12 +45,16 @@ export interface GateFigure {
 export interface SowFigures {
   id: string;
   path: string;
+  /** The iteration's last day (dates.end): after it, a gate with no result is missing. */
+  end: string;
   gates: GateFigure[];
   gatesPassed: number;
   gatesFailed: number;
   /** Gates whose status was typed into the SOW with no recorded result behind it. */
   gatesUnverified: number;
-  /** passed / (passed + failed); null when no gate has been decided. */
+  /** Gates with no result after the iteration's last day: they never ran. */
+  gatesMissing: number;
+  /** passed / declared (a gate not passed, for whatever reason, is not passed); null when the SOW declares no gate. */
   gatePassRatio: number | null;
   criteria: number;
   /** Each criterion checked against its target: met, unmet or unverified, with the value and where it came from. */
@@ -120,52 +126,59 @@ export { quantile };
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
+/** One SOW's figures: its gates as of `day`, its criteria checked, scope volatility, value hypothesis. */
+function sowFigures(input: ComplianceInput, doc: Doc<Sow>, day: string): SowFigures {
+  const { model } = input;
+  const { path, id, data } = doc;
+  const gates: GateFigure[] = model.gateStatuses(doc, day).map((g) => ({
+    name: g.gate,
+    validator: g.validator,
+    status: g.status,
+    stoppedBy: g.stoppedBy ? `stop-the-line ${g.stoppedBy.trigger} raised ${g.stoppedBy.date} is open` : null,
+    result: g.result
+      ? {
+          path: g.result.path,
+          at: g.result.data.recorded.at,
+          by: g.result.data.recorded.by ?? null,
+          source: g.result.data.source.file ?? g.result.data.source.kind,
+          failing: g.result.data.failing ?? [],
+          note: g.result.data.recorded.note ?? null,
+        }
+      : null,
+  }));
+  const passed = gates.filter((g) => g.status === 'passed').length;
+  const failed = gates.filter((g) => g.status === 'failed').length;
+  const criteria = data.acceptance_criteria;
+  // met only when a measured value meets the target, never because someone typed met
+  const checks = model.criterionChecks(doc, input.data ?? (() => undefined), input.exists);
+  const met = checks.filter((c) => c.status === 'met').length;
+  return {
+    id,
+    path,
+    end: data.dates.end,
+    gates,
+    gatesPassed: passed,
+    gatesFailed: failed,
+    gatesUnverified: gates.filter((g) => g.status === 'unverified').length,
+    gatesMissing: gates.filter((g) => g.status === 'missing').length,
+    gatePassRatio: ratio(passed, gates.length),
+    criteria: criteria.length,
+    criterionChecks: checks,
+    criteriaMet: met,
+    criteriaMetRatio: ratio(met, criteria.length),
+    scopeVolatility: input.volatility?.get(path) ?? null,
+    valueHypothesis: data.value_hypothesis ?? null,
+    measuredImpact: data.measured_impact ?? null,
+  };
+}
+
 export function computeCompliance(input: ComplianceInput): Compliance {
   const { model } = input;
   const scopeSla = model.decisionRight('scope')?.sla_days ?? null;
+  const day = input.today ?? todayIso();
   const today = input.today ? dayNumber(input.today) : null;
 
-  const sows: SowFigures[] = model.sows.map((doc) => {
-    const { path, id, data } = doc;
-    const gates: GateFigure[] = model.gateStatuses(doc).map((g) => ({
-      name: g.gate,
-      validator: g.validator,
-      status: g.status,
-      stoppedBy: g.stoppedBy ? `stop-the-line ${g.stoppedBy.trigger} raised ${g.stoppedBy.date} is open` : null,
-      result: g.result
-        ? {
-            path: g.result.path,
-            at: g.result.data.recorded.at,
-            by: g.result.data.recorded.by ?? null,
-            source: g.result.data.source.file ?? g.result.data.source.kind,
-            failing: g.result.data.failing ?? [],
-            note: g.result.data.recorded.note ?? null,
-          }
-        : null,
-    }));
-    const passed = gates.filter((g) => g.status === 'passed').length;
-    const failed = gates.filter((g) => g.status === 'failed').length;
-    const criteria = data.acceptance_criteria;
-    // met only when a measured value meets the target, never because someone typed met
-    const checks = model.criterionChecks(doc, input.data ?? (() => undefined));
-    const met = checks.filter((c) => c.status === 'met').length;
-    return {
-      id,
-      path,
-      gates,
-      gatesPassed: passed,
-      gatesFailed: failed,
-      gatesUnverified: gates.filter((g) => g.status === 'unverified').length,
-      gatePassRatio: ratio(passed, passed + failed),
-      criteria: criteria.length,
-      criterionChecks: checks,
-      criteriaMet: met,
-      criteriaMetRatio: ratio(met, criteria.length),
-      scopeVolatility: input.volatility?.get(path) ?? null,
-      valueHypothesis: data.value_hypothesis ?? null,
-      measuredImpact: data.measured_impact ?? null,
-    };
-  });
+  const sows = model.sows.map((doc) => sowFigures(input, doc, day));
 
   const crs: CrFigures[] = model.crs.map((cr) => {
     const { path, id, data } = cr;

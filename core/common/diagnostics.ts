@@ -44,9 +44,11 @@ export const DIAGNOSTIC_CODES = [
   'decision-owner',
   'addendum-mismatch',
   'addendum-missing',
+  'criterion-target-unreadable',
   // contract compliance: warnings in report mode, errors in enforce mode (master enforcement)
   'gate-failed',
   'gate-unverified',
+  'gate-missing',
   'criterion-unmet',
   'criterion-unverified',
   'stop-the-line-open',
@@ -60,6 +62,7 @@ export const DIAGNOSTIC_CODES = [
 export const COMPLIANCE_CODES = [
   'gate-failed',
   'gate-unverified',
+  'gate-missing',
   'decision-overdue',
   'criterion-unmet',
   'criterion-unverified',

@@ -3,7 +3,7 @@
 // against their evidence, gates from recorded results, the computed verdict). Pure: the core and the app share it.
 
 /** A status a reader sees next to a criterion, a gate or a change, derived from evidence (never from what was typed). */
-export type DocStatus = 'met' | 'unmet' | 'unverified' | 'pending' | 'passed' | 'failed' | 'minor' | 'major' | 'unknown';
+export type DocStatus = 'met' | 'unmet' | 'unverified' | 'pending' | 'missing' | 'passed' | 'failed' | 'minor' | 'major' | 'unknown';
 
 export interface DocRow {
   label: string;

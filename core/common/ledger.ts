@@ -144,22 +144,46 @@ export function formatMoney(minor: number, currency: string, locale?: string): s
 
 /** The one sign legend, shown wherever ledger amounts are: amounts are shown without signs, and words say who pays. */
 export const SIGN_LEGEND =
-  'Amounts carry no sign. An overrun is actual cost above target, a saving is actual cost below it; the words say who bears or earns what.';
+  'Amounts carry no sign. An overrun is actual cost above target, a saving is actual cost below it; the words say who bears or earns what, and who is better off than target.';
+
+/** An amount as the words around it say it: never with a sign (the words carry the direction). */
+const unsigned = (money: (minor: number) => string, minor: number) => money(Math.abs(minor));
 
 /** What a period's variance means, in words: "Overrun of €3,250.50", "Saving of €1,999.50", "On target". */
 export function varianceInWords(variance: number, money: (minor: number) => string): string {
-  return variance > 0 ? `Overrun of ${money(variance)}` : variance < 0 ? `Saving of ${money(-variance)}` : 'On target';
+  return variance > 0 ? `Overrun of ${unsigned(money, variance)}` : variance < 0 ? `Saving of ${unsigned(money, variance)}` : 'On target';
 }
 
-/** Who bears or earns a period's variance: "Supplier bears €1,625.25 of the overrun", "Supplier earns €999.75 of the saving". */
-export function shareInWords(row: Pick<LedgerRow, 'kind' | 'supplierShare' | 'clientShare' | 'variance'>, money: (minor: number) => string): string {
+/** One party's net share over periods whose overruns and savings do not all go one way: what it bears, or how much better off it is. */
+function netInWords(party: 'supplier' | 'client', share: number, money: (minor: number) => string): string {
+  if (share > 0) return `${party} bears ${unsigned(money, share)} net`;
+  if (share < 0) return party === 'supplier' ? `supplier earns ${unsigned(money, share)} net` : `client is ${unsigned(money, share)} better off than target`;
+  return party === 'supplier' ? 'supplier bears and earns nothing net' : 'client is even with target';
+}
+
+/**
+ * Who bears or earns a period's variance (or that of several, `totalRow`): "Supplier bears €1,625.25 of the overrun;
+ * client bears €1,625.25", "Supplier earns €999.75 of the saving; client keeps €999.75". Over periods of overruns and
+ * savings the shares may go opposite ways: "Supplier bears €320.00 net; client is €220.00 better off than target".
+ * Never a signed amount. `inAll` starts it "In all, the supplier ..." (under a table of periods).
+ */
+export function shareInWords(
+  row: Pick<LedgerRow, 'kind' | 'supplierShare' | 'clientShare' | 'variance'>,
+  money: (minor: number) => string,
+  options: { inAll?: boolean } = {},
+): string {
+  const lead = (text: string) => (options.inAll ? `In all, the ${text}` : `${text.charAt(0).toUpperCase()}${text.slice(1)}`);
+  const { supplierShare: s, clientShare: c } = row;
   switch (row.kind) {
     case 'pain':
-      return `Supplier bears ${money(row.supplierShare)} of the overrun; client bears ${money(row.clientShare)}`;
+      if (s >= 0 && c >= 0) return lead(`supplier bears ${unsigned(money, s)} of the overrun; client bears ${unsigned(money, c)}`);
+      return lead(`${netInWords('supplier', s, money)}; ${netInWords('client', c, money)}`);
     case 'gain':
-      return `Supplier earns ${money(-row.supplierShare)} of the saving; client keeps ${money(-row.clientShare)}`;
+      if (s <= 0 && c <= 0) return lead(`supplier earns ${unsigned(money, s)} of the saving; client keeps ${unsigned(money, c)}`);
+      return lead(`${netInWords('supplier', s, money)}; ${netInWords('client', c, money)}`);
     case 'even':
-      return 'On target: nothing to share';
+      if (s !== 0 || c !== 0) return lead(`${netInWords('supplier', s, money)}; ${netInWords('client', c, money)}`);
+      return options.inAll ? 'In all, on target: nothing to share' : 'On target: nothing to share';
     default:
       return row.variance === 0 ? 'On target' : `Not shared: ${varianceInWords(row.variance, money).toLowerCase()} under this pricing model`;
   }
@@ -168,9 +192,9 @@ export function shareInWords(row: Pick<LedgerRow, 'kind' | 'supplierShare' | 'cl
 /** The supplier's net position so far (earned gain minus borne pain), in words. */
 export function balanceInWords(supplierBalance: number, money: (minor: number) => string): string {
   return supplierBalance > 0
-    ? `Supplier is ${money(supplierBalance)} ahead (net earned)`
+    ? `Supplier is ${unsigned(money, supplierBalance)} ahead (net earned)`
     : supplierBalance < 0
-      ? `Supplier has borne ${money(-supplierBalance)} net`
+      ? `Supplier has borne ${unsigned(money, supplierBalance)} net`
       : 'Even: nothing borne or earned net';
 }
 

@@ -3,7 +3,8 @@
  * validator split into module and check and the status from recorded results, and its acceptance criteria. A
  * workflow engine reads this file instead of parsing contracts (schemas/workflow-index.schema.json).
  */
-import type { ContractModel } from './model/contract.js';
+import { todayIso } from './dates.js';
+import type { ContractModel, GateState } from './model/contract.js';
 import { resolveRefPath } from './paths.js';
 
 export interface WorkflowIndex {
@@ -22,7 +23,8 @@ export interface WorkflowNode {
     validator: string;
     module: string;
     check: string | null;
-    status: 'passed' | 'failed' | 'unverified' | 'pending';
+    /** pending while the iteration runs with no result; missing after its last day. */
+    status: GateState;
     result: string | null;
   }[];
   criteria: { id: string; description: string; evidence: string | null; evidencePresent: boolean | null }[];
@@ -31,7 +33,7 @@ export interface WorkflowNode {
 export function workflowIndex(model: ContractModel, exists: (path: string) => boolean, source: WorkflowIndex['source'], now = new Date()): WorkflowIndex {
   const nodes: Record<string, WorkflowNode> = {};
   for (const sow of model.sows) {
-    const gates = model.gateStatuses(sow).map((g) => {
+    const gates = model.gateStatuses(sow, todayIso(now)).map((g) => {
       const colon = g.validator.indexOf(':');
       return {
         name: g.gate,

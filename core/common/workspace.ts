@@ -4,36 +4,18 @@
  * the figures. A change makes a new snapshot that shares every unchanged file (and its analysis) with the old one.
  * Unsaved editor buffers make a derived snapshot of their own (`withUnsaved`) that never touches the shared one.
  */
+import { ensure, fromData, type Entry, type Offload } from './analysis.js';
 import { todayIso } from './dates.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
-import { splitFrontMatter } from './model/adr.js';
 import { ContractModel, type ModelInput } from './model/contract.js';
-import { classifyPath, isDataFile, type FileKind } from './model/kinds.js';
-import { fileRuleDiagnostics, idRuleDiagnostics } from './rules/file-rules.js';
-import { schemaDiagnostics } from './rules/schema.js';
+import { classifyPath, isDataFile } from './model/kinds.js';
 import { workspaceChecks } from './rules/workspace-rules.js';
-import { LineCounter } from 'yaml';
-import { Positions } from './yaml/locate.js';
-import { parseYaml, YamlFile, type YamlFileData } from './yaml/parse.js';
+import type { YamlFile } from './yaml/parse.js';
 import type { MasterVersion } from './model/versions.js';
 import type { SignatureFact } from './approvals.js';
 import { computeFigures, type Figures, type HistoryFacts } from './figures.js';
 
-/** A contract file as given, with its analysis once computed (a pure function of the text: safe to share). */
-interface Entry {
-  readonly path: string;
-  readonly kind: FileKind;
-  readonly text: string | null;
-  /** Why the file could not be read (too large, not UTF-8 ...); set instead of text. */
-  readonly unreadable: Diagnostic | null;
-  analysis: Analysis | null;
-}
-
-interface Analysis {
-  yaml: YamlFile | undefined;
-  /** Syntax, schema and single-file rule diagnostics. */
-  diagnostics: Diagnostic[];
-}
+export { analyseToData, analysisStats, type AnalysisData, type Offload } from './analysis.js';
 
 export interface ValidationResult {
   /** Number of contract files validated. */
@@ -60,79 +42,8 @@ export interface SnapshotFacts {
 
 const NO_FACTS: SnapshotFacts = { history: new Map() };
 
-/** How many files were analysed in this process: tells tests and benches that analysis is shared and incremental. */
-export const analysisStats = { parses: 0 };
-
-/** A file's analysis as plain data, so that it can be computed on another thread (see `Offload`). */
-export interface AnalysisData {
-  yaml: YamlFileData | null;
-  diagnostics: Diagnostic[];
-}
-
-/**
- * Analyses big files somewhere else (a worker thread in Node), so that no single parse holds the event loop.
- * Answers null when it could not; the file is then analysed where it is.
- */
-export interface Offload {
-  /** Texts at least this long go to `analyse`; smaller ones are cheaper here than a message round trip. */
-  minChars: number;
-  analyse(path: string, kind: FileKind, text: string): Promise<AnalysisData | null>;
-}
-
-function analyse(entry: Entry): Analysis {
-  analysisStats.parses++;
-  if (entry.unreadable) return { yaml: undefined, diagnostics: [entry.unreadable] };
-  return analyseText(entry.path, entry.kind, entry.text ?? '');
-}
-
-function analyseText(path: string, kind: FileKind, text: string): Analysis {
-  if (kind === 'adr') {
-    const fm = splitFrontMatter(text);
-    if (fm.yaml === null) {
-      const lines = new LineCounter();
-      lines.addNewLine(0);
-      const pos = new Positions(path, lines);
-      return {
-        yaml: undefined,
-        diagnostics: [
-          pos.diagnostic([0, 0], 'warning', 'schema', 'A decision record starts with YAML front matter between two --- lines (status, date, decision-makers).'),
-        ],
-      };
-    }
-    const yaml = parseYaml(path, fm.yaml);
-    if (yaml.value === undefined) return { yaml: undefined, diagnostics: yaml.diagnostics };
-    return { yaml, diagnostics: checked(yaml, 'adr') };
-  }
-  const yaml = parseYaml(path, text);
-  if (yaml.value === undefined) return { yaml: undefined, diagnostics: yaml.diagnostics };
-  return { yaml, diagnostics: checked(yaml, kind) };
-}
-
-/** The analysis of one contract file as plain data: what an `Offload` worker computes and posts back. */
-export function analyseToData(path: string, kind: FileKind, text: string): AnalysisData {
-  analysisStats.parses++;
-  const a = analyseText(path, kind, text);
-  return { yaml: a.yaml ? a.yaml.toData() : null, diagnostics: a.diagnostics };
-}
-
-function fromData(d: AnalysisData): Analysis {
-  return { yaml: d.yaml ? YamlFile.fromData(d.yaml) : undefined, diagnostics: d.diagnostics };
-}
-
-/** Schema diagnostics, then (only for data that has its schema's shape) the single-file rules on typed data. */
-function checked(yaml: YamlFile, kind: FileKind): Diagnostic[] {
-  const schema = schemaDiagnostics(yaml, kind);
-  const failed = yaml.diagnostics.some((d) => d.severity === 'error') || schema.some((d) => d.severity === 'error');
-  return [...yaml.diagnostics, ...schema, ...idRuleDiagnostics(yaml, kind), ...(failed ? [] : fileRuleDiagnostics(yaml, kind))];
-}
-
 /** A macrotask turn, in Node and in a page alike (core/common has neither's types). */
 const yieldToEventLoop = () => new Promise<void>((r) => (globalThis as unknown as { setTimeout(f: () => void, ms: number): unknown }).setTimeout(r, 0));
-
-function ensure(entry: Entry): Analysis {
-  if (!entry.analysis) entry.analysis = analyse(entry);
-  return entry.analysis;
-}
 
 export interface Parts {
   entries: Map<string, Entry>;
@@ -373,7 +284,8 @@ export class Snapshot {
       f = computeFigures({
         model: this.model,
         diagnostics: this.validate({ today: day }).diagnostics,
-        exists: (p) => this.has(p),
+        // evidence shows something only when it can be read: not in an unreadable folder, not a link leading outside
+        exists: (p) => this.has(p) && !this.isUnknown(p) && !this.leadsOutside(p),
         facts: this.parts.facts,
         unsaved: this.unsaved,
         today: day,

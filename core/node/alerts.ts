@@ -1,5 +1,5 @@
 /**
- * Prometheus alerting rules over the metrics `covenant metrics` exports: failed and unverified gates, decisions past
+ * Prometheus alerting rules over the metrics `covenant metrics` exports: failed, missing and unverified gates, decisions past
  * their SLA, escalations (routed on who is to be notified), reviews and triage past their SLOs, stop-the-line triggers, and a contract that no longer validates or leaves files out. Written as
  * YAML with the yaml library; checked in tests with promtool (check rules, and test rules with input series).
  */
@@ -27,6 +27,16 @@ export function alertRules(model: ContractModel): string {
       annotations: {
         summary: 'Gate {{ $labels.gate }} of {{ $labels.sow }} failed',
         description: 'The latest recorded result for gate {{ $labels.gate }} of {{ $labels.sow }} is failed. See contracts/results/{{ $labels.sow }}/.',
+      },
+    },
+    {
+      alert: 'CovenantGateMissing',
+      expr: 'covenant_gate_status{status="missing"} == 1',
+      labels: { severity: model.enforcementMode() === 'enforce' ? 'critical' : 'warning' },
+      annotations: {
+        summary: 'Gate {{ $labels.gate }} of {{ $labels.sow }} never ran',
+        description:
+          'No result is recorded for gate {{ $labels.gate }}, and {{ $labels.sow }} has ended: the gate counts as missing, not passed. Record its result (covenant record {{ $labels.sow }} {{ $labels.gate }} --junit FILE).',
       },
     },
     {

@@ -3,7 +3,6 @@
  * the member's SSH key (pure JS, sshsig.ts); `signatureFacts` finds, for every approval in the workspace, the commit
  * that added it and whose key signed it, for checkApprovals (core/common/approvals.ts) to judge.
  */
-import { readFile } from 'node:fs/promises';
 import type { SignatureFact } from '../common/approvals.js';
 import { requiredRole } from '../common/approvals.js';
 import { CovenantError } from '../common/errors.js';
@@ -12,11 +11,10 @@ import type { ContractModel } from '../common/model/contract.js';
 import type { Snapshot } from '../common/workspace.js';
 import { editYaml } from '../common/yaml/edit.js';
 import { parseYaml } from '../common/yaml/parse.js';
-import { writeFileAtomic } from './fs/atomic.js';
-import { confine } from './fs/confine.js';
 import { commit } from './git/commit.js';
 import { commitsTouching } from './git/history.js';
 import { findRepo, git, requireRepo } from './git/repo.js';
+import type { OpenWorkspace } from './workspace-service.js';
 import { loadSigner, publicLine, splitSignedCommit, sshsig, verifySshsig } from './git/sshsig.js';
 
 type Entry = { member: string; at: string };
@@ -98,7 +96,7 @@ export interface ApproveRequest {
  * Adds the member's approval to the document and commits that file, signed with the member's key, authored by the
  * member. Refuses an unknown member, a key that is not the member's, a role the member does not hold.
  */
-export async function approve(root: string, snapshot: Snapshot, req: ApproveRequest): Promise<{ commit: string; path: string; role: string | null }> {
+export async function approve(ws: OpenWorkspace, snapshot: Snapshot, req: ApproveRequest): Promise<{ commit: string; path: string; role: string | null }> {
   const model = snapshot.model;
   const cr = model.cr(req.id);
   const sow = cr ? undefined : model.sow(req.id);
@@ -125,12 +123,11 @@ export async function approve(root: string, snapshot: Snapshot, req: ApproveRequ
   if (role && !model.holds(member, role))
     throw new CovenantError('invalid-input', `${member.name} does not hold the role ${role} (${member.roles.join(', ')}).`);
   if ((doc.data.approvals ?? []).some((a) => a.member === member.id)) throw new CovenantError('conflict', `${member.name} has approved ${req.id} already.`);
-  const repo = await requireRepo(root);
+  const repo = await requireRepo(ws.root);
   const at = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const abs = await confine(root, doc.path);
-  const before = await readFile(abs, 'utf8');
-  const text = editYaml(before, [{ op: 'append', path: ['approvals'], value: { member: member.id, ...(role ? { role } : {}), at } }]);
-  await writeFileAtomic(abs, text, { within: root });
+  const before = await ws.read(doc.path);
+  const text = editYaml(before.text, [{ op: 'append', path: ['approvals'], value: { member: member.id, ...(role ? { role } : {}), at } }]);
+  const written = await ws.write(doc.path, text, before.hash);
   const when = Math.floor((req.now ?? new Date()).getTime() / 1000);
   const who = { name: member.name, email: member.email, timestamp: when, timezoneOffset: 0 };
   try {
@@ -144,7 +141,7 @@ export async function approve(root: string, snapshot: Snapshot, req: ApproveRequ
     );
     return { commit: oid, path: doc.path, role };
   } catch (e) {
-    await writeFileAtomic(abs, before, { within: root }); // no approval without its signed commit
+    await ws.write(doc.path, before.text, written.hash); // no approval without its signed commit
     throw e;
   }
 }
@@ -186,8 +183,9 @@ export async function redline(root: string, snapshot: Snapshot, path: string): P
     try {
       const { blob } = await git.readBlob({ ...repo.opts, oid: c.tree, filepath: path, cache: index.cache });
       before = parseYaml(path, Buffer.from(blob).toString('utf8')).value;
-    } catch {
-      continue;
+    } catch (e) {
+      // the approved version cannot be read (a damaged repository): said, never an older approval in its place
+      throw new CovenantError('io', `${path} as approved in commit ${oid.slice(0, 7)} cannot be read (${(e as Error).message}).`, { path });
     }
     return {
       path,

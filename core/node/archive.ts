@@ -1,5 +1,6 @@
 import { CovenantError } from '../common/errors.js';
 import { dateInWords, isValidDate } from '../common/dates.js';
+import { fraction } from '../common/format.js';
 import { formatMoney, shareInWords, totalRow, varianceInWords } from '../common/ledger.js';
 import { ARCHIVE_DIR, BUNDLE_NAME_RE, isArchived } from '../common/model/kinds.js';
 import type { Snapshot } from '../common/workspace.js';
@@ -15,7 +16,6 @@ export interface ArchivePlan {
   summary: string;
 }
 
-const pct = (r: number | null) => (r === null ? 'unknown' : `${Math.round(r * 100)}%`);
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /**
@@ -44,7 +44,7 @@ export function planArchive(snap: Snapshot, bundle: string, before: string, show
     const x = byId.get(s.id);
     const row = ledger?.rows.find((r) => r.period === s.id);
     const crs = model.crsOfSow(s.id);
-    return `| ${s.id} | ${s.data.dates.start} to ${s.data.dates.end} | ${x ? `${x.gatesPassed}/${x.gates.length} (${pct(x.gatePassRatio)})` : 'unknown'} | ${x ? `${x.criteriaMet}/${x.criteria}` : 'unknown'} | ${row && money ? cell(`${varianceInWords(row.variance, money)}; ${shareInWords(row, money)}`) : 'no entry'} | ${crs.join(', ') || '—'} |`;
+    return `| ${s.id} | ${s.data.dates.start} to ${s.data.dates.end} | ${x ? fraction(x.gatesPassed, x.gates.length, 'no gates') : 'unknown'} | ${x ? fraction(x.criteriaMet, x.criteria, 'no criteria') : 'unknown'} | ${row && money ? cell(`${varianceInWords(row.variance, money)}; ${shareInWords(row, money)}`) : 'no entry'} | ${crs.join(', ') || '—'} |`;
   });
   const periods = new Set(closed.map((s) => s.id));
   let total = '';
@@ -77,9 +77,9 @@ export function planArchive(snap: Snapshot, bundle: string, before: string, show
  * bundle (atomic, confined), then the summary written, naming what it shows (the saved files at which commit).
  */
 export async function archiveClosed(ws: OpenWorkspace, bundle: string, before: string, opts: { dryRun?: boolean } = {}): Promise<ArchivePlan> {
-  const [{ provenance }, { provenanceLine }] = await Promise.all([import('./pdf/export.js'), import('./pdf/summary.js')]);
-  const shows = `the saved files (${provenanceLine(await provenance(ws.root, []))})`;
+  const [{ readProvenance }, { provenanceLine }] = await Promise.all([import('./provenance.js'), import('../common/provenance.js')]);
   await ws.settle();
+  const shows = `the saved files (${provenanceLine(await readProvenance(ws.root, ws.snapshot))})`;
   const plan = planArchive(ws.snapshot, bundle, before, shows);
   if (opts.dryRun) return plan;
   for (const m of plan.moves) await ws.rename(m.from, m.to);

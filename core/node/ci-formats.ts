@@ -100,3 +100,8 @@ export function toGithub(input: CiInput): string {
     )
     .join('');
 }
+
+/** The CI format asked for: SARIF 2.1.0, JUnit XML or GitHub workflow commands. */
+export function toCi(format: 'sarif' | 'junit' | 'github', input: CiInput): string {
+  return format === 'sarif' ? toSarif(input) : format === 'junit' ? toJunit(input) : toGithub(input);
+}

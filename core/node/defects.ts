@@ -3,7 +3,6 @@
  * created and a triaged column), read with csv-parse and written to contracts/defects/<export>.yaml: the workspace
  * then holds the timestamps defect triage is measured from. Importing the same export again replaces the file.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'yaml';
@@ -11,8 +10,7 @@ import { CovenantError } from '../common/errors.js';
 import { defectsPath } from '../common/model/kinds.js';
 import type { DefectRecords } from '../common/model/schema-types.js';
 import type { Snapshot } from '../common/workspace.js';
-import { writeFileAtomic } from './fs/atomic.js';
-import { confine } from './fs/confine.js';
+import type { OpenWorkspace } from './workspace-service.js';
 import { sha256 } from './results.js';
 
 export type DefectField = 'id' | 'title' | 'severity' | 'sow' | 'reported' | 'triaged';
@@ -186,7 +184,7 @@ export interface ImportRequest {
 
 /** Writes contracts/defects/<export>.yaml (replacing an earlier import of the same export); returns its path and count. */
 export async function importDefects(
-  root: string,
+  ws: OpenWorkspace,
   snapshot: Snapshot,
   req: ImportRequest,
 ): Promise<{ path: string; count: number; columns: ParsedDefects['columns'] }> {
@@ -208,9 +206,11 @@ export async function importDefects(
     defects: parsed.defects,
   };
   const rel = defectsPath(req.file);
-  const abs = await confine(root, rel);
-  await mkdir(path.dirname(abs), { recursive: true });
-  await confine(root, rel);
-  await writeFileAtomic(abs, stringify(record, { lineWidth: 0 }), { within: root });
+  // replacing an earlier import of the same export: the version read is the one replaced, never a newer one
+  const earlier = await ws.read(rel).catch((e: CovenantError) => {
+    if (e.code === 'not-found') return null;
+    throw e;
+  });
+  await ws.write(rel, stringify(record, { lineWidth: 0 }), earlier?.hash ?? null);
   return { path: rel, count: parsed.defects.length, columns: parsed.columns };
 }

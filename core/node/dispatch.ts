@@ -5,7 +5,7 @@ import { CovenantError, toApiError } from '../common/errors.js';
 let validators: Map<ApiMethod, ValidateFunction> | null = null;
 function argValidator(method: ApiMethod): ValidateFunction {
   if (!validators) {
-    const ajv = new Ajv2020({ allErrors: false, ownProperties: true, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv2020({ allErrors: false, ownProperties: true, strict: true, allowUnionTypes: true, verbose: true });
     validators = new Map((Object.keys(API) as ApiMethod[]).map((m) => [m, ajv.compile(API[m].args)]));
   }
   return validators.get(method)!;
@@ -24,11 +24,12 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
   const arg = args === undefined ? null : args;
   const validate = argValidator(method);
   if (!validate(arg)) {
-    const e = validate.errors?.[0];
-    return {
-      ok: false,
-      error: { code: 'invalid-input', message: `Invalid arguments for ${method}: ${e ? `${e.instancePath || 'argument'} ${e.message}` : 'wrong shape'}.` },
-    };
+    // a field whose schema says what it expects (description) is refused in those words
+    const described = (x: { parentSchema?: unknown }) => (x.parentSchema as { description?: string } | undefined)?.description;
+    const e = validate.errors?.find((x) => described(x)) ?? validate.errors?.[0];
+    const said = e ? described(e) : undefined;
+    const what = e ? (said ? `${e.instancePath.slice(1) || 'argument'}: ${said}` : `${e.instancePath || 'argument'} ${e.message}`) : 'wrong shape';
+    return { ok: false, error: { code: 'invalid-input', message: `Invalid arguments for ${method}: ${what}.` } };
   }
   try {
     const handler = handlers[method] as (a: unknown) => Promise<unknown>;

@@ -1,9 +1,12 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { CovenantError } from '../common/errors.js';
 import { SCHEMA_FILE_MATCH, SCHEMAS } from '../common/schemas.js';
 import type { FileKind } from '../common/model/kinds.js';
 import { writeFileAtomic } from './fs/atomic.js';
+import { confine } from './fs/confine.js';
+import type { OpenWorkspace } from './workspace-service.js';
 
 /** Where a workspace keeps its copy of the schemas, for editors outside Covenant (versioned with the contract). */
 export const SCHEMA_COPY_DIR = '.covenant/schemas';
@@ -27,29 +30,60 @@ export function yamlSchemasSetting(): Record<string, string[]> {
   return out;
 }
 
+/** Where the editor setup reads and writes: the open workspace (confined, atomic, seen by the watcher). */
+export interface SetupFiles {
+  /** The file's text and hash, or null when it does not exist. */
+  read(rel: string): Promise<{ text: string; hash: string } | null>;
+  write(rel: string, text: string, baseHash: string | null): Promise<unknown>;
+}
+
+/** SetupFiles over a folder being made a workspace (by init, before it is open): confined, atomic. */
+export function folderFiles(root: string): SetupFiles {
+  return {
+    read: async (rel) => {
+      const text = await readFile(await confine(root, rel), 'utf8').catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return null;
+        throw new CovenantError('io', `${rel} cannot be read: ${e.message}`, { path: rel });
+      });
+      return text === null ? null : { text, hash: createHash('sha256').update(text).digest('hex') };
+    },
+    write: async (rel, text) => {
+      const abs = await confine(root, rel);
+      await mkdir(path.dirname(abs), { recursive: true });
+      await writeFileAtomic(await confine(root, rel), text, { within: root });
+    },
+  };
+}
+
+/** SetupFiles over an open workspace. */
+export function workspaceFiles(ws: OpenWorkspace): SetupFiles {
+  return {
+    read: (rel) =>
+      ws.read(rel).catch((e: CovenantError) => {
+        if (e.code === 'not-found') return null;
+        throw new CovenantError(e.code, `${rel} cannot be read: ${e.message}`, { path: rel });
+      }),
+    write: (rel, text, baseHash) => ws.write(rel, text, baseHash),
+  };
+}
+
 /**
  * Lets VS Code (and any editor with the YAML language server) check contract files as Covenant does: writes a copy of
- * the schemas to .covenant/schemas/ and maps them in .vscode/settings.json (other settings there are kept). Returns
- * the files written.
+ * the schemas to .covenant/schemas/ and maps them in .vscode/settings.json (other settings there are kept; a settings
+ * file changed meanwhile is not overwritten). Returns the files written.
  */
-export async function writeEditorSetup(root: string): Promise<string[]> {
+export async function writeEditorSetup(files: SetupFiles): Promise<string[]> {
   const written: string[] = [];
-  await mkdir(path.join(root, ...SCHEMA_COPY_DIR.split('/')), { recursive: true });
-  await mkdir(path.join(root, '.vscode'), { recursive: true });
   for (const [kind, name] of Object.entries(FILE_NAMES) as [Exclude<FileKind, 'adr'>, string][]) {
     const rel = `${SCHEMA_COPY_DIR}/${name}`;
-    await writeFileAtomic(path.join(root, ...rel.split('/')), `${JSON.stringify(SCHEMAS[kind], null, 2)}\n`);
+    await files.write(rel, `${JSON.stringify(SCHEMAS[kind], null, 2)}\n`, (await files.read(rel))?.hash ?? null);
     written.push(rel);
   }
-  const settingsPath = path.join(root, ...SETTINGS.split('/'));
-  const current = await readFile(settingsPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return null;
-    throw new CovenantError('io', `${SETTINGS} cannot be read: ${e.message}`, { path: SETTINGS });
-  });
+  const current = await files.read(SETTINGS);
   let settings: Record<string, unknown> = {};
   if (current !== null) {
     try {
-      const parsed: unknown = JSON.parse(current);
+      const parsed: unknown = JSON.parse(current.text);
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       settings = parsed as Record<string, unknown>;
     } catch {
@@ -62,7 +96,7 @@ export async function writeEditorSetup(root: string): Promise<string[]> {
   }
   const existing = settings['yaml.schemas'];
   settings['yaml.schemas'] = { ...(existing && typeof existing === 'object' && !Array.isArray(existing) ? existing : {}), ...yamlSchemasSetting() };
-  await writeFileAtomic(settingsPath, `${JSON.stringify(settings, null, 2)}\n`);
+  await files.write(SETTINGS, `${JSON.stringify(settings, null, 2)}\n`, current?.hash ?? null);
   written.push(SETTINGS);
   return written;
 }

@@ -20,19 +20,3 @@ export async function gitFacts(root: string, snapshot: Snapshot): Promise<Snapsh
   for (const p of [...history.keys()]) if (classifyPath(p) !== 'cr') history.delete(p);
   return { history, volatility, masters, signatures };
 }
-
-/** A snapshot of a folder read from disk with git's facts, for one-shot commands (metrics, export-pdf). */
-export async function withGitFacts(root: string, snapshot: Snapshot): Promise<Snapshot> {
-  return snapshot.withFacts(await gitFacts(root, snapshot));
-}
-
-/** The snapshot with the master's committed versions: which thresholds were in force when each CR was decided. */
-export async function withMasterVersions(root: string, snapshot: Snapshot): Promise<Snapshot> {
-  if (!(await isRepository(root))) return snapshot;
-  return snapshot.withFacts({ ...snapshot.facts, masters: await masterHistory(root) });
-}
-
-/** The snapshot with the signature facts of its approvals (which commit added each, whose key signed it). */
-export async function withSignatures(root: string, snapshot: Snapshot): Promise<Snapshot> {
-  return snapshot.withFacts({ ...snapshot.facts, signatures: await signatureFacts(root, snapshot.model) });
-}

@@ -1,4 +1,4 @@
-import type { Author, FileChange, GitState, LogEntry, WriteResult } from '../common/api.js';
+import type { Author, FileChange, GitState, WriteResult } from '../common/api.js';
 import { proposeCommitMessage, validationTrailer, type ChangedContract, type Sections } from '../common/commit-message.js';
 import { CovenantError } from '../common/errors.js';
 import { rawId } from '../common/model/contract.js';
@@ -6,10 +6,10 @@ import { classifyPath } from '../common/model/kinds.js';
 import { splitFrontMatter } from '../common/model/adr.js';
 import { parseYaml, type YamlFile } from '../common/yaml/parse.js';
 import { isAuthor, NO_IDENTITY, resolveIdentity, storeIdentity, type Signature } from './git/author.js';
+import { actingPerson } from './identity.js';
 import { commit } from './git/commit.js';
 import { compareCommits } from './git/compare.js';
 import { initRepository } from './git/init.js';
-import { log } from './git/log.js';
 import { readAt, readAtHead } from './git/read-at.js';
 import { diffFile, type FileDiff } from './git/diff.js';
 import { restoreFile } from './git/restore.js';
@@ -46,18 +46,13 @@ export async function commitIdentity(
   remembered: unknown,
   onNote: (note: string) => void = () => undefined,
 ): Promise<{ author: Signature; committer: Signature }> {
-  const found = await resolveIdentity(repo);
-  if (found) return found;
-  if (isAuthor(remembered)) {
-    if (repo) {
-      await storeIdentity(repo, remembered);
-      onNote(`Commits in this repository are now made as ${remembered.name} <${remembered.email}> (stored in .git/config).`);
-    }
-    const now = new Date();
-    const sig = { name: remembered.name, email: remembered.email, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: now.getTimezoneOffset() };
-    return { author: sig, committer: sig };
+  const who = await actingPerson(repo, remembered);
+  if (!who) throw new CovenantError('invalid-input', NO_IDENTITY, { reason: 'no-author' });
+  if (who.from === 'settings' && repo) {
+    await storeIdentity(repo, who);
+    onNote(`Commits in this repository are now made as ${who.label} (stored in .git/config).`);
   }
-  throw new CovenantError('invalid-input', NO_IDENTITY, { reason: 'no-author' });
+  return { author: who.author, committer: who.committer };
 }
 
 /** Git for one open workspace: the API's git.* methods, and the facts rules take from history. */
@@ -190,10 +185,6 @@ export class WorkspaceGit {
     await this.refreshFacts();
     this.changed();
     return { oid, message: text };
-  }
-
-  log(path?: string, limit?: number): Promise<LogEntry[]> {
-    return log(this.root, { filepath: path, limit });
   }
 
   async readAt(oid: string, path: string): Promise<{ text: string | null }> {

@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { writeFileAtomic } from './fs/atomic.js';
 import path from 'node:path';
 import { addDays, todayIso } from '../common/dates.js';
@@ -47,8 +47,8 @@ export async function initWorkspace(dir: string, today: string = todayIso()): Pr
     await writeFileAtomic(dest, text);
   }
   // editors outside Covenant check the files against the same schemas
-  const { writeEditorSetup } = await import('./editor-setup.js');
-  files.push(...(await writeEditorSetup(target)));
+  const { writeEditorSetup, folderFiles } = await import('./editor-setup.js');
+  files.push(...(await writeEditorSetup(folderFiles(await realpath(target)))));
   return files.sort();
 }
 

@@ -4,8 +4,6 @@
  * committed like any other. A gate's status is then derived from its latest record, never from a typed field.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { stringify } from 'yaml';
@@ -14,8 +12,7 @@ import { CovenantError } from '../common/errors.js';
 import { resultPath } from '../common/model/kinds.js';
 import type { ResultRecord } from '../common/model/schema-types.js';
 import type { Snapshot } from '../common/workspace.js';
-import { writeFileAtomic } from './fs/atomic.js';
-import { confine } from './fs/confine.js';
+import type { OpenWorkspace } from './workspace-service.js';
 
 export interface ParsedResult {
   outcome: 'passed' | 'failed';
@@ -113,11 +110,8 @@ export interface RecordRequest {
   at?: Date;
 }
 
-/**
- * Writes a result record for a gate or criterion the SOW declares (refused otherwise, with the names it does
- * declare), confined to the workspace and atomically. Returns the workspace path of the new file.
- */
-export async function recordResult(root: string, snapshot: Snapshot, req: RecordRequest): Promise<string> {
+/** Refuses a SOW, gate, criterion or DAG node the contract does not declare, naming the ones it does. */
+export function checkRecordTarget(snapshot: Snapshot, req: Pick<RecordRequest, 'sow' | 'gate' | 'criterion' | 'node'>): void {
   const sow = snapshot.model.sow(req.sow);
   if (!sow) {
     const known = snapshot.model.sows.map((s) => s.id).join(', ');
@@ -137,6 +131,14 @@ export async function recordResult(root: string, snapshot: Snapshot, req: Record
     const nodes = sow.data.links?.dag_nodes ?? [];
     throw new CovenantError('not-found', `${req.sow} claims no DAG node ${req.node}${nodes.length ? `; its nodes are ${nodes.join(', ')}` : ''}.`);
   }
+}
+
+/**
+ * Writes a result record for a gate or criterion the SOW declares (refused otherwise, with the names it does
+ * declare), confined to the workspace and atomically. Returns the workspace path of the new file.
+ */
+export async function recordResult(ws: OpenWorkspace, snapshot: Snapshot, req: RecordRequest): Promise<string> {
+  checkRecordTarget(snapshot, req);
   const at = (req.at ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const record: ResultRecord = {
     sow: req.sow,
@@ -147,16 +149,17 @@ export async function recordResult(root: string, snapshot: Snapshot, req: Record
     source: req.source,
     recorded: { at, by: req.by, commit: req.commit, ...(req.note ? { note: req.note } : {}) },
   };
-  let rel = resultPath(req.sow, req.gate ?? req.criterion!, at);
-  // two recordings in one second: the second gets a suffix rather than replacing the first
-  for (let n = 2; snapshot.has(rel) || (await exists(root, rel)); n++) rel = rel.replace(/(-\d+)?\.yaml$/, `-${n}.yaml`);
-  const abs = await confine(root, rel);
-  await mkdir(path.dirname(abs), { recursive: true });
-  await confine(root, rel); // the folders just made must not have raced into links
-  await writeFileAtomic(abs, stringify(record, { lineWidth: 0 }), { within: root });
-  return rel;
-}
-
-async function exists(root: string, rel: string): Promise<boolean> {
-  return (await lstat(path.join(root, ...rel.split('/'))).catch(() => null)) !== null;
+  const base = resultPath(req.sow, req.gate ?? req.criterion!, at);
+  const text = stringify(record, { lineWidth: 0 });
+  // two recordings in one second: the second gets a suffix rather than replacing the first (create never overwrites)
+  for (let n = 1; ; n++) {
+    const rel = n === 1 ? base : base.replace(/\.yaml$/, `-${n}.yaml`);
+    if (snapshot.has(rel)) continue;
+    try {
+      await ws.create(rel, text);
+      return rel;
+    } catch (e) {
+      if (!(e instanceof CovenantError && e.reason === 'exists') || n > 100) throw e;
+    }
+  }
 }

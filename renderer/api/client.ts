@@ -59,7 +59,7 @@ class HttpTransport implements ApiTransport {
 export class ApiClient {
   constructor(readonly transport: ApiTransport) {}
 
-  async call<M extends ApiMethod>(method: M, ...args: ApiArgs<M> extends null ? [] : [ApiArgs<M>]): Promise<ApiResult<M>> {
+  async call<M extends ApiMethod>(method: M, ...args: null extends ApiArgs<M> ? [] | [ApiArgs<M>] : [ApiArgs<M>]): Promise<ApiResult<M>> {
     const result = await this.transport.call(method, (args[0] ?? null) as ApiArgs<M>);
     if (!result.ok) throw new ApiCallError(result.error);
     return result.data;
@@ -79,6 +79,7 @@ const client = () => (instance ??= createApi());
 
 /** The app's client, made on first use (so modules that import it load anywhere, e.g. in unit tests). */
 export const api = {
-  call: ((...args: Parameters<ApiClient['call']>) => client().call(...args)) as ApiClient['call'],
+  call: ((method: ApiMethod, arg?: unknown) =>
+    (client().call as (m: ApiMethod, ...a: unknown[]) => Promise<unknown>)(method, ...(arg === undefined ? [] : [arg]))) as ApiClient['call'],
   subscribe: (listener: (event: ApiEvent) => void) => client().subscribe(listener),
 };

@@ -68,6 +68,16 @@ const backupTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const backupFailed = new Set<string>();
 /** Text being saved right now, by path: the watcher's event for that save may arrive before the save's answer. */
 const saving = new Map<string, string>();
+/** Saves on their way, by path: the watcher's event for a save waits for its answer instead of reading the file. */
+const savesInFlight = new Map<string, Promise<unknown>>();
+
+const droppedListeners = new Set<() => void>();
+/** Called when unsaved edits are thrown away (a dirty tab closed without saving, or reloaded from disk). */
+export function onBuffersDropped(listener: () => void): () => void {
+  droppedListeners.add(listener);
+  return () => droppedListeners.delete(listener);
+}
+const buffersDropped = () => droppedListeners.forEach((l) => l());
 
 function scheduleBackup(path: string, delay = 300): void {
   const previous = backupTimers.get(path);
@@ -142,6 +152,7 @@ export const useEditor = create<EditorState>((set, get) => ({
       const active = s.active === path ? (tabs[Math.min(index, tabs.length - 1)]?.path ?? null) : s.active;
       return { tabs, active };
     });
+    if (isDirty(tab)) buffersDropped();
     return true;
   },
 
@@ -158,10 +169,17 @@ export const useEditor = create<EditorState>((set, get) => ({
       const conflictHash = tab.conflict && 'diskHash' in tab.conflict ? tab.conflict.diskHash : null;
       const baseHash = overwrite ? (conflictHash ?? undefined) : tab.baseHash;
       saving.set(tab.path, text);
-      const result = await api
-        .call('files.write', overwrite && !conflictHash ? { path: tab.path, text } : { path: tab.path, text, baseHash })
-        .finally(() => saving.delete(tab.path));
-      patch(tab.path, { savedText: text, baseHash: result.hash, conflict: null });
+      let landed = (): void => undefined;
+      savesInFlight.set(tab.path, new Promise<void>((r) => (landed = r)));
+      try {
+        const result = await api.call('files.write', overwrite && !conflictHash ? { path: tab.path, text } : { path: tab.path, text, baseHash });
+        patch(tab.path, { savedText: text, baseHash: result.hash, conflict: null });
+      } finally {
+        // the watcher's event for this save, if it came first, goes on now: the tab holds the new hash (or the failure)
+        saving.delete(tab.path);
+        savesInFlight.delete(tab.path);
+        landed();
+      }
       // the server dropped the kept copy with the write; a backup still pending is cancelled
       const pending = backupTimers.get(tab.path);
       if (pending) clearTimeout(pending);
@@ -184,8 +202,10 @@ export const useEditor = create<EditorState>((set, get) => ({
   async reload(path) {
     try {
       const file = await api.call('files.read', { path });
+      const wasDirty = get().tabs.some((t) => t.path === path && isDirty(t));
       patch(path, { text: file.text, savedText: file.text, baseHash: file.hash, conflict: null });
       scheduleBackup(path, 0);
+      if (wasDirty) buffersDropped();
     } catch (e) {
       fail(e, `Reloading ${path}`);
     }
@@ -203,6 +223,8 @@ export const useEditor = create<EditorState>((set, get) => ({
   },
 
   async diskChanged(path, hash) {
+    // our own save: its event may come before its answer; the answer says what was written, no read needed
+    await savesInFlight.get(path);
     const tab = get().tabs.find((t) => t.path === path);
     if (!tab) return;
     if (hash !== undefined && hash === tab.baseHash) return; // the tab already holds what is on disk (our own save)

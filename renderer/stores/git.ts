@@ -158,9 +158,8 @@ export const useGit = create<GitStore>((set, get) => ({
     const attempt = async (allowErrors: boolean): Promise<void> => {
       try {
         const r = await api.call('git.commit', { paths: selected, message, allowErrors });
-        useUi.getState().notify('info', `Committed ${r.oid.slice(0, 7)}: ${r.message.split('\n')[0]}`);
-        set({ message: '', messageEdited: false });
-        await get().refresh();
+        useUi.getState().notify('info', `Committed ${r.oid?.slice(0, 7)}: ${r.message.split('\n')[0]}`);
+        set({ message: '', messageEdited: false }); // the commit's git-changed event brings the new status: no second read
       } catch (e) {
         if (e instanceof ApiCallError && e.error.reason === 'validation-errors') {
           if (await confirmDialog('Commit with errors?', `${e.message} Commit anyway? The commit message will say so.`, 'Commit anyway', true))

@@ -101,8 +101,7 @@ export const usePages = create<PagesStore>((set, get) => ({
     try {
       const { path } = await asPerson(() => api.call('results.record', { sow, gate, outcome, ...(note.trim() ? { note: note.trim() } : {}) }));
       useUi.getState().notify('info', `Recorded ${gate} ${outcome} in ${path}. Review and commit it.`);
-      await get().refresh();
-      return true;
+      return true; // the write's snapshot event refreshes the page (main.tsx): no second read
     } catch (e) {
       report(e);
       return false;
@@ -112,8 +111,7 @@ export const usePages = create<PagesStore>((set, get) => ({
     try {
       const { path } = await asPerson(() => api.call('changes.review', { cr, outcome, ...(note.trim() ? { note: note.trim() } : {}) }));
       useUi.getState().notify('info', `Recorded your review in ${path}. Review and commit it.`);
-      await get().refresh();
-      return true;
+      return true; // the write's snapshot event refreshes the page (main.tsx): no second read
     } catch (e) {
       report(e);
       return false;
@@ -123,8 +121,7 @@ export const usePages = create<PagesStore>((set, get) => ({
     try {
       const { path, count } = await api.call('defects.import', { name, text });
       useUi.getState().notify('info', `Imported ${count} defect${count === 1 ? '' : 's'} into ${path}. Review and commit it.`);
-      await get().refresh();
-      return true;
+      return true; // the write's snapshot event refreshes the page (main.tsx): no second read
     } catch (e) {
       report(e);
       return false;
@@ -134,8 +131,7 @@ export const usePages = create<PagesStore>((set, get) => ({
     try {
       const { commit } = await api.call('approvals.approve', { id, member, keyPath, ...(passphrase ? { passphrase } : {}) });
       useUi.getState().notify('info', `${id} approved by ${member}: commit ${commit.slice(0, 7)}, signed with their key.`);
-      await get().refresh();
-      return true;
+      return true; // the write's snapshot event refreshes the page (main.tsx): no second read
     } catch (e) {
       report(e);
       return false;
@@ -153,8 +149,7 @@ export const usePages = create<PagesStore>((set, get) => ({
   async saveEntry(entry) {
     try {
       await api.call('ledger.upsert', entry);
-      await get().refresh();
-      return true;
+      return true; // the write's snapshot event refreshes the page (main.tsx): no second read
     } catch (e) {
       report(e);
       return false;

@@ -3,7 +3,7 @@ import type { FileEntry, RecentWorkspace, SnapshotDelta, TemplateKind, Workspace
 import type { Diagnostic } from '../../core/common/diagnostics.js';
 import { confirmDialog } from './dialog.js';
 import { api, ApiCallError } from '../api/client.js';
-import { useEditor } from './editor.js';
+import { onBuffersDropped, useEditor } from './editor.js';
 import { useGit } from './git.js';
 import { useRemote } from './remote.js';
 import { useUi } from './ui.js';
@@ -39,6 +39,15 @@ function report(e: unknown): void {
 }
 
 let validationSeq = 0;
+/** The saved files' diagnostics (the snapshot's): from validations without buffers and from every delta. Shown as
+ * they are the moment the last unsaved buffer is discarded. */
+let savedDiagnostics: Diagnostic[] | null = null;
+
+function merged(base: Diagnostic[], delta: SnapshotDelta): Diagnostic[] {
+  const changed = new Set(Object.keys(delta.diagnostics));
+  const out = [...base.filter((d) => !changed.has(d.file)), ...Object.values(delta.diagnostics).flat()];
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
 let timer: ReturnType<typeof setTimeout> | null = null;
 
 /** Re-validates the workspace with unsaved buffers, `delay` ms after the last call (typing). */
@@ -81,6 +90,7 @@ async function adopt(opening: () => Promise<WorkspaceInfo>): Promise<boolean> {
   try {
     const workspace = await opening();
     useEditor.setState({ tabs: [], active: null, session: null });
+    savedDiagnostics = null;
     useWorkspace.setState({ workspace, diagnostics: [] });
     const { refreshFiles, validateNow } = useWorkspace.getState();
     await Promise.all([refreshFiles(), validateNow(), useGit.getState().refresh(), useRemote.getState().refresh()]);
@@ -136,6 +146,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
     try {
       await api.call('workspace.close');
       useEditor.setState({ tabs: [], active: null, session: null });
+      savedDiagnostics = null;
       set({ workspace: null, files: [], diagnostics: [], validatedFiles: 0, recent: await api.call('workspace.recent') });
     } catch (e) {
       report(e);
@@ -165,8 +176,11 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
     // a run that takes a while (opening a large workspace) shows "Indexing…"; a quick one never flickers
     const slow = setTimeout(() => seq === validationSeq && set({ indexing: true }), 250);
     try {
-      const result = await api.call('workspace.validate', { overlays: useEditor.getState().overlays() });
-      if (seq === validationSeq) set({ diagnostics: result.diagnostics, validatedFiles: result.files });
+      const overlays = useEditor.getState().overlays();
+      const result = await api.call('workspace.validate', { overlays });
+      if (seq !== validationSeq) return;
+      if (Object.keys(overlays).length === 0) savedDiagnostics = result.diagnostics;
+      set({ diagnostics: result.diagnostics, validatedFiles: result.files });
     } catch (e) {
       if (seq === validationSeq) report(e);
     } finally {
@@ -178,15 +192,14 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
   applyDelta(delta) {
     const removed = new Set(delta.removed);
     const files = [...get().files.filter((f) => !removed.has(f.path)), ...delta.added].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (savedDiagnostics) savedDiagnostics = merged(savedDiagnostics, delta);
     // with unsaved buffers open, the saved files' diagnostics are not what the user sees: validate with them (one call)
     if (Object.keys(useEditor.getState().overlays()).length > 0) {
       set({ files });
       scheduleValidation(0);
       return;
     }
-    const changed = new Set(Object.keys(delta.diagnostics));
-    const diagnostics = [...get().diagnostics.filter((d) => !changed.has(d.file)), ...Object.values(delta.diagnostics).flat()];
-    diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+    const diagnostics = savedDiagnostics ?? merged(get().diagnostics, delta);
     validationSeq++; // a validation on its way is older than this delta
     set({ files, diagnostics, validatedFiles: delta.files });
   },
@@ -203,3 +216,10 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
     }
   },
 }));
+
+// discarded edits take their diagnostics with them at once: the saved files' diagnostics replace the buffer's
+onBuffersDropped(() => {
+  if (Object.keys(useEditor.getState().overlays()).length > 0 || savedDiagnostics === null) return scheduleValidation(0);
+  validationSeq++; // a validation with the discarded buffer on its way must not land
+  useWorkspace.setState({ diagnostics: savedDiagnostics, indexing: false });
+});

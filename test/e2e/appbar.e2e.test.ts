@@ -163,7 +163,7 @@ describe('the document view', () => {
     expect(await page.getAttribute('[data-testid=doc-check][data-label=AC1]', 'data-status')).toBe('met');
     expect(await page.textContent('[data-testid=doc-check][data-label=AC1]')).toContain('87 against >= 85');
     expect(await page.getAttribute('[data-testid=doc-check][data-label=design_review]', 'data-status')).toBe('passed');
-    expect(await page.getAttribute('[data-testid=doc-check][data-label=qa_signoff]', 'data-status')).toBe('pending');
+    expect(await page.getAttribute('[data-testid=doc-check][data-label=qa_signoff]', 'data-status')).toBe('missing'); // never ran; SPRINT-07 ended
     const text = await page.textContent('[data-testid=document-view]');
     expect(text).toContain('Value hypothesis'); // the schema's title, not the key
     expect(text).toContain('CR-42');

@@ -176,10 +176,34 @@ describe('workbench in browser mode', () => {
     page.off('request', count);
     expect(calls[0]).toBe('files.write');
     expect(calls.length, calls.join(', ')).toBeLessThanOrEqual(2);
+    // the save's answer says what was written: the tab never reads back the file it just saved
+    expect(calls).not.toContain('files.read');
     // put it back
     await editLineEnd('changes: [CR-99]', 1, 2, '42');
     await page.keyboard.press('Control+s');
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it('discarding unsaved edits drops their problems at once, with no new validation', async () => {
+    await openFile('contracts/changes/CR-42.yaml');
+    await selectWord('status: approved', 'approved');
+    await page.keyboard.type('aproved');
+    const row = page.locator('[data-testid=problem-row][data-code=schema]');
+    await expect.poll(() => row.count()).toBe(1);
+    const calls: string[] = [];
+    const count = (r: { url(): string }) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/') && u.pathname !== '/api/events') calls.push(u.pathname.slice(5));
+    };
+    page.on('request', count);
+    await page.click('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"] .tab-close');
+    await page.click('[data-testid=dialog-confirm]');
+    await expect.poll(() => page.locator('[data-testid=tab][data-path="contracts/changes/CR-42.yaml"]').count()).toBe(0);
+    // the saved files' problems (none here) replace the buffer's the moment it is thrown away
+    await expect.poll(() => row.count()).toBe(0);
+    page.off('request', count);
+    expect(calls).not.toContain('workspace.validate');
+    expect(readFileSync(file('contracts/changes/CR-42.yaml'), 'utf8')).toContain('status: approved');
   });
 
   it('an edit made on disk by another program shows up in a clean tab, and its problems too', async () => {

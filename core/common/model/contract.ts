@@ -4,7 +4,7 @@
  * their schema: their data has exactly the shape of the generated types, so nothing downstream second-guesses it.
  * A file that failed its schema is listed in `leftOut` with the reason, and is in no figure.
  */
-import { measureCsv, meets, parseTarget, targetInDescription, type CriterionCheck } from '../measure.js';
+import { checkCriterion, type CriterionCheck } from '../measure.js';
 import { resolveRefPath } from '../paths.js';
 import type { ComplianceCode, Diagnostic, Severity } from '../diagnostics.js';
 import { describeEvaluation, evaluateChange, type ChangeThresholds, type Evaluation } from '../thresholds.js';
@@ -63,13 +63,16 @@ export interface CrVerdict {
 
 /**
  * A gate's status as the evidence says: the latest recorded result decides (passed or failed); a status typed into
- * the SOW with no result behind it is "unverified"; with neither, "pending".
+ * the SOW with no result behind it is "unverified"; with neither, "pending" while the iteration runs and "missing"
+ * once it has ended (it never ran). Only "passed" counts as passed.
  */
+export type GateState = 'passed' | 'failed' | 'unverified' | 'pending' | 'missing';
+
 export interface GateStatus {
   sow: string;
   gate: string;
   validator: string;
-  status: 'passed' | 'failed' | 'unverified' | 'pending';
+  status: GateState;
   /** The result that decided it (the latest by recorded.at). */
   result: Doc<ResultRecord> | null;
   /** What the SOW's own status field says, if anything (never trusted on its own). */
@@ -235,39 +238,17 @@ export class ContractModel {
 
   /**
    * Every acceptance criterion of a SOW checked against its target, with the value from its CSV evidence (`data`
-   * answers an evidence path's text) or the latest recorded value.
+   * answers an evidence path's text) or the latest recorded value. Met needs the value to meet the target and the
+   * evidence file to be there (`exists`); a target that cannot be read leaves the criterion unverified.
    */
-  criterionChecks(sow: Doc<Sow>, data: (path: string) => { text: string } | { problem: string } | undefined): CriterionCheck[] {
+  criterionChecks(
+    sow: Doc<Sow>,
+    data: (path: string) => { text: string } | { problem: string } | undefined,
+    exists: (path: string) => boolean,
+  ): CriterionCheck[] {
     return sow.data.acceptance_criteria.map((c) => {
-      // the target as written, else the one comparison the description states ("Usability score >= 85 on SUS")
-      const fromText = c.target === undefined ? targetInDescription(c.description) : null;
-      const target = c.target ?? fromText;
-      const parsed = target ? parseTarget(target) : null;
-      let value: number | null = null;
-      let source: string;
-      if (c.measure) {
-        const ref = c.evidence ? resolveRefPath(c.evidence) : null;
-        const content = ref?.ok ? data(ref.path) : undefined;
-        if (!c.evidence) source = 'measure needs the CSV file named in evidence';
-        else if (!content) source = `${c.evidence} is not there (or is not a CSV file)`;
-        else if ('problem' in content) source = `${c.evidence} cannot be read: ${content.problem}`;
-        else {
-          const m = measureCsv(content.text, c.measure);
-          if ('problem' in m) source = `${c.evidence}: ${m.problem}`;
-          else {
-            value = m.value;
-            source = `${c.measure.aggregate} of ${c.measure.column} in ${c.evidence}`;
-          }
-        }
-      } else {
-        const r = this.resultsFor(sow.id, { criterion: c.id }).at(-1);
-        value = r?.data.value ?? null;
-        source = r ? `recorded ${r.data.recorded.at} in ${r.path}` : 'no value recorded';
-      }
-      const claimed = c.status === 'met' || c.status === 'not_met';
-      const status: CriterionCheck['status'] =
-        parsed && value !== null ? (meets(value, parsed) ? 'met' : 'unmet') : claimed || (c.measure && value === null) ? 'unverified' : 'pending';
-      return { id: c.id, status, value, target, targetFrom: c.target !== undefined ? 'target' : fromText !== null ? 'description' : null, source };
+      const recorded = c.measure ? undefined : this.resultsFor(sow.id, { criterion: c.id }).at(-1);
+      return checkCriterion(c, recorded ? { value: recorded.data.value ?? null, at: recorded.data.recorded.at, path: recorded.path } : null, data, exists);
     });
   }
 
@@ -278,14 +259,25 @@ export class ContractModel {
 
   /**
    * Every gate of a SOW with its status derived from recorded results. Under enforcement an open stop-the-line
-   * raising against the SOW fails its gates: the line is stopped until the raising is resolved.
+   * raising against the SOW fails its gates: the line is stopped until the raising is resolved. A gate with no
+   * result is pending while the iteration runs and missing after its last day (`today`, YYYY-MM-DD; without it,
+   * pending).
    */
-  gateStatuses(sow: Doc<Sow>): GateStatus[] {
+  gateStatuses(sow: Doc<Sow>, today?: string): GateStatus[] {
     const stopped = this.enforcementMode() === 'enforce' ? this.openStopTheLine(sow.id)[0] : undefined;
+    const ended = today !== undefined && today > sow.data.dates.end;
     return (sow.data.gates ?? []).map((g) => {
       const result = this.resultsFor(sow.id, { gate: g.name }).at(-1) ?? null;
       const typed = g.status ?? null;
-      const status: GateStatus['status'] = stopped ? 'failed' : result ? result.data.outcome! : typed && typed !== 'pending' ? 'unverified' : 'pending';
+      const status: GateState = stopped
+        ? 'failed'
+        : result
+          ? result.data.outcome!
+          : typed && typed !== 'pending'
+            ? 'unverified'
+            : ended
+              ? 'missing'
+              : 'pending';
       return { sow: sow.id, gate: g.name, validator: g.validator, status, result, typed, ...(stopped ? { stoppedBy: stopped } : {}) };
     });
   }

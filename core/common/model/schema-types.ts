@@ -236,7 +236,7 @@ export interface MasterContract {
      */
     mode?: 'report' | 'enforce';
     /**
-     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off. Codes: gate-failed, gate-unverified, decision-overdue, criterion-unmet, criterion-unverified, stop-the-line-open, review-overdue, triage-overdue, approval-unverified, approval-unauthorised.
+     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off. Codes: gate-failed, gate-unverified, gate-missing, decision-overdue, criterion-unmet, criterion-unverified, stop-the-line-open, review-overdue, triage-overdue, approval-unverified, approval-unauthorised.
      */
     overrides?: {
       [k: string]: 'error' | 'warning' | 'info' | 'off' | undefined;
@@ -362,9 +362,9 @@ export interface Sow {
      */
     description: string;
     /**
-     * The measurable target the value must meet: a comparison and a number, e.g. >= 85 or <= 0.28. With a target, met or unmet is derived from the measured value; without a value the criterion is unverified.
+     * The measurable target the value must meet: a comparison (>, >=, <, <=, =, ≥, ≤, at least, at most, no more than, no less than) and a number, with an optional % or unit, e.g. >= 85, >= 85%, at least 85, <= 0.28 or no more than 3 days. With a target, met or unmet is derived from the measured value (and met needs the evidence file); a target that cannot be read is reported at the criterion, which stays unverified.
      */
-    target?: string;
+    target?: string | number;
     /**
      * Where the value comes from when the evidence is a CSV file: a column, an aggregate, and optionally the rows to use. Without it, the value is the latest one recorded with covenant record SOW --criterion ID --value N.
      */

@@ -12,7 +12,7 @@ import type { FileKind } from '../../common/model/kinds.js';
 import type { AnalysisData, Offload, Snapshot } from '../../common/workspace.js';
 import type { FileChange } from '../../common/api.js';
 import { CovenantError, type ErrorCode, type ErrorReason } from '../../common/errors.js';
-import type { WorkerRequest } from './worker.js';
+import type { WorkerRequest } from './protocol.js';
 
 /** At roughly 1-2 MB/s of YAML, 64 KB is a few tens of milliseconds: below it a message round trip costs more. */
 export const OFFLOAD_MIN_CHARS = 64 * 1024;

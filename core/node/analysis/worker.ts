@@ -8,11 +8,9 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { parentPort, Worker } from 'node:worker_threads';
 import { CovenantError } from '../../common/errors.js';
-import type { FileKind } from '../../common/model/kinds.js';
 import { analyseToData } from '../../common/workspace.js';
 import { statLite, statusWith, type StatLite, type WalkFs } from '../git/status.js';
-
-export type WorkerRequest = { id: number; op: 'analyse'; path: string; kind: FileKind; text: string } | { id: number; op: 'status'; dir: string };
+import type { WorkerRequest } from './protocol.js';
 
 function statSome(paths: string[]): (StatLite | null)[] {
   return paths.map((p) => {

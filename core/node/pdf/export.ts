@@ -1,20 +1,8 @@
 import { CovenantError } from '../../common/errors.js';
 import type { Snapshot } from '../../common/workspace.js';
-import { findRepo, git } from '../git/repo.js';
-import { status } from '../git/status.js';
-import { renderPdf, type PdfScope, type Provenance } from './summary.js';
+import type { Provenance } from '../../common/provenance.js';
+import { renderPdf, type PdfScope } from './summary.js';
 import { prepared } from '../analysis/offload.js';
-
-/** Which commit the document shows, whether the working tree differs from it, and which unsaved buffers it includes. */
-export async function provenance(root: string, unsaved: readonly string[] = [], now = new Date()): Promise<Provenance> {
-  const generatedAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const repo = await findRepo(root);
-  if (!repo) return { generatedAt, commit: null, dirty: false, unsaved };
-  const commit = await git.resolveRef({ ...repo.opts, ref: 'HEAD' }).catch(() => null);
-  // a status that cannot be read is not "clean": the export fails rather than claim what it cannot know
-  const dirty = (await status(root)).length > 0;
-  return { generatedAt, commit, dirty, unsaved };
-}
 
 function requireScope(snap: Snapshot, scope: PdfScope): void {
   if (scope.kind === 'contract') return;
@@ -29,15 +17,23 @@ function requireScope(snap: Snapshot, scope: PdfScope): void {
 }
 
 /**
- * The PDF summary of a snapshot (which must carry git's facts): the whole contract, one SOW or one change request.
- * The snapshot says whether unsaved buffers are in it; the footer says so on every page.
+ * The PDF summary of a snapshot (which must carry git's facts): the whole contract, one SOW or one change request,
+ * showing what `provenance` says (the footer says so on every page). A part that cannot be made is named in
+ * `problems` (and in the PDF), never dropped in silence.
  */
-export async function exportPdf(root: string, snap: Snapshot, scope: PdfScope, now?: Date): Promise<Buffer> {
+export async function exportPdf(root: string, snap: Snapshot, scope: PdfScope, provenance: Provenance): Promise<{ pdf: Buffer; problems: string[] }> {
   requireScope(snap, scope);
   await prepared(snap);
   const { diagnostics } = await snap.validateSliced();
+  const problems: string[] = [];
   // a SOW or CR page shows what changed since it was last approved: what the committee signs this time
   const path = scope.kind === 'sow' ? snap.model.sow(scope.id)?.path : scope.kind === 'cr' ? snap.model.cr(scope.id)?.path : undefined;
-  const redline = path ? await (await import('../approvals.js')).redline(root, snap, path).catch(() => undefined) : undefined;
-  return renderPdf({ snapshot: snap, figures: snap.figures(), diagnostics, provenance: await provenance(root, snap.unsaved, now), redline }, scope);
+  const redline = path
+    ? await (await import('../approvals.js')).redline(root, snap, path).catch((e: Error) => {
+        problems.push(`The changes of ${path} since its last approval could not be read: ${e.message}`);
+        return undefined;
+      })
+    : undefined;
+  const pdf = await renderPdf({ snapshot: snap, figures: snap.figures(), diagnostics, provenance, redline, problems }, scope);
+  return { pdf, problems };
 }

@@ -4,13 +4,14 @@ import { useMemo, useState } from 'react';
 import type { DashboardView as DashboardData } from '../../../core/common/api.js';
 import { describeChange } from '../../../core/common/redline.js';
 import { usePaged } from '../../components/Pager.js';
+import { fraction, hours as hoursInWords, percent } from '../../../core/common/format.js';
 import { formatMoney, shareInWords, SIGN_LEGEND, totalRow, varianceInWords } from '../../../core/common/ledger.js';
 import { api } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
 import { usePages } from '../../stores/pages.js';
 import { Chart } from '../charts/Chart.js';
 
-const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`);
+const pct = (r: number | null) => percent(r, '—');
 
 const locale = typeof navigator !== 'undefined' ? navigator.language : undefined;
 
@@ -219,12 +220,8 @@ export function DashboardView() {
                   {s.id}
                 </button>
               </td>
-              <td className="num">
-                {s.gatesPassed}/{s.gatesPassed + s.gatesFailed} · {pct(s.gatePassRatio)}
-              </td>
-              <td className="num">
-                {s.criteriaMet}/{s.criteria} · {pct(s.criteriaMetRatio)}
-              </td>
+              <td className="num">{fraction(s.gatesPassed, s.gates.length, 'no gates')}</td>
+              <td className="num">{fraction(s.criteriaMet, s.criteria, 'no criteria')}</td>
               <td className="num">{pct(s.scopeVolatility)}</td>
               <td className="num" data-testid="forecast-error">
                 <ForecastCell f={forecastOf.get(s.id)} />
@@ -355,7 +352,7 @@ export function DashboardView() {
   );
 }
 
-const hours = (h: number | null) => (h === null ? '—' : `${h} h`);
+const hours = (h: number | null) => hoursInWords(h, '—');
 const signed = (r: number) => `${r > 0 ? '+' : ''}${Math.round(r * 1000) / 10}%`;
 
 function ForecastCell({ f }: { f: DashboardData['collaboration']['forecasts'][number] | undefined }) {
@@ -405,7 +402,7 @@ function CrRow({ cr, review }: { cr: DashboardData['crs'][number]; review: Dashb
       </td>
       <td>
         {review?.hours !== null && review?.hours !== undefined
-          ? `${review.hours} h${review.withinSlo === false ? ' (late)' : ''}`
+          ? `${hours(review.hours)}${review.withinSlo === false ? ' (late)' : ''}`
           : review?.withinSlo === false
             ? 'overdue'
             : '—'}
@@ -554,7 +551,13 @@ function ImportDefects() {
   );
 }
 
-const STATUS_TEXT = { passed: 'passed', failed: 'failed', unverified: 'unverified (typed, no result)', pending: 'pending (no result)' } as const;
+const STATUS_TEXT = {
+  passed: 'passed',
+  failed: 'failed',
+  unverified: 'unverified (typed, no result)',
+  pending: 'pending (no result)',
+  missing: 'missing (never ran)',
+} as const;
 
 function GateRow({ sow, gate }: { sow: string; gate: DashboardData['sows'][number]['gates'][number] }) {
   const open = useEditor((s) => s.open);

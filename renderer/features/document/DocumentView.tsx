@@ -9,6 +9,7 @@ const STATUS_TEXT: Record<DocStatus, string> = {
   unmet: 'unmet',
   unverified: 'unverified',
   pending: 'pending',
+  missing: 'missing',
   passed: 'passed',
   failed: 'failed',
   minor: 'minor',

@@ -160,11 +160,7 @@ export function LedgerView() {
                 <th className="num">{money(summary.totals.target)}</th>
                 <th className="num">{money(summary.totals.actual)}</th>
                 <th>{varianceInWords(summary.totals.variance, money)}</th>
-                <th>
-                  {summary.model === 'target_cost'
-                    ? shareInWords(totalRow(summary.model, summary.rows), money).replace(/^Supplier (bears|earns)/, 'In all, the supplier $1')
-                    : '—'}
-                </th>
+                <th>{summary.model === 'target_cost' ? shareInWords(totalRow(summary.model, summary.rows), money, { inAll: true }) : '—'}</th>
                 <th />
                 <th />
               </tr>

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeLedger, currencyDigits, formatMoney, share, toMinor } from '../../../core/common/ledger.js';
+import {
+  balanceInWords,
+  computeLedger,
+  currencyDigits,
+  formatMoney,
+  share,
+  shareInWords,
+  SIGN_LEGEND,
+  toMinor,
+  totalRow,
+  varianceInWords,
+} from '../../../core/common/ledger.js';
 
 const tc = { model: 'target_cost' as const, pain_share_pct: 50, gain_share_pct: 50 };
 
@@ -125,6 +136,57 @@ describe('ledger maths', () => {
         expect(s.totals.variance).toBe(s.totals.actual - s.totals.target);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('money words never carry a sign: totals over an overrun and a bigger saving say who is better off', () => {
+    const s = computeLedger(
+      {
+        currency: 'EUR',
+        entries: [
+          { period: 'A', target_cost: 1000, actual_cost: 2000 },
+          { period: 'B', target_cost: 2000, actual_cost: 1100 },
+        ],
+      },
+      { model: 'target_cost', pain_share_pct: 50, gain_share_pct: 20 },
+    );
+    const m = (x: number) => formatMoney(x, 'EUR', 'en-GB');
+    // overrun 1000 (supplier 500, client 500), saving 900 (supplier earns 180, client keeps 720): in all the client is 220 better off
+    expect(s.totals).toMatchObject({ variance: 10_000, supplierShare: 32_000, clientShare: -22_000 });
+    expect(shareInWords(totalRow(s.model, s.rows), m)).toBe('Supplier bears €320.00 net; client is €220.00 better off than target');
+    expect(shareInWords(totalRow(s.model, s.rows), m, { inAll: true })).toBe(
+      'In all, the supplier bears €320.00 net; client is €220.00 better off than target',
+    );
+    expect(shareInWords(s.rows[0]!, m, { inAll: true })).toBe('In all, the supplier bears €500.00 of the overrun; client bears €500.00');
+    const flipped = computeLedger(
+      {
+        currency: 'EUR',
+        entries: [
+          { period: 'A', target_cost: 1000, actual_cost: 2000 },
+          { period: 'B', target_cost: 2000, actual_cost: 1100 },
+        ],
+      },
+      { model: 'target_cost', pain_share_pct: 10, gain_share_pct: 90 },
+    );
+    expect(shareInWords(totalRow(flipped.model, flipped.rows), m)).toBe('Supplier earns €710.00 net; client bears €810.00 net');
+    expect(SIGN_LEGEND).toContain('better off');
+  });
+
+  it('property: no money words carry a minus sign, whatever the periods (fast-check)', () => {
+    const amount = fc.integer({ min: 0, max: 1e9 }).map((n) => n / 100);
+    const pct = fc.integer({ min: 0, max: 100 });
+    const m = (x: number) => formatMoney(x, 'EUR', 'en-GB');
+    fc.assert(
+      fc.property(fc.array(fc.record({ period: fc.constant('P'), target_cost: amount, actual_cost: amount }), { maxLength: 12 }), pct, pct, (entries, p, g) => {
+        const s = computeLedger({ currency: 'EUR', entries }, { model: 'target_cost', pain_share_pct: p, gain_share_pct: g });
+        const words = [
+          shareInWords(totalRow(s.model, s.rows), m),
+          varianceInWords(s.totals.variance, m),
+          ...s.rows.flatMap((r) => [shareInWords(r, m), balanceInWords(r.supplierBalance, m), varianceInWords(r.variance, m)]),
+        ];
+        for (const w of words) expect(w).not.toMatch(/[-−]\s*€|€\s*[-−]/);
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../core/common/diagnostics.js';
-import { CR, diagnosticsOf, edited, engineWith, LEDGER, MASTER, only, SOW } from '../../helpers/workspace.js';
+import { CR, diagnosticsOf, edited, engineWith, LEDGER, MASTER, only, SOW, TODAY } from '../../helpers/workspace.js';
 
 /** The one diagnostic with `code`, asserting there is exactly one. */
 function one(changes: Record<string, string | null>, code: Diagnostic['code'], today?: string): Diagnostic {
@@ -243,5 +243,110 @@ describe('decision records', () => {
     expect(`${d.line}:${d.column}`).toBe('16:6');
     const withdrawn = edited(CR, 'status: approved', 'status: withdrawn');
     expect(only(diagnosticsOf(engineWith({ 'docs/adr/ADR-0007.md': adr, [CR]: withdrawn })), 'adr-superseded')).toEqual([]);
+  });
+});
+
+describe('gates that never ran', () => {
+  const enforce = edited(MASTER, 'risk_policy:', 'enforcement: {mode: enforce}\nrisk_policy:');
+
+  it('gate-missing: a gate with no result is pending while its iteration runs, missing after dates.end', () => {
+    expect(only(diagnosticsOf(engineWith(), '2025-10-24'), 'gate-missing')).toEqual([]);
+    const d = one({}, 'gate-missing', '2025-10-25');
+    expect(at(d)).toBe(`${SOW}:16:11-16:21 warning`);
+    expect(d.message).toBe(
+      'Gate qa_signoff has no recorded result, and SPRINT-07 ended 2025-10-24: it never ran, so it counts as missing, not passed. Record its result (covenant record SPRINT-07 qa_signoff --junit FILE, or by hand in the dashboard).',
+    );
+    const enforced = one({ [MASTER]: enforce }, 'gate-missing', '2026-11-20');
+    expect(at(enforced)).toBe(`${SOW}:16:11-16:21 error`);
+  });
+
+  it('gates passed is passed of declared, whatever the date: 1/2 while running and after, never 100%', () => {
+    const engine = engineWith();
+    for (const [today, status] of [
+      ['2025-10-20', 'pending'],
+      ['2026-11-20', 'missing'],
+    ] as const) {
+      const s = engine.snapshot().figures(today).compliance.sows[0]!;
+      expect(s.gates.map((g) => [g.name, g.status])).toEqual([
+        ['design_review', 'passed'],
+        ['qa_signoff', status],
+      ]);
+      expect([s.gatesPassed, s.gates.length, s.gatePassRatio]).toEqual([1, 2, 0.5]);
+      expect(s.gatesMissing).toBe(status === 'missing' ? 1 : 0);
+    }
+  });
+
+  it('a SOW with no gates has no pass ratio (unknown, not 0/0 or 100%)', () => {
+    const text = edited(
+      SOW,
+      'gates:\n  - name: design_review\n    validator: phase_gate_validator:design\n  - name: qa_signoff\n    validator: validation_utils:functional_suite\n',
+      '',
+    );
+    const s = engineWith({ [SOW]: text, 'contracts/results/SPRINT-07/design_review--20251017T150000Z.yaml': null })
+      .snapshot()
+      .figures('2026-11-20').compliance.sows[0]!;
+    expect([s.gates.length, s.gatePassRatio]).toEqual([0, null]);
+  });
+});
+
+describe('criteria targets: one grammar, read or reported, never dropping the SOW', () => {
+  const checks = (changes: Record<string, string | null>) => engineWith(changes).snapshot().figures(TODAY).compliance.sows[0]!;
+
+  it.each(['Usability score > 85 on SUS', 'Usability score of at least 85 on SUS'])('a description saying %j is read: AC1 is met', (description) => {
+    const s = checks({ [SOW]: edited(SOW, 'Usability score >= 85 on SUS', description) });
+    expect(s.criterionChecks[0]).toMatchObject({ id: 'AC1', status: 'met', value: 87, targetFrom: 'description' });
+    expect(s.criteriaMetRatio).toBe(1);
+  });
+
+  it.each(['">= 15%"', '"at least 15 %"', '">= 15 percent"', '"≥ 15.0%"'])('target: %s is valid and read; the SOW stays in every figure', (target) => {
+    const engine = engineWith({ [SOW]: edited(SOW, '    evidence: analytics/exp_123.csv', `    target: ${target}\n    evidence: analytics/exp_123.csv`) });
+    expect(diagnosticsOf(engine)).toEqual([]);
+    const s = engine.snapshot().figures(TODAY).compliance.sows[0]!;
+    expect(s.criterionChecks[1]).toMatchObject({ id: 'AC2', status: 'met', value: 24.8, targetFrom: 'target' });
+    expect(s.criteriaMetRatio).toBe(1);
+  });
+
+  it.each([
+    ['"about 85"', 'target "about 85" cannot be read'],
+    ['85', 'target 85 cannot be read'],
+  ])('criterion-target-unreadable: target: %s is reported at the target; the criterion is unverified and the SOW kept', (target, words) => {
+    const engine = engineWith({
+      [SOW]: edited(SOW, '    evidence: test_reports/usability_2025-10-20.md', `    target: ${target}\n    evidence: test_reports/usability_2025-10-20.md`),
+    });
+    const d = only(diagnosticsOf(engine), 'criterion-target-unreadable');
+    expect(d).toHaveLength(1);
+    expect(`${d[0]!.file}:${d[0]!.line}:${d[0]!.column} ${d[0]!.severity}`).toBe(`${SOW}:9:13 error`);
+    expect(d[0]!.message).toBe(
+      `AC1's ${words}: write a comparison and a number, such as ">= 85", "at least 85", "<= 0.5" or "no more than 3 days" (an optional % or unit after the number).`,
+    );
+    expect(only(diagnosticsOf(engine), 'schema')).toEqual([]);
+    const snap = engine.snapshot();
+    expect(snap.model.sows.map((s) => s.id)).toEqual(['SPRINT-07']);
+    const s = snap.figures(TODAY).compliance.sows[0]!;
+    expect(s.criterionChecks.map((c) => [c.id, c.status])).toEqual([
+      ['AC1', 'unverified'],
+      ['AC2', 'met'],
+    ]);
+    expect(s.criteriaMetRatio).toBe(0.5);
+  });
+
+  it('a description stating two comparisons is reported at the description, and the criterion is unverified', () => {
+    const engine = engineWith({ [SOW]: edited(SOW, 'Usability score >= 85 on SUS', 'Usability score >= 85 and at most 95 on SUS') });
+    const d = only(diagnosticsOf(engine), 'criterion-target-unreadable');
+    expect(d.map((x) => `${x.line}:${x.column} ${x.severity} ${x.message}`)).toEqual([
+      '8:18 warning AC1\'s description states more than one comparison, so its target cannot be read from it: give the criterion a target (e.g. target: ">= 85").',
+    ]);
+    expect(engine.snapshot().figures(TODAY).compliance.sows[0]!.criterionChecks[0]!.status).toBe('unverified');
+  });
+
+  it('met needs the evidence file too: a value meeting the target with its evidence missing is unverified, not met', () => {
+    const engine = engineWith({ 'test_reports/usability_2025-10-20.md': null });
+    const s = engine.snapshot().figures(TODAY).compliance.sows[0]!;
+    expect(s.criterionChecks[0]).toMatchObject({ id: 'AC1', status: 'unverified', value: 87 });
+    expect(s.criteriaMet).toBe(1);
+    const d = only(diagnosticsOf(engine), 'criterion-unverified');
+    expect(d.map((x) => `${x.line}:${x.column} ${x.severity} ${x.message}`)).toEqual([
+      '8:18 warning AC1 has the value 87 against its target >= 85 (from its description), but its evidence test_reports/usability_2025-10-20.md is not in the workspace; add the file so the criterion rests on evidence.',
+    ]);
   });
 });

@@ -33,7 +33,8 @@ describe('decision records', () => {
     const fresh = readFileSync(path.join(dir, created), 'utf8');
     expect(fresh).toContain('supersedes: ADR-0007');
     expect(fresh).toContain('# ADR-0008: Navigation with a search box');
-    const diags = (await session.handlers['workspace.validate']({})).diagnostics;
+    // as of the iteration's last day (after it, the example's never-run qa_signoff is a missing gate)
+    const diags = (await session.handlers['workspace.validate']({ today: '2025-10-24' })).diagnostics;
     expect(diags.map((d) => `${d.file} ${d.code}`)).toEqual(['contracts/changes/CR-42.yaml adr-superseded']);
     await expect(session.handlers['adr.supersede']({ id: 'ADR-0007', title: 'again' })).rejects.toMatchObject({ code: 'conflict' });
     await session.close();

@@ -4,7 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { alertRules } from '../../../core/node/alerts.js';
+import { prometheusText } from '../../../core/node/metrics.js';
 import { covenant } from '../../helpers/cli.js';
+import { engineWith } from '../../helpers/workspace.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 
 function promtool(...args: string[]) {
@@ -41,7 +44,7 @@ describe('alerting rules', () => {
     const out = path.join(tempDir(), 'covenant.rules.yml');
     expect(covenant(['alerts', dir, '--out', out]).code).toBe(0);
     const r = promtool('check', 'rules', out);
-    expect(r.stdout + r.stderr).toContain('SUCCESS: 9 rules found');
+    expect(r.stdout + r.stderr).toContain('SUCCESS: 10 rules found');
     expect(r.status).toBe(0);
   });
 
@@ -128,6 +131,7 @@ describe('alerting rules', () => {
             { eval_time: '5m', alertname: 'CovenantTriageOverdue', exp_alerts: [] },
             { eval_time: '5m', alertname: 'CovenantStopTheLine', exp_alerts: [] },
             { eval_time: '5m', alertname: 'CovenantGateUnverified', exp_alerts: [] },
+            { eval_time: '5m', alertname: 'CovenantGateMissing', exp_alerts: [] }, // as of 2025-10-20 SPRINT-07 runs
           ],
         },
       ],
@@ -136,6 +140,51 @@ describe('alerting rules', () => {
     writeFileSync(file, stringify(test));
     const r = promtool('test', 'rules', file);
     expect(r.stdout + r.stderr, readFileSync(file, 'utf8').slice(0, 400)).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('a gate that never ran', () => {
+  it('fires CovenantGateMissing once its iteration has ended, from the metrics as of that day', async () => {
+    const snap = engineWith().snapshot();
+    const work = tempDir();
+    const rules = path.join(work, 'covenant.rules.yml');
+    writeFileSync(rules, alertRules(snap.model));
+    const series = (await prometheusText(snap.figures('2026-11-20')))
+      .split('\n')
+      .filter((l) => l.startsWith('covenant_gate_status'))
+      .map((l) => ({ series: l.slice(0, l.lastIndexOf(' ')), values: `${l.slice(l.lastIndexOf(' ') + 1)}x10` }));
+    const test = {
+      rule_files: [rules],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: series,
+          alert_rule_test: [
+            {
+              eval_time: '5m',
+              alertname: 'CovenantGateMissing',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'warning', sow: 'SPRINT-07', gate: 'qa_signoff', status: 'missing' },
+                  exp_annotations: {
+                    summary: 'Gate qa_signoff of SPRINT-07 never ran',
+                    description:
+                      'No result is recorded for gate qa_signoff, and SPRINT-07 has ended: the gate counts as missing, not passed. Record its result (covenant record SPRINT-07 qa_signoff --junit FILE).',
+                  },
+                },
+              ],
+            },
+            { eval_time: '5m', alertname: 'CovenantGateFailed', exp_alerts: [] },
+          ],
+        },
+      ],
+    };
+    const file = path.join(work, 'covenant.test.yml');
+    writeFileSync(file, stringify(test));
+    const r = promtool('test', 'rules', file);
+    expect(r.stdout + r.stderr).toContain('SUCCESS');
     expect(r.status).toBe(0);
   });
 });

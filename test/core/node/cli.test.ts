@@ -7,9 +7,17 @@ import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 import { EXAMPLE_DIR } from '../../helpers/workspace.js';
 
 describe('covenant validate', () => {
-  it('the example workspace is clean: exit 0 and a summary line', () => {
-    const r = covenant(['validate', EXAMPLE_DIR]);
+  it('the example workspace is clean while its iteration runs: exit 0 and a summary line', () => {
+    const r = covenant(['validate', EXAMPLE_DIR, '--today', '2025-10-24']);
     expect(r.stdout).toBe('9 files checked: 0 errors, 0 warnings, 0 info\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('after the iteration the gate that never ran is missing: a warning (report mode), still exit 0', () => {
+    const r = covenant(['validate', EXAMPLE_DIR, '--today', '2026-12-02']);
+    expect(r.stdout).toBe(
+      'contracts/sow/SPRINT-07.yaml:16:11 warning gate-missing Gate qa_signoff has no recorded result, and SPRINT-07 ended 2025-10-24: it never ran, so it counts as missing, not passed. Record its result (covenant record SPRINT-07 qa_signoff --junit FILE, or by hand in the dashboard).\n9 files checked: 0 errors, 1 warning, 0 info\n',
+    );
     expect(r.code).toBe(0);
   });
 
@@ -17,7 +25,7 @@ describe('covenant validate', () => {
     const ws = exampleCopy();
     const cr = path.join(ws, 'contracts/changes/CR-42.yaml');
     writeFileSync(cr, readFileSync(cr, 'utf8').replace('status: approved', 'status: aproved'));
-    const r = covenant(['validate', ws]);
+    const r = covenant(['validate', ws, '--today', '2025-10-20']);
     expect(r.stdout.split('\n')).toEqual([
       'contracts/changes/CR-42.yaml:12:11 error schema decision.status must be one of proposed, approved, rejected, withdrawn (got "aproved"). Did you mean approved?',
       '9 files checked: 1 error, 0 warnings, 0 info',
@@ -42,7 +50,7 @@ describe('covenant validate', () => {
     const ws = exampleCopy();
     const sow = path.join(ws, 'contracts/sow/SPRINT-07.yaml');
     writeFileSync(sow, readFileSync(sow, 'utf8').replace('changes: [CR-42]', 'changes: [CR-42, CR-7]'));
-    const r = covenant(['validate', ws, '--format', 'json']);
+    const r = covenant(['validate', ws, '--format', 'json', '--today', '2025-10-20']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({
@@ -67,7 +75,7 @@ describe('covenant validate', () => {
     const ws = exampleCopy();
     writeFileSync(path.join(ws, 'contracts/changes/CR-43.yaml'), Buffer.from([0x69, 0x64, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
     writeFileSync(path.join(ws, 'contracts/changes/CR-44.yaml'), Buffer.from([0x00, 0x01, 0x02]));
-    const r = covenant(['validate', ws, '--format', 'json']);
+    const r = covenant(['validate', ws, '--format', 'json', '--today', '2025-10-20']);
     const diags = JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[];
     expect(diags.map((d) => [d.file, d.code])).toEqual([
       ['contracts/changes/CR-43.yaml', 'file-unreadable'],
@@ -250,7 +258,7 @@ describe('covenant init', () => {
     expect(r.code).toBe(0);
     expect(existsSync(path.join(dir, '.git/HEAD'))).toBe(true);
     expect(r.stdout).not.toMatch(/First commit/);
-    expect(r.stderr).toContain('nothing is committed yet');
+    expect(r.stderr).toContain('nothing committed yet');
     expect(r.stderr).toContain('git config --global user.name');
     expect(covenant(['log', dir]).stdout).toBe('');
   });

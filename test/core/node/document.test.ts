@@ -5,7 +5,9 @@ import { sectionsOf } from '../../../core/common/document.js';
 import { SCHEMAS } from '../../../core/common/schemas.js';
 import { AppState } from '../../../core/node/app-state.js';
 import { Session } from '../../../core/node/session.js';
+import { contractDocument } from '../../../core/node/document-service.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+import { CR, engineWith, SOW } from '../../helpers/workspace.js';
 
 async function opened(edit?: (ws: string) => void) {
   const ws = exampleCopy();
@@ -32,7 +34,7 @@ describe('the document view of a contract file', () => {
     const gates = doc.sections.find((s) => s.title === 'Gates')!.blocks[0]!;
     expect(gates.type === 'checks' && gates.items.map((i) => [i.label, i.status])).toEqual([
       ['design_review', 'passed'],
-      ['qa_signoff', 'pending'],
+      ['qa_signoff', 'missing'], // the iteration ended 2025-10-24 and the gate never ran
     ]);
     const ledger = doc.sections.find((s) => s.title === 'Ledger')!.blocks[0]!;
     expect(ledger.type === 'fields' && ledger.rows.map((r) => r.value)).toContain('Supplier bears €1,625.25 of the overrun; client bears €1,625.25');
@@ -74,6 +76,27 @@ describe('the document view of a contract file', () => {
     expect(doc.sections[0]!.title).toBe('Verdict (computed)');
     expect(JSON.stringify(doc.sections[0])).toContain('"minor: ');
     await session.close();
+  });
+});
+
+describe('the document view says each status and verdict once', () => {
+  it('a change request: "minor: no threshold crossed", never "minor: minor:"', () => {
+    const doc = contractDocument(engineWith().snapshot(), CR, 'the saved file');
+    const fields = doc.sections[0]!.blocks[0]!;
+    expect(fields.type === 'fields' && fields.rows.map((r) => [r.label, r.value])).toEqual([
+      ['Verdict', 'minor: no threshold crossed'],
+      ['Declared in the file', 'minor'],
+      ['Judged against', 'master-2025-10 as saved (not committed; effective 2025-10-11)'],
+    ]);
+  });
+
+  it('a SOW whose iteration has ended: the gate that never ran is missing, and says so', () => {
+    const doc = contractDocument(engineWith().snapshot(), SOW, 'the saved file');
+    const gates = doc.sections.find((s) => s.title === 'Gates')!.blocks[0]!;
+    expect(gates.type === 'checks' && gates.items.map((i) => [i.label, i.status, i.detail])).toEqual([
+      ['design_review', 'passed', 'hand, 2025-10-17T15:00:00Z, Dana Design <dana@example.com>'],
+      ['qa_signoff', 'missing', 'no result recorded, and SPRINT-07 ended 2025-10-24: it never ran'],
+    ]);
   });
 });
 

@@ -26,7 +26,10 @@ describe('a hostile workspace', () => {
       ]),
     );
     expect(at('contracts/sow/SPRINT-07.yaml')).toEqual([
+      // evidence that cannot be followed shows nothing: the values alone leave both criteria unverified, not met
+      'criterion-unverified: AC1 has the value 87 against its target >= 85 (from its description), but its evidence evidence-fifo.csv is not in the workspace; add the file so the criterion rests on evidence.',
       expect.stringMatching(/^path-outside-workspace: acceptance_criteria\[0\]\.evidence "evidence-fifo\.csv" is a link that leads outside/),
+      'criterion-unverified: AC2 has the value 24.8 against its target >= 15% (from its description), but its evidence linked-outside/sentinel.txt is not in the workspace; add the file so the criterion rests on evidence.',
       expect.stringMatching(/^path-outside-workspace: acceptance_criteria\[1\]\.evidence "linked-outside\/sentinel\.txt" leads|is a link/),
     ]);
     expect(at('contracts/sow/SPRINT-66.yaml')).toEqual([expect.stringMatching(/^file-unreadable: This contract file is a link that leads outside/)]);

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quantile } from '../../../core/common/compliance.js';
+import { prometheusText } from '../../../core/node/metrics.js';
 import { CR, edited, engineWith, SOW } from '../../helpers/workspace.js';
 import { covenant } from '../../helpers/cli.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
@@ -164,5 +165,49 @@ describe('compliance figures and the Prometheus export', () => {
     writeFileSync(out, 'old');
     expect(covenant(['metrics', fixture(), '--out', out]).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('# TYPE covenant_open_change_requests gauge');
+  });
+});
+
+describe('covenant metrics writes the core figures', () => {
+  it('summaries: the quantiles the dashboard and the PDF show, _sum and _count of the observations, none outside their range', async () => {
+    const f = engineWith().snapshot().figures('2025-10-22');
+    const t = await prometheusText(f);
+    const col = f.compliance.collaboration;
+    const observed = col.defects.map((d) => Math.round(d.hours! * 3600)).sort((a, b) => a - b);
+    // the example's four triages: 0.7 h, 2.47 h, 18.42 h and 63.45 h (nearest rank: median 2.47 h, p90 63.45 h)
+    expect(observed).toEqual([2520, 8880, 66300, 228420]);
+    expect(metric(t, 'covenant_defect_triage_seconds{quantile="0.5"}')).toBe(8880);
+    expect(metric(t, 'covenant_defect_triage_seconds{quantile="0.9"}')).toBe(228420);
+    expect(metric(t, 'covenant_defect_triage_seconds{quantile="0.5"}')).toBe(Math.round(col.defectTriage.median! * 3600));
+    expect(metric(t, 'covenant_defect_triage_seconds{quantile="0.9"}')).toBe(Math.round(col.defectTriage.p90! * 3600));
+    expect(metric(t, 'covenant_defect_triage_seconds_count')).toBe(4);
+    expect(metric(t, 'covenant_defect_triage_seconds_sum')).toBe(observed.reduce((a, b) => a + b, 0));
+    for (const q of ['0.5', '0.9']) {
+      const v = metric(t, `covenant_defect_triage_seconds{quantile="${q}"}`);
+      expect(observed).toContain(v);
+    }
+    // no decided change request with both dates: unknown, NaN, not 0
+    expect(t).toContain('covenant_change_lead_time_seconds{quantile="0.5"} NaN');
+    expect(metric(t, 'covenant_change_lead_time_seconds_count')).toBe(0);
+    expect(t).toContain('# TYPE covenant_defect_triage_seconds summary');
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: t, encoding: 'utf8' });
+    if (promtool.error) throw new Error('promtool is not installed (apt-get install prometheus)');
+    expect(promtool.stdout + promtool.stderr).toBe('');
+    expect(promtool.status).toBe(0);
+  });
+
+  it('a gate that never ran is missing and counts against the pass ratio (passed of declared)', async () => {
+    const t = await prometheusText(engineWith().snapshot().figures('2026-11-20'));
+    expect(metric(t, 'covenant_gate_status{sow="SPRINT-07",gate="qa_signoff",status="missing"}')).toBe(1);
+    expect(metric(t, 'covenant_gate_status{sow="SPRINT-07",gate="qa_signoff",status="pending"}')).toBe(0);
+    expect(metric(t, 'covenant_gate_pass_ratio{sow="SPRINT-07"}')).toBe(0.5);
+  });
+
+  it('label values are escaped as the exposition format says', async () => {
+    const f = engineWith().snapshot().figures('2025-10-20');
+    const t = await prometheusText(f, { commit: 'a"b\\c\nd', uncommitted: true });
+    expect(t).toContain('covenant_source_info{commit="a\\"b\\\\c\\nd",uncommitted="true"} 1');
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: t, encoding: 'utf8' });
+    expect(promtool.stdout + promtool.stderr).toBe('');
   });
 });

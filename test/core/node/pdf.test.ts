@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { initRepository } from '../../../core/node/git/init.js';
 import { covenant } from '../../helpers/cli.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
-import { REPO } from '../../helpers/workspace.js';
+import { engineWith, REPO, SOW, edited } from '../../helpers/workspace.js';
 
 const text = (pdf: string) => execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
 
@@ -62,7 +62,7 @@ describe('covenant export-pdf', () => {
       'ADR-0007', // the record's id in the tables (its path is in the CR's own export)
       '€48,000.00',
       '€1,625.25',
-      '0 errors, 0 warnings.',
+      '0 errors, 1 warning.', // qa_signoff never ran, and SPRINT-07 ended on 24 October 2025: gate-missing
     ])
       expect(t).toContain(value);
     // table of contents: each entry with the page its section starts on
@@ -93,7 +93,12 @@ describe('covenant export-pdf', () => {
     expect(t).toContain('Zoë Müller (東京) <b>lead</b>');
     expect(t).toContain('José expects +2% (€ 40k)');
     expect(t).toContain('uncommitted changes');
-    for (const v of ['Change request CR-42', 'Verdict: minor (declared: minor)', 'schedule slip', 'Decision record: docs/adr/ADR-0007.md'])
+    for (const v of [
+      'Change request CR-42',
+      'Verdict: minor: no threshold crossed (declared: minor)',
+      'schedule slip',
+      'Decision record: docs/adr/ADR-0007.md',
+    ])
       expect(t).toContain(v);
   });
 
@@ -121,7 +126,7 @@ describe('long tables', () => {
     const snapshot = engine.snapshot();
     const { diagnostics } = snapshot.validate({ today: '2026-01-01' });
     const pdf = await renderPdf(
-      { snapshot, figures: snapshot.figures('2026-01-01'), diagnostics, provenance: { generatedAt: 't', commit: null, dirty: false, unsaved: [] } },
+      { snapshot, figures: snapshot.figures('2026-01-01'), diagnostics, provenance: { generatedAt: 't', commit: null, uncommitted: false, unsaved: [] } },
       { kind: 'contract' },
     );
     const out = path.join(tempDir(), 'long.pdf');
@@ -261,5 +266,73 @@ describe('covenant export-csv', () => {
     const bad = covenant(['export-csv', 'budget', ws]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('the table is "ledger" or "changes"');
+  });
+});
+
+/** The whole contract's pack of the example (with some files changed), rendered as of `today`, as text per page. */
+async function packText(changes: Record<string, string | null>, today: string): Promise<string[]> {
+  const { renderPdf } = await import('../../../core/node/pdf/summary.js');
+  const snapshot = engineWith(changes).snapshot();
+  const { diagnostics } = snapshot.validate({ today });
+  const pdf = await renderPdf(
+    {
+      snapshot,
+      figures: snapshot.figures(today),
+      diagnostics,
+      provenance: { generatedAt: `${today}T10:00:00Z`, commit: null, uncommitted: false, unsaved: [] },
+    },
+    { kind: 'contract' },
+  );
+  const out = path.join(tempDir(), 'pack.pdf');
+  writeFileSync(out, pdf);
+  return text(out)
+    .split('\f')
+    .map((p) => p.replace(/\s+/g, ' '));
+}
+
+describe('the steering pack 13 months after the iteration ended', () => {
+  // AC3 recorded at 0.8 against <= 0.5; qa_signoff never ran
+  const changes = {
+    [SOW]: edited(
+      SOW,
+      '    evidence: analytics/exp_123.csv\n',
+      '    evidence: analytics/exp_123.csv\n  - id: AC3\n    description: Error rate in production\n    target: "<= 0.5"\n    evidence: analytics/exp_123.csv\n',
+    ),
+    'contracts/results/SPRINT-07/AC3--20251024T100000Z.yaml':
+      'sow: SPRINT-07\ncriterion: AC3\nvalue: 0.8\nsource: {kind: value}\nrecorded: {at: 2025-10-24T10:00:00Z, by: Avi Analyst <avi@example.com>, commit: null}\n',
+  };
+
+  it('the executive summary opens on gates failing, gates missing and criteria unmet; gates passed is 1 of 2', async () => {
+    const pages = await packText(changes, '2026-11-20');
+    const first = pages[0]!;
+    const summary = first.slice(first.indexOf('Executive summary'));
+    expect(summary).toContain('Gates failing: none');
+    expect(summary).toContain('Gates missing (1) SOW Gate Why SPRINT-07 qa_signoff no result recorded; SPRINT-07 ended 24 October 2025');
+    expect(summary).toContain('Criteria unmet (1) SOW Criterion Value against target SPRINT-07 AC3 0.8 against <= 0.5');
+    const at = (words: string) => summary.indexOf(words);
+    for (const later of ['Budget to date', 'Decisions open and pending', 'Stop-the-line triggers', 'Validation'])
+      for (const first of ['Gates failing', 'Gates missing', 'Criteria unmet']) expect(at(first), `${first} before ${later}`).toBeLessThan(at(later));
+    // the missing gate and the unmet criterion are the two warnings (report mode)
+    expect(summary).toContain('Validation: 0 errors, 2 warnings in the files shown');
+    const compliance = pages.find((p) => p.includes('Gates passed Criteria met'))!;
+    expect(compliance).toContain('SPRINT-07 1/2 (50%) 2/3 (67%)');
+    expect(compliance).not.toContain('100%');
+  });
+
+  it('while the iteration runs the gate is pending, not missing, and still not passed', async () => {
+    const pages = await packText(changes, '2025-10-24');
+    expect(pages[0]).toContain('Gates missing: none');
+    expect(pages.find((p) => p.includes('Gates passed Criteria met'))).toContain('SPRINT-07 1/2 (50%)');
+  });
+
+  it('defect triage in the PDF is the same figure covenant metrics writes', async () => {
+    const { prometheusText } = await import('../../../core/node/metrics.js');
+    const pages = await packText({}, '2025-10-22');
+    const line = /Defect triage: \S+ within 24 h; median ([\d.]+) h, p90 ([\d.]+) h/.exec(pages.join(' '));
+    expect(line?.slice(1)).toEqual(['2.5', '63.5']);
+    const t = await prometheusText(engineWith().snapshot().figures('2025-10-22'));
+    const q = (x: string) => Number(new RegExp(`covenant_defect_triage_seconds\\{quantile="${x}"\\} (\\S+)`).exec(t)![1]) / 3600;
+    expect([q('0.5'), q('0.9')].map((h) => (Math.round(h * 10) / 10).toString())).toEqual(line!.slice(1));
+    expect(q('0.9')).toBe(63.45);
   });
 });

@@ -36,7 +36,8 @@ const enforce = (dir: string) => {
 describe('gate results as recorded evidence', () => {
   it('a failing JUnit report for qa_signoff: pass ratio 0.5, an error under enforcement naming the gate; a passing one clears it', () => {
     const dir = exampleCopy();
-    expect(gateRatio(dir)).toBe('1'); // design_review passed by hand in the example, qa_signoff has no result
+    // passed of declared: design_review passed by hand in the example, qa_signoff has no result (not passed)
+    expect(gateRatio(dir)).toBe('0.5');
     let r = covenant(
       ['record', 'SPRINT-07', 'qa_signoff', dir, '--junit', file('junit.xml', JUNIT_FAIL), '--source', 'https://ci.example/run/7'],
       dir,
@@ -121,7 +122,7 @@ describe('gate results as recorded evidence', () => {
     );
     const r = covenant(['validate', dir]);
     expect(r.stdout).toMatch(/warning gate-unverified Gate qa_signoff says passed, but no result is recorded for it/);
-    expect(gateRatio(dir)).toBe('1'); // 1 passed (design_review, recorded) of 1 decided: the typed one is not counted
+    expect(gateRatio(dir)).toBe('0.5'); // 1 passed (design_review, recorded) of 2 declared: the typed one is not counted
   });
 
   it('a result file naming an undeclared gate, or both a gate and a criterion, is a diagnostic', () => {
@@ -137,7 +138,7 @@ describe('gate results as recorded evidence', () => {
       /ghost--20251020T100000Z\.yaml:2:7 error unknown-reference SPRINT-07 declares no gate ghost; its gates are design_review or qa_signoff\./,
     );
     expect(out).toMatch(/both--20251020T100000Z\.yaml:\d+:\d+ error schema A result is for one gate or one criterion, not both/);
-    expect(gateRatio(dir)).toBe('1'); // neither file moved the figure
+    expect(gateRatio(dir)).toBe('0.5'); // neither file moved the figure: design_review of the two declared
   });
 
   it('a criterion value is recorded as a file of its own', () => {

@@ -16,7 +16,8 @@ describe('new files from templates', () => {
     expect(proposal.path).toBe(file);
     expect(proposal.text).toContain(text);
     await session.handlers['files.create']({ path: proposal.path, text: proposal.text });
-    const result = await session.handlers['workspace.validate']({});
+    // as of the example iteration's last day (after it, its never-run qa_signoff is a missing gate)
+    const result = await session.handlers['workspace.validate']({ today: '2025-10-24' });
     expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     await session.close();
   });

@@ -1,0 +1,22 @@
+import type { Provenance } from '../common/provenance.js';
+import type { Snapshot } from '../common/workspace.js';
+import { findRepo, git } from './git/repo.js';
+import { status } from './git/status.js';
+
+/**
+ * The provenance of an output made from `snap`: HEAD, whether the working tree differs from it (one git status),
+ * the unsaved buffers the snapshot includes and the files it leaves out. A status that cannot be read is not
+ * "clean": the request fails rather than claim what it cannot know.
+ */
+export async function readProvenance(root: string, snap: Snapshot, now = new Date()): Promise<Provenance> {
+  const generatedAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const base = { unsaved: snap.unsaved, leftOut: snap.model.leftOut, generatedAt };
+  if (!(await findRepo(root))) return { commit: null, uncommitted: false, ...base };
+  return { commit: await headCommit(root), uncommitted: (await status(root)).length > 0, ...base };
+}
+
+/** HEAD's commit id, or null outside a repository or before the first commit. */
+export async function headCommit(root: string): Promise<string | null> {
+  const repo = await findRepo(root);
+  return repo ? git.resolveRef({ ...repo.opts, ref: 'HEAD' }).catch(() => null) : null;
+}
