@@ -61,7 +61,7 @@ const Buffers = T.Record(T.String({ maxLength: 4096 }), Text, { maxProperties: 2
 const closed = { additionalProperties: false } as const;
 const SowId = T.String({ pattern: '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$', description: 'a SOW id such as SPRINT-07' });
 const CrId = T.String({ pattern: '^CR-[0-9]+$', description: 'a change request id such as CR-42' });
-const Day = T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a date as YYYY-MM-DD' });
+const Day = T.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a date as YYYY-MM-DD' });
 const obj = <P extends Parameters<typeof T.Object>[0]>(props: P) => T.Object(props, closed);
 /** Credentials typed by a person for one remote operation; `remember` keeps them (encrypted) in the desktop app. */
 const Creds = T.Optional(
@@ -178,7 +178,7 @@ export const API = {
           maxItems: 10_000,
         }),
       ),
-      takeAll: T.Optional(T.Union([T.Literal('mine'), T.Literal('theirs')])),
+      takeAll: T.Optional(T.Union([T.Literal('mine'), T.Literal('theirs')], { description: 'mine or theirs' })),
       commit: T.Optional(T.Boolean()),
     }),
     'Settles the waiting pull in one step: these conflicts as chosen (edit: keep what the file holds), every other open one the same way (takeAll), and with commit the merge once none is open.',

@@ -47,7 +47,7 @@ export function recordedText(sow: string, r: RecordedResult, next: string): stri
   return `Recorded ${sow} ${what} in ${r.path} by ${r.by}${r.commit ? ` at ${r.commit.slice(0, 7)}` : ''}.\nReview and commit it (${next}).\n`;
 }
 
-export function verifyText(checks: readonly ApprovalCheck[]): string {
+export function verifyText({ approvals: checks }: { approvals: readonly ApprovalCheck[] }): string {
   const bad = checks.filter((c) => c.status !== 'valid').length;
   const lines = checks.map((c) => `${c.file} ${c.member}${c.role ? ` as ${c.role}` : ''}: ${c.status === 'valid' ? 'ok' : c.status} - ${c.message}\n`);
   return `${lines.join('')}${plural(checks.length, 'approval')} checked: ${checks.length - bad} hold, ${bad} do not\n`;
@@ -170,4 +170,12 @@ export function notWrittenText(diagnostics: readonly Diagnostic[]): string {
 
 export function unevaluatedText(e: CrEvaluation): string {
   return `covenant evaluate: cannot compute the verdict of ${e.id}: ${e.problem}. Run covenant validate for details.\n`;
+}
+
+export function reviewedText(outcome: string, r: { path: string; by: string }, next: string): string {
+  return `Recorded ${outcome.replace('_', ' ')} by ${r.by} in ${r.path}.\nReview and commit it (${next}).\n`;
+}
+
+export function addendumText(cr: string, applied: boolean, paths: string[], next: string): string {
+  return `${applied ? `${cr} implemented` : `Addendum of ${cr} drafted`}: ${paths.join(', ')}.\nReview and commit the change (${next}).\n`;
 }

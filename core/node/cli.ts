@@ -6,13 +6,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import type { ApiArgs, ApiMethod, ApiResult } from '../common/api.js';
-import { isValidDate } from '../common/dates.js';
 import { countDiagnostics } from '../common/diagnostics.js';
 import { CovenantError, ERROR_CODES } from '../common/errors.js';
 import type { LeftOut } from '../common/model/contract.js';
 import { provenanceLine } from '../common/provenance.js';
 import * as text from '../common/result-text.js';
 import type { Session } from './session.js';
+import { readTextFile } from './text.js';
 
 export { summaryLine } from '../common/result-text.js';
 
@@ -23,10 +23,7 @@ const refuse = (message: string): never => {
   throw usage(message);
 };
 
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
+type Io = { out: (s: string) => void; err: (s: string) => void };
 type Call = <M extends ApiMethod>(method: M, ...args: null extends ApiArgs<M> ? [] | [ApiArgs<M>] : [ApiArgs<M>]) => Promise<ApiResult<M>>;
 
 /** One command's Session: the workspace opened once (no watcher, no recent list), every call through `dispatch`. */
@@ -70,22 +67,18 @@ class Door {
     else this.io.out(body.toString());
   }
   /** Files left out of the figures, on stderr; exit 1 when there are any. */
-  leftOut(verb: string, p: { leftOut: readonly LeftOut[] }): number {
-    this.io.err(text.leftOutText(verb, p.leftOut));
-    return p.leftOut.length ? EXIT.errors : EXIT.ok;
-  }
+  leftOut = (verb: string, p: { leftOut: readonly LeftOut[] }) => (this.io.err(text.leftOutText(verb, p.leftOut)), p.leftOut.length ? EXIT.errors : EXIT.ok);
   close = async () => this.session?.close();
 }
 
 /** Commander's parsed options and arguments: each verb reads what it declared. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Opts = Record<string, any>;
+/**
+ * A verb, under its name and arguments. A `[dir]` defaults to the current folder and is opened before `run`; `[dir]!`
+ * also requires a master contract there (a folder without one has nothing true to tell).
+ */
 interface Verb {
-  /**
-   * Name and arguments. A `[dir]` defaults to the current folder and is opened before `run`; `[dir]!` also requires a
-   * master contract there (a folder without one has nothing true to tell).
-   */
-  spec: string;
   help: string;
   /** "flags|description|choice,choice|default"; a leading ! makes it required. Or a commander Option. */
   opts?: (string | Option)[];
@@ -101,11 +94,6 @@ const wsPath = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '');
 const nl = () => (process.stderr.isTTY ? '\n' : '');
 const ok = (..._done: unknown[]) => EXIT.ok;
 
-function day(v: string | undefined, flag: string): string | undefined {
-  if (v !== undefined && !isValidDate(v)) throw usage(`${flag} must be a date as YYYY-MM-DD (got ${JSON.stringify(v)})`);
-  return v;
-}
-
 /** An option whose value is parsed: a number (a whole one from `min` to `max`), or repeated into a list. */
 function parsed(flags: string, help: string, kind: 'number' | 'list' | [min: number, max: number]): Option {
   return new Option(flags, help).argParser((v: string, acc?: unknown): unknown => {
@@ -117,24 +105,14 @@ function parsed(flags: string, help: string, kind: 'number' | 'list' | [min: num
   });
 }
 
-async function readInput(file: string): Promise<string> {
-  const bytes = await (await import('node:fs/promises')).readFile(path.resolve(file)).catch((e: NodeJS.ErrnoException) => {
-    throw new CovenantError('not-found', `Cannot read ${file} (${e.code ?? e.message}).`);
-  });
-  const decoded = (await import('./text.js')).decodeText(bytes);
-  if (!decoded.ok) throw usage(`${file}: ${decoded.message}`);
-  return decoded.text;
-}
-
-const VERBS: Verb[] = [
-  {
-    spec: 'validate [dir]!',
+/** Every verb, keyed by its name and arguments (see `Verb`). */
+const VERBS: Record<string, Verb> = {
+  'validate [dir]!': {
     help: 'Check every contract file against the schemas and cross-file rules, with the facts git knows.\nExit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O.',
     opts: ['--format <format>|output format (sarif, junit, github: for CI)|text,json,sarif,junit,github|text', TODAY],
     run: async (d, _, o) => {
-      const r = await d.call('workspace.validate', { today: day(o.today, '--today') });
-      if (o.format === 'text' || o.format === 'json')
-        d.print(o.format, { files: r.files, enforcement: r.enforcement, diagnostics: r.diagnostics }, text.validationText);
+      const r = await d.call('workspace.validate', { today: o.today });
+      if (o.format === 'text' || o.format === 'json') d.print(o.format, r, text.validationText);
       else {
         const files = (await d.call('files.list')).filter((f) => f.kind !== null).map((f) => f.path);
         d.io.out((await import('./ci-formats.js')).toCi(o.format, { files, diagnostics: r.diagnostics, mode: r.enforcement, version: '0.1.0' }));
@@ -142,31 +120,25 @@ const VERBS: Verb[] = [
       return countDiagnostics(r.diagnostics).errors > 0 ? EXIT.errors : EXIT.ok;
     },
   },
-  {
-    spec: 'evaluate <cr-id> [dir]!',
+  'evaluate <cr-id> [dir]!': {
     help: "A change request's minor/major verdict from the thresholds of the master in force.\nExit status: 0 computed and matching the declared verdict, 1 it differs or figures are missing, 2 usage.",
     opts: [FORMAT],
     run: async (d, [cr], o) => {
       const e = await d.call('changes.evaluate', { cr: crId(cr) });
       if (e.problem) return (d.io.err(text.unevaluatedText(e)), EXIT.errors);
-      const { id, file, verdict, declared, matches, master, thresholds } = e;
-      d.print(o.format, { id, file, verdict, declared, matches, master, thresholds }, () => text.evaluationText(e));
-      return e.matches ? EXIT.ok : EXIT.errors;
+      return (d.print(o.format, e, text.evaluationText), e.matches ? EXIT.ok : EXIT.errors);
     },
   },
-  {
-    spec: 'init <folder>',
+  'init <folder>': {
     help: 'Create a new workspace (master contract, a first SOW, the ledger, an ADR template) that validates clean,\nas a git repository with a first commit. Refuses a folder that already has contracts/.',
     opts: ['--no-git|do not make it a git repository'],
     run: async (d, [dir], o) => ok(d.io.out(text.createdText(dir, await d.call('workspace.create', { root: path.resolve(dir), git: o.git })))),
   },
-  {
-    spec: 'editor-setup [dir]',
+  'editor-setup [dir]': {
     help: 'Let VS Code (YAML extension) and editors with the YAML language server check contract files as Covenant does:\nwrites the schemas to .covenant/schemas/ and maps them in .vscode/settings.json (other settings kept).',
     run: async (d) => ok(d.io.out(text.editorSetupText((await d.call('workspace.editorSetup')).files))),
   },
-  {
-    spec: 'record <sow> [gate] [folder]',
+  'record <sow> [gate] [folder]': {
     help: "Record a gate's result (from a JUnit or SARIF file, or by hand) or a criterion's measured value as a file under\ncontracts/results/ to review and commit. Refuses a gate or criterion the SOW does not declare.",
     opts: [
       '--junit <file>|a JUnit XML report: passed when no test failed or errored',
@@ -185,23 +157,21 @@ const VERBS: Verb[] = [
         throw usage(gate ? 'give exactly one of --junit FILE, --sarif FILE or --result passed|failed' : 'name the gate, or use --criterion AC1 --value N');
       await d.open((o.criterion ? gate : dir) ?? '.', false);
       const file: string | undefined = o.junit ?? o.sarif;
-      const report = file ? { format: o.junit ? ('junit' as const) : ('sarif' as const), name: file, text: await readInput(file) } : undefined;
+      const report = file ? { format: o.junit ? ('junit' as const) : ('sarif' as const), name: file, text: await readTextFile(file) } : undefined;
       const what = o.criterion ? { criterion: o.criterion, value: o.value } : { gate, outcome: o.result, report };
       const r = await d.call('results.record', { sow, ...what, note: o.note, node: o.node, sourceUrl: o.source });
       return ok(d.io.out(text.recordedText(sow, r, d.next([r.path]))));
     },
   },
-  {
-    spec: 'review <cr-id> [dir]',
+  'review <cr-id> [dir]': {
     help: 'Record a review of a change request in its reviews: who (your git identity), now, the outcome. The first\ncompleted one measures the review turnaround against collaboration_slos.review_turnaround_hours.',
     opts: ['!--outcome <outcome>|what the review says|approve,request_changes,comment', '--note <text>|what the reviewer said'],
     run: async (d, [cr], o) => {
       const r = await d.call('changes.review', { cr: crId(cr), outcome: o.outcome, note: o.note });
-      return ok(d.io.out(`Recorded ${o.outcome.replace('_', ' ')} by ${r.by} in ${r.path}.\nReview and commit it (${d.next([r.path])}).\n`));
+      return ok(d.io.out(text.reviewedText(o.outcome, r, d.next([r.path]))));
     },
   },
-  {
-    spec: 'import-defects <file> [dir]',
+  'import-defects <file> [dir]': {
     help: "Import defects from a tracker's export (CSV with a header row, or JSON) into contracts/defects/<export>.yaml;\nthe same export again replaces it. Columns by their usual names; others with --map FIELD=COLUMN.",
     opts: [
       '--format <format>|csv or json (default: from the file)|csv,json',
@@ -209,15 +179,14 @@ const VERBS: Verb[] = [
       parsed('--map <field=column>', 'the column of a field: id, title, severity, sow, reported, triaged (repeatable)', 'list'),
     ],
     run: async (d, [file], o) => {
-      const map = Object.fromEntries(
-        ((o.map ?? []) as string[]).map((m) => /^([^=]+)=(.*)$/s.exec(m)?.slice(1) ?? refuse(`--map takes FIELD=COLUMN (got ${JSON.stringify(m)})`)),
-      );
-      const r = await d.call('defects.import', { name: path.basename(file), text: await readInput(file), format: o.format, sow: o.sow, map });
+      const pair = (m: string) => /^([^=]+)=(.*)$/s.exec(m)?.slice(1) ?? refuse(`--map takes FIELD=COLUMN (got ${JSON.stringify(m)})`);
+      const map = Object.fromEntries(((o.map ?? []) as string[]).map(pair));
+      const body = await readTextFile(file);
+      const r = await d.call('defects.import', { name: path.basename(file), text: body, format: o.format, sow: o.sow, map });
       return ok(d.io.out(text.importedText(r, d.next([r.path]))));
     },
   },
-  {
-    spec: 'addendum <cr-id> [dir]',
+  'addendum <cr-id> [dir]': {
     help: "Write a change request's addendum: the SOW or master edits it makes (--set FILE:FIELD=VALUE, FIELD as dotted keys,\n[n] for list items, VALUE as YAML). --apply (approved changes) makes the edits and marks the CR implemented.",
     opts: [
       parsed('--set <file:field=value>', 'one edit (repeatable)', 'list'),
@@ -227,8 +196,7 @@ const VERBS: Verb[] = [
     ],
     run: async (d, [cr], o) => addendum(d, crId(cr), o),
   },
-  {
-    spec: 'approve <id> [dir]!',
+  'approve <id> [dir]!': {
     help: "Approve a change request (or SOW) as a member of governance.members: adds the approval and commits that file\nsigned with the member's SSH key (pure JS). The key is read, never stored; a passphrase from --passphrase-env.",
     opts: [
       '!--as <member>|the member id (governance.members)',
@@ -243,39 +211,32 @@ const VERBS: Verb[] = [
       return ok(d.io.out(`Approved ${crId(id)}${r.role ? ` as ${r.role}` : ''}: commit ${r.commit.slice(0, 7)} signed with ${o.as}'s key (${r.path}).\n`));
     },
   },
-  {
-    spec: 'verify [dir]!',
+  'verify [dir]!': {
     help: 'Check every approval: added by a commit signed with the key of the member it names, who holds the role the\ndecision needs. Exit status: 0 all hold (or there are none), 1 any does not, 2 usage.',
     opts: [FORMAT],
     run: async (d, _, o) => {
       const r = await d.call('approvals.verify');
-      d.print(o.format, r, () => text.verifyText(r.approvals));
-      return r.approvals.some((c) => c.status !== 'valid') ? EXIT.errors : EXIT.ok;
+      return (d.print(o.format, r, text.verifyText), r.approvals.some((c) => c.status !== 'valid') ? EXIT.errors : EXIT.ok);
     },
   },
-  {
-    spec: 'redline <file> [dir]!',
+  'redline <file> [dir]!': {
     help: 'What changed in a contract file since its last approved version (its latest commit signed with a member key),\nfield by field: what the steering committee reads before it signs again.',
     opts: [FORMAT],
     run: async (d, [file], o) => ok(d.print(o.format, await d.call('redline.get', { path: wsPath(file) }), text.redlineText)),
   },
-  {
-    spec: 'merge-driver <base> <mine> <theirs> [path]',
+  'merge-driver <base> <mine> <theirs> [path]': {
     help: 'A git merge driver: contract YAML merges by structure, Markdown line-wise; the result replaces %A. Exit 0 merged,\n1 conflicts (on stderr and atop the file). Use: merge.covenant.driver "covenant merge-driver %O %A %B %P"',
     run: async (d, [base, mine, theirs, file]) => {
       const conflicts = await (await import('./merge-driver.js')).runMergeDriver(base, mine, theirs, file);
-      d.io.err(conflicts.map((c) => `covenant merge-driver: ${c}\n`).join(''));
-      return conflicts.length ? EXIT.errors : EXIT.ok;
+      return (d.io.err(conflicts.map((c) => `covenant merge-driver: ${c}\n`).join('')), conflicts.length ? EXIT.errors : EXIT.ok);
     },
   },
-  {
-    spec: 'allowed-signers [dir]!',
+  'allowed-signers [dir]!': {
     help: "git's allowed-signers file for the members' SSH keys, so that `git log --show-signature` and\n`git verify-commit` (gpg.ssh.allowedSignersFile) agree with covenant verify.",
     opts: [OUT],
     run: async (d, _, o) => ok(await d.emit(o.out, (await d.call('approvals.allowedSigners')).text)),
   },
-  {
-    spec: 'clone <url> [folder]',
+  'clone <url> [folder]': {
     help: "Clone a shared contract repository over HTTP(S). Credentials, when the server asks: COVENANT_GIT_TOKEN (or\nCOVENANT_GIT_USERNAME and COVENANT_GIT_PASSWORD), else git's credential helper where git is installed.",
     run: async (d, [url, folder]) => {
       const dir = folder ?? (url.replace(/\/+$/, '').split('/').pop() ?? 'contract').replace(/\.git$/, '');
@@ -284,8 +245,7 @@ const VERBS: Verb[] = [
       return ok(d.io.err(nl()), d.io.out(`Cloned into ${dir}${branch ? ` (branch ${branch})` : ''}. Next: covenant validate ${dir}\n`));
     },
   },
-  {
-    spec: 'pull [dir]',
+  'pull [dir]': {
     help: "Fetch origin's branch and merge it with the contract-aware merge, validated before the branch moves. Conflicts\nwait in the files (my value kept): --resolve KEY=mine|theirs|file or --take mine|theirs, then --continue; --abort\nputs the files back. Exit status: 0 merged or up to date, 1 conflicts or a merge adding errors, 2 usage or network.",
     opts: [
       '--continue|commit the waiting merge once every conflict is resolved',
@@ -296,19 +256,16 @@ const VERBS: Verb[] = [
     ],
     run: async (d, _, o) => pull(d, o),
   },
-  {
-    spec: 'push [dir]',
+  'push [dir]': {
     help: 'Push the current branch to origin. A remote with commits you do not have is refused: pull first.',
     run: async (d) => ok(d.io.out(`Pushed ${(await d.call('remote.push', {})).branch} to origin.\n`), d.io.err(nl())),
   },
-  {
-    spec: 'status [dir]',
+  'status [dir]': {
     help: "What git sees changed in the workspace (as the app's Changes view): branch, commit, changed files.",
     opts: [FORMAT],
     run: async (d, _, o) => ok(d.print(o.format, await d.call('git.status'), text.statusText)),
   },
-  {
-    spec: 'commit [dir] [paths...]',
+  'commit [dir] [paths...]': {
     help: "Commit changed files through the app's validation gate: refused (exit 1) with errors unless --allow-errors (then a\nCovenant-Validation: trailer). Default: every changed contract file, the proposed message. Identity as git has it.",
     opts: ['-m, --message <text>|the commit message (default: the proposed one)', '--allow-errors|commit even with validation errors (the message says so)'],
     run: async (d, [, paths], o) => {
@@ -320,8 +277,7 @@ const VERBS: Verb[] = [
       return r ? ok(d.io.out(text.committedText(r))) : EXIT.errors;
     },
   },
-  {
-    spec: 'log [dir]',
+  'log [dir]': {
     help: "The workspace's history (newest first), or one file's with --file.",
     opts: [
       "--file <path>|only commits that changed this workspace file (git's history simplification)",
@@ -334,17 +290,15 @@ const VERBS: Verb[] = [
       return ok(d.print(o.format, r, (entries) => entries.map(text.logLine).join('')));
     },
   },
-  {
-    spec: 'metrics [dir]!',
+  'metrics [dir]!': {
     help: "Compliance and ledger figures in Prometheus' text format (node_exporter's textfile collector): the numbers the\ndashboard and the PDF show. With --out, the file is replaced atomically.",
     opts: [OUT, TODAY],
     run: async (d, _, o) => {
-      const r = await d.call('metrics.prometheus', { today: day(o.today, '--today') });
+      const r = await d.call('metrics.prometheus', { today: o.today });
       return (await d.emit(o.out, r.text), d.leftOut('metrics', r.provenance));
     },
   },
-  {
-    spec: 'export-index [dir]!',
+  'export-index [dir]!': {
     help: 'The workflow index as JSON (schemas/workflow-index.schema.json): every DAG node with its SOW, gates (validator,\nstatus from recorded results) and criteria, for workflow validators. With --out, replaced atomically.',
     opts: [OUT],
     run: async (d, _, o) => {
@@ -353,14 +307,12 @@ const VERBS: Verb[] = [
       return (await d.emit(o.out, `${JSON.stringify(index, null, 2)}\n`), d.leftOut('export-index', r.provenance));
     },
   },
-  {
-    spec: 'alerts [dir]!',
+  'alerts [dir]!': {
     help: 'Prometheus alerting rules over the metrics of covenant metrics: SLA breaches, failed, missing or unverified gates,\nstop-the-line triggers, escalations and validation errors. With --out, the file is replaced atomically.',
     opts: [OUT],
     run: async (d, _, o) => ok(await d.emit(o.out, (await d.call('alerts.rules')).text)),
   },
-  {
-    spec: 'export-pdf [dir]!',
+  'export-pdf [dir]!': {
     help: 'A PDF for a steering meeting: the whole contract, one SOW or one change request, with the commit it shows on every page.',
     opts: [
       '!--out <file>|the PDF file to write',
@@ -370,8 +322,10 @@ const VERBS: Verb[] = [
     ],
     run: async (d, _, o) => {
       if (o.sow && o.cr) throw usage('choose --sow or --cr, not both');
-      const since = day(o.since, '--since');
-      const r = await d.call('pdf.export', o.sow ? { scope: 'sow', id: o.sow } : o.cr ? { scope: 'cr', id: crId(o.cr) } : { scope: 'contract', since });
+      const r = await d.call(
+        'pdf.export',
+        o.sow ? { scope: 'sow', id: o.sow } : o.cr ? { scope: 'cr', id: crId(o.cr) } : { scope: 'contract', since: o.since },
+      );
       const pdf = Buffer.from(r.base64, 'base64');
       await d.emit(o.out, pdf);
       d.io.err(r.problems.map((p) => `covenant export-pdf: ${p}\n`).join(''));
@@ -379,8 +333,7 @@ const VERBS: Verb[] = [
       return Math.max(d.leftOut('export-pdf', r.provenance), r.problems.length ? EXIT.errors : EXIT.ok);
     },
   },
-  {
-    spec: 'archive [dir]',
+  'archive [dir]': {
     help: 'Archive closed iterations: SOWs that ended before a date move to contracts/archive/<bundle>/sow/ with a summary\n(README.md) of what they showed; still validated and counted in every figure. Review and commit.',
     opts: [
       '!--bundle <name>|the bundle, e.g. 2025-H1',
@@ -389,8 +342,7 @@ const VERBS: Verb[] = [
     ],
     run: async (d, _, o) => ok(d.io.out(text.archiveText(await d.call('archive.closed', { bundle: o.bundle, before: o.before, dryRun: o.dryRun })))),
   },
-  {
-    spec: 'export-csv <table> [dir]!',
+  'export-csv <table> [dir]!': {
     help: 'The incentive ledger or the change-request log as CSV (a header row, amounts unsigned with words for who bears or earns them).',
     opts: [OUT],
     run: async (d, [table], o) => {
@@ -401,19 +353,17 @@ const VERBS: Verb[] = [
       return d.leftOut('export-csv', r.provenance);
     },
   },
-  {
-    spec: 'serve [folder]',
+  'serve [folder]': {
     help: 'Run Covenant in the browser: the app and its API on 127.0.0.1 only, guarded by a per-launch token.\nOpen the printed URL once; Ctrl+C stops it.',
     opts: [parsed('--port <port>', 'port to listen on (default: any free port)', [0, 65535])],
     run: async (d, [dir], o) => (await import('./serve.js')).serve(d.io, dir, o.port),
   },
-];
+};
 
 async function pull(d: Door, o: Opts): Promise<number> {
   const resolve = ((o.resolve ?? []) as string[]).map(
     (r) => /^(.+)=(mine|theirs|file)$/.exec(r) ?? refuse(`--resolve takes KEY=mine|theirs|file (got ${JSON.stringify(r)})`),
   );
-  if (o.take !== undefined && o.take !== 'mine' && o.take !== 'theirs') throw usage(`--take is mine or theirs (got ${JSON.stringify(o.take)})`);
   const resumes = o.continue || resolve.length > 0 || o.take !== undefined;
   if (o.abort && resumes) throw usage('--abort gives the merge up: it goes with no other option');
   if (o.abort) return ok(d.print(o.format, await d.call('merge.abort'), text.abortedText));
@@ -440,9 +390,7 @@ async function addendum(d: Door, cr: string, o: Opts): Promise<number> {
   if (plan.diagnostics.length) return (d.io.err(text.notWrittenText(plan.diagnostics)), EXIT.errors);
   if (o.dryRun) return ok(d.io.out(plan.files.map((f) => `--- ${f.path}${f.isNew ? ' (new)' : ''}\n${f.text}`).join('')));
   const paths = await d.call('addendum.write', args);
-  return ok(
-    d.io.out(`${o.apply ? `${cr} implemented` : `Addendum of ${cr} drafted`}: ${paths.join(', ')}.\nReview and commit the change (${d.next(paths)}).\n`),
-  );
+  return ok(d.io.out(text.addendumText(cr, !!o.apply, paths, d.next(paths))));
 }
 
 function toOption(spec: string | Option): Option {
@@ -457,9 +405,9 @@ function toOption(spec: string | Option): Option {
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('covenant').description('Covenant: living contracts kept as validated files in git.').version('0.1.0');
   program.showHelpAfterError('(run with --help for usage)').configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const v of VERBS) {
-    const master = v.spec.includes('[dir]!');
-    const [name, ...args] = v.spec.replace('[dir]!', '[dir]').split(' ');
+  for (const [spec, v] of Object.entries(VERBS)) {
+    const master = spec.includes('[dir]!');
+    const [name, ...args] = spec.replace('[dir]!', '[dir]').split(' ');
     const c = program.command(name!).description(v.help);
     for (const a of args) c.argument(a, /dir|folder/.test(a) ? 'workspace folder' : '', a === '[dir]' ? '.' : undefined);
     for (const o of v.opts ?? []) c.addOption(toOption(o));

@@ -1,14 +1,23 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { API, isApiMethod, type ApiMethod, type Handlers, type Result } from '../common/api.js';
 import { CovenantError, toApiError } from '../common/errors.js';
 
-let validators: Map<ApiMethod, ValidateFunction> | null = null;
-function argValidator(method: ApiMethod): ValidateFunction {
-  if (!validators) {
-    const ajv = new Ajv2020({ allErrors: false, ownProperties: true, strict: true, allowUnionTypes: true, verbose: true });
-    validators = new Map((Object.keys(API) as ApiMethod[]).map((m) => [m, ajv.compile(API[m].args)]));
+let ajv: Ajv2020 | null = null;
+const validators = new Map<ApiMethod, ValidateFunction>();
+/** The argument check of one method, compiled the first time it is called (a CLI command pays for its own only). */
+export function argValidator(method: ApiMethod): ValidateFunction {
+  let v = validators.get(method);
+  if (!v) {
+    if (!ajv) {
+      // the schemas are the API table's own (TypeBox, checked in strict mode): not checked against the meta-schema each start
+      ajv = new Ajv2020({ allErrors: false, ownProperties: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false });
+      addFormats(ajv, ['date']); // a date argument is a day of the calendar: 2025-02-30 is refused
+    }
+    v = ajv.compile(API[method].args);
+    validators.set(method, v);
   }
-  return validators.get(method)!;
+  return v;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Author, FileChange, GitState, WriteResult } from '../common/api.js';
 import { proposeCommitMessage, validationTrailer, type ChangedContract, type Sections } from '../common/commit-message.js';
 import { CovenantError } from '../common/errors.js';
@@ -5,18 +7,14 @@ import { rawId } from '../common/model/contract.js';
 import { classifyPath } from '../common/model/kinds.js';
 import { splitFrontMatter } from '../common/model/adr.js';
 import { parseYaml, type YamlFile } from '../common/yaml/parse.js';
-import { isAuthor, NO_IDENTITY, resolveIdentity, storeIdentity, type Signature } from './git/author.js';
-import { actingPerson } from './identity.js';
-import { commit } from './git/commit.js';
-import { compareCommits } from './git/compare.js';
-import { initRepository } from './git/init.js';
-import { readAt, readAtHead } from './git/read-at.js';
-import { diffFile, type FileDiff } from './git/diff.js';
-import { restoreFile } from './git/restore.js';
-import { findRepo, isRepository, repoState, type Repo } from './git/repo.js';
-import { status } from './git/status.js';
-import { gitFacts } from './figures.js';
+import type { Signature } from './git/author.js';
+import type { FileDiff } from './git/diff.js';
+import type { Repo } from './git/repo.js';
 import type { OpenWorkspace } from './workspace-service.js';
+
+let loading: Promise<typeof import('./git/modules.js')> | null = null;
+/** Git's modules (isomorphic-git behind them), loaded by the first request that needs git: never by a command on a folder without git. */
+const gitModules = () => (loading ??= import('./git/modules.js'));
 
 const CONFLICT_RE = /^(<{7} |={7}$|>{7} )/m;
 
@@ -46,6 +44,7 @@ export async function commitIdentity(
   remembered: unknown,
   onNote: (note: string) => void = () => undefined,
 ): Promise<{ author: Signature; committer: Signature }> {
+  const { actingPerson, NO_IDENTITY, storeIdentity } = await gitModules();
   const who = await actingPerson(repo, remembered);
   if (!who) throw new CovenantError('invalid-input', NO_IDENTITY, { reason: 'no-author' });
   if (who.from === 'settings' && repo) {
@@ -73,6 +72,13 @@ export class WorkspaceGit {
     // one at a time, in order: a read that started earlier (from an older snapshot) must never land after a later one
     const run = this.factsChain.then(async () => {
       await this.ws.settle();
+      // no repository at the workspace root: no facts to read, and git's modules are not even loaded
+      if (!(await lstat(path.join(this.root, '.git')).catch(() => null))) {
+        const f = this.ws.snapshot.facts;
+        const none = f.history.size === 0 && !f.masters?.length && !f.signatures?.size && !f.volatility?.size;
+        return none ? undefined : this.ws.setFacts({ history: new Map() }); // already none: no new snapshot to analyse
+      }
+      const { gitFacts } = await import('./figures.js');
       await this.ws.setFacts(await gitFacts(this.root, this.ws.snapshot));
     });
     this.factsChain = run.catch(() => undefined);
@@ -95,6 +101,7 @@ export class WorkspaceGit {
   async state(): Promise<GitState> {
     const snap = this.ws.snapshot;
     const conflictFiles = snap.contractPaths().filter((p) => CONFLICT_RE.test(snap.text(p) ?? ''));
+    const { isRepository, repoState } = await gitModules();
     if (!(await isRepository(this.root)))
       return {
         repository: false,
@@ -113,6 +120,7 @@ export class WorkspaceGit {
 
   async init(): Promise<GitState> {
     const who = await commitIdentity(null, this.authorSetting());
+    const { initRepository, findRepo, resolveIdentity, isAuthor, storeIdentity } = await gitModules();
     await initRepository(this.root, who);
     const repo = await findRepo(this.root);
     if (repo && !(await resolveIdentity(repo)) && isAuthor(this.authorSetting())) await storeIdentity(repo, this.authorSetting() as Author);
@@ -122,16 +130,17 @@ export class WorkspaceGit {
   }
 
   /** Changed files as git sees them; a failure is an error, never an empty list (that would read as "clean"). */
-  changes(): Promise<FileChange[]> {
-    return status(this.root);
+  async changes(): Promise<FileChange[]> {
+    return (await gitModules()).status(this.root);
   }
 
   async diff(path: string): Promise<FileDiff> {
     const absolute = await this.ws.confinePath(path);
-    return diffFile(this.root, path, absolute);
+    return (await gitModules()).diffFile(this.root, path, absolute);
   }
 
   async proposeMessage(paths: string[]): Promise<string> {
+    const { readAtHead } = await gitModules();
     const all = await this.changes();
     const chosen = all.filter((c) => paths.includes(c.path));
     await this.ws.settle();
@@ -159,6 +168,7 @@ export class WorkspaceGit {
   }
 
   async commit(paths: string[], message: string, allowErrors: boolean): Promise<{ oid: string; message: string }> {
+    const { findRepo, commit } = await gitModules();
     const who = await commitIdentity(await findRepo(this.root), this.authorSetting(), this.note);
     const result = await this.ws.validate();
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -189,15 +199,15 @@ export class WorkspaceGit {
 
   async readAt(oid: string, path: string): Promise<{ text: string | null }> {
     await this.ws.confinePath(path);
-    return { text: await readAt(this.root, oid, path) };
+    return { text: await (await gitModules()).readAt(this.root, oid, path) };
   }
 
-  compare(from: string, to: string): Promise<FileChange[]> {
-    return compareCommits(this.root, from, to);
+  async compare(from: string, to: string): Promise<FileChange[]> {
+    return (await gitModules()).compareCommits(this.root, from, to);
   }
 
   async restore(oid: string, path: string): Promise<WriteResult> {
     await this.ws.confinePath(path);
-    return restoreFile(this.root, oid, path, (text) => this.ws.write(path, text));
+    return (await gitModules()).restoreFile(this.root, oid, path, (text) => this.ws.write(path, text));
   }
 }

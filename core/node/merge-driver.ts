@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CovenantError } from '../common/errors.js';
 import { mergeLines, mergeYaml } from '../common/merge.js';
 import { writeFileAtomic } from './fs/atomic.js';
+import { readTextFile } from './text.js';
 
 const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
 
@@ -11,11 +10,7 @@ const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
  * anything else line-wise; the result replaces %A. Returns the conflicts in words (none: merged).
  */
 export async function runMergeDriver(baseFile: string, mineFile: string, theirsFile: string, repoPath: string | undefined): Promise<string[]> {
-  const read = (f: string) =>
-    readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new CovenantError('not-found', `Cannot read ${f} (${e.code ?? e.message}).`);
-    });
-  const [base, mine, theirs] = await Promise.all([read(baseFile), read(mineFile), read(theirsFile)]);
+  const [base, mine, theirs] = await Promise.all([readTextFile(baseFile), readTextFile(mineFile), readTextFile(theirsFile)]);
   const name = repoPath ?? mineFile;
   if (!/\.ya?ml$/i.test(name)) {
     const r = mergeLines(base, mine, theirs);

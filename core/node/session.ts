@@ -4,13 +4,11 @@ import type { Snapshot } from '../common/workspace.js';
 import { prepared } from './analysis/offload.js';
 import { AppState } from './app-state.js';
 import { Backups } from './backups.js';
-import { WorkspaceGit } from './git-service.js';
+import type { WorkspaceGit } from './git-service.js';
 import type { RemoteOptions } from './git/remote.js';
-import { findRepo } from './git/repo.js';
 import { makeHandlers, type HandlerContext, type SessionOptions } from './handlers/index.js';
 import type { GivenCredentials, RemoteOp } from './handlers/context.js';
-import { actingPerson, requirePerson, type Actor } from './identity.js';
-import { readProvenance } from './provenance.js';
+import type { Actor } from './identity.js';
 import { OpenWorkspace } from './workspace-service.js';
 
 export type { SessionOptions } from './handlers/index.js';
@@ -90,8 +88,12 @@ export class Session implements HandlerContext {
     await ws.settle();
     // approvals whose signatures git has not been asked about yet (an edit or a commit raced the last read): read them
     // now, so that a figure never calls a signed approval "uncommitted"
-    if (staleSignatures(ws.snapshot)) await this.repo().refreshSignatures();
-    const snap = await prepared(ws.snapshot);
+    // (analysed first: a big file goes to the worker, never parsed here by the model the check reads)
+    let snap = await prepared(ws.snapshot);
+    if (staleSignatures(snap)) {
+      await this.repo().refreshSignatures();
+      snap = await prepared(ws.snapshot);
+    }
     await snap.validateSliced(); // figures read the diagnostics: computed here in slices, not in one block later
     return snap;
   }
@@ -101,15 +103,18 @@ export class Session implements HandlerContext {
     return unsaved && Object.keys(unsaved).length ? this.ws().withUnsaved(unsaved) : saved;
   }
 
-  provenance(snap: Snapshot): Promise<Provenance> {
-    return readProvenance(this.ws().root, snap);
+  // git and identity are loaded when a request needs them: a CLI command on a folder without git never loads them
+  async provenance(snap: Snapshot): Promise<Provenance> {
+    return (await import('./provenance.js')).readProvenance(this.ws().root, snap);
   }
 
   async actor(what: string): Promise<Actor> {
+    const [{ findRepo }, { requirePerson }] = await Promise.all([import('./git/repo.js'), import('./identity.js')]);
     return requirePerson(await findRepo(this.ws().root), this.state.get('author'), what);
   }
 
   async actorOrNull(): Promise<Actor | null> {
+    const [{ findRepo }, { actingPerson }] = await Promise.all([import('./git/repo.js'), import('./identity.js')]);
     return actingPerson(await findRepo(this.ws().root), this.state.get('author')).catch(() => null);
   }
 
@@ -132,10 +137,11 @@ export class Session implements HandlerContext {
   }
 
   async open(dir: string): Promise<WorkspaceInfo> {
-    const next = await OpenWorkspace.open(dir, (e) => this.emit(e), { watch: this.options.watch });
+    const next = await OpenWorkspace.open(dir, (e) => this.emit(e), { watch: this.options.watch, deltas: this.options.mode !== 'cli' });
     await this.close();
     this.workspace = next;
     this.backups = new Backups(this.state.dir, next.root);
+    const { WorkspaceGit } = await import('./git-service.js');
     this.git = new WorkspaceGit(
       next,
       () => this.state.get('author'),

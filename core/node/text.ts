@@ -1,3 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CovenantError } from '../common/errors.js';
+
 /** Turning file bytes into text, with a plain message when they are not text. */
 export type Decoded = { ok: true; text: string } | { ok: false; message: string };
 
@@ -26,4 +30,14 @@ export function decodeText(bytes: Uint8Array): Decoded {
     const at = loose.indexOf('\uFFFD');
     return { ok: false, message: `The file is not valid UTF-8 text (first bad byte at ${lineCol(loose, Math.max(at, 0))}); save it with UTF-8 encoding.` };
   }
+}
+
+/** A file a person named (a report to record, an export to import, a file git hands a merge driver) read as text. */
+export async function readTextFile(file: string): Promise<string> {
+  const bytes = await readFile(path.resolve(file)).catch((e: NodeJS.ErrnoException) => {
+    throw new CovenantError('not-found', `Cannot read ${file} (${e.code ?? e.message}).`);
+  });
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) throw new CovenantError('invalid-input', `${file}: ${decoded.message}`);
+  return decoded.text;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { ApiEvent, FileContent, FileEntry, SnapshotDelta, WorkspaceInfo, WriteResult } from '../common/api.js';
 import type { Diagnostic } from '../common/diagnostics.js';
 import { CovenantError } from '../common/errors.js';
@@ -47,6 +47,7 @@ export class OpenWorkspace {
   private pending = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private deltas = true;
   /** Told after every new snapshot from disk (git status, facts). */
   onChanged: ((changed: string[]) => void) | null = null;
 
@@ -59,10 +60,14 @@ export class OpenWorkspace {
     this.current = snapshot;
   }
 
-  static async open(dir: string, emit: (event: ApiEvent) => void, options: { watch?: boolean } = {}): Promise<OpenWorkspace> {
+  /** With `deltas: false` (one CLI command: nobody listens) a new snapshot replaces the old without a delta, and
+   * leftover temp files are not swept. */
+  static async open(dir: string, emit: (event: ApiEvent) => void, options: { watch?: boolean; deltas?: boolean } = {}): Promise<OpenWorkspace> {
     const loaded = await loadWorkspace(dir);
-    await removeLeftoverTemps(loaded.root);
+    // temp files of saves a kill interrupted are never read; the app removes them (one CLI command leaves them be)
+    if (options.deltas !== false) await removeLeftoverTemps(loaded.root);
     const ws = new OpenWorkspace(loaded.root, loaded.snapshot, loaded.files, emit);
+    ws.deltas = options.deltas !== false;
     if (options.watch !== false) await ws.startWatching();
     return ws;
   }
@@ -78,6 +83,7 @@ export class OpenWorkspace {
 
   private async startWatching(): Promise<void> {
     const root = this.root;
+    const { watch } = await import('chokidar');
     this.watcher = watch(root, {
       ignoreInitial: true,
       followSymlinks: false,
@@ -156,6 +162,7 @@ export class OpenWorkspace {
     await prepared(next);
     this.current = next;
     this.version++;
+    if (!this.deltas) return this.onChanged?.(changed); // nobody to tell: the diagnostics of both are not worked out
     const old = byFile((await before.validateSliced()).diagnostics);
     const now = byFile((await next.validateSliced()).diagnostics);
     const diagnostics: Record<string, Diagnostic[]> = {};

@@ -2,9 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddendumPreview, ApiArgs, Handlers, RecordedResult } from '../../common/api.js';
 import { CovenantError } from '../../common/errors.js';
-import { listAdrs, supersedeAdr } from '../adr-service.js';
-import { ledgerView, upsertLedgerEntry } from '../ledger-service.js';
-import { headCommit } from '../provenance.js';
 import type { HandlerContext } from './context.js';
 
 /** Plans an addendum (and with `write`, writes it: the new files first, then the edits, each against what was read). */
@@ -59,7 +56,7 @@ async function record(c: HandlerContext, a: RecordArgs): Promise<RecordedResult>
   checkRecordTarget(snap, target); // what is wrong with the request is said before who is asked
   const req = await recordRequest(a);
   const who = await c.actor('records this result');
-  const commit = await headCommit(ws.root);
+  const commit = await (await import('../provenance.js')).headCommit(ws.root);
   const rel = await recordResult(ws, snap, { ...target, ...req, by: who.label, commit, note: a.note });
   const r = req as { gate?: string; outcome?: 'passed' | 'failed'; counts?: RecordedResult['counts']; criterion?: string; value?: number };
   return {
@@ -77,8 +74,8 @@ async function record(c: HandlerContext, a: RecordArgs): Promise<RecordedResult>
 /** The contract's records: ledger, results, reviews, approvals, defects, addenda, archive bundles, decision records. */
 export function contractHandlers(c: HandlerContext) {
   return {
-    'ledger.get': async () => ledgerView(await c.saved()),
-    'ledger.upsert': async (entry) => upsertLedgerEntry(c.ws(), entry),
+    'ledger.get': async () => (await import('../ledger-service.js')).ledgerView(await c.saved()),
+    'ledger.upsert': async (entry) => (await import('../ledger-service.js')).upsertLedgerEntry(c.ws(), entry),
     'results.record': async (a) => record(c, a),
     'changes.review': async ({ cr, outcome, note }) => {
       const ws = c.ws();
@@ -118,7 +115,7 @@ export function contractHandlers(c: HandlerContext) {
       const plan = await archiveClosed(c.ws(), bundle, before, { dryRun });
       return { bundle: plan.bundle, moves: plan.moves, summaryPath: plan.summaryPath, dryRun: dryRun ?? false };
     },
-    'adr.list': async () => listAdrs(c.ws()),
-    'adr.supersede': async ({ id, title }) => ({ path: await supersedeAdr(c.ws(), id, title) }),
+    'adr.list': async () => (await import('../adr-service.js')).listAdrs(c.ws()),
+    'adr.supersede': async ({ id, title }) => ({ path: await (await import('../adr-service.js')).supersedeAdr(c.ws(), id, title) }),
   } satisfies Partial<Handlers>;
 }

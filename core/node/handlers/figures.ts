@@ -3,7 +3,6 @@ import type { CrEvaluation, DashboardView, Handlers } from '../../common/api.js'
 import { CovenantError } from '../../common/errors.js';
 import { commitInWords } from '../../common/provenance.js';
 import type { Snapshot } from '../../common/workspace.js';
-import { csvName } from '../csv-export.js';
 import type { HandlerContext } from './context.js';
 
 /** A decided or proposed CR's verdict, each threshold, and the master it was judged against; or why it cannot be. */
@@ -101,7 +100,7 @@ export function figureHandlers(c: HandlerContext) {
     },
     'export.csv': async ({ table }) => {
       const snap = await c.saved();
-      const { exportCsv } = await import('../csv-export.js');
+      const { exportCsv, csvName } = await import('../csv-export.js');
       const provenance = await c.provenance(snap);
       return { filename: csvName(path.basename(c.ws().root), table, provenance.commit, provenance.uncommitted), text: exportCsv(snap, table), provenance };
     },

@@ -1,7 +1,6 @@
 import type { Handlers } from '../../common/api.js';
 import { CovenantError } from '../../common/errors.js';
 import { classifyPath } from '../../common/model/kinds.js';
-import { log } from '../git/log.js';
 import type { HandlerContext } from './context.js';
 
 /** The workspace's repository: state, changes, commits with the validation gate, history, restore. */
@@ -32,7 +31,7 @@ export function gitHandlers(c: HandlerContext) {
       const r = await repo.commit(chosen, message ?? (await repo.proposeMessage(chosen)), allowErrors ?? false);
       return { ...r, paths: chosen, left };
     },
-    'git.log': async ({ path: p, limit, ref }) => log(c.ws().root, { filepath: p, limit, ref }),
+    'git.log': async ({ path: p, limit, ref }) => (await import('../git/log.js')).log(c.ws().root, { filepath: p, limit, ref }),
     'git.readAt': async ({ oid, path: p }) => c.repo().readAt(oid, p),
     'git.compare': async ({ from, to }) => c.repo().compare(from, to),
     'git.restore': async ({ oid, path: p }) => c.repo().restore(oid, p),

@@ -3,8 +3,6 @@ import type { Handlers } from '../../common/api.js';
 import type { MergeState } from '../../common/merge.js';
 import { CovenantError } from '../../common/errors.js';
 import { prepared } from '../analysis/offload.js';
-import { commitIdentity } from '../git-service.js';
-import { findRepo } from '../git/repo.js';
 import type { HandlerContext } from './context.js';
 
 /** Settles one conflict of the waiting pull, and reads the file it wrote. */
@@ -17,9 +15,15 @@ async function resolve(c: HandlerContext, key: string, take: 'mine' | 'theirs' |
 }
 
 /** Commits the waiting merge once every conflict is resolved and it adds no error; returns the merge commit. */
+/** Who commits a merge, as git decides it (or the settings). */
+async function committer(c: HandlerContext) {
+  const [{ commitIdentity }, { findRepo }] = await Promise.all([import('../git-service.js'), import('../git/repo.js')]);
+  return commitIdentity(await findRepo(c.ws().root), c.state.get('author'));
+}
+
 async function finish(c: HandlerContext): Promise<string> {
   const ws = c.ws();
-  const who = await commitIdentity(await findRepo(ws.root), c.state.get('author'));
+  const who = await committer(c);
   const [{ continueMerge }, { errorsAddedSince }] = await Promise.all([import('../git/merge-state.js'), import('../git/remote.js')]);
   const { oid, state } = await continueMerge(ws.root, who, async (touched, ours) => errorsAddedSince(ws.root, ours, touched, await c.saved()));
   await c.filesChanged(state.touched);
@@ -37,7 +41,7 @@ export function remoteHandlers(c: HandlerContext) {
     },
     'remote.pull': async ({ credentials }) => {
       const ws = c.ws();
-      const who = await commitIdentity(await findRepo(ws.root), c.state.get('author'));
+      const who = await committer(c);
       const { pull, newErrors, withFiles } = await import('../git/remote.js');
       // the merge is checked against the open snapshot: only the merged files are parsed again
       const check = async (changes: { path: string; text: string | null }[]) => {

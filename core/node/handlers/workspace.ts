@@ -5,21 +5,22 @@ import { addDays, todayIso } from '../../common/dates.js';
 import { CovenantError } from '../../common/errors.js';
 import { adrPath, crPath, sowPath } from '../../common/model/kinds.js';
 import { nextAdrId, nextCrId, nextSowId } from '../../common/model/next-ids.js';
-import { commitIdentity } from '../git-service.js';
-import { isAuthor, NO_IDENTITY, storeIdentity, type Signature } from '../git/author.js';
-import { initRepository } from '../git/init.js';
-import { findRepo } from '../git/repo.js';
-import { actingPerson } from '../identity.js';
-import { copyExample, fillTemplate, initWorkspace, resourcesDir } from '../init.js';
+import type { Signature } from '../git/author.js';
 import type { HandlerContext } from './context.js';
 
 /** The author for a first commit: git's identity, the settings, or null (the repository is made, nothing committed). */
 async function initialIdentity(c: HandlerContext): Promise<{ author: Signature; committer: Signature } | null> {
+  const { commitIdentity } = await import('../git-service.js');
   return commitIdentity(null, c.state.get('author')).catch(() => null);
 }
 
+// git, identity and templates are loaded by the handlers that need them (a CLI command pays for its own)
+const gitModules = () => Promise.all([import('../git/repo.js'), import('../git/author.js'), import('../git/init.js'), import('../identity.js')]);
+const templates = () => import('../init.js');
+
 /** After a repository is made: a name given to Covenant goes into its config, so git agrees. */
 async function rememberIdentityIn(c: HandlerContext, root: string): Promise<void> {
+  const [{ findRepo }, { isAuthor, storeIdentity }, , { actingPerson }] = await gitModules();
   const repo = await findRepo(root);
   const remembered = c.state.get('author');
   if (repo && isAuthor(remembered) && (await actingPerson(repo, null).catch(() => null)) === null) await storeIdentity(repo, remembered);
@@ -35,6 +36,7 @@ async function propose(c: HandlerContext, kind: TemplateKind): Promise<NewFilePr
         ? [nextCrId([...model.knownIds.cr]), crPath]
         : [nextAdrId([...model.knownIds.adr]), adrPath];
   const requestor = model.master?.data.governance.steering_committee?.[0] ?? [...model.roles()][0] ?? 'client';
+  const { fillTemplate, resourcesDir } = await templates();
   const template = await readFile(path.join(resourcesDir(), 'templates', 'new', kind === 'adr' ? 'adr.md' : `${kind}.yaml`), 'utf8');
   return { kind, path: file(id), text: fillTemplate(template, { id, today, today_plus_13: addDays(today, 13), requestor }) };
 }
@@ -42,6 +44,7 @@ async function propose(c: HandlerContext, kind: TemplateKind): Promise<NewFilePr
 async function openExample(c: HandlerContext) {
   const dir = path.join(c.state.dir, 'examples', 'onboarding-redesign');
   if (!(await stat(dir).catch(() => null))) {
+    const [[, , { initRepository }], { copyExample }] = await Promise.all([gitModules(), templates()]);
     await mkdir(path.dirname(dir), { recursive: true });
     await copyExample(dir);
     // the example's first commit is the example's, not the user's: it says so when nobody is configured
@@ -66,6 +69,7 @@ export function workspaceHandlers(c: HandlerContext) {
     'workspace.open': async ({ root }) => c.open(root),
     'workspace.create': async ({ root, git }) => {
       if (!path.isAbsolute(root)) throw new CovenantError('invalid-input', `Give the full path of the new workspace folder (got ${JSON.stringify(root)}).`);
+      const [[, { NO_IDENTITY }, { initRepository }], { initWorkspace }] = await Promise.all([gitModules(), templates()]);
       const files = await initWorkspace(root);
       let commit: string | null = null;
       let who: { author: Signature; committer: Signature } | null = null;
@@ -109,12 +113,14 @@ export function workspaceHandlers(c: HandlerContext) {
     'files.delete': async ({ path: p }) => c.ws().delete(p),
     'templates.propose': async ({ kind }) => propose(c, kind),
     'settings.author': async () => {
+      const [{ findRepo }, , , { actingPerson }] = await gitModules();
       const who = await actingPerson(c.current() ? await findRepo(c.ws().root) : null, c.state.get('author')).catch(() => null);
       return who ? { name: who.name, email: who.email } : null;
     },
     'settings.setAuthor': async ({ name, email }) => {
       const who = { name: name.trim(), email: email.trim() };
       await c.state.set('author', who); // for repositories made later
+      const [{ findRepo }, { storeIdentity }] = await gitModules();
       const repo = c.current() ? await findRepo(c.ws().root) : null;
       if (repo) await storeIdentity(repo, who); // asked once: this repository's .git/config, as git config user.name does
     },

@@ -141,6 +141,9 @@ describe('covenant evaluate', () => {
       declared: 'minor',
       matches: false,
       master: { label: 'master-2025-10 as saved (not committed; effective 2025-10-11)', commit: null },
+      // the answer changes.evaluate gives the app, as it is: the decision judged, and no problem computing it
+      decision: { status: 'approved', date: '2025-10-15' },
+      problem: null,
       thresholds: [
         { name: 'budget_delta_pct', label: 'budget delta', value: 7, limit: 10, crossed: false },
         { name: 'schedule_slip_days', label: 'schedule slip', value: 12, limit: 10, crossed: true },
