@@ -6,6 +6,11 @@
 import type { CrVerdict } from './model/contract.js';
 import { describeEvaluation } from './thresholds.js';
 
+/** A count with its noun: "1 warning", "2 warnings". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** A ratio as a whole percentage, "50%"; `unknown` when there is nothing to judge (null). */
 export function percent(ratio: number | null, unknown = 'unknown'): string {
   return ratio === null || !Number.isFinite(ratio) ? unknown : `${Math.round(ratio * 100)}%`;

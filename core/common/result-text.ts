@@ -2,6 +2,7 @@
  * API results as plain text: how the CLI (and anything else that writes text, a log or a notification) says what a
  * handler answered. One function a result, so a CLI verb is parse, call, print.
  */
+import { plural } from './format.js';
 import type { ArchiveResult, CreatedWorkspace, CrEvaluation, GitStatus, LogEntry, PullOutcome, RecordedResult, ValidationResult } from './api-types.js';
 import type { AddendumEdit } from './addendum.js';
 import { countDiagnostics, formatDiagnostic, type Diagnostic } from './diagnostics.js';
@@ -11,9 +12,7 @@ import type { DiagnosticCounts } from './diagnostics.js';
 import type { MergeConflictEntry } from './merge.js';
 import type { LeftOut } from './model/contract.js';
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+export { plural };
 
 export function summaryLine(files: number, c: DiagnosticCounts): string {
   return `${plural(files, 'file')} checked: ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${c.infos} info`;

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { DashboardView as DashboardData } from '../../../core/common/api.js';
 import { describeChange } from '../../../core/common/redline.js';
 import { usePaged } from '../../components/Pager.js';
-import { fraction, hours as hoursInWords, percent } from '../../../core/common/format.js';
+import { fraction, hours as hoursInWords, percent, plural } from '../../../core/common/format.js';
 import { formatMoney, shareInWords, SIGN_LEGEND, totalRow, varianceInWords } from '../../../core/common/ledger.js';
 import { api } from '../../api/client.js';
 import { useEditor } from '../../stores/editor.js';
@@ -170,7 +170,7 @@ export function DashboardView() {
         </div>
         <div className="card" data-testid="card-validation">
           <span className="card-value">{c.diagnostics.error}</span>
-          <span className="card-label">validation errors ({c.diagnostics.warning} warnings)</span>
+          <span className="card-label">validation errors ({plural(c.diagnostics.warning, 'warning')})</span>
         </div>
       </div>
       {total > WINDOWS[0] && (
