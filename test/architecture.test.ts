@@ -176,6 +176,7 @@ describe('the shape of core/', () => {
     // the Session and dispatch (the door), the result words, and what a terminal needs: reading an input file,
     // writing --out atomically, CI report formats, git's merge driver (three files, no workspace) and serve
     const allowed = [
+      '../common/addendum.js',
       '../common/api.js',
       '../common/dates.js',
       '../common/diagnostics.js',

@@ -95,3 +95,12 @@ export function addendumText(a: Addendum): string {
   };
   return `# Addendum of ${a.cr}: the contract edits this change makes. Applied with the CR wizard or covenant addendum ${a.cr} --apply.\n${stringify(ordered, { lineWidth: 0 })}`;
 }
+
+/** How an addendum edit is written on one line (the CLI's --set, a note): FILE:FIELD=VALUE, VALUE as YAML. */
+export const EDIT_NOTATION = 'FILE:FIELD=VALUE, e.g. contracts/sow/SPRINT-07.yaml:dates.end=2025-10-28';
+
+/** One edit in that notation (the file's path with forward slashes), or null when it is not one. */
+export function parseEdit(text: string): { file: string; field: string; to: string } | null {
+  const m = /^([^:]+):([^=]+)=(.*)$/s.exec(text);
+  return m ? { file: m[1]!.trim().replace(/\\/g, '/').replace(/^\.\//, ''), field: m[2]!.trim(), to: m[3]! } : null;
+}

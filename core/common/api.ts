@@ -53,15 +53,15 @@ export * from './api-types.js';
 
 const none = T.Null();
 const Path = T.String({ minLength: 1, maxLength: 4096 });
-const Text = T.String({ maxLength: 8 * 1024 * 1024 });
+const Text = T.String({ maxLength: 8 * 1024 * 1024, description: 'at most 8 MB of text' });
 const Hash = T.Union([T.String({ maxLength: 128 }), T.Null()]);
 /** A commit as git names one: an oid (full or abbreviated), HEAD, a branch or a tag (git's ref-name rules, simplified). */
-const Oid = T.String({ pattern: '^(?!.*\\.\\.)(?!.*//)(?![/.-])[A-Za-z0-9._/+@~^-]{1,200}(?<![/.])$' });
+const Oid = T.String({ pattern: '^(?!.*\\.\\.)(?!.*//)(?![/.-])[A-Za-z0-9._/+@~^-]{1,200}(?<![/.])$', description: 'a commit, branch or tag name' });
 const Buffers = T.Record(T.String({ maxLength: 4096 }), Text, { maxProperties: 200 });
 const closed = { additionalProperties: false } as const;
 const SowId = T.String({ pattern: '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$', description: 'a SOW id such as SPRINT-07' });
 const CrId = T.String({ pattern: '^CR-[0-9]+$', description: 'a change request id such as CR-42' });
-const Day = T.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a date as YYYY-MM-DD' });
+const Day = T.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a calendar date as YYYY-MM-DD' });
 const obj = <P extends Parameters<typeof T.Object>[0]>(props: P) => T.Object(props, closed);
 /** Credentials typed by a person for one remote operation; `remember` keeps them (encrypted) in the desktop app. */
 const Creds = T.Optional(

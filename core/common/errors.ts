@@ -26,6 +26,8 @@ export type ErrorReason =
   | 'not-a-repository'
   | 'exists'
   | 'unknown-method'
+  /** An API argument failed its declared schema (path: the argument's field). */
+  | 'invalid-argument'
   | 'no-master'
   | 'passphrase'
   | 'needs-credentials'

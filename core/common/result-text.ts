@@ -41,7 +41,7 @@ export function evaluationText(e: CrEvaluation): string {
 
 export function recordedText(sow: string, r: RecordedResult, next: string): string {
   const what = r.gate
-    ? `${r.gate}: ${r.outcome}${r.counts ? ` (${r.counts.tests} tests, ${r.counts.failures + r.counts.errors} failing)` : ''}`
+    ? `${r.gate}: ${r.outcome}${r.counts ? ` (${plural(r.counts.tests, 'test')}, ${r.counts.failures + r.counts.errors} failing)` : ''}`
     : `${r.criterion} = ${r.value}`;
   return `Recorded ${sow} ${what} in ${r.path} by ${r.by}${r.commit ? ` at ${r.commit.slice(0, 7)}` : ''}.\nReview and commit it (${next}).\n`;
 }
@@ -168,7 +168,7 @@ export function notWrittenText(diagnostics: readonly Diagnostic[]): string {
 }
 
 export function unevaluatedText(e: CrEvaluation): string {
-  return `covenant evaluate: cannot compute the verdict of ${e.id}: ${e.problem}. Run covenant validate for details.\n`;
+  return `covenant evaluate: cannot compute the verdict of ${e.id}: ${e.problem?.replace(/\.$/, '')}. Run covenant validate for details.\n`;
 }
 
 export function reviewedText(outcome: string, r: { path: string; by: string }, next: string): string {
@@ -177,4 +177,13 @@ export function reviewedText(outcome: string, r: { path: string; by: string }, n
 
 export function addendumText(cr: string, applied: boolean, paths: string[], next: string): string {
   return `${applied ? `${cr} implemented` : `Addendum of ${cr} drafted`}: ${paths.join(', ')}.\nReview and commit the change (${next}).\n`;
+}
+
+/** An argument its schema refused, in the words of the transport that took it (a CLI flag, not the API field). */
+export function refusedText(message: string, method: string, field: string, words: string): string {
+  return message.replace(`Invalid arguments for ${method}: ${field}`, words).replace(/^./, (c) => c.toUpperCase());
+}
+
+export function pdfWrittenText(file: string, bytes: number): string {
+  return `Wrote ${file} (${Math.round(bytes / 1024)} KB) from the saved files.\n`;
 }

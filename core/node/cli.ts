@@ -1,10 +1,8 @@
-/**
- * The CLI: a transport over the same handlers as IPC and HTTP. Each verb parses its arguments, calls API methods
- * through `dispatch` (the same argument check) on a Session that does not watch, and prints the result
- * (core/common/result-text.ts says each result in words; --format json prints it as it is).
- */
+/** The CLI: a transport over the handlers of IPC and HTTP. A verb parses, calls through `dispatch` on a Session that
+ * does not watch, and prints (in core/common/result-text.ts's words; --format json prints the answer as it is). */
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
+import { EDIT_NOTATION, parseEdit } from '../common/addendum.js';
 import type { ApiArgs, ApiMethod, ApiResult } from '../common/api.js';
 import { countDiagnostics } from '../common/diagnostics.js';
 import { CovenantError, ERROR_CODES } from '../common/errors.js';
@@ -18,19 +16,21 @@ export { summaryLine } from '../common/result-text.js';
 
 /** Exit codes: 0 fine, 1 the contract has errors, 2 the command could not do its job (usage, I/O), 70 a bug. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
-const usage = (message: string) => new CovenantError('invalid-input', message);
-const refuse = (message: string): never => {
-  throw usage(message);
-};
-
+/** Refuses a command line: the message says what is expected (exit 2). */
+function usage(message: string): never {
+  throw new CovenantError('invalid-input', message);
+}
 type Io = { out: (s: string) => void; err: (s: string) => void };
-type Call = <M extends ApiMethod>(method: M, ...args: null extends ApiArgs<M> ? [] | [ApiArgs<M>] : [ApiArgs<M>]) => Promise<ApiResult<M>>;
 
 /** One command's Session: the workspace opened once (no watcher, no recent list), every call through `dispatch`. */
 class Door {
   private session: Session | null = null;
   dir = '.';
-  constructor(readonly io: Io) {}
+  /** `words`: the verb's name for an API field, its option (--today) or argument (cr-id). */
+  constructor(
+    readonly io: Io,
+    private readonly words = (field: string) => field,
+  ) {}
 
   private async start(): Promise<Session> {
     if (this.session) return this.session;
@@ -50,11 +50,13 @@ class Door {
     if (master) (await import('./workspace-loader.js')).requireMaster(root, dir, session.current()!.snapshot);
   }
 
-  call: Call = async (method, ...args) => {
+  async call<M extends ApiMethod>(method: M, ...args: null extends ApiArgs<M> ? [] | [ApiArgs<M>] : [ApiArgs<M>]): Promise<ApiResult<M>> {
     const r = await (await import('./dispatch.js')).dispatch((await this.start()).handlers, method, args[0] ?? null);
+    // an argument refused by its schema is named as the person typed it (--today, cr-id), not as the API field
+    if (!r.ok && r.error.reason === 'invalid-argument') usage(text.refusedText(r.error.message, method, r.error.path!, this.words(r.error.path!)));
     if (!r.ok) throw new CovenantError(r.error.code, r.error.message, { path: r.error.path, reason: r.error.reason });
-    return r.data as ApiResult<typeof method>;
-  };
+    return r.data as ApiResult<M>;
+  }
 
   /** Prints a result: as JSON with --format json, else in words. */
   print = <T>(format: string | undefined, result: T, words: (r: T) => string) =>
@@ -62,10 +64,8 @@ class Door {
   /** "covenant commit DIR FILES": what to run to commit what a verb wrote. */
   next = (paths: string[]) => `covenant commit ${this.dir === '.' ? '' : `${this.dir} `}${paths.join(' ')}`;
   /** Standard output, or with --out a file replaced atomically (as a textfile collector or a rules loader expects). */
-  async emit(out: string | undefined, body: string | Buffer): Promise<void> {
-    if (out) await (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(out), body);
-    else this.io.out(body.toString());
-  }
+  emit = async (out: string | undefined, body: string | Buffer) =>
+    out ? (await import('./fs/atomic.js')).writeFileAtomic(path.resolve(out), body) : this.io.out(body.toString());
   /** Files left out of the figures, on stderr; exit 1 when there are any. */
   leftOut = (verb: string, p: { leftOut: readonly LeftOut[] }) => (this.io.err(text.leftOutText(verb, p.leftOut)), p.leftOut.length ? EXIT.errors : EXIT.ok);
   close = async () => this.session?.close();
@@ -74,10 +74,8 @@ class Door {
 /** Commander's parsed options and arguments: each verb reads what it declared. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Opts = Record<string, any>;
-/**
- * A verb, under its name and arguments. A `[dir]` defaults to the current folder and is opened before `run`; `[dir]!`
- * also requires a master contract there (a folder without one has nothing true to tell).
- */
+/** A verb, under its name and arguments: `[dir]` (default `.`) is opened before `run`; `[dir]!` must also hold a
+ * master contract (a folder without one has nothing true to tell). */
 interface Verb {
   help: string;
   /** "flags|description|choice,choice|default"; a leading ! makes it required. Or a commander Option. */
@@ -101,7 +99,7 @@ function parsed(flags: string, help: string, kind: 'number' | 'list' | [min: num
     const n = Number(v);
     const what = kind === 'number' ? 'a number' : `a whole number from ${kind[0]} to ${kind[1]}`;
     const fits = v.trim() !== '' && Number.isFinite(n) && (kind === 'number' || (Number.isInteger(n) && n >= kind[0] && n <= kind[1]));
-    return fits ? n : refuse(`${flags.split(' ')[0]} must be ${what} (got ${JSON.stringify(v)})`);
+    return fits ? n : usage(`${flags.split(' ')[0]} must be ${what} (got ${JSON.stringify(v)})`);
   });
 }
 
@@ -125,7 +123,7 @@ const VERBS: Record<string, Verb> = {
     opts: [FORMAT],
     run: async (d, [cr], o) => {
       const e = await d.call('changes.evaluate', { cr: crId(cr) });
-      if (e.problem) return (d.io.err(text.unevaluatedText(e)), EXIT.errors);
+      if (e.problem && o.format !== 'json') return (d.io.err(text.unevaluatedText(e)), EXIT.errors);
       return (d.print(o.format, e, text.evaluationText), e.matches ? EXIT.ok : EXIT.errors);
     },
   },
@@ -134,7 +132,7 @@ const VERBS: Record<string, Verb> = {
     opts: ['--no-git|do not make it a git repository'],
     run: async (d, [dir], o) => ok(d.io.out(text.createdText(dir, await d.call('workspace.create', { root: path.resolve(dir), git: o.git })))),
   },
-  'editor-setup [dir]': {
+  'editor-setup [dir]!': {
     help: 'Let VS Code (YAML extension) and editors with the YAML language server check contract files as Covenant does:\nwrites the schemas to .covenant/schemas/ and maps them in .vscode/settings.json (other settings kept).',
     run: async (d) => ok(d.io.out(text.editorSetupText((await d.call('workspace.editorSetup')).files))),
   },
@@ -152,10 +150,12 @@ const VERBS: Record<string, Verb> = {
     ],
     run: async (d, [sow, gate, dir], o) => {
       // with --criterion there is no gate: the second argument is the folder
-      if (o.criterion && dir !== undefined) throw usage('with --criterion, give only the SOW and the folder');
-      if (!o.criterion && [o.junit, o.sarif, o.result].filter((x) => x !== undefined).length !== 1)
-        throw usage(gate ? 'give exactly one of --junit FILE, --sarif FILE or --result passed|failed' : 'name the gate, or use --criterion AC1 --value N');
-      await d.open((o.criterion ? gate : dir) ?? '.', false);
+      if (o.criterion && dir !== undefined) usage('with --criterion, give only the SOW and the folder');
+      const sources = [o.junit, o.sarif, o.result].filter((x) => x !== undefined).length;
+      if (o.criterion && (sources || o.value === undefined)) usage('--criterion records a --value NUMBER; --junit, --sarif and --result are for gates');
+      if (!o.criterion && sources !== 1)
+        usage(gate ? 'give exactly one of --junit FILE, --sarif FILE or --result passed|failed' : 'name the gate, or use --criterion AC1 --value N');
+      await d.open((o.criterion ? gate : dir) ?? '.', true);
       const file: string | undefined = o.junit ?? o.sarif;
       const report = file ? { format: o.junit ? ('junit' as const) : ('sarif' as const), name: file, text: await readTextFile(file) } : undefined;
       const what = o.criterion ? { criterion: o.criterion, value: o.value } : { gate, outcome: o.result, report };
@@ -163,7 +163,7 @@ const VERBS: Record<string, Verb> = {
       return ok(d.io.out(text.recordedText(sow, r, d.next([r.path]))));
     },
   },
-  'review <cr-id> [dir]': {
+  'review <cr-id> [dir]!': {
     help: 'Record a review of a change request in its reviews: who (your git identity), now, the outcome. The first\ncompleted one measures the review turnaround against collaboration_slos.review_turnaround_hours.',
     opts: ['!--outcome <outcome>|what the review says|approve,request_changes,comment', '--note <text>|what the reviewer said'],
     run: async (d, [cr], o) => {
@@ -171,7 +171,7 @@ const VERBS: Record<string, Verb> = {
       return ok(d.io.out(text.reviewedText(o.outcome, r, d.next([r.path]))));
     },
   },
-  'import-defects <file> [dir]': {
+  'import-defects <file> [dir]!': {
     help: "Import defects from a tracker's export (CSV with a header row, or JSON) into contracts/defects/<export>.yaml;\nthe same export again replaces it. Columns by their usual names; others with --map FIELD=COLUMN.",
     opts: [
       '--format <format>|csv or json (default: from the file)|csv,json',
@@ -179,14 +179,14 @@ const VERBS: Record<string, Verb> = {
       parsed('--map <field=column>', 'the column of a field: id, title, severity, sow, reported, triaged (repeatable)', 'list'),
     ],
     run: async (d, [file], o) => {
-      const pair = (m: string) => /^([^=]+)=(.*)$/s.exec(m)?.slice(1) ?? refuse(`--map takes FIELD=COLUMN (got ${JSON.stringify(m)})`);
+      const pair = (m: string) => /^([^=]+)=(.*)$/s.exec(m)?.slice(1) ?? usage(`--map takes FIELD=COLUMN (got ${JSON.stringify(m)})`);
       const map = Object.fromEntries(((o.map ?? []) as string[]).map(pair));
       const body = await readTextFile(file);
       const r = await d.call('defects.import', { name: path.basename(file), text: body, format: o.format, sow: o.sow, map });
       return ok(d.io.out(text.importedText(r, d.next([r.path]))));
     },
   },
-  'addendum <cr-id> [dir]': {
+  'addendum <cr-id> [dir]!': {
     help: "Write a change request's addendum: the SOW or master edits it makes (--set FILE:FIELD=VALUE, FIELD as dotted keys,\n[n] for list items, VALUE as YAML). --apply (approved changes) makes the edits and marks the CR implemented.",
     opts: [
       parsed('--set <file:field=value>', 'one edit (repeatable)', 'list'),
@@ -206,7 +206,7 @@ const VERBS: Record<string, Verb> = {
     ],
     run: async (d, [id], o) => {
       const passphrase = o.passphraseEnv ? process.env[o.passphraseEnv] : undefined;
-      if (o.passphraseEnv && passphrase === undefined) throw usage(`--passphrase-env ${o.passphraseEnv}: that variable is not set`);
+      if (o.passphraseEnv && passphrase === undefined) usage(`--passphrase-env ${o.passphraseEnv}: that variable is not set`);
       const r = await d.call('approvals.approve', { id: crId(id), member: o.as, keyPath: path.resolve(o.key), passphrase, role: o.role });
       return ok(d.io.out(`Approved ${crId(id)}${r.role ? ` as ${r.role}` : ''}: commit ${r.commit.slice(0, 7)} signed with ${o.as}'s key (${r.path}).\n`));
     },
@@ -265,10 +265,13 @@ const VERBS: Record<string, Verb> = {
     opts: [FORMAT],
     run: async (d, _, o) => ok(d.print(o.format, await d.call('git.status'), text.statusText)),
   },
-  'commit [dir] [paths...]': {
+  'commit [folder] [paths...]': {
     help: "Commit changed files through the app's validation gate: refused (exit 1) with errors unless --allow-errors (then a\nCovenant-Validation: trailer). Default: every changed contract file, the proposed message. Identity as git has it.",
     opts: ['-m, --message <text>|the commit message (default: the proposed one)', '--allow-errors|commit even with validation errors (the message says so)'],
-    run: async (d, [, paths], o) => {
+    run: async (d, [dir, files], o) => {
+      // `covenant commit FILE` (as the hints say) is FILE in the current folder, not a folder named FILE
+      const paths: string[] = dir === undefined || (await isFolder(dir)) ? files : [dir, ...files];
+      await d.open(paths === files ? (dir ?? '.') : '.', true);
       const args = { ...(paths.length ? { paths: (paths as string[]).map(wsPath) } : {}), message: o.message, allowErrors: !!o.allowErrors };
       const r = await d.call('git.commit', args).catch((e: unknown) => {
         if (!(e instanceof CovenantError && e.reason === 'validation-errors')) throw e;
@@ -321,19 +324,21 @@ const VERBS: Record<string, Verb> = {
       '--since <date>|the last steering (YYYY-MM-DD): major changes since then (default: the start of the current iteration)',
     ],
     run: async (d, _, o) => {
-      if (o.sow && o.cr) throw usage('choose --sow or --cr, not both');
-      const r = await d.call(
-        'pdf.export',
-        o.sow ? { scope: 'sow', id: o.sow } : o.cr ? { scope: 'cr', id: crId(o.cr) } : { scope: 'contract', since: o.since },
-      );
+      if (o.sow && o.cr) usage('choose --sow or --cr, not both');
+      const scope = o.sow
+        ? { scope: 'sow' as const, id: o.sow }
+        : o.cr
+          ? { scope: 'cr' as const, id: crId(o.cr) }
+          : { scope: 'contract' as const, since: o.since };
+      const r = await d.call('pdf.export', scope);
       const pdf = Buffer.from(r.base64, 'base64');
       await d.emit(o.out, pdf);
       d.io.err(r.problems.map((p) => `covenant export-pdf: ${p}\n`).join(''));
-      d.io.out(`Wrote ${o.out} (${Math.round(pdf.length / 1024)} KB) from the saved files.\n`);
+      d.io.out(text.pdfWrittenText(o.out, pdf.length));
       return Math.max(d.leftOut('export-pdf', r.provenance), r.problems.length ? EXIT.errors : EXIT.ok);
     },
   },
-  'archive [dir]': {
+  'archive [dir]!': {
     help: 'Archive closed iterations: SOWs that ended before a date move to contracts/archive/<bundle>/sow/ with a summary\n(README.md) of what they showed; still validated and counted in every figure. Review and commit.',
     opts: [
       '!--bundle <name>|the bundle, e.g. 2025-H1',
@@ -362,10 +367,10 @@ const VERBS: Record<string, Verb> = {
 
 async function pull(d: Door, o: Opts): Promise<number> {
   const resolve = ((o.resolve ?? []) as string[]).map(
-    (r) => /^(.+)=(mine|theirs|file)$/.exec(r) ?? refuse(`--resolve takes KEY=mine|theirs|file (got ${JSON.stringify(r)})`),
+    (r) => /^(.+)=(mine|theirs|file)$/.exec(r) ?? usage(`--resolve takes KEY=mine|theirs|file (got ${JSON.stringify(r)})`),
   );
   const resumes = o.continue || resolve.length > 0 || o.take !== undefined;
-  if (o.abort && resumes) throw usage('--abort gives the merge up: it goes with no other option');
+  if (o.abort && resumes) usage('--abort gives the merge up: it goes with no other option');
   if (o.abort) return ok(d.print(o.format, await d.call('merge.abort'), text.abortedText));
   if (!resumes) {
     const r = await d.call('remote.pull', {});
@@ -378,12 +383,8 @@ async function pull(d: Door, o: Opts): Promise<number> {
 
 async function addendum(d: Door, cr: string, o: Opts): Promise<number> {
   const set: string[] = o.set ?? [];
-  if (set.length === 0 && !o.apply) throw usage('give the edits (--set FILE:FIELD=VALUE ...), or --apply to apply the addendum that is there');
-  const edits = set.map((e) => {
-    const m = /^([^:]+):([^=]+)=(.*)$/s.exec(e);
-    if (!m) throw usage(`--set takes FILE:FIELD=VALUE, e.g. contracts/sow/SPRINT-07.yaml:dates.end=2025-10-28 (got ${JSON.stringify(e)})`);
-    return { file: wsPath(m[1]!.trim()), field: m[2]!.trim(), to: m[3]! };
-  });
+  if (set.length === 0 && !o.apply) usage('give the edits (--set FILE:FIELD=VALUE ...), or --apply to apply the addendum that is there');
+  const edits = set.map((e) => parseEdit(e) ?? usage(`--set takes ${EDIT_NOTATION} (got ${JSON.stringify(e)})`));
   const args = { cr, ...(edits.length ? { edits } : {}), summary: o.summary, apply: !!o.apply };
   const plan = await d.call('addendum.preview', args);
   d.io.out(text.editsText(plan.edits));
@@ -393,11 +394,11 @@ async function addendum(d: Door, cr: string, o: Opts): Promise<number> {
   return ok(d.io.out(text.addendumText(cr, !!o.apply, paths, d.next(paths))));
 }
 
+const isFolder = async (p: string) => (await (await import('node:fs/promises')).stat(p).catch(() => null))?.isDirectory() ?? false;
 function toOption(spec: string | Option): Option {
   if (typeof spec !== 'string') return spec;
   const [flags, help, choices, preset] = spec.replace(/^!/, '').split('|');
-  const o = new Option(flags!, help);
-  if (choices) o.choices(choices.split(','));
+  const o = choices ? new Option(flags!, help).choices(choices.split(',')) : new Option(flags!, help);
   if (preset) o.default(preset);
   return spec.startsWith('!') ? o.makeOptionMandatory() : o;
 }
@@ -412,7 +413,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     for (const a of args) c.argument(a, /dir|folder/.test(a) ? 'workspace folder' : '', a === '[dir]' ? '.' : undefined);
     for (const o of v.opts ?? []) c.addOption(toOption(o));
     c.action(async (...given: unknown[]) => {
-      const door = new Door(io);
+      const flags = new Map(c.options.map((o) => [o.attributeName(), o.long!]));
+      const door = new Door(io, (f) => flags.get(f) ?? args.find((a) => a.replace(/[<>[\].]/g, '').replace(/-id$/, '') === f)?.replace(/[[\]]/g, '') ?? f);
       const positional = given.slice(0, args.length) as string[];
       try {
         if (args.includes('[dir]')) await door.open(positional[args.indexOf('[dir]')]!, master);

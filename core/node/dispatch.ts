@@ -37,8 +37,16 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
     const described = (x: { parentSchema?: unknown }) => (x.parentSchema as { description?: string } | undefined)?.description;
     const e = validate.errors?.find((x) => described(x)) ?? validate.errors?.[0];
     const said = e ? described(e) : undefined;
-    const what = e ? (said ? `${e.instancePath.slice(1) || 'argument'}: ${said}` : `${e.instancePath || 'argument'} ${e.message}`) : 'wrong shape';
-    return { ok: false, error: { code: 'invalid-input', message: `Invalid arguments for ${method}: ${what}.` } };
+    const field = e?.instancePath.slice(1).replace(/\//g, '.') || 'argument';
+    const given = e?.data;
+    const got =
+      typeof given === 'string'
+        ? ` (got ${given.length > 80 ? `${given.length.toLocaleString('en')} characters` : JSON.stringify(given)})`
+        : typeof given === 'number' || typeof given === 'boolean'
+          ? ` (got ${String(given)})`
+          : '';
+    const what = e ? `${field}: ${said ?? e.message}${got}` : 'wrong shape';
+    return { ok: false, error: { code: 'invalid-input', message: `Invalid arguments for ${method}: ${what}.`, path: field, reason: 'invalid-argument' } };
   }
   try {
     const handler = handlers[method] as (a: unknown) => Promise<unknown>;

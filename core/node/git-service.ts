@@ -45,7 +45,7 @@ export async function commitIdentity(
   onNote: (note: string) => void = () => undefined,
 ): Promise<{ author: Signature; committer: Signature }> {
   const { actingPerson, NO_IDENTITY, storeIdentity } = await gitModules();
-  const who = await actingPerson(repo, remembered);
+  const who = await actingPerson(repo, remembered, new Date(), { commits: true });
   if (!who) throw new CovenantError('invalid-input', NO_IDENTITY, { reason: 'no-author' });
   if (who.from === 'settings' && repo) {
     await storeIdentity(repo, who);

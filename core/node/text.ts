@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CovenantError } from '../common/errors.js';
 
@@ -33,9 +33,13 @@ export function decodeText(bytes: Uint8Array): Decoded {
 }
 
 /** A file a person named (a report to record, an export to import, a file git hands a merge driver) read as text. */
-export async function readTextFile(file: string): Promise<string> {
+export async function readTextFile(file: string, maxBytes = 20 * 1024 * 1024): Promise<string> {
+  const info = await stat(path.resolve(file)).catch(() => null);
+  // a device, a pipe or a folder is refused before reading (reading /dev/zero never ends), and so is a huge file
+  if (info && !info.isFile()) throw new CovenantError('invalid-input', `${file} is not a file.`);
+  if (info && info.size > maxBytes) throw new CovenantError('invalid-input', `${file} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
   const bytes = await readFile(path.resolve(file)).catch((e: NodeJS.ErrnoException) => {
-    throw new CovenantError('not-found', `Cannot read ${file} (${e.code ?? e.message}).`);
+    throw new CovenantError('not-found', e.code === 'ENOENT' ? `There is no file ${file}.` : `Cannot read ${file} (${e.code ?? e.message}).`);
   });
   const decoded = decodeText(bytes);
   if (!decoded.ok) throw new CovenantError('invalid-input', `${file}: ${decoded.message}`);

@@ -52,9 +52,17 @@ export async function resolveIdentity(
   return author && committer ? { author, committer } : null;
 }
 
+/** Who git would name as the author (GIT_AUTHOR_*, then author.* / user.*): enough to say who recorded something. */
+export async function resolveAuthor(repo: Repo | null, env: NodeJS.ProcessEnv = process.env): Promise<Author | null> {
+  const config = await GitConfig.load(repo, env);
+  const name = env.GIT_AUTHOR_NAME || (await config.get('author.name')) || (await config.get('user.name'));
+  const email = env.GIT_AUTHOR_EMAIL || (await config.get('author.email')) || (await config.get('user.email')) || env.EMAIL;
+  return name?.trim() && email?.trim() ? { name: name.trim(), email: email.trim().replace(/^<|>$/g, '') } : null;
+}
+
 /** The sentence shown when nobody is configured: what git says, in words a person can follow. */
 export const NO_IDENTITY =
-  'Covenant does not know who you are, and a commit must say who made it. Give your name and email once (Covenant stores them in this repository\'s .git/config), or run: git config --global user.name "Your Name" && git config --global user.email you@example.com';
+  'Covenant does not know who you are, and a commit must say who made it. Give your name and email once (Covenant stores them in this repository\'s .git/config), or run: git config --global user.name "Your Name" && git config --global user.email you@example.com (or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, and GIT_COMMITTER_* for commits)';
 
 /** Stores a name and email in the repository's own config (.git/config), as `git config user.name` does. */
 export async function storeIdentity(repo: Repo, who: Author): Promise<void> {

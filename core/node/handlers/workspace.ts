@@ -73,7 +73,14 @@ export function workspaceHandlers(c: HandlerContext) {
       const files = await initWorkspace(root);
       let commit: string | null = null;
       let who: { author: Signature; committer: Signature } | null = null;
-      if (git !== false) {
+      const { isRepository } = await import('../git/repo.js');
+      if (git !== false && (await isRepository(root)))
+        c.emit({
+          type: 'notice',
+          level: 'info',
+          message: `${root} is a git repository already: the new files are in it, not committed yet; review and commit them.`,
+        });
+      else if (git !== false) {
         who = await initialIdentity(c);
         commit = await initRepository(root, who, 'Covenant workspace created');
         await rememberIdentityIn(c, root);

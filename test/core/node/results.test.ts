@@ -108,7 +108,7 @@ describe('gate results as recorded evidence', () => {
     expect(covenant(['record', 'SPRINT-07', 'qa_signoff', dir, '--sarif', file('w.sarif', sarif('warning'))], dir, IDENTITY).code).toBe(0);
     expect(gateRatio(dir)).toBe('1');
     const r = covenant(['record', 'SPRINT-07', 'qa_signoff', dir, '--sarif', file('e.sarif', sarif('error'))], dir, IDENTITY);
-    expect(r.stdout).toContain('qa_signoff: failed (1 tests, 1 failing)');
+    expect(r.stdout).toContain('qa_signoff: failed (1 test, 1 failing)');
     expect(gateRatio(dir)).toBe('0.5');
     expect(covenant(['validate', dir]).stdout).toContain('(sql-injection: user input reaches a query)');
   });
