@@ -4,6 +4,7 @@
  * CR's area; of scope for a SOW). Git's side (which commit added each entry, its signature) is read by core/node; the
  * judgement is here, pure, for the validator, the dashboard and `covenant verify`.
  */
+import { sshKeyProblem } from './ssh-key.js';
 import type { ContractModel, Doc } from './model/contract.js';
 import type { ChangeRequest, Sow } from './model/schema-types.js';
 
@@ -71,6 +72,8 @@ export function checkApprovals(
         status: 'uncommitted',
         message: `The approval by ${member.name} is not committed: approve with covenant approve or the app, which commit it signed.`,
       };
+    const weak = sshKeyProblem(member.ssh_key);
+    if (weak) return { ...base, status: 'wrong-key', message: `${member.name}'s ssh_key cannot sign: ${weak}.` };
     if (fact.signature === 'none') return { ...base, status: 'unsigned', message: `Commit ${short} that adds the approval by ${member.name} is not signed.` };
     if (fact.signature === 'bad')
       return { ...base, status: 'bad-signature', message: `The signature of commit ${short} does not verify${fact.reason ? ` (${fact.reason})` : ''}.` };

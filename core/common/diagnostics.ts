@@ -27,6 +27,7 @@ export const DIAGNOSTIC_CODES = [
   // rules across the workspace
   'no-master',
   'duplicate-id',
+  'key-refused',
   'id-filename-mismatch',
   'unknown-reference',
   'path-outside-workspace',

@@ -6,7 +6,7 @@
 import type { SignatureFact } from '../common/approvals.js';
 import { requiredRole } from '../common/approvals.js';
 import { CovenantError } from '../common/errors.js';
-import { fieldChanges, type FieldChange } from '../common/redline.js';
+import { describeChange, fieldChanges, type FieldChange } from '../common/redline.js';
 import type { ContractModel } from '../common/model/contract.js';
 import type { Snapshot } from '../common/workspace.js';
 import { editYaml } from '../common/yaml/edit.js';
@@ -126,6 +126,7 @@ export async function approve(ws: OpenWorkspace, snapshot: Snapshot, req: Approv
   const repo = await requireRepo(ws.root);
   const at = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const before = await ws.read(doc.path);
+  await refuseUncommitted(ws.root, doc.path, before.text);
   const text = editYaml(before.text, [{ op: 'append', path: ['approvals'], value: { member: member.id, ...(role ? { role } : {}), at } }]);
   const written = await ws.write(doc.path, text, before.hash);
   const when = Math.floor((req.now ?? new Date()).getTime() / 1000);
@@ -144,6 +145,25 @@ export async function approve(ws: OpenWorkspace, snapshot: Snapshot, req: Approv
     await ws.write(doc.path, before.text, written.hash); // no approval without its signed commit
     throw e;
   }
+}
+
+/**
+ * An approval signs the committed version of a file and the approval itself, nothing else: edits not committed yet
+ * (someone's, or the approver's own) are refused, named field by field. A file never committed is signed whole.
+ */
+async function refuseUncommitted(root: string, path: string, now: string): Promise<void> {
+  const { readAtHead } = await import('./git/read-at.js');
+  const head = await readAtHead(root, path).catch(() => null);
+  if (head === null || head === now) return;
+  const changes = fieldChanges(parseYaml(path, head).value, parseYaml(path, now).value, []);
+  const what = changes.length ? changes.slice(0, 5).map(describeChange).join('; ') : 'only its formatting or comments';
+  throw new CovenantError(
+    'conflict',
+    `${path} has changes that are not committed (${what}); commit or discard them first: an approval signs the committed version.`,
+    {
+      path,
+    },
+  );
 }
 
 /** git's allowed-signers file for the members' keys: `git log --show-signature` and verify-commit agree with Covenant. */

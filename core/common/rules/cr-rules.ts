@@ -10,6 +10,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { ContractModel, Doc } from '../model/contract.js';
 import type { ChangeRequest } from '../model/schema-types.js';
 import { resolveRefPath } from '../paths.js';
+import { sshKeyProblem } from '../ssh-key.js';
 import { shown } from '../shown.js';
 import type { PathSegment } from '../yaml/locate.js';
 import { checkRefPath, or, type RuleContext, type Unknowns } from './context.js';
@@ -289,6 +290,8 @@ export function memberChecks(model: ContractModel, out: Diagnostic[]): void {
   members.forEach((m, i) => {
     if (seen.has(m.id)) out.push(y.at(['governance', 'members', i, 'id'], 'error', 'duplicate-id', `Member ${shown(m.id)} is listed twice.`));
     seen.add(m.id);
+    const weak = m.ssh_key ? sshKeyProblem(m.ssh_key) : null;
+    if (weak) out.push(y.at(['governance', 'members', i, 'ssh_key'], 'error', 'key-refused', `${m.name}'s ssh_key cannot sign for them: ${weak}.`));
   });
   const unknown = (name: string, at: PathSegment[], what: string) => {
     if (!known.has(name))

@@ -3,6 +3,7 @@
  * them and `git verify-commit` checks them: sshpk reads OpenSSH key files (also passphrase-protected ones, whose
  * bcrypt KDF it implements), node:crypto signs and verifies. No ssh-keygen is needed; the key is read, never stored.
  */
+import { sshKeyProblem } from '../../common/ssh-key.js';
 import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import sshpk from 'sshpk';
 import { CovenantError } from '../../common/errors.js';
@@ -108,8 +109,10 @@ export function loadSigner(text: string, passphrase?: string, file = 'the key fi
       throw new CovenantError('invalid-input', `The passphrase does not open ${file}.`, { reason: 'passphrase' });
     throw new CovenantError('invalid-input', `${file} is not an SSH private key (${(e as Error).message}).`);
   }
-  const node = toPrivateKeyObject(key);
   const pub = key.toPublic();
+  const weak = sshKeyProblem(pub.toString('ssh'));
+  if (weak) throw new CovenantError('invalid-input', `${file} cannot sign a contract: ${weak}.`);
+  const node = toPrivateKeyObject(key);
   const type = key.type;
   return {
     publicKey: publicLine(pub.toString('ssh')),
@@ -127,6 +130,8 @@ export function publicLine(line: string): string {
 export function parsePublicKey(line: string): { ok: true; line: string; fingerprint: string } | { ok: false; reason: string } {
   try {
     const key = sshpk.parseKey(line.trim(), 'ssh');
+    const weak = sshKeyProblem(key.toString('ssh'));
+    if (weak) return { ok: false, reason: weak };
     return { ok: true, line: publicLine(key.toString('ssh')), fingerprint: key.fingerprint('sha256').toString() };
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
@@ -175,6 +180,9 @@ export function verifySshsig(message: Buffer, armored: string, namespace = 'git'
     if (ns !== namespace) return { ok: false, reason: `signed for namespace ${ns}, not ${namespace}` };
     if (hash !== 'sha512' && hash !== 'sha256') return { ok: false, reason: `hash ${hash} is not sha256 or sha512` };
     const pub = sshpk.parseKey(keyBlob, 'rfc4253');
+    // a signature by a key too weak to sign (RSA under 2048 bits, DSA) is refused, as git refuses it
+    const weak = sshKeyProblem(pub.toString('ssh'));
+    if (weak) return { ok: false, reason: `signed with a key that cannot sign: ${weak}` };
     const node = toPublicKeyObject(pub);
     const digest = createHash(hash).update(message).digest();
     const data = Buffer.concat([MAGIC, sshString(namespace), sshString(''), sshString(hash), sshString(digest)]);
