@@ -4,6 +4,7 @@
  * CR's area; of scope for a SOW). Git's side (which commit added each entry, its signature) is read by core/node; the
  * judgement is here, pure, for the validator, the dashboard and `covenant verify`.
  */
+import { describeChange, fieldChanges } from './redline.js';
 import { sshKeyProblem } from './ssh-key.js';
 import type { ContractModel, Doc } from './model/contract.js';
 import type { ChangeRequest, Sow } from './model/schema-types.js';
@@ -21,9 +22,14 @@ export interface SignatureFact {
   signerKey: string | null;
   /** Why a signature is bad, in words. */
   reason?: string;
+  /** The file as the signed commit has it (parsed): what the signature covers, compared with the file as it stands. */
+  signedValue?: unknown;
 }
 
-export type ApprovalStatus = 'valid' | 'uncommitted' | 'unsigned' | 'bad-signature' | 'wrong-key' | 'unknown-member' | 'no-key' | 'not-authorised';
+/** Fields that move after an approval by the workflow itself, not by changing what was agreed. */
+export const APPROVAL_IGNORES = ['approvals', 'reviews', 'decision', 'addendum', 'links'] as const;
+
+export type ApprovalStatus = 'valid' | 'stale' | 'uncommitted' | 'unsigned' | 'bad-signature' | 'wrong-key' | 'unknown-member' | 'no-key' | 'not-authorised';
 
 export interface ApprovalCheck {
   file: string;
@@ -90,6 +96,15 @@ export function checkApprovals(
         ...base,
         status: 'not-authorised',
         message: `Decisions in the ${needed.area} area belong to ${needed.owner}; ${member.name} (${member.roles.join(', ') || 'no roles'}) does not hold it.`,
+      };
+    // bound to content: a change to what was agreed after the signature (parsed values: comments and layout do not
+    // count) means the signature covers an earlier version, and it no longer holds
+    const changed = fact.signedValue === undefined ? [] : fieldChanges(fact.signedValue, doc.data, APPROVAL_IGNORES);
+    if (changed.length)
+      return {
+        ...base,
+        status: 'stale',
+        message: `${member.name} approved an earlier version (commit ${short}); changed since: ${changed.slice(0, 5).map(describeChange).join('; ')}${changed.length > 5 ? `; and ${changed.length - 5} more` : ''}.`,
       };
     return { ...base, status: 'valid', message: `Signed by ${member.name} with their key in commit ${short}${needed ? `, as ${needed.owner}` : ''}.` };
   });

@@ -53,6 +53,7 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
   for (const doc of docs) {
     const wanted = (doc.data.approvals ?? []).map((a, i) => ({ index: i, member: a.member, at: a.at }));
     const found = new Map<number, string>();
+    const signed = new Map<number, string>(); // the file as the approval's commit has it: what the signature covers
     const history = repo ? await commitsTouching(repo, doc.path) : null;
     if (repo && history) {
       const { index } = history;
@@ -66,14 +67,20 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
           continue;
         }
         const here = approvalsIn(text, doc.path);
-        for (const w of wanted) if (!found.has(w.index) && here.some((h) => h.member === w.member && h.at === w.at)) found.set(w.index, oid);
+        for (const w of wanted)
+          if (!found.has(w.index) && here.some((h) => h.member === w.member && h.at === w.at)) {
+            found.set(w.index, oid);
+            signed.set(w.index, text);
+          }
       }
     }
     const facts: SignatureFact[] = [];
     for (const w of wanted) {
       const oid = found.get(w.index);
       if (!oid || !repo) facts.push({ ...w, commit: null, signature: 'uncommitted', signerKey: null });
-      else facts.push({ ...w, commit: oid, ...(await commitSignature(repo, oid)) });
+      else {
+        facts.push({ ...w, commit: oid, ...(await commitSignature(repo, oid)), signedValue: parseYaml(doc.path, signed.get(w.index)!).value });
+      }
     }
     out.set(doc.path, facts);
   }

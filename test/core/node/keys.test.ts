@@ -1,4 +1,4 @@
-// Weak keys and unsigned edits (issue 24, item 4, in part): an RSA key under 2048 bits or an unknown key type is
+// Approvals that bind (issue 24, items 1 and 4, in part): a signature covers the version it signed; an RSA key under 2048 bits or an unknown key type is
 // refused with a sentence wherever a key is read (validate, approve, verify), and approve never signs edits that are
 // not committed. ssh-keygen makes the keys and signatures, as the referee.
 import { execFileSync } from 'node:child_process';
@@ -81,5 +81,31 @@ describe('approve signs what is committed', () => {
     // committed, it is signed
     sysgit(dir, 'commit', '-qam', 'risk 7');
     expect(covenant(['approve', 'CR-42', dir, '--as', 'ana', '--key', good.file], undefined, IDENTITY).code).toBe(0);
+  });
+});
+
+describe('a signature covers the version it signed', () => {
+  it('an unsigned change after the approval voids it, named by field; a comment-only change does not', () => {
+    const good = key('ed25519');
+    const dir = withMember(good.pub);
+    expect(covenant(['approve', 'CR-42', dir, '--as', 'ana', '--key', good.file], undefined, IDENTITY).code).toBe(0);
+    expect(covenant(['verify', dir]).code).toBe(0);
+    const cr = path.join(dir, CR42);
+    // a comment and a blank line: the agreed values are the same, the approval holds
+    writeFileSync(cr, `# reviewed again\n${readFileSync(cr, 'utf8')}\n`);
+    sysgit(dir, 'commit', '-qam', 'comment');
+    expect(covenant(['verify', dir]).code).toBe(0);
+    // the budget changed in an unsigned commit: the signature covers an earlier version
+    writeFileSync(cr, readFileSync(cr, 'utf8').replace('budget_delta_pct: 7', 'budget_delta_pct: 9'));
+    sysgit(dir, 'commit', '-qam', 'sneaky');
+    const v = covenant(['verify', dir, '--format', 'json']);
+    expect(v.code).toBe(1);
+    const [check] = JSON.parse(v.stdout).approvals;
+    expect(check).toMatchObject({ member: 'ana', status: 'stale' });
+    expect(check.message).toMatch(/^Ana Client approved an earlier version \(commit [0-9a-f]{7}\); changed since: impact_analysis\.budget_delta_pct: 7 → 9\.$/);
+    // and the validator says so at the approval (report mode: a warning)
+    expect(covenant(['validate', dir, '--today', '2025-10-20']).stdout).toMatch(
+      /CR-42\.yaml:\d+:\d+ warning approval-unverified Ana Client approved an earlier version/,
+    );
   });
 });
