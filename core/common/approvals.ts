@@ -24,6 +24,8 @@ export interface SignatureFact {
   reason?: string;
   /** The file as the signed commit has it (parsed): what the signature covers, compared with the file as it stands. */
   signedValue?: unknown;
+  /** When the commit that added the entry was made (ISO), for approvals dated ahead of their signature. */
+  signedAt?: string;
 }
 
 /** Fields that move after an approval by the workflow itself, not by changing what was agreed. */
@@ -41,6 +43,17 @@ export interface ApprovalCheck {
   status: ApprovalStatus;
   /** In words: what holds or what is wrong. */
   message: string;
+}
+
+/** Why an approval's date cannot be true: after the commit that signed it (10 minutes of clock skew allowed), or
+ * before the change it approves was created. Null when it can be. */
+function misdated(at: string, signedAt: string | undefined, created: string | undefined): string | null {
+  const when = Date.parse(at);
+  const signed = signedAt ? Date.parse(signedAt) : NaN;
+  if (Number.isFinite(when) && Number.isFinite(signed) && when > signed + 10 * 60_000)
+    return `is dated ${at}, after the commit that signed it (${signedAt}): nobody signs ahead of time`;
+  if (created && Number.isFinite(when) && at.slice(0, 10) < created) return `is dated ${at}, before the change was proposed (${created})`;
+  return null;
 }
 
 /** The role a document's approval needs: the decision-rights owner of the CR's area, or of scope for a SOW. */
@@ -97,6 +110,8 @@ export function checkApprovals(
         status: 'not-authorised',
         message: `Decisions in the ${needed.area} area belong to ${needed.owner}; ${member.name} (${member.roles.join(', ') || 'no roles'}) does not hold it.`,
       };
+    const dated = misdated(a.at, fact.signedAt, 'created' in doc.data ? doc.data.created : undefined);
+    if (dated) return { ...base, status: 'bad-signature', message: `${member.name}'s approval ${dated}.` };
     // bound to content: a change to what was agreed after the signature (parsed values: comments and layout do not
     // count) means the signature covers an earlier version, and it no longer holds
     const changed = fact.signedValue === undefined ? [] : fieldChanges(fact.signedValue, doc.data, APPROVAL_IGNORES);

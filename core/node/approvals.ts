@@ -53,7 +53,7 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
   for (const doc of docs) {
     const wanted = (doc.data.approvals ?? []).map((a, i) => ({ index: i, member: a.member, at: a.at }));
     const found = new Map<number, string>();
-    const signed = new Map<number, string>(); // the file as the approval's commit has it: what the signature covers
+    const signed = new Map<number, { text: string; at: string }>(); // the file as the approval's commit has it, and when
     const history = repo ? await commitsTouching(repo, doc.path) : null;
     if (repo && history) {
       const { index } = history;
@@ -70,7 +70,7 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
         for (const w of wanted)
           if (!found.has(w.index) && here.some((h) => h.member === w.member && h.at === w.at)) {
             found.set(w.index, oid);
-            signed.set(w.index, text);
+            signed.set(w.index, { text, at: new Date(c.committed * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
           }
       }
     }
@@ -79,7 +79,8 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
       const oid = found.get(w.index);
       if (!oid || !repo) facts.push({ ...w, commit: null, signature: 'uncommitted', signerKey: null });
       else {
-        facts.push({ ...w, commit: oid, ...(await commitSignature(repo, oid)), signedValue: parseYaml(doc.path, signed.get(w.index)!).value });
+        const at = signed.get(w.index)!;
+        facts.push({ ...w, commit: oid, ...(await commitSignature(repo, oid)), signedValue: parseYaml(doc.path, at.text).value, signedAt: at.at });
       }
     }
     out.set(doc.path, facts);

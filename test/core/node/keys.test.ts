@@ -109,3 +109,43 @@ describe('a signature covers the version it signed', () => {
     );
   });
 });
+
+describe('no backdating, no replay', () => {
+  /** Commits the staged change signed with `key` by system git (gpg.format ssh), as a member could by hand. */
+  function signedCommit(dir: string, keyFile: string, message: string): void {
+    execFileSync('git', ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${keyFile}`, 'commit', '-q', '-S', '-m', message], {
+      cwd: dir,
+      env: { ...process.env, ...IDENTITY, GIT_AUTHOR_NAME: 'Ana Client', GIT_AUTHOR_EMAIL: 'ana@client.example', GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
+  }
+
+  it('an approval dated after the commit that signed it is refused, though the signature itself is good', () => {
+    const good = key('ed25519');
+    const dir = withMember(good.pub);
+    const cr = path.join(dir, CR42);
+    writeFileSync(cr, `${readFileSync(cr, 'utf8')}approvals:\n  - {member: ana, role: steering_committee, at: 2031-01-01T00:00:00Z}\n`);
+    sysgit(dir, 'add', CR42);
+    signedCommit(dir, good.file, 'Approve CR-42 (dated ahead)');
+    const v = covenant(['verify', dir, '--format', 'json']);
+    expect(v.code).toBe(1);
+    const [check] = JSON.parse(v.stdout).approvals;
+    expect(check.status).toBe('bad-signature');
+    expect(check.message).toMatch(/^Ana Client's approval is dated 2031-01-01T00:00:00Z, after the commit that signed it \(20\d\d-/);
+  });
+
+  it('a signature copied onto another commit does not verify there', () => {
+    const good = key('ed25519');
+    const dir = withMember(good.pub);
+    expect(covenant(['approve', 'CR-42', dir, '--as', 'ana', '--key', good.file], undefined, IDENTITY).code).toBe(0);
+    expect(covenant(['verify', dir]).code).toBe(0);
+    // the same commit object with another message (and so another payload) keeps the signature header
+    const raw = sysgit(dir, 'cat-file', 'commit', 'HEAD');
+    const forged = raw.replace(/\n\nApprove CR-42[^\n]*/, '\n\nApprove CR-42 and CR-43');
+    expect(forged).not.toBe(raw);
+    const oid = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: dir, input: forged, encoding: 'utf8' }).trim();
+    sysgit(dir, 'update-ref', 'refs/heads/main', oid);
+    const v = covenant(['verify', dir, '--format', 'json']);
+    expect(v.code).toBe(1);
+    expect(JSON.parse(v.stdout).approvals[0]).toMatchObject({ status: 'bad-signature' });
+  });
+});
