@@ -12,8 +12,6 @@ import * as text from '../common/result-text.js';
 import type { Session } from './session.js';
 import { readTextFile } from './text.js';
 
-export { summaryLine } from '../common/result-text.js';
-
 /** Exit codes: 0 fine, 1 the contract has errors, 2 the command could not do its job (usage, I/O), 70 a bug. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
 /** Refuses a command line: the message says what is expected (exit 2). */
