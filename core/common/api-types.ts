@@ -13,7 +13,8 @@ import type { MasterInForce, MasterVersion } from './model/versions.js';
 import type { AddendumEdit } from './addendum.js';
 import type { MergeConflictEntry, MergeState } from './merge.js';
 import type { Provenance } from './provenance.js';
-import type { ApprovalCheck } from './approvals.js';
+import type { ApprovalCheck, ApprovalFinding, ApprovalState } from './approvals.js';
+import type { Trust } from './trust.js';
 import type { FileKind as Kind } from './model/kinds.js';
 
 export type { Provenance } from './provenance.js';
@@ -268,8 +269,29 @@ export interface GitStatus extends GitState {
   changes: (FileChange & { kind: Kind | null })[];
 }
 
+/** A decision signed and committed (approvals.approve). */
+export interface Approved {
+  commit: string;
+  path: string;
+  role: string | null;
+  outcome: 'approved' | 'rejected' | 'withdrawn';
+  /** The decision this signature completes (decision.status set in the same commit), or null while others are awaited. */
+  decided: 'approved' | 'rejected' | 'withdrawn' | null;
+  /** Roles still needed after this signature. */
+  awaited: string[];
+  /** Whether the CR's decision.status was set in the signed commit (a SOW and the master have none). */
+  statusSet: boolean;
+}
+
 export interface ApprovalVerification {
+  /** Whose signatures count: the master as last approved by its parties (or its first commit, trust on first use). */
+  trust: Pick<Trust, 'basis' | 'commit' | 'label' | 'approvedBy'>;
+  /** Every approvable document's decision from its signatures (the master, CRs, SOWs). */
+  documents: ApprovalState[];
+  /** Every approval judged: holds, stale, unsigned, replayed, misdated, wrong key, retired key, not a member, role missing. */
   approvals: ApprovalCheck[];
+  /** Where the files and the proof disagree (a decision typed without its signatures; members not approved yet). */
+  findings: ApprovalFinding[];
 }
 
 /** A text made from the saved files (metrics, rules, an allowed-signers file), with what it shows. */

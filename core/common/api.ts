@@ -19,6 +19,7 @@ import type {
   AppInfo,
   ArchiveResult,
   ApprovalVerification,
+  Approved,
   Author,
   CreatedWorkspace,
   CrContext,
@@ -219,15 +220,16 @@ export const API = {
     }),
     'Records a review of a change request in its file: who (the git identity), now, the outcome and a note.',
   ),
-  'approvals.approve': m<{ commit: string; path: string; role: string | null }>()(
+  'approvals.approve': m<Approved>()(
     obj({
-      id: T.String({ pattern: '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$' }),
+      id: T.String({ pattern: '^([A-Z][A-Z0-9]*(-[A-Z0-9]+)*|master)$', description: 'CR-42, SPRINT-07 or master' }),
       member: T.String({ minLength: 1, maxLength: 200 }),
       keyPath: T.String({ minLength: 1, maxLength: 4096 }),
       passphrase: T.Optional(T.String({ maxLength: 1024 })),
       role: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
+      outcome: T.Optional(T.Union([T.Literal('approve'), T.Literal('reject'), T.Literal('withdraw')], { description: 'approve, reject or withdraw' })),
     }),
-    "Approves a CR or SOW as a member: adds the approval and commits it signed with the member's SSH key (read from keyPath, never stored).",
+    "Signs a decision on a CR, SOW or the master as a member of the trust root: adds the approval (or rejection, withdrawal) and commits it signed with the member's SSH key (read from keyPath, never stored); the last signature the decision needs sets the CR's status in that commit.",
   ),
   'redline.get': m<{ path: string; since: { commit: string; date: string; member: string; name: string } | null; changes: FieldChange[] | null }>()(
     obj({ path: Path }),
@@ -260,9 +262,9 @@ export const API = {
   ),
   'approvals.verify': m<ApprovalVerification>()(
     none,
-    'Every approval of the CRs and SOWs checked: signed with the key of the member it names, who holds the role the decision needs.',
+    'Every approval of the master, CRs and SOWs checked against the trust root (the master as last approved by its parties), and each decision as its signatures make it.',
   ),
-  'approvals.allowedSigners': m<ProducedText>()(none, "git's allowed-signers file for the members' SSH keys (gpg.ssh.allowedSignersFile)."),
+  'approvals.allowedSigners': m<ProducedText>()(none, "git's allowed-signers file for the trust root's SSH keys (gpg.ssh.allowedSignersFile)."),
   'metrics.prometheus': m<ProducedText>()(
     obj({ today: T.Optional(Day) }),
     "The compliance and ledger figures of the saved files in Prometheus' text format, the dashboard's numbers.",

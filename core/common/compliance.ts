@@ -6,7 +6,7 @@
  * validation status.
  */
 import { computeCollaboration, judgedAt, quantile, type CollaborationFigures } from './collaboration.js';
-import { checkApprovals, type ApprovalCheck, type SignatureFact } from './approvals.js';
+import { approvalState, type ApprovalCheck, type ApprovalState, type SignatureFact } from './approvals.js';
 import { addDays, dayNumber, todayIso } from './dates.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ContractModel, Doc, GateState } from './model/contract.js';
@@ -64,7 +64,26 @@ export interface SowFigures {
   scopeVolatility: number | null;
   valueHypothesis: string | null;
   measuredImpact: string | null;
+  /** Agreement from the signatures: what it needs, in words, who is awaited, each signature judged. */
+  approvals: Signatures;
 }
+
+/** A document's signatures as the dashboard shows them (approvals.ts approvalState). */
+export interface Signatures {
+  required: string | null;
+  outcome: 'approved' | 'rejected' | 'withdrawn' | null;
+  words: string;
+  awaited: string[];
+  checks: ApprovalCheck[];
+}
+
+const signaturesOf = (s: ApprovalState): Signatures => ({
+  required: s.requirement ? s.needs : null,
+  outcome: s.outcome,
+  words: s.words,
+  awaited: s.outcome ? [] : s.awaitedMembers,
+  checks: s.checks,
+});
 
 export interface CrFigures {
   id: string;
@@ -86,13 +105,21 @@ export interface CrFigures {
   /** created -> decision, in days. */
   leadTimeDays: number | null;
   withinSla: boolean | null;
-  /** Approval routing: the role the decision needs, who has signed, which members are awaited, and by when. */
+  /** Approval routing, from the signatures (approvals.ts approvalState): what the decision needs, who has signed, which
+   * members are awaited, by when, and in words. */
   approvals: {
+    /** "client and supplier", "steering_committee", or why nothing is required. */
     required: string | null;
-    /** Members whose approval holds (signed with their key, holding the role). */
+    /** Members whose approval holds (signed over that commit with a trusted key, in a required role, on this version). */
     signed: string[];
-    /** Members holding the required role who have not approved yet (empty once decided or signed). */
+    /** Members who could sign a role still needed (empty once decided). */
     awaited: string[];
+    /** The roles still needed. */
+    awaitedRoles: string[];
+    /** What the signatures decide (null while open). */
+    outcome: 'approved' | 'rejected' | 'withdrawn' | null;
+    /** "approved: signed by ...", "awaited: supplier (signed by ...)". */
+    words: string;
     /** created + sla_days, when both are known. */
     due: string | null;
     checks: ApprovalCheck[];
@@ -104,6 +131,8 @@ export interface CrFigures {
 export interface Compliance {
   /** report: compliance findings are warnings; enforce: errors (the master's enforcement.mode). */
   enforcement: 'report' | 'enforce';
+  /** Whose signatures count (the trust root, in words), and the master's own approval by its parties. */
+  trust: { label: string; basis: 'approved' | 'first-commit' | 'as-saved'; master: Signatures | null };
   sows: SowFigures[];
   crs: CrFigures[];
   openChangeRequests: number;
@@ -169,6 +198,7 @@ function sowFigures(input: ComplianceInput, doc: Doc<Sow>, day: string): SowFigu
     scopeVolatility: input.volatility?.get(path) ?? null,
     valueHypothesis: data.value_hypothesis ?? null,
     measuredImpact: data.measured_impact ?? null,
+    approvals: signaturesOf(approvalState(model, doc, input.signatures?.get(path))),
   };
 }
 
@@ -194,9 +224,7 @@ export function computeCompliance(input: ComplianceInput): Compliance {
     const b = decided === null ? null : dayNumber(decided);
     // decided before created (history dates of an imported CR): the lead time is unknown, not negative
     const lead = a !== null && b !== null && b >= a ? b - a : null;
-    const checks = checkApprovals(model, cr, 'cr', input.signatures?.get(path));
-    const signedBy = checks.filter((c) => c.status === 'valid').map((c) => c.member);
-    const holders = right ? model.members().filter((m) => model.holds(m, right.owner)) : [];
+    const state = approvalState(model, cr, input.signatures?.get(path));
     return {
       id,
       path,
@@ -209,11 +237,15 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       owner: right?.owner ?? null,
       slaDays: sla,
       approvals: {
-        required: right?.owner ?? null,
-        signed: signedBy,
-        awaited: status === 'proposed' && signedBy.length === 0 ? holders.map((m) => m.id) : [],
+        required: state.requirement ? state.needs : null,
+        signed: state.signed.map((s) => s.member),
+        // open decisions only: a decision typed without its signatures is a finding (decision-unsigned), not a pending one
+        awaited: status !== 'proposed' || state.outcome ? [] : state.awaitedMembers,
+        awaitedRoles: state.awaited,
+        outcome: state.outcome,
+        words: state.words,
         due: a !== null && sla !== null ? addDays(created!, sla) : null,
-        checks,
+        checks: state.checks,
       },
       created,
       decided,
@@ -247,7 +279,7 @@ export function computeCompliance(input: ComplianceInput): Compliance {
       const d = due === null ? null : dayNumber(due);
       pendingApprovals.push({
         member: id,
-        name: model.member(id)?.name ?? id,
+        name: model.trust().members.find((m) => m.id === id)?.name ?? id,
         cr: c.id,
         path: c.path,
         due,
@@ -258,8 +290,14 @@ export function computeCompliance(input: ComplianceInput): Compliance {
   const diagnostics = { error: 0, warning: 0, info: 0 };
   for (const d of input.diagnostics) diagnostics[d.severity]++;
 
+  const trust = model.trust();
   return {
     enforcement: model.enforcementMode(),
+    trust: {
+      label: trust.label,
+      basis: trust.basis,
+      master: model.master ? signaturesOf(approvalState(model, model.master, input.signatures?.get(model.master.path))) : null,
+    },
     sows,
     crs,
     openChangeRequests: crs.filter((c) => c.status === 'proposed').length,

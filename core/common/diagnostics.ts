@@ -57,6 +57,8 @@ export const DIAGNOSTIC_CODES = [
   'triage-overdue',
   'approval-unverified',
   'approval-unauthorised',
+  'decision-unsigned',
+  'member-unapproved',
 ] as const;
 
 /** Findings about whether the contract is kept (not whether the files are well-formed): their severity follows the master's enforcement mode. */
@@ -72,6 +74,8 @@ export const COMPLIANCE_CODES = [
   'triage-overdue',
   'approval-unverified',
   'approval-unauthorised',
+  'decision-unsigned',
+  'member-unapproved',
 ] as const;
 export type ComplianceCode = (typeof COMPLIANCE_CODES)[number];
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -3,11 +3,22 @@
  * handler answered. One function a result, so a CLI verb is parse, call, print.
  */
 import { plural } from './format.js';
-import type { ArchiveResult, CreatedWorkspace, CrEvaluation, GitStatus, LogEntry, PullOutcome, RecordedResult, ValidationResult } from './api-types.js';
+import type {
+  ApprovalVerification,
+  Approved,
+  ArchiveResult,
+  CreatedWorkspace,
+  CrEvaluation,
+  GitStatus,
+  LogEntry,
+  PullOutcome,
+  RecordedResult,
+  ValidationResult,
+} from './api-types.js';
 import type { AddendumEdit } from './addendum.js';
 import { countDiagnostics, formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { describeChange, type FieldChange } from './redline.js';
-import type { ApprovalCheck } from './approvals.js';
+import { STATUS_WORDS } from './approvals.js';
 import type { DiagnosticCounts } from './diagnostics.js';
 import type { MergeConflictEntry } from './merge.js';
 import type { LeftOut } from './model/contract.js';
@@ -46,10 +57,26 @@ export function recordedText(sow: string, r: RecordedResult, next: string): stri
   return `Recorded ${sow} ${what} in ${r.path} by ${r.by}${r.commit ? ` at ${r.commit.slice(0, 7)}` : ''}.\nReview and commit it (${next}).\n`;
 }
 
-export function verifyText({ approvals: checks }: { approvals: readonly ApprovalCheck[] }): string {
-  const bad = checks.filter((c) => c.status !== 'valid').length;
-  const lines = checks.map((c) => `${c.file} ${c.member}${c.role ? ` as ${c.role}` : ''}: ${c.status === 'valid' ? 'ok' : c.status} - ${c.message}\n`);
-  return `${lines.join('')}${plural(checks.length, 'approval')} checked: ${checks.length - bad} hold, ${bad} do not\n`;
+/** Whether verify fails: an approval that does not hold, or a decision typed without the signatures it needs. */
+export const verifyFails = (v: ApprovalVerification) => v.approvals.some((c) => c.status !== 'holds') || v.findings.some((f) => f.code === 'decision-unsigned');
+
+export function approvedText(id: string, member: string, r: Approved): string {
+  const verb = r.outcome === 'approved' ? 'Approved' : r.outcome === 'rejected' ? 'Rejected' : 'Withdrew';
+  const next = r.decided
+    ? `${id} is ${r.decided} now${r.statusSet ? ' (decision.status set in that commit)' : ''}.`
+    : r.awaited.length
+      ? `Awaited: ${r.awaited.join(', ')}.`
+      : '';
+  return `${verb} ${id}${r.role ? ` as ${r.role}` : ''}: commit ${r.commit.slice(0, 7)} signed with ${member}'s key (${r.path}).${next ? ` ${next}` : ''}\n`;
+}
+
+export function verifyText(v: ApprovalVerification): string {
+  const checks = v.approvals;
+  const bad = checks.filter((c) => c.status !== 'holds').length;
+  const lines = checks.map((c) => `${c.file} ${c.member}${c.role ? ` as ${c.role}` : ''}: ${STATUS_WORDS[c.status]} - ${c.message}\n`);
+  const docs = v.documents.filter((d) => d.requirement && (d.checks.length || d.kind !== 'sow')).map((d) => `${d.id}: ${d.words}\n`);
+  const findings = v.findings.map((f) => `${f.file}: ${f.message}\n`);
+  return `Trust root: ${v.trust.label}\n${lines.join('')}${docs.join('')}${findings.join('')}${plural(checks.length, 'approval')} checked: ${checks.length - bad} hold, ${bad} do not\n`;
 }
 
 export function statusText(s: GitStatus): string {

@@ -3,19 +3,21 @@
  * the member's SSH key (pure JS, sshsig.ts); `signatureFacts` finds, for every approval in the workspace, the commit
  * that added it and whose key signed it, for checkApprovals (core/common/approvals.ts) to judge.
  */
-import type { SignatureFact } from '../common/approvals.js';
-import { requiredRole } from '../common/approvals.js';
+import { approvalState, type ApprovalState, type SignatureFact } from '../common/approvals.js';
+import { holdsRole, keyRefusal, requirementText } from '../common/trust.js';
+import type { Approved } from '../common/api-types.js';
 import { CovenantError } from '../common/errors.js';
 import { describeChange, fieldChanges, type FieldChange } from '../common/redline.js';
 import type { ContractModel } from '../common/model/contract.js';
 import type { Snapshot } from '../common/workspace.js';
-import { editYaml } from '../common/yaml/edit.js';
+import { editYaml, type YamlEdit } from '../common/yaml/edit.js';
 import { parseYaml } from '../common/yaml/parse.js';
 import { commit } from './git/commit.js';
 import { commitsTouching } from './git/history.js';
 import { findRepo, git, requireRepo } from './git/repo.js';
 import type { OpenWorkspace } from './workspace-service.js';
-import { loadSigner, publicLine, splitSignedCommit, sshsig, verifySshsig } from './git/sshsig.js';
+import { commitSignature } from './git/signature.js';
+import { loadSigner, publicLine, sshsig } from './git/sshsig.js';
 
 type Entry = { member: string; at: string };
 
@@ -31,23 +33,13 @@ function approvalsIn(text: string, path: string): Entry[] {
   }
 }
 
-/** Who signed a commit: the verified key, or why not. */
-async function commitSignature(repo: Awaited<ReturnType<typeof requireRepo>>, oid: string): Promise<Pick<SignatureFact, 'signature' | 'signerKey' | 'reason'>> {
-  const { object } = await git.readObject({ ...repo.opts, oid, format: 'content' });
-  const raw = Buffer.from(object as Uint8Array).toString('utf8');
-  const { payload, signature } = splitSignedCommit(raw);
-  if (!signature) return { signature: 'none', signerKey: null };
-  const check = verifySshsig(Buffer.from(payload), signature, 'git');
-  return check.ok ? { signature: 'valid', signerKey: check.publicKey } : { signature: 'bad', signerKey: null, reason: check.reason };
-}
-
 /**
- * For each CR and SOW with approvals: the commit that first held each entry (walking the file's history oldest first)
+ * For the master and each CR and SOW with approvals: the commit that first held each entry (walking the file's history oldest first)
  * and the key that signed it. Entries not in any commit are "uncommitted".
  */
 export async function signatureFacts(root: string, model: ContractModel): Promise<Map<string, SignatureFact[]>> {
   const out = new Map<string, SignatureFact[]>();
-  const docs = [...model.crs, ...model.sows].filter((d) => d.data.approvals?.length);
+  const docs = [...(model.master ? [model.master] : []), ...model.crs, ...model.sows].filter((d) => d.data.approvals?.length);
   if (docs.length === 0) return out;
   const repo = await findRepo(root);
   for (const doc of docs) {
@@ -89,7 +81,7 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
 }
 
 export interface ApproveRequest {
-  /** CR-42 or SPRINT-07. */
+  /** CR-42, SPRINT-07, or master. */
   id: string;
   member: string;
   /** The private key file's text, and its passphrase when protected. */
@@ -97,58 +89,129 @@ export interface ApproveRequest {
   keyFile?: string;
   passphrase?: string;
   role?: string;
+  /** approve (the default), reject, or withdraw: each signed the same way. */
+  outcome?: 'approve' | 'reject' | 'withdraw';
   now?: Date;
 }
 
-/**
- * Adds the member's approval to the document and commits that file, signed with the member's key, authored by the
- * member. Refuses an unknown member, a key that is not the member's, a role the member does not hold.
- */
-export async function approve(ws: OpenWorkspace, snapshot: Snapshot, req: ApproveRequest): Promise<{ commit: string; path: string; role: string | null }> {
-  const model = snapshot.model;
-  const cr = model.cr(req.id);
-  const sow = cr ? undefined : model.sow(req.id);
-  const doc = cr ?? sow;
-  if (!doc) throw new CovenantError('not-found', `There is no change request or SOW ${req.id} (or it has problems to fix first).`);
-  const member = model.member(req.member);
-  const ids = model.members().map((m) => m.id);
-  if (!member) throw new CovenantError('not-found', `${req.member} is no member of governance.members${ids.length ? ` (members: ${ids.join(', ')})` : ''}.`);
+const OUTCOMES = { approve: 'approved', reject: 'rejected', withdraw: 'withdrawn' } as const;
+
+/** The member who signs, from the trust root: a member or key only the working master has is refused by name. */
+function signingMember(model: ContractModel, req: ApproveRequest) {
+  const trust = model.trust();
+  const member = trust.members.find((m) => m.id === req.member);
+  if (!member) {
+    const saved = model.member(req.member);
+    if (saved)
+      throw new CovenantError(
+        'invalid-input',
+        `${saved.name} (${saved.id}) is a member only in the master as saved, added by a change the parties have not approved: only members of ${trust.label} sign. The parties approve the master first (covenant approve master).`,
+      );
+    const ids = trust.members.map((m) => m.id);
+    throw new CovenantError('not-found', `${req.member} is no member of governance.members${ids.length ? ` (members: ${ids.join(', ')})` : ''}.`);
+  }
   if (!member.ssh_key) throw new CovenantError('invalid-input', `${member.name} has no ssh_key in governance.members; add their public key first.`);
   if (!member.email) throw new CovenantError('invalid-input', `${member.name} has no email in governance.members; commits are authored with it.`);
   const signer = loadSigner(req.key, req.passphrase, req.keyFile);
-  if (signer.publicKey !== publicLine(member.ssh_key))
+  if (keyRefusal(member, signer.publicKey, (req.now ?? new Date()).toISOString()) || signer.publicKey !== publicLine(member.ssh_key))
     throw new CovenantError(
       'invalid-input',
-      `That key (${signer.fingerprint}) is not ${member.name}'s: governance.members holds another ssh_key for ${member.id}.`,
+      `That key (${signer.fingerprint}) is not ${member.name}'s: ${trust.label} holds another ssh_key for ${member.id}.`,
     );
-  const needed = requiredRole(model, doc, cr ? 'cr' : 'sow');
-  if (needed && !model.holds(member, needed.owner))
+  return { member: member as typeof member & { ssh_key: string; email: string }, signer };
+}
+
+/** The role this signature counts for: the one asked for, else the first still awaited that the member holds. */
+function signingRole(
+  state: ApprovalState,
+  member: { id: string; name: string; roles: string[] },
+  req: ApproveRequest,
+  requestor: string | null,
+): string | null {
+  const r = state.requirement;
+  const held = member.roles.join(', ') || 'no roles';
+  if (req.role && !holdsRole(member, req.role)) throw new CovenantError('invalid-input', `${member.name} does not hold the role ${req.role} (${held}).`);
+  if (!r) return req.role ?? member.roles[0] ?? null;
+  const allowed = [...r.roles, ...(req.outcome === 'withdraw' && requestor ? [requestor] : [])];
+  const role = req.role ?? [...state.awaited, ...allowed].find((x) => allowed.includes(x) && holdsRole(member, x));
+  if (!role || !allowed.includes(role))
     throw new CovenantError(
       'invalid-input',
-      `Decisions in the ${needed.area} area of ${req.id} belong to ${needed.owner}; ${member.name} (${member.roles.join(', ') || 'no roles'}) does not hold it.`,
+      `Decisions ${state.kind === 'master' ? 'on the master contract' : `in the ${r.area} area of ${state.id}`} need ${requirementText(r)}; ${member.name} (${held}) ${req.role ? `cannot sign as ${req.role}` : r.roles.length === 1 ? 'does not hold it' : 'holds none of them'}.`,
     );
-  const role = req.role ?? needed?.owner ?? member.roles[0] ?? null;
-  if (role && !model.holds(member, role))
-    throw new CovenantError('invalid-input', `${member.name} does not hold the role ${role} (${member.roles.join(', ')}).`);
-  if ((doc.data.approvals ?? []).some((a) => a.member === member.id)) throw new CovenantError('conflict', `${member.name} has approved ${req.id} already.`);
+  return role;
+}
+
+/**
+ * Adds the member's signed decision to the document and commits that file, signed with the member's key, authored
+ * by the member. The member and key come from the trust root. When this signature completes what the decision right
+ * needs, the CR's decision.status (and date) is set in the same commit, so the file and the proof agree.
+ */
+export async function approve(ws: OpenWorkspace, snapshot: Snapshot, req: ApproveRequest): Promise<Approved> {
+  const model = snapshot.model;
+  const doc = req.id === 'master' ? model.master : (model.cr(req.id) ?? model.sow(req.id));
+  if (!doc)
+    throw new CovenantError(
+      'not-found',
+      req.id === 'master'
+        ? 'The master contract is missing or has problems to fix first.'
+        : `There is no change request or SOW ${req.id} (or it has problems to fix first).`,
+    );
+  const cr = model.cr(req.id);
+  const { member, signer } = signingMember(model, req);
+  const state = approvalState(model, doc, snapshot.facts.signatures?.get(doc.path));
+  const outcome = OUTCOMES[req.outcome ?? 'approve'];
+  const role = signingRole(state, member, req, cr?.data.requestor ?? null);
+  if (state.outcome) throw new CovenantError('conflict', `${state.id} is decided already (${state.words}).`);
+  const mine = (doc.data.approvals ?? []).findIndex((a) => a.member === member.id && (a.role ?? null) === role);
+  if (mine >= 0 && state.checks[mine]?.status === 'holds') throw new CovenantError('conflict', `${member.name} has signed ${state.id} already, as ${role}.`);
   const repo = await requireRepo(ws.root);
   const at = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const before = await ws.read(doc.path);
   await refuseUncommitted(ws.root, doc.path, before.text);
-  const text = editYaml(before.text, [{ op: 'append', path: ['approvals'], value: { member: member.id, ...(role ? { role } : {}), at } }]);
+  const entry = { member: member.id, ...(role ? { role } : {}), ...(outcome !== 'approved' ? { outcome } : {}), at };
+  // a signature of theirs that no longer holds (the file changed since) is signed again in place
+  const edits: YamlEdit[] =
+    mine >= 0
+      ? Object.entries({ ...entry, ...(doc.data.approvals![mine]!.outcome ? { outcome } : {}) }).map(([k, v]) => ({
+          op: 'set',
+          path: ['approvals', mine, k],
+          value: v,
+        }))
+      : [{ op: 'append', path: ['approvals'], value: entry }];
+  const signedRoles = [...state.signed.map((s) => s.role), ...(outcome === 'approved' && role ? [role] : [])];
+  const r = state.requirement;
+  const awaited =
+    !r || outcome !== 'approved'
+      ? []
+      : r.mode === 'all_of'
+        ? r.roles.filter((x) => !signedRoles.includes(x))
+        : signedRoles.some((x) => r.roles.includes(x))
+          ? []
+          : r.roles;
+  const decided = outcome !== 'approved' ? outcome : r && awaited.length === 0 ? 'approved' : null;
+  const setsStatus = !!cr && !!decided && cr.data.decision.status !== decided;
+  if (setsStatus)
+    edits.push(
+      { op: 'set', path: ['decision', 'status'], value: decided },
+      { op: 'set', path: ['decision', 'date'], value: at.slice(0, 10) },
+      ...(decided === 'approved' && r ? [{ op: 'set' as const, path: ['decision', 'approvers'], value: [...new Set(signedRoles)] }] : []),
+    );
+  const text = editYaml(before.text, edits);
   const written = await ws.write(doc.path, text, before.hash);
   const when = Math.floor((req.now ?? new Date()).getTime() / 1000);
   const who = { name: member.name, email: member.email, timestamp: when, timezoneOffset: 0 };
+  const verb = outcome === 'approved' ? 'Approve' : outcome === 'rejected' ? 'Reject' : 'Withdraw';
   try {
     const oid = await commit(
       repo.dir,
       [doc.path],
-      `Approve ${req.id} as ${role ?? member.id} (${member.name})`,
+      `${verb} ${state.id} as ${role ?? member.id} (${member.name})${setsStatus ? `: ${decided}` : ''}`,
       { author: who, committer: who },
       undefined,
       (payload) => sshsig(Buffer.from(payload), signer, 'git'),
     );
-    return { commit: oid, path: doc.path, role };
+    return { commit: oid, path: doc.path, role, outcome, decided, awaited, statusSet: setsStatus };
   } catch (e) {
     await ws.write(doc.path, before.text, written.hash); // no approval without its signed commit
     throw e;
@@ -174,13 +237,20 @@ async function refuseUncommitted(root: string, path: string, now: string): Promi
   );
 }
 
-/** git's allowed-signers file for the members' keys: `git log --show-signature` and verify-commit agree with Covenant. */
+/**
+ * git's allowed-signers file for the trust root's keys (not the working master's: a key nobody approved never
+ * verifies), so `git log --show-signature` and verify-commit agree with Covenant. A retired key is valid before its
+ * day (valid-before, as ssh-keygen reads it); a revoked one is left out.
+ */
 export function allowedSigners(model: ContractModel): string {
-  const lines = model
-    .members()
-    .filter((m) => m.ssh_key && m.email)
-    .map((m) => `${m.email} namespaces="git" ${publicLine(m.ssh_key!)}`);
-  return `# Allowed signers of ${model.master?.data.meta.id ?? 'this contract'} (covenant allowed-signers); git config gpg.ssh.allowedSignersFile <this file>\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+  const trust = model.trust();
+  const lines: string[] = [];
+  for (const m of trust.members.filter((x) => x.email)) {
+    if (m.ssh_key) lines.push(`${m.email} namespaces="git" ${publicLine(m.ssh_key)}`);
+    for (const k of m.retired_keys ?? [])
+      if (!k.revoked) lines.push(`${m.email} namespaces="git",valid-before="${k.from.replace(/-/g, '')}" ${publicLine(k.key)}`);
+  }
+  return `# Allowed signers of ${model.master?.data.meta.id ?? 'this contract'} (covenant allowed-signers): the keys of ${trust.label}\n# git config gpg.ssh.allowedSignersFile <this file>\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
 
 export interface Redline {
@@ -198,7 +268,7 @@ export async function redline(root: string, snapshot: Snapshot, path: string): P
   const current = parseYaml(path, text).value;
   const repo = await findRepo(root);
   if (!repo) return { path, since: null, changes: null };
-  const members = snapshot.model.members().filter((m) => m.ssh_key);
+  const members = snapshot.model.trust().members.filter((m) => m.ssh_key);
   const history = await commitsTouching(repo, path);
   if (!history) return { path, since: null, changes: null };
   const { index } = history;

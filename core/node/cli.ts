@@ -195,26 +195,28 @@ const VERBS: Record<string, Verb> = {
     run: async (d, [cr], o) => addendum(d, crId(cr), o),
   },
   'approve <id> [dir]!': {
-    help: "Approve a change request (or SOW) as a member of governance.members: adds the approval and commits that file\nsigned with the member's SSH key (pure JS). The key is read, never stored; a passphrase from --passphrase-env.",
+    help: "Sign a decision on a change request, a SOW or the master (id master) as a member of the approved master: adds it\nand commits that file signed with the member's SSH key (pure JS). The last signature the decision needs sets the\nCR's status in that commit. The key is read, never stored; a passphrase from --passphrase-env.",
     opts: [
       '!--as <member>|the member id (governance.members)',
       "!--key <file>|the member's SSH private key file (e.g. ~/.ssh/id_ed25519)",
       '--passphrase-env <var>|the environment variable holding the key passphrase',
-      '--role <role>|the role approved in (default: the one the decision needs, if the member holds it)',
+      '--role <role>|the role signed in (default: the first the decision still needs that the member holds)',
+      '--outcome <outcome>|what the member decides (default approve)|approve,reject,withdraw',
     ],
     run: async (d, [id], o) => {
       const passphrase = o.passphraseEnv ? process.env[o.passphraseEnv] : undefined;
       if (o.passphraseEnv && passphrase === undefined) usage(`--passphrase-env ${o.passphraseEnv}: that variable is not set`);
-      const r = await d.call('approvals.approve', { id: crId(id), member: o.as, keyPath: path.resolve(o.key), passphrase, role: o.role });
-      return ok(d.io.out(`Approved ${crId(id)}${r.role ? ` as ${r.role}` : ''}: commit ${r.commit.slice(0, 7)} signed with ${o.as}'s key (${r.path}).\n`));
+      const what = id === 'master' ? 'master' : crId(id);
+      const r = await d.call('approvals.approve', { id: what, member: o.as, keyPath: path.resolve(o.key), passphrase, role: o.role, outcome: o.outcome });
+      return ok(d.io.out(text.approvedText(what, o.as, r)));
     },
   },
   'verify [dir]!': {
-    help: 'Check every approval: added by a commit signed with the key of the member it names, who holds the role the\ndecision needs. Exit status: 0 all hold (or there are none), 1 any does not, 2 usage.',
+    help: 'Check every approval against the trust root (the master as last approved by its parties): signed over its own\ncommit by a key of the member it names, in a role the decision needs, on the version that stands; and every\ndecision as its signatures make it. Exit status: 0 all hold, 1 any does not (or a status lacks its signatures), 2 usage.',
     opts: [FORMAT],
     run: async (d, _, o) => {
       const r = await d.call('approvals.verify');
-      return (d.print(o.format, r, text.verifyText), r.approvals.some((c) => c.status !== 'valid') ? EXIT.errors : EXIT.ok);
+      return (d.print(o.format, r, text.verifyText), text.verifyFails(r) ? EXIT.errors : EXIT.ok);
     },
   },
   'redline <file> [dir]!': {

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { sectionsOf, type ContractDocument, type DocSection, type DocStatus } from '../common/document.js';
+import { APPROVAL_COLUMNS, approvalRows, approvalState } from '../common/approvals.js';
 import { CovenantError } from '../common/errors.js';
 import { verdictInWords } from '../common/format.js';
 import { balanceInWords, formatMoney, shareInWords, SIGN_LEGEND, varianceInWords } from '../common/ledger.js';
@@ -92,6 +93,8 @@ export function contractDocument(snap: Snapshot, path: string, shows: string): C
     const meta = model.master.data.meta;
     doc.title = meta.title ?? meta.id;
     doc.subtitle = `Master contract ${meta.id} · effective ${meta.effective_date}`;
+    doc.sections = [...warn, ...sectionsOf(schema, map, { approvals: null }), approvalSection(snap, model.master, null)];
+    return doc;
   }
   doc.sections = [...warn, ...sectionsOf(schema, map)];
   return doc;
@@ -204,9 +207,33 @@ function sowDocument(
           },
     ],
   };
-  doc.sections = sectionsOf(schema, map, { acceptance_criteria: criteria, gates: gateSection, id: null, title: null });
-  doc.sections.push(linked, ledger);
+  doc.sections = sectionsOf(schema, map, { acceptance_criteria: criteria, gates: gateSection, id: null, title: null, approvals: null });
+  doc.sections.push(linked, ledger, approvalSection(snap, sow, null));
   return doc;
+}
+
+/** Who must sign, who has, who is awaited, and each signature as verify judges it (the same words as the CLI and PDF). */
+function approvalSection(snap: Snapshot, doc: Parameters<typeof approvalState>[1], due: string | null): DocSection {
+  const model = snap.model;
+  const state = approvalState(model, doc, snap.facts.signatures?.get(doc.path));
+  const rows = approvalRows(model, state);
+  return {
+    title: 'Approvals (from signatures)',
+    hint: 'Derived from signed commits, checked against the master as last approved by its parties: a change after a signature voids it.',
+    blocks: [
+      {
+        type: 'fields',
+        rows: [
+          { label: 'Decision', value: state.words },
+          { label: 'Needs', value: state.needs },
+          ...(state.awaitedMembers.length ? [{ label: 'Can sign', value: state.awaitedMembers.join(', ') }] : []),
+          ...(due && !state.outcome ? [{ label: 'Due', value: due }] : []),
+          { label: 'Signatures count from', value: model.trust().label },
+        ],
+      },
+      ...(rows.length ? [{ type: 'table' as const, columns: [...APPROVAL_COLUMNS], rows }] : []),
+    ],
+  };
 }
 
 /** A change request: its computed verdict first, then its fields, then who has approved and who is awaited. */
@@ -242,20 +269,7 @@ function crDocument(doc: ContractDocument, snap: Snapshot, schema: Record<string
         : []),
     ],
   };
-  const approvals: DocSection = {
-    title: 'Approvals (from signatures)',
-    blocks: [
-      {
-        type: 'fields',
-        rows: [
-          { label: 'Needs', value: c?.approvals.required ?? 'unknown (no decision right for this area)' },
-          { label: 'Signed by', value: c?.approvals.signed.join(', ') || 'nobody yet' },
-          { label: 'Awaited', value: c?.approvals.awaited.join(', ') || 'nobody' },
-          { label: 'Due', value: c?.approvals.due ?? 'unknown' },
-        ],
-      },
-    ],
-  };
-  doc.sections = [verdict, ...sectionsOf(schema, map, { id: null, summary: null }), approvals];
+  const approvals = approvalSection(snap, cr, c?.approvals.due ?? null);
+  doc.sections = [verdict, ...sectionsOf(schema, map, { id: null, summary: null, approvals: null }), approvals];
   return doc;
 }

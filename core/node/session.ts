@@ -16,7 +16,7 @@ export type { SessionOptions } from './handlers/index.js';
 /** Whether some approval of the snapshot has no signature fact (or one for another entry). */
 function staleSignatures(snap: Snapshot): boolean {
   const facts = snap.facts.signatures;
-  for (const doc of [...snap.model.crs, ...snap.model.sows]) {
+  for (const doc of [...(snap.model.master ? [snap.model.master] : []), ...snap.model.crs, ...snap.model.sows]) {
     const approvals = doc.data.approvals ?? [];
     if (approvals.length === 0) continue;
     const known = facts?.get(doc.path) ?? [];

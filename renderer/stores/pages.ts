@@ -2,6 +2,7 @@ import type { DashboardView } from '../../core/common/api.js';
 import { create } from 'zustand';
 import type { LedgerEntryInput, LedgerView } from '../../core/common/api.js';
 import { askAuthorDialog } from './dialog.js';
+import { approvedText } from '../../core/common/result-text.js';
 import { api, ApiCallError } from '../api/client.js';
 import { useUi } from './ui.js';
 
@@ -29,7 +30,7 @@ interface PagesStore {
   reviewCr(cr: string, outcome: 'approve' | 'request_changes' | 'comment', note: string): Promise<boolean>;
   importDefects(name: string, text: string): Promise<boolean>;
   /** Approves a CR as a member with their SSH key: a signed commit. */
-  approveAs(id: string, member: string, keyPath: string, passphrase: string): Promise<boolean>;
+  approveAs(id: string, member: string, keyPath: string, passphrase: string, outcome?: 'approve' | 'reject' | 'withdraw'): Promise<boolean>;
   /** The approved change whose addendum is being written. */
   addendumCr: string | null;
   implementCr(cr: string): void;
@@ -127,10 +128,10 @@ export const usePages = create<PagesStore>((set, get) => ({
       return false;
     }
   },
-  async approveAs(id, member, keyPath, passphrase) {
+  async approveAs(id, member, keyPath, passphrase, outcome = 'approve') {
     try {
-      const { commit } = await api.call('approvals.approve', { id, member, keyPath, ...(passphrase ? { passphrase } : {}) });
-      useUi.getState().notify('info', `${id} approved by ${member}: commit ${commit.slice(0, 7)}, signed with their key.`);
+      const r = await api.call('approvals.approve', { id, member, keyPath, outcome, ...(passphrase ? { passphrase } : {}) });
+      useUi.getState().notify('info', approvedText(id, member, r).trim());
       return true; // the write's snapshot event refreshes the page (main.tsx): no second read
     } catch (e) {
       report(e);

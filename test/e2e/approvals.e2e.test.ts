@@ -45,6 +45,18 @@ describe('Approve as … on the dashboard', () => {
     writeFileSync(cr, readFileSync(cr, 'utf8').replace('risk_score: 5', 'risk_score: 6'));
     await row.locator('[data-testid=redline]').click();
     await expect.poll(() => row.locator('[data-testid=redline-change]').allTextContents()).toEqual(['impact_analysis.risk_score: 5 → 6']);
+    // the SOW and the trust root say how they stand, in verify's words; the SOW is signed from its row
+    const sow = page.locator('[data-testid=dashboard-sow][data-sow="SPRINT-07"]');
+    await expect.poll(() => sow.locator('[data-testid=approval-words]').textContent()).toBe('awaited: steering_committee');
+    await expect.poll(() => page.locator('[data-testid=trust-root]').textContent()).toContain('its first commit (trust on first use');
+    await sow.locator('[data-testid=approve-as]').click();
+    await sow.locator('[aria-label=Member]').fill('ana');
+    await sow.locator('[aria-label="Key file"]').fill(key);
+    await sow.locator('[aria-label=Passphrase]').fill('open sesame');
+    await sow.locator('[data-testid=approve-sign]').click();
+    await expect.poll(() => sow.locator('[data-testid=approval-words]').textContent()).toBe('approved: signed by Ana Client (steering_committee)');
+    const verified = JSON.parse(covenant(['verify', ws, '--format', 'json']).stdout) as { documents: { id: string; words: string }[] };
+    expect(verified.documents.find((d) => d.id === 'SPRINT-07')!.words).toBe('approved: signed by Ana Client (steering_committee)');
     await screenshot(page, 'dashboard-approval');
     const allowed = path.join(app.env.dir, 'allowed_signers');
     expect(covenant(['allowed-signers', ws, '--out', allowed]).code).toBe(0);

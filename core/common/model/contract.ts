@@ -11,6 +11,7 @@ import { describeEvaluation, evaluateChange, type ChangeThresholds, type Evaluat
 import type { YamlFile } from '../yaml/parse.js';
 import { idFromPath, type FileKind } from './kinds.js';
 import type { Addendum, AdrFrontMatter, ChangeRequest, DefectRecords, Ledger, MasterContract, ResultRecord, Sow } from './schema-types.js';
+import { trustRoot, type Trust, type TrustVersion } from '../trust.js';
 import { sameThresholds, versionLabel, versionOn, type MasterInForce, type MasterVersion } from './versions.js';
 
 /** Codes that mean a file's data cannot be trusted to have its schema's shape. */
@@ -368,7 +369,20 @@ export class ContractModel {
     return this.master?.data.governance.decision_rights.find((r) => r.area === area);
   }
 
-  /** The members of governance.members, by id. */
+  /**
+   * The trust root: the members, keys and decision rights whose signatures count (the master as last approved by its
+   * parties; its first commit until then), from the master's committed versions.
+   */
+  trust(): Trust {
+    return (this.trusted ??= trustRoot(
+      this.masterVersions.filter((v): v is MasterVersion & TrustVersion => v.value !== undefined && v.committedAt !== undefined),
+      this.master?.data,
+    ));
+  }
+
+  private trusted: Trust | null = null;
+
+  /** The members of governance.members (as saved), by id. */
   members(): NonNullable<MasterContract['governance']['members']> {
     return this.master?.data.governance.members ?? [];
   }

@@ -109,6 +109,27 @@ export interface MasterContract {
        * Calendar days within which a decision in this area must be taken.
        */
       sla_days: number;
+      /**
+       * Who must sign a decision in this area when it needs more than the owner: all_of lists roles that must each sign (e.g. [client, supplier]), any_of roles of which one suffices. Without it, one member holding the owner role signs. A SOW is agreed under the sow area (else scope); the master itself under governance (else all of its parties).
+       */
+      approvers?: {
+        /**
+         * Roles that must each sign, e.g. [client, supplier].
+         *
+         * @minItems 1
+         *
+         * Items: A role one member must sign in.
+         */
+        all_of?: [string, ...string[]];
+        /**
+         * Roles of which one member's signature suffices.
+         *
+         * @minItems 1
+         *
+         * Items: A role that may sign.
+         */
+        any_of?: [string, ...string[]];
+      };
     }[];
     /**
      * Escalation timers: who is notified when a decision is still open after a number of days.
@@ -152,9 +173,28 @@ export interface MasterContract {
        */
       roles: string[];
       /**
-       * The member's OpenSSH public key line (ssh-ed25519 AAAA..., ssh-rsa or ecdsa-sha2-nistp256): approvals must be commits signed with it.
+       * The member's OpenSSH public key line (ssh-ed25519 AAAA..., ssh-rsa of 2048 bits or more, or ecdsa-sha2-nistp256): their decisions must be commits signed with it. It counts once the master holding it is approved by the parties (see retired_keys to rotate it).
        */
       ssh_key?: string;
+      /**
+       * Keys this member signed with before: signatures made with one before its retirement still hold; after it, and ever for a revoked key, they do not.
+       *
+       * Items: A key no longer used.
+       */
+      retired_keys?: {
+        /**
+         * The OpenSSH public key line that was retired.
+         */
+        key: string;
+        /**
+         * The day from which signatures with this key no longer hold, as YYYY-MM-DD.
+         */
+        from: string;
+        /**
+         * true when the key was compromised: no signature made with it holds, whatever its date.
+         */
+        revoked?: boolean;
+      }[];
     }[];
   };
   /**
@@ -236,7 +276,7 @@ export interface MasterContract {
      */
     mode?: 'report' | 'enforce';
     /**
-     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off. Codes: gate-failed, gate-unverified, gate-missing, decision-overdue, criterion-unmet, criterion-unverified, stop-the-line-open, review-overdue, triage-overdue, approval-unverified, approval-unauthorised.
+     * Severity per finding code, over the mode, e.g. gate-unverified: info, decision-overdue: error, or off. Codes: gate-failed, gate-unverified, gate-missing, decision-overdue, criterion-unmet, criterion-unverified, stop-the-line-open, review-overdue, triage-overdue, approval-unverified, approval-unauthorised, decision-unsigned, member-unapproved.
      */
     overrides?: {
       [k: string]: 'error' | 'warning' | 'info' | 'off' | undefined;
@@ -284,6 +324,29 @@ export interface MasterContract {
       note?: string;
     }[];
   };
+  /**
+   * Signatures of the parties on this version of the master contract (covenant approve master): the latest version signed by the parties its governance names (decision right governance, else all parties) is the trust root: its members and keys are the ones whose signatures count.
+   *
+   * Items: One member's signed decision.
+   */
+  approvals?: {
+    /**
+     * The id of the signing member (governance.members).
+     */
+    member: string;
+    /**
+     * The role the member signs in, e.g. client or steering_committee: one the decision right needs.
+     */
+    role?: string;
+    /**
+     * What the member decided: approved (the default), rejected, or withdrawn.
+     */
+    outcome?: 'approved' | 'rejected' | 'withdrawn';
+    /**
+     * When the decision was signed (ISO time with a zone).
+     */
+    at: string;
+  }[];
 }
 
 /**
@@ -430,21 +493,25 @@ export interface Sow {
     changes?: string[];
   };
   /**
-   * Approvals of this document, each added by a commit signed with the member's SSH key (covenant approve, or Approve as ... in the app). covenant verify checks each: signed, by the key of the member it names, who holds the role the decision needs.
+   * Signed decisions on this SOW, each added by a commit signed with the member's SSH key (covenant approve, or Approve as ... in the app). covenant verify checks each: signed over its own commit, by a key the approved master holds for the member it names, who holds a role the decision right needs, on the version that stands (a change after the signature voids it).
    *
-   * Items: One member's approval.
+   * Items: One member's signed decision.
    */
   approvals?: {
     /**
-     * The id of the approving member (governance.members).
+     * The id of the signing member (governance.members).
      */
     member: string;
     /**
-     * The role the member approves in, e.g. client or steering_committee.
+     * The role the member signs in, e.g. client or steering_committee: one the decision right needs.
      */
     role?: string;
     /**
-     * When the approval was given (ISO time with a zone).
+     * What the member decided: approved (the default), rejected, or withdrawn.
+     */
+    outcome?: 'approved' | 'rejected' | 'withdrawn';
+    /**
+     * When the decision was signed (ISO time with a zone).
      */
     at: string;
   }[];
@@ -574,21 +641,25 @@ export interface ChangeRequest {
    */
   adr?: string | null;
   /**
-   * Approvals of this document, each added by a commit signed with the member's SSH key (covenant approve, or Approve as ... in the app). covenant verify checks each: signed, by the key of the member it names, who holds the role the decision needs.
+   * Signed decisions on this change request, each added by a commit signed with the member's SSH key (covenant approve, or Approve as ... in the app). covenant verify checks each: signed over its own commit, by a key the approved master holds for the member it names, who holds a role the decision right needs, on the version that stands (a change after the signature voids it).
    *
-   * Items: One member's approval.
+   * Items: One member's signed decision.
    */
   approvals?: {
     /**
-     * The id of the approving member (governance.members).
+     * The id of the signing member (governance.members).
      */
     member: string;
     /**
-     * The role the member approves in, e.g. client or steering_committee.
+     * The role the member signs in, e.g. client or steering_committee: one the decision right needs.
      */
     role?: string;
     /**
-     * When the approval was given (ISO time with a zone).
+     * What the member decided: approved (the default), rejected, or withdrawn.
+     */
+    outcome?: 'approved' | 'rejected' | 'withdrawn';
+    /**
+     * When the decision was signed (ISO time with a zone).
      */
     at: string;
   }[];

@@ -16,6 +16,12 @@ export interface MasterVersion {
   effectiveDate: string | null;
   /** Null when that version's thresholds were missing or not numbers. */
   thresholds: ChangeThresholds | null;
+  /** When it was committed (ISO), for the trust root (trust.ts). */
+  committedAt?: string;
+  /** The master as parsed at that commit: its members, keys and approvals, for the trust root. */
+  value?: unknown;
+  /** The commit's signature, read when the commit adds an approval of the master. */
+  signature?: { signature: 'valid' | 'none' | 'bad'; signerKey: string | null; reason?: string };
 }
 
 /** The master a verdict was computed against, named so that every output can say which. */

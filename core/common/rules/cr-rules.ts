@@ -3,7 +3,7 @@
  * computed verdict, decision rights and SLAs, reviews, the addendum that implements a change, approvals signed by
  * members, and the members governance names.
  */
-import { allApprovalChecks } from '../approvals.js';
+import { allApprovalStates, approvalFindings } from '../approvals.js';
 import { escalationsOf, judgedAt, measureReviews, type EscalationFigure, type ReviewFigure } from '../collaboration.js';
 import { dayNumber } from '../dates.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -266,17 +266,25 @@ export function* crChecks(model: ContractModel, ctx: RuleContext, unknowns: Unkn
   }
 }
 
-/** Approvals: signed by the member's key, by a member who holds the role the decision needs. */
+/** Approvals: each signed over its commit by a key the trust root holds for its member, in a role the decision needs,
+ * on the version that stands; and a decision typed only when its signatures make it. */
 export function* approvalChecks(model: ContractModel, ctx: RuleContext, out: Diagnostic[]): Generator<void, void, void> {
-  const approvals = model.crs.some((c) => c.data.approvals?.length) || model.sows.some((x) => x.data.approvals?.length);
-  if (!approvals) return;
+  const docs = [model.master, ...model.crs, ...model.sows];
+  if (!model.trust().members.length && !docs.some((d) => d?.data.approvals?.length)) return;
   yield;
-  for (const check of allApprovalChecks(model, ctx.signatures)) {
-    if (check.status === 'valid') continue;
-    const code = check.status === 'not-authorised' || check.status === 'unknown-member' ? 'approval-unauthorised' : 'approval-unverified';
+  const states = allApprovalStates(model, ctx.signatures);
+  const docOf = (file: string) => [model.master, ...model.crs, ...model.sows].find((d) => d?.path === file);
+  for (const check of states.flatMap((s) => s.checks)) {
+    if (check.status === 'holds') continue;
+    const code = check.status === 'role-missing' || check.status === 'not-a-member' ? 'approval-unauthorised' : 'approval-unverified';
     const severity = model.findingSeverity(code);
-    const doc = model.crs.find((c) => c.path === check.file) ?? model.sows.find((x) => x.path === check.file);
+    const doc = docOf(check.file);
     if (severity && doc) out.push(doc.yaml.at(['approvals', check.index, 'member'], severity, code, check.message));
+  }
+  for (const f of approvalFindings(model, states)) {
+    const severity = model.findingSeverity(f.code);
+    const doc = docOf(f.file);
+    if (severity && doc) out.push(doc.yaml.at(f.at, severity, f.code, f.message));
   }
 }
 

@@ -4,6 +4,7 @@ import type { MasterVersion } from '../../common/model/versions.js';
 import { parseYaml } from '../../common/yaml/parse.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { walk } from './log.js';
+import { commitSignature } from './signature.js';
 import { git, findRepo, type Repo } from './repo.js';
 
 /** Dates git knows about each change request (by path): when its file was added, when its status left "proposed". */
@@ -88,8 +89,8 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : n
 const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
 /** What a committed master says about its identity and thresholds (loosely: an old version may not pass today's schema). */
-function masterFacts(text: string, path: string): Pick<MasterVersion, 'id' | 'effectiveDate' | 'thresholds'> {
-  const value = obj(parseYaml(path, text).value);
+function masterFacts(parsed: unknown): Pick<MasterVersion, 'id' | 'effectiveDate' | 'thresholds'> {
+  const value = obj(parsed);
   const meta = obj(value?.meta);
   const t = obj(obj(value?.change_policy)?.thresholds);
   const [b, s, r] = [num(t?.budget_delta_pct_major), num(t?.schedule_slip_days_major), num(t?.risk_score_major)];
@@ -98,6 +99,12 @@ function masterFacts(text: string, path: string): Pick<MasterVersion, 'id' | 'ef
     effectiveDate: typeof meta?.effective_date === 'string' && isValidDate(meta.effective_date) ? meta.effective_date : null,
     thresholds: b !== null && s !== null && r !== null ? { budget_delta_pct_major: b, schedule_slip_days_major: s, risk_score_major: r } : null,
   };
+}
+
+/** "member|at" of each approval entry of a parsed master. */
+function approvalKeys(value: unknown): Set<string> {
+  const list = obj(value)?.approvals;
+  return new Set((Array.isArray(list) ? list : []).map(obj).map((a) => `${String(a?.member)}|${String(a?.at)}`));
 }
 
 /**
@@ -110,6 +117,7 @@ export async function masterHistory(dir: string): Promise<MasterVersion[]> {
   if (!repo || !found) return []; // no commit yet
   const { commits, index } = found;
   const out: MasterVersion[] = [];
+  let approvals = new Set<string>(); // the master's approval entries in the version before, to find the commits adding one
   for (const [oid, commit] of commits.reverse()) {
     let text: string;
     try {
@@ -118,13 +126,23 @@ export async function masterHistory(dir: string): Promise<MasterVersion[]> {
     } catch {
       continue; // the commit deleted it
     }
-    let facts: ReturnType<typeof masterFacts>;
+    let value: unknown;
     try {
-      facts = masterFacts(text, MASTER_PATH);
+      value = parseYaml(MASTER_PATH, text).value;
     } catch {
       continue; // unparsable at that commit: not a version anyone could have applied
     }
-    out.push({ commit: oid, date: new Date(commit.author.timestamp * 1000).toISOString().slice(0, 10), ...facts });
+    const entries = approvalKeys(value);
+    const adds = [...entries].some((k) => !approvals.has(k));
+    approvals = entries;
+    out.push({
+      commit: oid,
+      date: new Date(commit.author.timestamp * 1000).toISOString().slice(0, 10),
+      committedAt: new Date(commit.committed * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ...masterFacts(value),
+      value,
+      ...(adds ? { signature: await commitSignature(repo, oid) } : {}),
+    });
   }
   return out;
 }

@@ -87,13 +87,13 @@ export function contractHandlers(c: HandlerContext) {
       await ws.write(doc.path, reviewText(current.text, { by: who.label, outcome, note }), current.hash);
       return { path: doc.path, by: who.label };
     },
-    'approvals.approve': async ({ id, member, keyPath, passphrase, role }) => {
+    'approvals.approve': async ({ id, member, keyPath, passphrase, role, outcome }) => {
       const ws = c.ws();
       const key = await readFile(path.resolve(keyPath), 'utf8').catch((e: NodeJS.ErrnoException) => {
         throw new CovenantError('not-found', `Cannot read the key file ${keyPath} (${e.code ?? e.message}).`);
       });
       const { approve } = await import('../approvals.js');
-      const r = await approve(ws, await c.saved(), { id, member, key, keyFile: path.basename(keyPath), passphrase, role });
+      const r = await approve(ws, await c.saved(), { id, member, key, keyFile: path.basename(keyPath), passphrase, role, outcome });
       await c.refreshFacts(); // the new signature is a fact of git's
       c.pushGitStatus();
       return r;

@@ -53,8 +53,15 @@ export function figureHandlers(c: HandlerContext) {
     'changes.evaluate': async ({ cr }) => evaluate(await c.saved(), cr),
     'approvals.verify': async () => {
       const snap = await c.saved();
-      const { allApprovalChecks } = await import('../../common/approvals.js');
-      return { approvals: allApprovalChecks(snap.model, snap.facts.signatures) };
+      const { allApprovalStates, approvalFindings } = await import('../../common/approvals.js');
+      const documents = allApprovalStates(snap.model, snap.facts.signatures);
+      const { basis, commit, label, approvedBy } = snap.model.trust();
+      return {
+        trust: { basis, commit, label, approvedBy },
+        documents,
+        approvals: documents.flatMap((d) => d.checks),
+        findings: approvalFindings(snap.model, documents),
+      };
     },
     'approvals.allowedSigners': async () => {
       const snap = await c.saved();

@@ -2,6 +2,7 @@
  * The PDF of a snapshot: the whole contract's steering pack (title block, executive summary, contents and the detail),
  * one SOW, or one change request. The parts are in executive.ts, contract-pages.ts and sections.ts.
  */
+import { APPROVAL_COLUMNS, approvalRows, approvalState } from '../../common/approvals.js';
 import { verdictInWords } from '../../common/format.js';
 import { timeInWords } from '../../common/dates.js';
 import { field, footers, newDoc, para, table, type Doc } from './layout.js';
@@ -10,6 +11,24 @@ import { renderCompliance, renderLedger, renderMaster, renderRedline, renderSow,
 import { CR_COLUMNS, crRows, list, provenanceLine, s, Sections, type PdfInput, type PdfScope } from './sections.js';
 
 export { provenanceLine, type PdfInput, type PdfScope, type Provenance } from './sections.js';
+
+/** The approval block: the decision as the signatures make it, whose signatures count, and for each signature which
+ * commit and which version it covers (the words of covenant verify and the document view). */
+function renderApprovals(doc: Doc, input: PdfInput, target: Parameters<typeof approvalState>[1]): void {
+  const model = input.snapshot.model;
+  const state = approvalState(model, target, input.snapshot.facts.signatures?.get(target.path));
+  field(doc, 'Signatures', state.words);
+  field(doc, 'Needs', state.needs);
+  field(doc, 'Signatures count from', model.trust().label);
+  const rows = approvalRows(model, state);
+  if (rows.length)
+    table(
+      doc,
+      APPROVAL_COLUMNS.map((header, i) => ({ header, width: [0.24, 0.14, 0.12, 0.12, 0.38][i]! })),
+      rows,
+      { caption: `Signatures on ${state.id}` },
+    );
+}
 
 /** One change request: what it asks, its verdict against the thresholds in force, its decision, addendum and reviews. */
 function renderCrPage(doc: Doc, sec: Sections, input: PdfInput, id: string): void {
@@ -44,6 +63,7 @@ function renderCrPage(doc: Doc, sec: Sections, input: PdfInput, id: string): voi
     );
   field(doc, 'Decision', `${d.decision.status} ${s(d.decision.date)}`.trim());
   field(doc, 'Approvers', list(d.decision.approvers));
+  renderApprovals(doc, input, cr);
   field(doc, 'Decision record', s(d.adr) || 'none');
   field(doc, 'Stage', model.stage(cr));
   const addendum = model.addendumOf(cr);
@@ -118,6 +138,7 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
     renderVision(doc, sec, master);
 
     if (master) renderMaster(doc, sec, master);
+    if (model.master) renderApprovals(doc, input, model.master);
 
     sec.start('Iterations (SOWs)', 1, 120);
     if (sows.length === 0) para(doc, 'No SOWs yet.', { muted: true });
@@ -137,6 +158,7 @@ function render(input: PdfInput, scope: PdfScope, known: ReadonlyMap<string, num
       2,
     );
     renderSow(doc, sec, sow, figures, 1, model);
+    renderApprovals(doc, input, sow);
     renderRedline(doc, sec, input.redline);
     renderValidation(
       doc,

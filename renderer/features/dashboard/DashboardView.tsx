@@ -3,6 +3,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
 import type { DashboardView as DashboardData } from '../../../core/common/api.js';
 import { describeChange } from '../../../core/common/redline.js';
+import { ApproveAs, SignatureCell, TrustBlock } from './Signatures.js';
 import { usePaged } from '../../components/Pager.js';
 import { fraction, hours as hoursInWords, percent, plural } from '../../../core/common/format.js';
 import { formatMoney, shareInWords, SIGN_LEGEND, totalRow, varianceInWords } from '../../../core/common/ledger.js';
@@ -210,6 +211,7 @@ export function DashboardView() {
             <th>Forecast error (cost · schedule)</th>
             <th>Value hypothesis</th>
             <th>Measured impact</th>
+            <th>Agreed</th>
           </tr>
         </thead>
         <tbody>
@@ -228,6 +230,10 @@ export function DashboardView() {
               </td>
               <td>{s.valueHypothesis ?? '—'}</td>
               <td>{s.measuredImpact ?? 'not recorded'}</td>
+              <td data-testid="sow-approvals">
+                <SignatureCell sig={s.approvals} />
+                <ApproveAs id={s.id} sig={s.approvals} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -277,6 +283,8 @@ export function DashboardView() {
         </tbody>
       </table>
       {crPage.pager}
+      <h3>Signatures</h3>
+      <TrustBlock trust={c.trust} />
       <h3>Pending approvals</h3>
       {c.pendingApprovals.length === 0 ? (
         <p className="muted" data-testid="pending-approvals-none">
@@ -408,24 +416,11 @@ function CrRow({ cr, review }: { cr: DashboardData['crs'][number]; review: Dashb
             : '—'}
       </td>
       <td data-testid="cr-approvals">
-        {cr.approvals.checks.map((a) => (
-          <div key={a.index} className={a.status === 'valid' ? '' : 'gate-stopped'} title={a.message}>
-            {a.status === 'valid' ? '✓' : '✗'} {a.member}
-            {a.role ? ` as ${a.role}` : ''}
-            {a.status === 'valid' ? '' : ` (${a.status})`}
-          </div>
-        ))}
-        {cr.approvals.awaited.length > 0 && (
-          <div className="muted">
-            awaiting {cr.approvals.awaited.join(', ')}
-            {cr.approvals.due ? ` by ${cr.approvals.due}` : ''}
-          </div>
-        )}
-        {cr.approvals.checks.length === 0 && cr.approvals.awaited.length === 0 && <span className="muted">—</span>}
+        <SignatureCell sig={cr.approvals} due={cr.approvals.due} />
       </td>
       <td className="record-gate">
         <Redline path={cr.path} />
-        <ApproveAs cr={cr} />
+        <ApproveAs id={cr.id} sig={cr.approvals} />
         {cr.stage === 'proposed' && (
           <>
             <button disabled={busy} onClick={() => void act('approve')} data-testid="review-approve">
@@ -489,46 +484,6 @@ function Redline({ path }: { path: string }) {
         hide
       </button>
     </div>
-  );
-}
-
-/** "Approve as …": the member, the key file on this computer and its passphrase (read for this one signature, never kept). */
-function ApproveAs({ cr }: { cr: DashboardData['crs'][number] }) {
-  const approve = usePages((s) => s.approveAs);
-  const [open, setOpen] = useState(false);
-  const [member, setMember] = useState(cr.approvals.awaited[0] ?? '');
-  const [keyPath, setKeyPath] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const [busy, setBusy] = useState(false);
-  if (!open)
-    return (
-      <button onClick={() => setOpen(true)} data-testid="approve-as">
-        Approve as…
-      </button>
-    );
-  return (
-    <form
-      className="approve-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setBusy(true);
-        void approve(cr.id, member.trim(), keyPath.trim(), passphrase).then((ok) => {
-          setBusy(false);
-          setPassphrase('');
-          if (ok) setOpen(false);
-        });
-      }}
-    >
-      <input aria-label="Member" placeholder="member id" value={member} onChange={(e) => setMember(e.target.value)} />
-      <input aria-label="Key file" placeholder="~/.ssh/id_ed25519 (full path)" value={keyPath} onChange={(e) => setKeyPath(e.target.value)} />
-      <input aria-label="Passphrase" type="password" placeholder="passphrase, if any" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
-      <button type="submit" disabled={busy || !member.trim() || !keyPath.trim()} data-testid="approve-sign">
-        Sign and commit
-      </button>
-      <button type="button" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-    </form>
   );
 }
 

@@ -97,7 +97,7 @@ describe('signed approvals', () => {
     expect(readFileSync(path.join(dir, CR42), 'utf8')).toMatch(/approvals: \[\{member: ana, role: steering_committee, at: [0-9T:-]+Z\}\]/);
     expect(sysgit(dir, 'log', '-1', '--format=%an <%ae>|%s')).toBe('Ana Client <ana@client.example>|Approve CR-42 as steering_committee (Ana Client)\n');
     const v = covenant(['verify', dir]);
-    expect(v.stdout).toContain('contracts/changes/CR-42.yaml ana as steering_committee: ok - Signed by Ana Client with their key');
+    expect(v.stdout).toContain('contracts/changes/CR-42.yaml ana as steering_committee: holds - Signed by Ana Client with their key');
     expect(v.code).toBe(0);
     const allowed = path.join(tempDir(), 'allowed_signers');
     expect(covenant(['allowed-signers', dir, '--out', allowed]).code).toBe(0);
@@ -116,7 +116,7 @@ describe('signed approvals', () => {
       'zoe is no member of governance.members (members: ana, sam, dana)',
     );
     const noRole = covenant(['approve', 'CR-42', dir, '--as', 'sam', '--key', sam.file]);
-    expect(noRole.stderr).toContain('Decisions in the scope area of CR-42 belong to steering_committee; Sam Supplier (supplier, dev_lead) does not hold it.');
+    expect(noRole.stderr).toContain('Decisions in the scope area of CR-42 need steering_committee; Sam Supplier (supplier, dev_lead) does not hold it.');
     expect(sysgit(dir, 'status', '--porcelain')).toBe(''); // nothing written by a refused approval
   });
 

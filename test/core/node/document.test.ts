@@ -23,7 +23,16 @@ describe('the document view of a contract file', () => {
     const doc = await session.handlers['document.get']({ path: 'contracts/sow/SPRINT-07.yaml' });
     expect(doc.title).toBe('SPRINT-07');
     expect(doc.shows).toBe('The saved file, no commit yet');
-    expect(doc.sections.map((s) => s.title)).toEqual(['Overview', 'Goals', 'Acceptance criteria', 'Gates', 'Links', 'Linked change requests', 'Ledger']);
+    expect(doc.sections.map((s) => s.title)).toEqual([
+      'Overview',
+      'Goals',
+      'Acceptance criteria',
+      'Gates',
+      'Links',
+      'Linked change requests',
+      'Ledger',
+      'Approvals (from signatures)',
+    ]);
     const overview = doc.sections[0]!.blocks[0]!;
     expect(overview.type === 'fields' && overview.rows.map((r) => r.label)).toEqual(['Dates', 'Value hypothesis']); // titles, not keys
     const criteria = doc.sections.find((s) => s.title === 'Acceptance criteria')!.blocks[0]!;

@@ -129,7 +129,7 @@ describe('no backdating, no replay', () => {
     const v = covenant(['verify', dir, '--format', 'json']);
     expect(v.code).toBe(1);
     const [check] = JSON.parse(v.stdout).approvals;
-    expect(check.status).toBe('bad-signature');
+    expect(check.status).toBe('misdated');
     expect(check.message).toMatch(/^Ana Client's approval is dated 2031-01-01T00:00:00Z, after the commit that signed it \(20\d\d-/);
   });
 
@@ -146,6 +146,6 @@ describe('no backdating, no replay', () => {
     sysgit(dir, 'update-ref', 'refs/heads/main', oid);
     const v = covenant(['verify', dir, '--format', 'json']);
     expect(v.code).toBe(1);
-    expect(JSON.parse(v.stdout).approvals[0]).toMatchObject({ status: 'bad-signature' });
+    expect(JSON.parse(v.stdout).approvals[0]).toMatchObject({ status: 'replayed' });
   });
 });

@@ -36,7 +36,13 @@ function history(): { dir: string; key: string } {
     '    - {id: dana, name: Dana Design, email: dana@example.com, roles: [design_lead]}',
     '  decision_rights:',
   ].join('\n');
-  writeFileSync(master, readFileSync(master, 'utf8').replace('  decision_rights:', member));
+  // scope is decided by the client and the supplier together: ana's signature leaves CR-43 awaiting sam
+  writeFileSync(
+    master,
+    readFileSync(master, 'utf8')
+      .replace('  decision_rights:', member)
+      .replace('      sla_days: 3\n', '      sla_days: 3\n      approvers: {all_of: [client, supplier]}\n'),
+  );
   sysgit(dir, 'init', '-q', '-b', 'main');
   sysgit(dir, 'add', '-A');
   commitAt(dir, '2024-12-20T09:00:00Z', 'Contract signed');
@@ -125,10 +131,16 @@ describe('one truth: the CLI and the app answer alike', () => {
     const dash = await s.handlers['dashboard.get']();
     await s.close();
     const cli = covenant(['verify', dir, '--format', 'json']);
-    expect(cli.code).toBe(0);
+    expect(cli.code).toBe(1); // CR-42 says approved, and nobody signed it
+    expect(verify.findings.map((f) => `${f.file} ${f.code}`)).toEqual(['contracts/changes/CR-42.yaml decision-unsigned']);
     expect(JSON.parse(cli.stdout)).toEqual(verify);
-    expect(verify.approvals.map((a) => `${a.file} ${a.member} ${a.status}`)).toEqual([`${CR43} ana valid`]);
-    expect(dash.crs.find((c) => c.id === 'CR-43')!.approvals.signed).toEqual(['ana']);
+    expect(verify.approvals.map((a) => `${a.file} ${a.member} ${a.status}`)).toEqual([`${CR43} ana holds`]);
+    expect(dash.crs.find((c) => c.id === 'CR-43')!.approvals).toMatchObject({
+      signed: ['ana'],
+      awaited: ['sam'],
+      words: 'awaited: supplier (signed by Ana Client (client))',
+    });
+    expect(verify.documents.find((d) => d.id === 'CR-43')!.words).toBe('awaited: supplier (signed by Ana Client (client))');
     const ev = JSON.parse(covenant(['evaluate', 'CR-42', dir, '--format', 'json']).stdout);
     expect(ev).toMatchObject({ id: 'CR-42', verdict: 'minor', declared: 'minor', matches: true, master: evaluation.master, thresholds: evaluation.thresholds });
     expect(evaluation.verdict).toBe('minor');
