@@ -9,6 +9,7 @@ import { stallBench } from './stall.bench.js';
 import { cliBench } from './cli.bench.js';
 import { remoteBench } from './remote.bench.js';
 import { scaleBench } from './scale.bench.js';
+import { mergeBench } from './merge.bench.js';
 
 const suites: [string, () => Promise<Row[]>][] = [
   ['validation', validationBench],
@@ -20,6 +21,7 @@ const suites: [string, () => Promise<Row[]>][] = [
   ['pdf', pdfBench],
   ['stall', stallBench],
   ['cli', cliBench],
+  ['merge', mergeBench],
 ];
 const only = process.argv[2];
 const rows: Row[] = [];

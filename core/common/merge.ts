@@ -1,27 +1,15 @@
 /**
- * Contract-aware three-way merge. Contract YAML merges by structure: maps by key, lists of maps by their identity
- * (id, name, period, area, member), lists of plain values as sets; theirs' changes are applied to my document with
- * the yaml Document API, so my comments and formatting stay and their new nodes keep theirs. True conflicts (one field
- * changed two ways, delete/modify, add/add with different content) come back as data, with my value left in place.
- * Markdown (ADRs) merges line-wise with diff3 (node-diff3). Pure: the git merge driver and the pull flow both use it.
+ * Contract-aware three-way merge. Contract YAML merges by structure (merge-tree.ts): maps by key, lists of maps by
+ * their identity (id, name, period, area, member), plain lists as sequences; theirs' changes are applied to my
+ * document's nodes by identity, so my comments and formatting stay and their new nodes keep theirs. True conflicts
+ * (one field changed two ways, delete/modify, add/add with different content, two reorders) come back as data, with my
+ * value left in place. Markdown (ADRs) merges line-wise with diff3 (node-diff3); binary content never merges. Pure:
+ * the git merge driver and the pull flow both use it, and the resolution of conflicts (setField).
  */
-import { merge as diff3 } from 'node-diff3';
-import { isSeq, parse, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parse, parseDocument, type Document, type Node } from 'yaml';
+import { mergeDocuments, mergeLineTexts, type FieldSeg, type MergeConflict } from './merge-tree.js';
 
-/** One step of a field's identity path: a map key, or the item of a list of maps with `key` equal to `id`. */
-export type FieldSeg = string | { key: string; id: string };
-
-export interface MergeConflict {
-  /** The field path in contract words: dates.end, acceptance_criteria[AC3].target ... */
-  field: string;
-  /** The same path by identity (keys and list-item ids, not indices): it still finds the field after other edits. */
-  at: FieldSeg[];
-  base: unknown;
-  mine: unknown;
-  theirs: unknown;
-  /** add/add, delete/modify or modify/modify. */
-  kind: 'both-changed' | 'deleted-by-them' | 'deleted-by-me' | 'both-added';
-}
+export type { FieldSeg, MergeConflict } from './merge-tree.js';
 
 /** How a person settles a conflict: keep my value, take theirs, or write another (an edit). */
 export type Take = 'mine' | 'theirs' | 'edit';
@@ -65,23 +53,8 @@ export interface MergeResult {
   conflicts: MergeConflict[];
 }
 
-const IDENTITY_KEYS = ['id', 'name', 'period', 'area', 'member', 'metric', 'trigger'];
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-
-function identity(lists: unknown[][]): string | null {
-  const items = lists.flat();
-  if (items.length === 0 || !items.every(isObj)) return null;
-  for (const k of IDENTITY_KEYS) {
-    const ok = (list: unknown[]) => {
-      const vals = list.map((x) => (x as Record<string, unknown>)[k]);
-      return vals.every((v) => typeof v === 'string' || typeof v === 'number') && new Set(vals).size === vals.length;
-    };
-    if (lists.every(ok)) return k;
-  }
-  return null;
-}
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 type Seg = string | number;
 
@@ -90,114 +63,92 @@ const PRINT = { lineWidth: 0, flowCollectionPadding: false } as const;
 /** The field of a conflict that concerns a whole file (unparsable YAML, Markdown, a file deleted on one side). */
 export const WHOLE_FILE = '(whole file)';
 
+/** Texts over this size (all three together) are not merged by structure: the whole file is a conflict. */
+export const MERGE_BUDGET_BYTES = 8 * 1024 * 1024;
+/** Above this many lines, the line merge that keeps both sides' layout is not tried (its cost grows faster). */
+const LINE_MERGE_LIMIT = 5000;
+
+/** git's rule for binary content: a NUL byte (in text decoded from a blob, or U+FFFD where bytes were not UTF-8). */
+export const looksBinaryText = (s: string) => s.includes('\u0000') || s.includes('\uFFFD');
+
+const lineCount = (s: string) => s.split('\n').length;
+
+/** Whether any map below `node` has a key twice (by the key's text), in one pass. */
+function duplicateKeys(node: unknown): boolean {
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const p of node.items) {
+      const k = isScalar(p.key) ? String(p.key.value) : JSON.stringify(p.key);
+      if (seen.has(k) || duplicateKeys(p.value)) return true;
+      seen.add(k);
+    }
+  } else if (isSeq(node)) return node.items.some(duplicateKeys);
+  return false;
+}
+
 /**
- * Merges YAML texts. `base` may be empty (a file both sides added). Unparsable input is a conflict on the whole file
- * (my text kept), never a throw.
+ * Merges YAML texts by structure (merge-tree.ts). `base` may be empty (a file both sides added). When git's line merge
+ * is clean and means the same, its text is taken, so both sides' comments and layout stay as written. Unparsable,
+ * binary or oversized input is a conflict on the whole file (my text kept), never a throw.
  */
 export function mergeYaml(base: string, mine: string, theirs: string): MergeResult {
   if (mine === theirs) return { text: mine, conflicts: [] };
   if (base === theirs) return { text: mine, conflicts: [] };
   if (base === mine) return { text: theirs, conflicts: [] };
-  let b: unknown, m: unknown, t: unknown;
-  let doc: Document;
-  let theirsDoc: Document;
+  const whole = (): MergeResult => ({
+    text: mine,
+    conflicts: [{ field: WHOLE_FILE, at: [], base, mine, theirs, kind: base.trim() === '' ? 'both-added' : 'both-changed' }],
+  });
+  if (base.length + mine.length + theirs.length > MERGE_BUDGET_BYTES || [base, mine, theirs].some(looksBinaryText)) return whole();
   try {
-    b = base.trim() === '' ? undefined : parse(base);
-    m = parse(mine);
-    t = parse(theirs);
-    doc = parseDocument(mine);
-    theirsDoc = parseDocument(theirs);
-    if (doc.errors.length || theirsDoc.errors.length) throw new Error('syntax');
-  } catch {
-    return { text: mine, conflicts: [{ field: WHOLE_FILE, at: [], base, mine, theirs, kind: 'both-changed' }] };
-  }
-  const conflicts: MergeConflict[] = [];
-  // edits are collected and applied after the walk: the paths into my document are computed from my (unchanged) value
-  const edits: { path: Seg[]; op: 'set' | 'delete' | 'append'; node?: unknown }[] = [];
-  const theirsNode = (path: Seg[]): unknown => {
-    const n = theirsDoc.getIn(path, true);
-    return n === undefined ? undefined : (n as Node).clone ? (n as Node).clone() : n;
-  };
-
-  const walk = (bv: unknown, mv: unknown, tv: unknown, field: string, at: FieldSeg[], mPath: Seg[], tPath: Seg[]) => {
-    if (same(mv, tv) || same(bv, tv)) return; // nothing new from them
-    if (same(bv, mv)) {
-      // only they changed it: take theirs
-      if (tv === undefined) edits.push({ path: mPath, op: 'delete' });
-      else edits.push({ path: mPath, op: 'set', node: theirsNode(tPath) });
-      return;
-    }
-    // both changed it, differently
-    if (isObj(mv) && isObj(tv) && (bv === undefined || isObj(bv))) {
-      const bo = (bv ?? {}) as Record<string, unknown>;
-      for (const k of new Set([...Object.keys(bo), ...Object.keys(mv), ...Object.keys(tv)]))
-        walk(bo[k], mv[k], tv[k], field ? `${field}.${k}` : k, [...at, k], [...mPath, k], [...tPath, k]);
-      return;
-    }
-    if (Array.isArray(mv) && Array.isArray(tv) && (bv === undefined || Array.isArray(bv))) {
-      const bl = (bv ?? []) as unknown[];
-      const key = identity([bl, mv, tv]);
-      if (key) {
-        const idx = (list: unknown[]) => new Map(list.map((x, i) => [String((x as Record<string, unknown>)[key]), i]));
-        const [bi, mi, ti] = [idx(bl), idx(mv), idx(tv)];
-        for (const id of new Set([...bi.keys(), ...mi.keys(), ...ti.keys()])) {
-          const [bx, mx, tx] = [bi.get(id), mi.get(id), ti.get(id)];
-          const f = `${field}[${id}]`;
-          const fAt = [...at, { key, id }];
-          if (mx === undefined && tx !== undefined && bx === undefined) edits.push({ path: mPath, op: 'append', node: theirsNode([...tPath, tx]) });
-          else if (mx !== undefined && tx !== undefined) walk(bx === undefined ? undefined : bl[bx], mv[mx], tv[tx], f, fAt, [...mPath, mx], [...tPath, tx]);
-          else if (mx !== undefined && tx === undefined && bx !== undefined) {
-            // they removed it: fine unless I changed it
-            if (same(bl[bx], mv[mx])) edits.push({ path: [...mPath, mx], op: 'delete' });
-            else conflicts.push({ field: f, at: fAt, base: bl[bx], mine: mv[mx], theirs: undefined, kind: 'deleted-by-them' });
-          } else if (mx === undefined && tx !== undefined && bx !== undefined) {
-            // I removed it: fine unless they changed it
-            if (!same(bl[bx], tv[tx])) conflicts.push({ field: f, at: fAt, base: bl[bx], mine: undefined, theirs: tv[tx], kind: 'deleted-by-me' });
-          }
+    // duplicate keys are checked here in one pass (the yaml library's own check is quadratic in a map's size)
+    const docs = [base, mine, theirs].map((s) => (s.trim() === '' ? null : parseDocument(s, { uniqueKeys: false })));
+    if (docs.some((d) => d && (d.errors.length || duplicateKeys(d.contents))) || !docs[1] || !docs[2]) return whole();
+    const [b, m, t] = docs.map((d) => (d ? d.toJS({ maxAliasCount: 100 }) : undefined));
+    const conflicts: MergeConflict[] = [];
+    const changed = mergeDocuments(b, m, t, docs[0] ?? null, docs[1], docs[2], conflicts);
+    const text = changed ? docs[1].toString(PRINT) : mine;
+    if (!conflicts.length && Math.max(lineCount(base), lineCount(mine), lineCount(theirs)) <= LINE_MERGE_LIMIT) {
+      const lines = mergeLineTexts(base, mine, theirs, { a: 'mine', b: 'theirs' });
+      if (!lines.conflicted && lines.text !== text) {
+        try {
+          const merged = parseDocument(lines.text, { uniqueKeys: false });
+          if (!merged.errors.length && !duplicateKeys(merged.contents) && same(merged.toJS(), parse(text, { uniqueKeys: false })))
+            return { text: lines.text, conflicts: [] };
+        } catch {
+          /* the line merge is not valid YAML: the structural text stands */
         }
-        return;
-      }
-      if ([...bl, ...mv, ...tv].every(scalar)) {
-        // plain values as a set: their additions appended, their removals removed
-        for (const [i, x] of tv.entries())
-          if (!bl.some((y) => same(x, y)) && !mv.some((y) => same(x, y))) edits.push({ path: mPath, op: 'append', node: theirsNode([...tPath, i]) });
-        mv.forEach((x, i) => {
-          if (bl.some((y) => same(x, y)) && !tv.some((y) => same(x, y))) edits.push({ path: [...mPath, i], op: 'delete' });
-        });
-        return;
       }
     }
-    conflicts.push({
-      field: field || '(document)',
-      at,
-      base: bv,
-      mine: mv,
-      theirs: tv,
-      kind: bv === undefined ? 'both-added' : mv === undefined ? 'deleted-by-me' : tv === undefined ? 'deleted-by-them' : 'both-changed',
-    });
-  };
-  walk(b, m, t, '', [], [], []);
-
-  // deletions from the end of lists first, so earlier indices stay right
-  const order = (e: (typeof edits)[number]) => (e.op === 'delete' ? 2 : e.op === 'append' ? 1 : 0);
-  edits.sort((x, y) => order(x) - order(y) || (x.op === 'delete' && y.op === 'delete' ? Number(y.path.at(-1)) - Number(x.path.at(-1)) : 0));
-  for (const e of edits) {
-    if (e.op === 'set') doc.setIn(e.path, e.node);
-    else if (e.op === 'delete') doc.deleteIn(e.path);
-    else {
-      const seq = doc.getIn(e.path, true);
-      if (isSeq(seq)) seq.items.push(e.node as never);
-      else doc.setIn(e.path, doc.createNode([e.node]));
-    }
+    return { text, conflicts };
+  } catch {
+    return whole();
   }
-  const text = edits.length ? doc.toString(PRINT) : mine;
-  return { text, conflicts };
 }
 
-/** Markdown or any text: line-wise diff3; conflicts keep git's markers. */
+/** Markdown or any text: line-wise diff3; conflicts keep git's markers. Binary content is a conflict, never merged. */
 export function mergeLines(base: string, mine: string, theirs: string, labels = { a: 'mine', b: 'theirs' }): { text: string; conflicted: boolean } {
-  const r = diff3(mine.split('\n'), base.split('\n'), theirs.split('\n'), { label: { a: labels.a, b: labels.b } });
-  return { text: r.result.join('\n'), conflicted: r.conflict };
+  if ([base, mine, theirs].some(looksBinaryText)) return { text: mine, conflicted: mine !== theirs && base !== theirs };
+  return mergeLineTexts(base, mine, theirs, labels);
+}
+
+/** One file's three-way merge, as the pull and git's driver make it: by structure for YAML, by lines otherwise. */
+export interface TextMerge {
+  text: string;
+  /** Field conflicts of a YAML file (empty when clean); a text file's conflict is one whole-file entry. */
+  conflicts: MergeConflict[];
+  /** Whether the text carries git's conflict markers (a text file's line conflict). */
+  markers: boolean;
+}
+
+export function mergeText(path: string, base: string, mine: string, theirs: string): TextMerge {
+  if (/\.ya?ml$/i.test(path)) return { ...mergeYaml(base, mine, theirs), markers: false };
+  const r = mergeLines(base, mine, theirs);
+  return {
+    text: r.text,
+    markers: r.conflicted && !looksBinaryText(mine),
+    conflicts: r.conflicted ? [{ field: WHOLE_FILE, at: [], base, mine, theirs, kind: base === '' ? 'both-added' : 'both-changed' }] : [],
+  };
 }
 
 /** The index path of an identity path in a document; `missing` is how many trailing steps do not exist. */

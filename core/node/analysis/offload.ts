@@ -12,6 +12,7 @@ import type { FileKind } from '../../common/model/kinds.js';
 import type { AnalysisData, Offload, Snapshot } from '../../common/workspace.js';
 import type { FileChange } from '../../common/api.js';
 import { CovenantError, type ErrorCode, type ErrorReason } from '../../common/errors.js';
+import type { TextMerge } from '../../common/merge.js';
 import type { WorkerRequest } from './protocol.js';
 
 /** At roughly 1-2 MB/s of YAML, 64 KB is a few tens of milliseconds: below it a message round trip costs more. */
@@ -61,6 +62,11 @@ export class CoreWorker implements Offload {
   /** git status of `dir` walked on the worker; null when the worker is not available (the caller walks itself). */
   status(dir: string): Promise<FileChange[] | null> {
     return this.request({ op: 'status', dir }) as Promise<FileChange[] | null>;
+  }
+
+  /** A three-way merge of one file (merge.ts mergeText) on the worker; null when the worker is not available. */
+  merge(file: string, base: string, mine: string, theirs: string): Promise<TextMerge | null> {
+    return this.request({ op: 'merge', path: file, base, mine, theirs }) as Promise<TextMerge | null>;
   }
 
   private request(req: WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never): Promise<unknown> {
@@ -118,6 +124,14 @@ export function coreWorker(): CoreWorker {
 }
 
 /** Analyses the snapshot's files without holding the event loop: small ones in slices, big ones on the worker. */
+/** A three-way merge of one file: on the worker when the texts are big (a 20,000-key CR never holds the process), else here. */
+export async function mergeOffThread(file: string, base: string, mine: string, theirs: string): Promise<TextMerge> {
+  const size = base.length + mine.length + theirs.length;
+  const { mergeText } = await import('../../common/merge.js');
+  if (size < OFFLOAD_MIN_CHARS) return mergeText(file, base, mine, theirs);
+  return (await coreWorker().merge(file, base, mine, theirs)) ?? mergeText(file, base, mine, theirs);
+}
+
 export function prepared(snapshot: Snapshot): Promise<Snapshot> {
   return snapshot.prepare(8, coreWorker());
 }

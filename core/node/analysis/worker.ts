@@ -8,6 +8,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { parentPort, Worker } from 'node:worker_threads';
 import { CovenantError } from '../../common/errors.js';
+import { mergeText } from '../../common/merge.js';
 import { analyseToData } from '../../common/workspace.js';
 import { statLite, statusWith, type StatLite, type WalkFs } from '../git/status.js';
 import type { WorkerRequest } from './protocol.js';
@@ -86,7 +87,12 @@ const BLOCKING_FS: WalkFs = {
 parentPort?.on('message', (req: WorkerRequest) => {
   void (async () => {
     try {
-      const data = req.op === 'analyse' ? analyseToData(req.path, req.kind, req.text) : await statusWith(req.dir, BLOCKING_FS);
+      const data =
+        req.op === 'analyse'
+          ? analyseToData(req.path, req.kind, req.text)
+          : req.op === 'merge'
+            ? mergeText(req.path, req.base, req.mine, req.theirs)
+            : await statusWith(req.dir, BLOCKING_FS);
       parentPort!.postMessage({ id: req.id, data });
     } catch (e) {
       const err =

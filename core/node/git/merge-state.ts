@@ -10,12 +10,13 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../common/diagnostics.js';
-import { mergeLines, mergeYaml, setField, WHOLE_FILE, type MergeConflictEntry, type MergeState, type Take } from '../../common/merge.js';
+import { setField, WHOLE_FILE, type MergeConflictEntry, type MergeState, type Take } from '../../common/merge.js';
 
 export type { MergeConflictEntry, MergeState, Take };
 import { writeFileAtomic } from '../fs/atomic.js';
 import { confine } from '../fs/confine.js';
 import { eolRules, looksBinary } from './attributes.js';
+import { mergeOffThread } from '../analysis/offload.js';
 import type { Signature } from './author.js';
 import { commit } from './commit.js';
 import { GitConfig } from './config.js';
@@ -86,7 +87,6 @@ export async function beginMerge(
   const conflicts: MergeConflictEntry[] = [];
   const add = (p: string, c: Omit<MergeConflictEntry, 'key' | 'path' | 'resolution'>) =>
     conflicts.push({ key: `${p}#${c.field}`, path: p, resolution: null, ...c });
-  const text = async (oid: string | null) => (oid ? (await blob(repo, oid)).toString('utf8') : null);
   const writes: [string, Buffer | string | null][] = [];
   for (const f of await threeTrees(repo, args.ours, base, args.theirs)) {
     if (f.o === f.t || f.b === f.t) continue; // nothing new from them
@@ -94,7 +94,13 @@ export async function beginMerge(
       writes.push([f.path, f.t ? await blob(repo, f.t) : null]); // only they changed it
       continue;
     }
-    const [b, o, t] = await Promise.all([text(f.b), text(f.o), text(f.t)]);
+    const raw = await Promise.all([f.b, f.o, f.t].map((oid) => (oid ? blob(repo, oid) : null)));
+    if (raw.some((x) => x && looksBinary(x))) {
+      // git's rule: binary content is never merged as text; mine stays, byte for byte, until someone chooses
+      add(f.path, { field: WHOLE_FILE, at: [], kind: f.b ? (f.o && f.t ? 'both-changed' : f.o ? 'deleted-by-them' : 'deleted-by-me') : 'both-added' });
+      continue;
+    }
+    const [b, o, t] = raw.map((x) => (x ? x.toString('utf8') : null)) as [string | null, string | null, string | null];
     if (o === null || t === null) {
       // deleted on one side, changed on the other: my side stays until someone chooses
       add(f.path, {
@@ -107,14 +113,13 @@ export async function beginMerge(
       });
       continue;
     }
+    const m = await mergeOffThread(f.path, b ?? '', o, t);
     if (isYaml(f.path)) {
-      const m = mergeYaml(b ?? '', o, t);
       if (m.text !== o) writes.push([f.path, m.text]);
       for (const c of m.conflicts) add(f.path, c);
       continue;
     }
-    const m = mergeLines(b ?? '', o, t);
-    if (!m.conflicted) writes.push([f.path, m.text]);
+    if (!m.conflicts.length) writes.push([f.path, m.text]);
     else add(f.path, { field: WHOLE_FILE, at: [], kind: b === null ? 'both-added' : 'both-changed', base: b ?? undefined, mine: o, theirs: t, draft: m.text });
   }
   for (const [p, content] of writes) {
@@ -183,17 +188,17 @@ export async function resolveConflict(
   const repo = await requireRepo(dir);
   const state = await requireMergeState(dir);
   const c = findConflict(state, key);
-  const side = async (oid: string) => {
-    const text = await git
+  const bytes = (oid: string) =>
+    git
       .readBlob({ ...repo.opts, oid, filepath: c.path })
-      .then((r) => Buffer.from(r.blob).toString('utf8'))
+      .then((r) => Buffer.from(r.blob))
       .catch(() => null);
-    return text;
-  };
-  let next: string | null | undefined; // undefined: leave the file as it is
+  const side = async (oid: string) => (await bytes(oid))?.toString('utf8') ?? null;
+  let next: Buffer | string | null | undefined; // undefined: leave the file as it is
   if (c.field === WHOLE_FILE) {
-    if (choice.take === 'mine') next = await side(state.ours);
-    else if (choice.take === 'theirs') next = await side(state.theirs);
+    // a whole file is taken as its bytes: a binary one stays byte for byte
+    if (choice.take === 'mine') next = await bytes(state.ours);
+    else if (choice.take === 'theirs') next = await bytes(state.theirs);
     else next = choice.edit;
   } else {
     const abs = await confine(repo.dir, c.path);

@@ -10,7 +10,7 @@ import http from 'isomorphic-git/http/node';
 import type { Diagnostic } from '../../common/diagnostics.js';
 import type { Snapshot } from '../../common/workspace.js';
 import { CovenantError } from '../../common/errors.js';
-import { mergeLines, mergeYaml } from '../../common/merge.js';
+import { mergeOffThread } from '../analysis/offload.js';
 import { classifyPath, isDataFile } from '../../common/model/kinds.js';
 import type { Signature } from './author.js';
 import { gitError, gitFailure } from './errors.js';
@@ -282,10 +282,11 @@ export async function pull(
       author: who.author,
       committer: who.committer,
       message,
-      mergeDriver: ({ contents, path: name }) => {
+      mergeDriver: async ({ contents, path: name }) => {
         const [base = '', mine = '', other = ''] = contents;
-        const m = /\.ya?ml$/i.test(name) ? mergeYaml(base, mine, other) : mergeLines(base, mine, other);
-        const clean = 'conflicts' in m ? m.conflicts.length === 0 : !m.conflicted;
+        // a big file merges on the worker thread; binary content never merges (a conflict, settled by beginMerge)
+        const m = await mergeOffThread(name, base, mine, other);
+        const clean = m.conflicts.length === 0;
         if (!clean) conflicted = true;
         return { cleanMerge: clean, mergedText: m.text };
       },

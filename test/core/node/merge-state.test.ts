@@ -25,7 +25,7 @@ acceptance_criteria:
 const BASE_ADR = '# ADR-001\n\nWe use YAML.\n\nStatus: accepted\n';
 const WHO = signed({ name: 'Merger', email: 'm@example.com' });
 
-function write(dir: string, rel: string, text: string | null) {
+function write(dir: string, rel: string, text: string | Buffer | null) {
   const f = path.join(dir, rel);
   if (text === null) return rmSync(f);
   mkdirSync(path.dirname(f), { recursive: true });
@@ -33,7 +33,7 @@ function write(dir: string, rel: string, text: string | null) {
 }
 
 /** A repository whose `main` (mine) and `theirs` branch both changed the base; main is checked out. */
-function diverged(mine: Record<string, string | null>, theirs: Record<string, string | null>) {
+function diverged(mine: Record<string, string | Buffer | null>, theirs: Record<string, string | Buffer | null>) {
   const dir = tempDir();
   sysgit(dir, 'init', '-q', '-b', 'main');
   write(dir, SOW, BASE_SOW);
@@ -58,6 +58,16 @@ const begin = (r: ReturnType<typeof diverged>) =>
 const read = (dir: string, rel: string) => readFileSync(path.join(dir, rel), 'utf8');
 
 describe('a merge that waits for people', () => {
+  it('a binary file changed on both sides is a conflict, never merged as text; a side is taken byte for byte', async () => {
+    const bin = (seed: number) => Buffer.from(Array.from({ length: 22_000 }, (_, i) => (i * seed + 7) % 256));
+    const r = diverged({ 'assets/logo.png': bin(3) }, { 'assets/logo.png': bin(5) });
+    const state = await begin(r);
+    expect(state.conflicts).toMatchObject([{ key: 'assets/logo.png#(whole file)', field: WHOLE_FILE, kind: 'both-added' }]);
+    expect(readFileSync(path.join(r.dir, 'assets/logo.png')).equals(bin(3))).toBe(true); // mine, untouched
+    await resolveConflict(r.dir, 'assets/logo.png#(whole file)', { take: 'theirs' });
+    expect(readFileSync(path.join(r.dir, 'assets/logo.png')).equals(bin(5))).toBe(true);
+  });
+
   it('applies what merges, keeps my value where both changed, and keeps comments', async () => {
     const r = diverged(
       { [SOW]: BASE_SOW.replace('end: 2025-10-24', 'end: 2025-10-30') },

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeLines, mergeYaml } from '../../../core/common/merge.js';
 import { commitAt, sysgit } from '../../helpers/git.js';
-import { exampleCopy } from '../../helpers/tmp.js';
+import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 import { REPO } from '../../helpers/workspace.js';
 
 const SOW = 'contracts/sow/SPRINT-07.yaml';
@@ -46,6 +46,20 @@ describe('structural merge of contract YAML', () => {
     const a = base.replace(AC2_END, `${AC2_END}  - id: AC3\n    description: One thing\n`);
     const b = base.replace(AC2_END, `${AC2_END}  - id: AC3\n    description: Another thing\n`);
     expect(mergeYaml(base, a, b).conflicts).toMatchObject([{ field: 'acceptance_criteria[AC3].description', mine: 'One thing', theirs: 'Another thing' }]);
+  });
+
+  it("git's merge driver leaves a binary file as mine and reports the conflict, never merging its bytes as text", async () => {
+    const { runMergeDriver } = await import('../../../core/node/merge-driver.js');
+    const dir = tempDir();
+    const bin = (seed: number) => Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * seed + 1) % 256));
+    const [o, a, b] = ['o', 'a', 'b'].map((n) => path.join(dir, n));
+    writeFileSync(o!, bin(1));
+    writeFileSync(a!, bin(3));
+    writeFileSync(b!, bin(5));
+    expect(await runMergeDriver(o!, a!, b!, 'assets/logo.png')).toEqual([
+      'assets/logo.png: binary content changed on both sides; not merged (choose one version)',
+    ]);
+    expect(readFileSync(a!).equals(bin(3))).toBe(true);
   });
 
   it('malformed input is a whole-file conflict, never a throw; Markdown merges line-wise', () => {
@@ -106,4 +120,29 @@ describe('covenant merge-driver under system git', () => {
     expect(merged).toContain('id: AC4');
     expect(execFileSync('node', [path.join(REPO, 'bin/covenant.mjs'), 'validate', dir], { encoding: 'utf8' })).toContain('0 errors');
   });
+});
+
+describe('a big merge holds nobody', () => {
+  it('a 40,000-key file merges on the worker thread while the event loop keeps turning', async () => {
+    const { mergeOffThread } = await import('../../../core/node/analysis/offload.js');
+    const { manyKeys } = await import('../../../bench/merge.bench.js');
+    const { base, mine, theirs } = manyKeys(40_000);
+    let last = performance.now();
+    let worst = 0;
+    const tick = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 10);
+    try {
+      const r = await mergeOffThread('contracts/changes/CR-1.yaml', base, mine, theirs);
+      expect(r.conflicts).toEqual([]);
+      expect(r.text).toContain('k0: mine');
+      expect(r.text).toContain('k39999: theirs');
+    } finally {
+      clearInterval(tick);
+    }
+    // on the main thread this merge takes about a second; here no turn of the loop waits more than a fraction of it
+    expect(worst).toBeLessThan(300);
+  }, 60_000);
 });
