@@ -232,6 +232,8 @@ export interface DashboardView extends Compliance {
 /** A workspace just made: where, its files, and the first commit (null with no git, or nobody to commit as). */
 export interface CreatedWorkspace extends WorkspaceInfo {
   files: string[];
+  /** Files that were in the folder before: not committed (covenant init commits only what it created). */
+  leftOut: string[];
   commit: string | null;
   author: Author | null;
 }

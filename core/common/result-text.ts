@@ -151,7 +151,10 @@ export function validationText(r: ValidationResult): string {
 
 export function createdText(dir: string, r: CreatedWorkspace): string {
   const first = r.commit && r.author ? `First commit ${r.commit.slice(0, 7)} by ${r.author.name} <${r.author.email}>.\n` : '';
-  return `Created a Covenant workspace in ${dir}:\n${r.files.map((f) => `  ${f}\n`).join('')}${first}Next: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`;
+  const left = r.leftOut.length
+    ? `Left out of the first commit (they were in the folder before; commit them yourself if they belong): ${r.leftOut.slice(0, 10).join(', ')}${r.leftOut.length > 10 ? ` and ${r.leftOut.length - 10} more` : ''}.\n`
+    : '';
+  return `Created a Covenant workspace in ${dir}:\n${r.files.map((f) => `  ${f}\n`).join('')}${first}${left}Next: edit contracts/master_contract.yaml, then run covenant validate ${dir}\n`;
 }
 
 export function archiveText(plan: ArchiveResult): string {

@@ -6,6 +6,13 @@ import { CovenantError } from '../common/errors.js';
 export type CsvTable = 'ledger' | 'changes';
 
 /**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading apostrophe, as OWASP
+ * recommends against CSV injection: `=HYPERLINK(...)` in a CR summary is shown, never run. Numbers stay numbers.
+ */
+export const neutralised = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+const CAST = { cast: { string: neutralised } };
+
+/**
  * The ledger or the change-request log as CSV (RFC 4180, a header row, UTF-8): amounts in the currency's units with a
  * dot, unsigned, with the words that say who bears or earns them; dates as YYYY-MM-DD; an unknown figure is an empty cell.
  */
@@ -33,6 +40,7 @@ export function exportCsv(snap: Snapshot, what: CsvTable): string {
         note: r.note ?? '',
       })),
       {
+        ...CAST,
         header: true,
         columns: [
           'period',
@@ -84,7 +92,7 @@ export function exportCsv(snap: Snapshot, what: CsvTable): string {
         path: cr.path,
       };
     }),
-    { header: true, columns: CHANGE_COLUMNS },
+    { ...CAST, header: true, columns: CHANGE_COLUMNS },
   );
 }
 

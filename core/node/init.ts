@@ -4,6 +4,7 @@ import path from 'node:path';
 import { addDays, todayIso } from '../common/dates.js';
 import { packageRoot } from './paths.js';
 import { CovenantError } from '../common/errors.js';
+import { confine } from './fs/confine.js';
 
 /** resources/ of the installed app. */
 export function resourcesDir(): string {
@@ -38,13 +39,16 @@ export async function initWorkspace(dir: string, today: string = todayIso()): Pr
   const templates = path.join(resourcesDir(), 'templates', 'workspace');
   const files = await listFiles(templates);
   const values = { today, year: today.slice(0, 4), today_plus_13: addDays(today, 13) };
+  await mkdir(target, { recursive: true });
+  const root = await realpath(target);
   for (const rel of files) {
     const text = fillTemplate(await readFile(path.join(templates, rel), 'utf8'), values);
-    const dest = path.join(target, ...rel.split('/'));
+    // confined: a folder of the target that is a link (docs -> elsewhere) is refused, never written through
+    const dest = await confine(root, rel);
     await mkdir(path.dirname(dest), { recursive: true });
-    if (await stat(dest).catch(() => null))
+    if (await stat(await confine(root, rel)).catch(() => null))
       throw new CovenantError('conflict', `${path.join(dir, rel)} already exists; covenant init never overwrites a file.`);
-    await writeFileAtomic(dest, text);
+    await writeFileAtomic(dest, text, { within: root });
   }
   // editors outside Covenant check the files against the same schemas
   const { writeEditorSetup, folderFiles } = await import('./editor-setup.js');

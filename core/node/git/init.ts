@@ -8,22 +8,29 @@ import { status } from './status.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 
 /**
- * Makes `dir` a git repository (branch main) and, when it is known who commits, commits what is there as the first
- * commit. Without an identity the repository is made and nothing is committed, as `git init` would leave it.
+ * Makes `dir` a git repository (branch main) and, when it is known who commits, commits as the first commit what is
+ * there, or only `only` (what covenant init created, and the .gitignore it writes): files that were in the folder
+ * before are left out and listed, never committed unasked (a key or a secret beside the contract). Without an
+ * identity the repository is made and nothing is committed, as `git init` would leave it.
  */
 export async function initRepository(
   dir: string,
   who: { author: Signature; committer: Signature } | null,
   message = 'Covenant workspace created',
-): Promise<string | null> {
+  only?: readonly string[],
+): Promise<{ commit: string | null; leftOut: string[] }> {
   if (await isRepository(dir)) throw gitError('failed', `${dir} is already a git repository.`);
   const empty = (await readdir(dir).catch(() => [])).length === 0;
   await git.init({ fs: gitFs, dir, defaultBranch: 'main' });
-  if (empty) return null;
+  if (empty) return { commit: null, leftOut: [] };
+  const wanted = only ? new Set(only) : null;
   if (!(await stat(path.join(dir, '.gitignore')).catch(() => null))) {
     await writeFileAtomic(path.join(dir, '.gitignore'), 'node_modules/\n.covenant-tmp-*\n');
+    wanted?.add('.gitignore');
   }
-  if (!who) return null;
-  const files = (await status(dir)).map((c) => c.path);
-  return files.length ? commit(dir, files, message, who) : null;
+  const present = (await status(dir)).map((c) => c.path);
+  const files = wanted ? present.filter((p) => wanted.has(p)) : present;
+  const leftOut = wanted ? present.filter((p) => !wanted.has(p)) : [];
+  if (!who) return { commit: null, leftOut };
+  return { commit: files.length ? await commit(dir, files, message, who) : null, leftOut };
 }

@@ -5,6 +5,9 @@
  * credential helper protocol, and never reach a file or a log.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { readdir } from 'node:fs/promises';
 import http from 'isomorphic-git/http/node';
 import type { Diagnostic } from '../../common/diagnostics.js';
@@ -26,27 +29,38 @@ export interface Credentials {
   password: string;
 }
 
-/** Asks git's credential helpers (git credential fill) without ever prompting; null when git or a helper has none. */
-function credentialHelper(url: string): Promise<Credentials | null> {
-  return new Promise((resolve) => {
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      return resolve(null);
-    }
-    const child = spawn('git', ['credential', 'fill'], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' } });
-    let out = '';
-    child.on('error', () => resolve(null)); // no git installed: the environment is the other way
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', () => undefined);
-    child.on('close', (code) => {
-      if (code !== 0) return resolve(null);
-      const fields = Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-      resolve(fields.username && fields.password ? { username: fields.username, password: fields.password } : null);
+/**
+ * Asks git's credential helpers (git credential fill) without ever prompting; null when git or a helper has none.
+ * git runs in an empty folder of our own with no repository above it: a workspace's (or /tmp's) .git/config never
+ * names the helper that runs, only the global and system config do.
+ */
+async function credentialHelper(url: string): Promise<Credentials | null> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  const neutral = await mkdtemp(path.join(tmpdir(), 'covenant-credential-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', GIT_CEILING_DIRECTORIES: path.dirname(neutral) };
+  for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CONFIG', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT']) delete env[k];
+  try {
+    return await new Promise((resolve) => {
+      const child = spawn('git', ['credential', 'fill'], { cwd: neutral, env });
+      let out = '';
+      child.on('error', () => resolve(null)); // no git installed: the environment is the other way
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', () => undefined);
+      child.on('close', (code) => {
+        if (code !== 0) return resolve(null);
+        const fields = Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+        resolve(fields.username && fields.password ? { username: fields.username, password: fields.password } : null);
+      });
+      child.stdin.end(`protocol=${u.protocol.replace(':', '')}\nhost=${u.host}\npath=${u.pathname.replace(/^\//, '')}\n\n`);
     });
-    child.stdin.end(`protocol=${u.protocol.replace(':', '')}\nhost=${u.host}\npath=${u.pathname.replace(/^\//, '')}\n\n`);
-  });
+  } finally {
+    await rm(neutral, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -72,6 +72,7 @@ export function workspaceHandlers(c: HandlerContext) {
       const [[, { NO_IDENTITY }, { initRepository }], { initWorkspace }] = await Promise.all([gitModules(), templates()]);
       const files = await initWorkspace(root);
       let commit: string | null = null;
+      let leftOut: string[] = [];
       let who: { author: Signature; committer: Signature } | null = null;
       const { isRepository } = await import('../git/repo.js');
       if (git !== false && (await isRepository(root)))
@@ -82,12 +83,18 @@ export function workspaceHandlers(c: HandlerContext) {
         });
       else if (git !== false) {
         who = await initialIdentity(c);
-        commit = await initRepository(root, who, 'Covenant workspace created');
+        ({ commit, leftOut } = await initRepository(root, who, 'Covenant workspace created', files));
+        if (leftOut.length)
+          c.emit({
+            type: 'notice',
+            level: 'info',
+            message: `Left out of the first commit (they were in the folder before): ${leftOut.slice(0, 5).join(', ')}${leftOut.length > 5 ? ` and ${leftOut.length - 5} more` : ''}. Commit them yourself if they belong to the contract.`,
+          });
         await rememberIdentityIn(c, root);
         if (!who) c.emit({ type: 'notice', level: 'warning', message: `The workspace is a git repository with nothing committed yet. ${NO_IDENTITY}` });
       }
       const info = await c.open(root);
-      return { ...info, files, commit: who ? commit : null, author: who ? { name: who.author.name, email: who.author.email } : null };
+      return { ...info, files, leftOut, commit: who ? commit : null, author: who ? { name: who.author.name, email: who.author.email } : null };
     },
     'workspace.openExample': async () => openExample(c),
     'workspace.close': async () => {

@@ -2,7 +2,7 @@
 // folder that is not a workspace is refused before anything is written. Each case was found by trying the CLI as a
 // new user would.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { covenant, IDENTITY } from '../../helpers/cli.js';
@@ -97,5 +97,28 @@ describe('refused before anything is written', () => {
     expect(r.stderr).toContain('is a git repository already: the new files are in it, not committed yet');
     expect(existsSync(path.join(dir, 'contracts', 'master_contract.yaml'))).toBe(true);
     expect(covenant(['validate', dir]).code).toBe(0);
+  });
+
+  it('init in a folder with files commits only what it created and lists the rest; a linked folder is refused', () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, '.ssh'));
+    writeFileSync(path.join(dir, '.ssh', 'id_ed25519'), 'PRIVATE KEY\n');
+    writeFileSync(path.join(dir, 'notes.txt'), 'mine\n');
+    const r = covenant(['init', dir], undefined, IDENTITY);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Left out of the first commit (they were in the folder before; commit them yourself if they belong): .ssh/id_ed25519, notes.txt.');
+    const committed = execFileSync('git', ['ls-tree', '-r', '--name-only', 'HEAD'], { cwd: dir, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(committed).toContain('contracts/master_contract.yaml');
+    expect(committed).toContain('.gitignore');
+    expect(committed).not.toContain('.ssh/id_ed25519');
+    expect(committed).not.toContain('notes.txt');
+    // a docs folder that is a link to somewhere else: init writes nothing through it
+    const other = tempDir();
+    const outside = tempDir();
+    symlinkSync(outside, path.join(other, 'docs'));
+    const linked = covenant(['init', other], undefined, IDENTITY);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toContain('docs/adr/template.md goes through a symbolic link; Covenant does not follow links.');
+    expect(readdirSync(outside)).toEqual([]);
   });
 });

@@ -263,6 +263,12 @@ describe('covenant export-csv', () => {
       adr: 'docs/adr/ADR-0007.md',
     });
     expect(crs[0]!.requestor).toBe('Zoë Müller (東京) <b>lead</b>');
+    // a cell a spreadsheet would run as a formula is neutralised (OWASP: a leading apostrophe); numbers stay numbers
+    const cr = path.join(ws, 'contracts/changes/CR-42.yaml');
+    writeFileSync(cr, readFileSync(cr, 'utf8').replace(/^summary: .*$/m, 'summary: "=HYPERLINK(\\"http://evil.example\\", \\"click\\")"'));
+    const hostile = parse(covenant(['export-csv', 'changes', ws]).stdout, { columns: true }) as Record<string, string>[];
+    expect(hostile[0]!.summary).toBe(`'=HYPERLINK("http://evil.example", "click")`);
+    expect(hostile[0]!.budget_delta_pct).toBe('7');
     const bad = covenant(['export-csv', 'budget', ws]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('the table is "ledger" or "changes"');

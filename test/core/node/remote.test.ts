@@ -198,4 +198,17 @@ describe('sharing a contract over HTTP', () => {
     const refused = await covenant(['clone', url, path.join(path.dirname(dir), 'd')], undefined, { COVENANT_GIT_TOKEN: 'wrong' });
     expect(refused.stderr).toContain('the server refused the credentials');
   });
+
+  it("a cloned repository's own credential.helper never runs: git is asked from a neutral folder, global and system config only", async () => {
+    const { url } = await sharedContract({ username: 'client', password: 's3cret-token' });
+    const dir = path.join(tempDir(), 'c');
+    mkdirSync(path.dirname(dir), { recursive: true });
+    expect((await covenant(['clone', url, dir], undefined, { COVENANT_GIT_USERNAME: 'client', COVENANT_GIT_PASSWORD: 's3cret-token' })).code).toBe(0);
+    const pwned = path.join(tempDir(), 'pwned');
+    sysgit(dir, 'config', 'credential.helper', `!touch ${pwned}; echo`);
+    // run from inside the workspace, as a user would: the helper named by the repository must not run
+    const r = await covenant(['pull', '.'], dir, { ...IDENTITY, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
+    expect(r.stderr).toContain('needs credentials');
+    expect(existsSync(pwned)).toBe(false);
+  });
 });
