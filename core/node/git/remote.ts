@@ -110,9 +110,12 @@ function remoteFailure(e: unknown, doing: string, url: string, state: { offered:
 }
 
 /** Clones a URL into a new (or empty) folder. */
-export async function clone(url: string, dir: string, opts: RemoteOptions = {}): Promise<{ branch: string | null }> {
+export async function clone(given: string, dir: string, opts: RemoteOptions = {}): Promise<{ branch: string | null; credentialsInUrl: boolean }> {
   const existing = await readdir(dir).catch(() => null);
   if (existing && existing.length) throw gitError('failed', `${dir} is not empty; clone into a new folder.`);
+  // a user and password in the URL are used for this clone, never written into .git/config with it
+  const { url, credentials } = splitCredentials(given);
+  if (credentials) opts = { ...opts, credentials: async () => credentials }; // typed in the URL: they are the ones meant
   const state = { offered: false };
   try {
     await git.clone({
@@ -130,7 +133,22 @@ export async function clone(url: string, dir: string, opts: RemoteOptions = {}):
   opts.onProgress?.('Recording file stats', 0, undefined);
   await nextSecond();
   await refreshIndex(dir);
-  return { branch: (await git.currentBranch({ fs: gitFs, dir })) ?? null };
+  return { branch: (await git.currentBranch({ fs: gitFs, dir })) ?? null, credentialsInUrl: credentials !== null };
+}
+
+/** A URL without the user and password it may carry, and those credentials. */
+export function splitCredentials(given: string): { url: string; credentials: Credentials | null } {
+  let u: URL;
+  try {
+    u = new URL(given);
+  } catch {
+    return { url: given, credentials: null };
+  }
+  if (!u.username && !u.password) return { url: given, credentials: null };
+  const credentials = { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), credentials };
 }
 
 /** origin's URL as people may see it (no user or password in it), or null when there is no origin. */

@@ -61,7 +61,14 @@ export function remoteHandlers(c: HandlerContext) {
     'remote.clone': async ({ url, root, credentials }) => {
       if (!path.isAbsolute(root)) throw new CovenantError('invalid-input', `Give the full path of the folder to clone into (got ${JSON.stringify(root)}).`);
       const { clone } = await import('../git/remote.js');
-      await c.remote('clone', credentials, (o) => clone(url, root, o));
+      const r = await c.remote('clone', credentials, (o) => clone(url, root, o));
+      if (r.credentialsInUrl)
+        c.emit({
+          type: 'notice',
+          level: 'info',
+          message:
+            'The user and password in the URL were used for this clone only, not written into .git/config; for the next pull, set COVENANT_GIT_TOKEN or a git credential helper (the app asks and can keep them).',
+        });
       return c.open(root);
     },
     'merge.resolve': async ({ key, take, edit }) => resolve(c, key, take, edit),
