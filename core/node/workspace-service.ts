@@ -10,6 +10,7 @@ import type { Snapshot, SnapshotFacts, SnapshotBuilder, ValidationResult } from 
 import { MAX_FILE_BYTES, tooLargeMessage } from '../common/yaml/parse.js';
 import { fsError } from './errors.js';
 import { removeLeftoverTemps, writeFileAtomic } from './fs/atomic.js';
+import { withFileLock } from './fs/lock.js';
 import { confine, confineName, toWorkspacePath } from './fs/confine.js';
 import { decodeText } from './text.js';
 import { describeErrno, isDataFile, isIgnored, loadContractFile, loadDataFile, loadWorkspace, scanInto } from './workspace-loader.js';
@@ -273,29 +274,37 @@ export class OpenWorkspace {
     }
   }
 
-  /** Saves a file. With baseHash, refuses when the file on disk is no longer the version the editor started from. */
+  /**
+   * Saves a file. With baseHash, refuses when the file on disk is no longer the version the editor started from; the
+   * check and the write are one critical section per file (fs/lock.ts), so two writers can never both be told "saved"
+   * over the same version.
+   */
   async write(rel: string, text: string, baseHash?: string | null): Promise<WriteResult> {
     const abs = await confine(this.root, rel);
-    if (baseHash !== undefined) {
-      const current = await this.diskHash(abs, rel);
-      if (current !== baseHash) {
-        throw new CovenantError(
-          'conflict',
-          current === null && baseHash !== null ? `${rel} was deleted on disk since you opened it.` : `${rel} was changed on disk since you opened it.`,
-          { path: rel },
-        );
-      }
-    }
+    if (typeof baseHash === 'string' && !(await lstat(path.dirname(abs)).catch(() => null)))
+      throw new CovenantError('conflict', `${rel} was deleted on disk since you opened it.`, { path: rel });
     await mkdir(path.dirname(abs), { recursive: true }).catch((e) => {
       throw fsError(e, path.posix.dirname(rel), 'create the folder');
     });
     await confine(this.root, rel); // the folders just made must not have raced into links
-    try {
-      await writeFileAtomic(abs, text, { within: this.root });
-    } catch (e) {
-      const err = e instanceof CovenantError ? e : fsError(e, rel, 'write');
-      throw new CovenantError(err.code, `Could not save ${rel}: ${err.message} The file on disk is unchanged.`, { path: rel, cause: e });
-    }
+    await withFileLock(abs, rel, async () => {
+      if (baseHash !== undefined) {
+        const current = await this.diskHash(abs, rel);
+        if (current !== baseHash) {
+          throw new CovenantError(
+            'conflict',
+            current === null && baseHash !== null ? `${rel} was deleted on disk since you opened it.` : `${rel} was changed on disk since you opened it.`,
+            { path: rel },
+          );
+        }
+      }
+      try {
+        await writeFileAtomic(abs, text, { within: this.root });
+      } catch (e) {
+        const err = e instanceof CovenantError ? e : fsError(e, rel, 'write');
+        throw new CovenantError(err.code, `Could not save ${rel}: ${err.message} The file on disk is unchanged.`, { path: rel, cause: e });
+      }
+    });
     await this.changed(rel);
     return { path: rel, hash: sha256(Buffer.from(text, 'utf8')) };
   }

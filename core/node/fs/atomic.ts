@@ -74,8 +74,15 @@ export async function writeFileAtomic(
   }
 }
 
+/** A temp file older than this is left over (a save takes milliseconds; a lock is broken after 30 s). */
+export const LEFTOVER_AGE_MS = 60_000;
+
 /** Removes temp files left by saves that were interrupted (a crash, a kill), under `root`. Returns their paths. */
-export async function removeLeftoverTemps(root: string, skip: ReadonlySet<string> = new Set(['.git', 'node_modules'])): Promise<string[]> {
+export async function removeLeftoverTemps(
+  root: string,
+  skip: ReadonlySet<string> = new Set(['.git', 'node_modules']),
+  minAgeMs = LEFTOVER_AGE_MS,
+): Promise<string[]> {
   const removed: string[] = [];
   const queue = [root];
   while (queue.length) {
@@ -91,6 +98,9 @@ export async function removeLeftoverTemps(root: string, skip: ReadonlySet<string
       if (e.isDirectory()) {
         if (!skip.has(e.name)) queue.push(abs);
       } else if (e.isFile() && e.name.startsWith(TEMP_PREFIX)) {
+        // only what an interrupted save left: a fresh one may be another Covenant's save (or lock) in flight
+        const info = await lstat(abs).catch(() => null);
+        if (!info || Date.now() - info.mtimeMs < minAgeMs) continue;
         await unlink(abs).catch(() => undefined);
         removed.push(abs);
       }

@@ -106,7 +106,9 @@ describe('refused before anything is written', () => {
     writeFileSync(path.join(dir, 'notes.txt'), 'mine\n');
     const r = covenant(['init', dir], undefined, IDENTITY);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Left out of the first commit (they were in the folder before; commit them yourself if they belong): .ssh/id_ed25519, notes.txt.');
+    expect(r.stdout).toContain(
+      'Left out of the first commit (they were in the folder before; commit them yourself if they belong): .ssh/id_ed25519, notes.txt.',
+    );
     const committed = execFileSync('git', ['ls-tree', '-r', '--name-only', 'HEAD'], { cwd: dir, encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(committed).toContain('contracts/master_contract.yaml');
     expect(committed).toContain('.gitignore');

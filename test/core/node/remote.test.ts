@@ -216,7 +216,10 @@ describe('sharing a contract over HTTP', () => {
     const { url } = await sharedContract({ username: 'client', password: 's3cret-token' });
     const dir = path.join(tempDir(), 'c');
     mkdirSync(path.dirname(dir), { recursive: true });
-    const r = await covenant(['clone', url.replace('http://', 'http://client:s3cret-token@'), dir], undefined, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
+    const r = await covenant(['clone', url.replace('http://', 'http://client:s3cret-token@'), dir], undefined, {
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('The user and password in the URL were used for this clone only, not written into .git/config');
     expect(readFileSync(path.join(dir, '.git', 'config'), 'utf8')).toContain(`url = ${url}`);

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CovenantError } from '../../../core/common/errors.js';
@@ -127,10 +127,15 @@ describe('an open workspace', () => {
     expect((await ws.validate({}, '2025-10-20')).diagnostics).toEqual([]);
   });
 
-  it('removes temp files left by an interrupted save when opened', async () => {
+  it('removes temp files left by an interrupted save when opened, never one another Covenant is writing now', async () => {
     const dir = exampleCopy();
-    writeFileSync(path.join(dir, 'contracts/changes/.covenant-tmp-abc123-CR-42.yaml'), 'torn');
+    const torn = path.join(dir, 'contracts/changes/.covenant-tmp-abc123-CR-42.yaml');
+    writeFileSync(torn, 'torn');
+    const fresh = path.join(dir, 'contracts/changes/.covenant-tmp-def456-CR-42.yaml');
+    writeFileSync(fresh, 'in flight');
+    const past = new Date(Date.now() - 5 * 60_000);
+    utimesSync(torn, past, past); // left two minutes ago by a save that was killed
     const ws = await open(dir);
-    expect(readdirSync(path.join(ws.root, 'contracts/changes'))).toEqual(['CR-42.yaml']);
+    expect(readdirSync(path.join(ws.root, 'contracts/changes')).sort()).toEqual(['.covenant-tmp-def456-CR-42.yaml', 'CR-42.yaml']);
   });
 });
