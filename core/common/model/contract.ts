@@ -197,7 +197,11 @@ export class ContractModel {
     this.defects = defects;
     this.addenda = addenda;
     // the latest recording decides: order by time (ISO strings of one format compare as times; ties by path)
-    this.results = results.sort((a, b) => Date.parse(a.data.recorded.at) - Date.parse(b.data.recorded.at) || (a.path < b.path ? -1 : 1));
+    // two recordings in one second are ...T120000Z.yaml and then ...T120000Z-2.yaml: the suffix orders them
+    const nth = (p: string) => Number(/Z-(\d+)\.ya?ml$/.exec(p)?.[1] ?? 1);
+    this.results = results.sort(
+      (a, b) => Date.parse(a.data.recorded.at) - Date.parse(b.data.recorded.at) || nth(a.path) - nth(b.path) || (a.path < b.path ? -1 : 1),
+    );
     this.leftOut = leftOut;
     this.counts = counts;
     this.knownIds = known;

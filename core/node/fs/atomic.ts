@@ -43,7 +43,14 @@ export async function writeFileAtomic(
   // the caller confined the path earlier; a folder swapped for a link since then must not carry the write outside
   const outside = (real: string) => options.within !== undefined && !isInside(options.within, real);
   if (outside(realDir)) throw new CovenantError('outside-workspace', `The folder of ${name} leads outside the workspace; nothing was written.`, { path: name });
-  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${name}`);
+  // inside .git/objects a temp file is named as git names its own (tmp_obj_, tmp_pack_): git fsck and gc know them
+  const inObjects = dir.split(path.sep).includes('objects') && dir.split(path.sep).includes('.git');
+  const temp = path.join(
+    dir,
+    inObjects
+      ? `tmp_${/\.(pack|idx)$/.test(name) ? 'pack' : 'obj'}_${randomBytes(6).toString('hex')}`
+      : `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${name}`,
+  );
   let handle: import('node:fs/promises').FileHandle | null = null;
   try {
     handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);

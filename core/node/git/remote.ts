@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readdir } from 'node:fs/promises';
-import http from 'isomorphic-git/http/node';
+import { checkedHttp as http } from './http.js';
 import type { Diagnostic } from '../../common/diagnostics.js';
 import type { Snapshot } from '../../common/workspace.js';
 import { CovenantError } from '../../common/errors.js';
@@ -23,6 +23,7 @@ import { status } from './status.js';
 import { nextSecond, refreshIndex } from './refresh.js';
 import { compareCommits } from './compare.js';
 import { readAt } from './read-at.js';
+import { moveBranchWithFiles, resumePull } from './pull-journal.js';
 
 export interface Credentials {
   username: string;
@@ -127,6 +128,9 @@ export async function clone(given: string, dir: string, opts: RemoteOptions = {}
       onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
     });
   } catch (e) {
+    // a clone that failed leaves nothing behind: the folder as it was (empty, or not there)
+    if (existing) for (const name of await readdir(dir).catch(() => [])) await rm(path.join(dir, name), { recursive: true, force: true });
+    else await rm(dir, { recursive: true, force: true });
     throw remoteFailure(e, 'Cloning', url, state);
   }
   // every file was written in the same second as the index: record their stats once, or each status hashes them all
@@ -295,6 +299,8 @@ export async function pull(
   const o = repo.opts;
   const branch = await git.currentBranch({ ...o });
   if (!branch) throw gitError('failed', 'HEAD is detached: check out a branch before pulling.');
+  const resumed = await resumePull(repo); // the last pull was killed halfway: finished first
+  if (resumed.length) opts.onWrite?.(resumed);
   if (await readMergeState(dir))
     throw gitError('unclean-state', 'The last pull is still waiting to be merged: resolve its conflicts and continue, or abort it, before pulling again.');
   const changed = await status(dir);
@@ -334,9 +340,9 @@ export async function pull(
       const errors = await (opts.check ?? ((f: MergedFiles) => checkOnDisk(dir, f)))(files);
       if (errors.length) return { outcome: 'invalid', oid: null, conflicts: [], errors };
     }
-    await git.writeRef({ ...o, ref: `refs/heads/${branch}`, value: r.oid!, force: true });
-    // the tree was clean: the changed files are written from the new commit (and its index entries with them)
-    if (changed.length) await git.checkout({ ...o, ref: branch, filepaths: changed.map((c) => c.path), force: true });
+    // the tree was clean: the changed files are written from the new commit (and its index entries with them), and
+    // only then does the branch move; a pull killed in between is finished by the next (pull-journal.ts)
+    await moveBranchWithFiles(repo, { branch, from: head, to: r.oid!, paths: changed.map((c) => ({ path: c.path, deleted: c.status === 'deleted' })) });
     opts.onWrite?.(changed.map((c) => c.path));
     return { outcome: r.fastForward ? 'fast-forward' : 'merged', oid: r.oid ?? null, conflicts: [], errors: [] };
   } catch (e) {

@@ -3,6 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
 import { gitHttpServer } from '../../helpers/git-server.js';
@@ -154,7 +156,8 @@ describe('sharing a contract over HTTP', () => {
     rmSync(path.join(a, DEFECTS));
     await covenant(['commit', a, '-m', 'defects moved out'], undefined, IDENTITY);
     await covenant(['push', a]);
-    expect((await covenant(['pull', b], undefined, IDENTITY)).stdout).toMatch(/^Pulled \(fast-forward\)/);
+    const pulled = await covenant(['pull', b], undefined, IDENTITY);
+    expect(pulled.stdout, pulled.stderr).toMatch(/^Pulled \(fast-forward\)/);
     expect(existsSync(path.join(b, DEFECTS))).toBe(false);
     expect(sysgit(b, 'status', '--porcelain')).toBe('');
     // b commits an error of its own (allowed, and said so); a pushes a change that breaks the SOW
@@ -225,5 +228,32 @@ describe('sharing a contract over HTTP', () => {
     expect(readFileSync(path.join(dir, '.git', 'config'), 'utf8')).toContain(`url = ${url}`);
     const { spawnSync } = await import('node:child_process');
     expect(spawnSync('grep', ['-rl', 's3cret-token', dir]).status).toBe(1); // no file holds it
+  });
+
+  it('a list of branches cut short is an error, never an empty repository; the failed clone leaves nothing', async () => {
+    const { url } = await sharedContract();
+    const upstream = new URL(url);
+    // a hostile or broken server: info/refs answered with its first half only
+    const proxy = createServer((req, res) => {
+      void fetch(`${upstream.origin}${req.url}`).then(async (r) => {
+        const body = Buffer.from(await r.arrayBuffer());
+        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? '' });
+        res.end(req.url?.includes('/info/refs') ? body.subarray(0, Math.floor(body.length / 2)) : body);
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    servers.push({ close: () => new Promise<void>((resolve) => proxy.close(() => resolve())) });
+    const cut = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${upstream.pathname}`;
+    const dir = path.join(tempDir(), 'c');
+    const r = await covenant(['clone', cut, dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("The server's list of branches was cut short");
+    expect(existsSync(dir)).toBe(false);
+    // a pull from it says so too, not "Already up to date"
+    expect((await covenant(['clone', url, dir])).code).toBe(0);
+    sysgit(dir, 'remote', 'set-url', 'origin', cut);
+    const pull = await covenant(['pull', dir], undefined, IDENTITY);
+    expect(pull.code).toBe(2);
+    expect(pull.stderr).toContain("The server's list of branches was cut short");
   });
 });

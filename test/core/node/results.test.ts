@@ -93,6 +93,18 @@ describe('gate results as recorded evidence', () => {
     expect(readdirSync(path.join(dir, 'contracts/results/SPRINT-07'))).toHaveLength(3); // only the example's own records
   });
 
+  it('of two results recorded in one second, the second decides (its file has the -2 suffix)', async () => {
+    const { engineWith } = await import('../../helpers/workspace.js');
+    const rec = (outcome: string) =>
+      `sow: SPRINT-07\ngate: qa_signoff\noutcome: ${outcome}\nsource: {kind: hand}\nrecorded: {at: 2025-10-21T09:00:00Z, by: QA <qa@example.com>, commit: null}\n`;
+    const model = engineWith({
+      'contracts/results/SPRINT-07/qa_signoff--20251021T090000Z.yaml': rec('passed'),
+      'contracts/results/SPRINT-07/qa_signoff--20251021T090000Z-2.yaml': rec('failed'),
+    }).snapshot().model;
+    const gate = model.gateStatuses(model.sow('SPRINT-07')!, '2025-10-22').find((g) => g.gate === 'qa_signoff')!;
+    expect(gate.status).toBe('failed');
+  });
+
   it('a SARIF log with an error-level result fails the gate; warnings alone pass it', () => {
     const dir = exampleCopy();
     const sarif = (level: string) =>

@@ -1,0 +1,54 @@
+/**
+ * isomorphic-git's HTTP client with one check added: the server's list of refs (GET info/refs) must be a whole
+ * pkt-line stream, every length right and ending with its flush packet. A list cut short (a dropped connection, a
+ * proxy's limit) was taken for an empty repository: a clone exited 0 with nothing, a pull said "Already up to date".
+ */
+import http from 'isomorphic-git/http/node';
+import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
+import { CovenantError } from '../../common/errors.js';
+
+/** Whether `bytes` is a complete smart-HTTP ref advertisement: pkt-lines to the end, the last one a flush (0000). */
+export function wholeAdvertisement(bytes: Uint8Array): boolean {
+  let i = 0;
+  let flushes = 0;
+  let lastFlush = false;
+  while (i < bytes.length) {
+    if (i + 4 > bytes.length) return false;
+    const len = Number.parseInt(Buffer.from(bytes.subarray(i, i + 4)).toString('latin1'), 16);
+    if (!Number.isInteger(len) || (len > 0 && len < 4)) return false;
+    if (len === 0) {
+      flushes++;
+      lastFlush = true;
+      i += 4;
+      continue;
+    }
+    if (i + len > bytes.length) return false;
+    lastFlush = false;
+    i += len;
+  }
+  return lastFlush && flushes >= 1;
+}
+
+async function collect(body: GitHttpResponse['body']): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const c of body ?? []) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+export const checkedHttp: HttpClient = {
+  async request(req: GitHttpRequest): Promise<GitHttpResponse> {
+    const res = await http.request(req);
+    if (req.method !== 'GET' || !/\/info\/refs\?service=git-/.test(req.url) || res.statusCode !== 200) return res;
+    if (!/application\/x-git-[a-z-]+-advertisement/.test(String(res.headers?.['content-type'] ?? ''))) return res; // dumb HTTP: git's own check
+    const bytes = await collect(res.body);
+    if (!wholeAdvertisement(bytes))
+      throw new CovenantError(
+        'io',
+        `The server's list of branches was cut short (${bytes.length} bytes, no end marker): nothing was changed; try again, or check the connection or proxy.`,
+      );
+    const once = (async function* () {
+      yield bytes;
+    })();
+    return { ...res, body: once };
+  },
+};
