@@ -168,7 +168,7 @@ export async function approve(ws: OpenWorkspace, snapshot: Snapshot, req: Approv
   const repo = await requireRepo(ws.root);
   const at = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const before = await ws.read(doc.path);
-  await refuseUncommitted(ws.root, doc.path, before.text);
+  await refuseUncommitted(ws.root, doc.path, before.text, member.id);
   const entry = { member: member.id, ...(role ? { role } : {}), ...(outcome !== 'approved' ? { outcome } : {}), at };
   // a signature of theirs that no longer holds (the file changed since) is signed again in place
   const edits: YamlEdit[] =
@@ -222,11 +222,19 @@ export async function approve(ws: OpenWorkspace, snapshot: Snapshot, req: Approv
  * An approval signs the committed version of a file and the approval itself, nothing else: edits not committed yet
  * (someone's, or the approver's own) are refused, named field by field. A file never committed is signed whole.
  */
-async function refuseUncommitted(root: string, path: string, now: string): Promise<void> {
+async function refuseUncommitted(root: string, path: string, now: string, member: string): Promise<void> {
   const { readAtHead } = await import('./git/read-at.js');
   const head = await readAtHead(root, path).catch(() => null);
   if (head === null || head === now) return;
-  const changes = fieldChanges(parseYaml(path, head).value, parseYaml(path, now).value, []);
+  const [before, after] = [parseYaml(path, head).value, parseYaml(path, now).value];
+  // an approval of this member's that never reached its commit (the last approve was killed between the two) is
+  // signed now, with the rest of the file as committed: that is resuming, not someone else's edit
+  const entries = (v: unknown) => ((v as { approvals?: { member?: string }[] } | null)?.approvals ?? []).map((a) => JSON.stringify(a));
+  const added = entries(after).filter((a) => !entries(before).includes(a));
+  const removed = entries(before).filter((a) => !entries(after).includes(a));
+  const own = added.every((a) => (JSON.parse(a) as { member?: string }).member === member) && removed.length === 0;
+  const changes = fieldChanges(before, after, own ? ['approvals'] : []);
+  if (changes.length === 0 && own) return;
   const what = changes.length ? changes.slice(0, 5).map(describeChange).join('; ') : 'only its formatting or comments';
   throw new CovenantError(
     'conflict',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ApiEvent, FileContent, FileEntry, SnapshotDelta, WorkspaceInfo, WriteResult } from '../common/api.js';
@@ -11,6 +11,7 @@ import { MAX_FILE_BYTES, tooLargeMessage } from '../common/yaml/parse.js';
 import { fsError } from './errors.js';
 import { removeLeftoverTemps, writeFileAtomic } from './fs/atomic.js';
 import { withFileLock } from './fs/lock.js';
+import { rollBackInterrupted, writeAll, type FileWrite } from './fs/write-all.js';
 import { confine, confineName, toWorkspacePath } from './fs/confine.js';
 import { decodeText } from './text.js';
 import { describeErrno, isDataFile, isIgnored, loadContractFile, loadDataFile, loadWorkspace, scanInto } from './workspace-loader.js';
@@ -64,6 +65,8 @@ export class OpenWorkspace {
   /** With `deltas: false` (one CLI command: nobody listens) a new snapshot replaces the old without a delta, and
    * leftover temp files are not swept. */
   static async open(dir: string, emit: (event: ApiEvent) => void, options: { watch?: boolean; deltas?: boolean } = {}): Promise<OpenWorkspace> {
+    // a multi-file write (an addendum applied) a kill left halfway is put back before anything reads the files
+    await rollBackInterrupted(await realpath(dir).catch(() => path.resolve(dir)));
     const loaded = await loadWorkspace(dir);
     // temp files of saves a kill interrupted are never read; the app removes them (one CLI command leaves them be)
     if (options.deltas !== false) await removeLeftoverTemps(loaded.root);
@@ -307,6 +310,16 @@ export class OpenWorkspace {
     });
     await this.changed(rel);
     return { path: rel, hash: sha256(Buffer.from(text, 'utf8')) };
+  }
+
+  /** Writes several files whole or not at all, each against the version it was read at (fs/write-all.ts). */
+  async writeAll(writes: readonly FileWrite[]): Promise<void> {
+    try {
+      await writeAll(this.root, writes);
+    } finally {
+      for (const w of writes) this.noteChange(w.path);
+      await this.settle();
+    }
   }
 
   async create(rel: string, text: string): Promise<WriteResult> {

@@ -22,7 +22,8 @@ async function addendum(c: HandlerContext, args: ApiArgs<'addendum.preview'>, wr
   if (!write) return plan;
   if (plan.diagnostics.length)
     throw new CovenantError('invalid-input', `The addendum would leave errors: ${plan.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`);
-  for (const f of plan.files) await (f.isNew ? ws.create(f.path, f.text) : ws.write(f.path, f.text, read.get(f.path)));
+  // every file of it, or none: the contract edits, the addendum and the CR are one change
+  await ws.writeAll(plan.files.map((f) => ({ path: f.path, text: f.text, baseHash: f.isNew ? null : (read.get(f.path) ?? null) })));
   return plan;
 }
 

@@ -84,6 +84,26 @@ describe('approve signs what is committed', () => {
   });
 });
 
+describe('an approve that was killed', () => {
+  it('between writing the entry and committing it: the next approve signs it, and it holds', () => {
+    const good = key('ed25519');
+    const dir = withMember(good.pub);
+    const cr = path.join(dir, CR42);
+    const committed = readFileSync(cr, 'utf8');
+    // someone else's uncommitted entry is not mine to sign
+    writeFileSync(cr, `${committed}approvals:\n  - {member: sam, at: "2025-10-12T10:00:00Z"}\n`);
+    expect(covenant(['approve', 'CR-42', dir, '--as', 'ana', '--key', good.file], undefined, IDENTITY).stderr).toContain('has changes that are not committed');
+    // what a kill right after the write leaves: my entry in the file, no commit
+    writeFileSync(cr, `${committed}approvals:\n  - {member: ana, role: steering_committee, at: "2025-10-12T10:00:00Z"}\n`);
+    const r = covenant(['approve', 'CR-42', dir, '--as', 'ana', '--key', good.file], undefined, IDENTITY);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(sysgit(dir, 'status', '--porcelain')).toBe('');
+    const v = covenant(['verify', dir, '--format', 'json']);
+    expect(JSON.parse(v.stdout).approvals).toMatchObject([{ member: 'ana', status: 'holds' }]);
+  });
+});
+
 describe('a signature covers the version it signed', () => {
   it('an unsigned change after the approval voids it, named by field; a comment-only change does not', () => {
     const good = key('ed25519');
