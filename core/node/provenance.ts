@@ -1,3 +1,4 @@
+import { classifyPath } from '../common/model/kinds.js';
 import type { Provenance } from '../common/provenance.js';
 import type { Snapshot } from '../common/workspace.js';
 import { findRepo, git } from './git/repo.js';
@@ -10,7 +11,14 @@ import { status } from './git/status.js';
  */
 export async function readProvenance(root: string, snap: Snapshot, now = new Date()): Promise<Provenance> {
   const generatedAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const base = { unsaved: snap.unsaved, leftOut: snap.model.leftOut, generatedAt };
+  // a folder that cannot be read leaves out whatever it holds: the figures say so, and the exit status too
+  const unreadable = [...snap.unreadableDirs].map(([dir, why]) => ({
+    path: dir,
+    kind: classifyPath(`${dir}/X.yaml`) ?? classifyPath(`${dir}/X.md`) ?? ('master' as const),
+    line: 1,
+    reason: `the folder could not be read (${why}): every file in it is left out`,
+  }));
+  const base = { unsaved: snap.unsaved, leftOut: [...snap.model.leftOut, ...unreadable], generatedAt };
   if (!(await findRepo(root))) return { commit: null, uncommitted: false, ...base };
   return { commit: await headCommit(root), uncommitted: (await status(root)).length > 0, ...base };
 }

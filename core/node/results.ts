@@ -21,16 +21,36 @@ export interface ParsedResult {
 }
 
 const MAX_FAILING = 50;
+/** A name from a report is kept to this many characters (a 20 MB test name made a result its validator refused). */
+const MAX_NAME = 300;
+/** A name or message from a report as a record keeps it: control characters out, at most MAX_NAME characters. */
+export const capName = (s: string) => {
+  // eslint-disable-next-line no-control-regex -- control characters are what is removed
+  const clean = s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return clean.length > MAX_NAME ? `${clean.slice(0, MAX_NAME - 1)}…` : clean;
+};
 const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** A JUnit XML report (a <testsuites> or a single <testsuite>): counted from its test cases, not from its attributes. */
 export function parseJunit(text: string, file: string): ParsedResult {
+  // a report declares no entities: a DOCTYPE (external entities, entity expansion) is refused before any parsing
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype)
+    throw new CovenantError(
+      'invalid-input',
+      `${file} declares a DOCTYPE (line ${text.slice(0, doctype.index).split('\n').length}): Covenant does not read entity declarations in a report; remove it.`,
+    );
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new CovenantError('invalid-input', `${file} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: true, htmlEntities: false }).parse(text) as Record<
-    string,
-    unknown
-  >;
+  let doc: Record<string, unknown>;
+  try {
+    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: true, htmlEntities: false }).parse(text) as Record<
+      string,
+      unknown
+    >;
+  } catch (e) {
+    throw new CovenantError('invalid-input', `${file} cannot be read as a JUnit report: ${(e as Error).message}.`);
+  }
   type Suite = { testcase?: unknown; testsuite?: unknown };
   const suites: Suite[] = [];
   const collect = (s: unknown) => {
@@ -47,7 +67,7 @@ export function parseJunit(text: string, file: string): ParsedResult {
   for (const suite of suites) {
     for (const tc of asList(suite.testcase as Record<string, unknown> | Record<string, unknown>[])) {
       counts.tests++;
-      const name = [tc['@classname'], tc['@name']].filter((x) => typeof x === 'string' && x !== '').join('.') || '(unnamed test)';
+      const name = capName([tc['@classname'], tc['@name']].filter((x) => typeof x === 'string' && x !== '').join('.') || '(unnamed test)');
       if (tc.failure !== undefined) {
         counts.failures++;
         failing.push(name);
@@ -85,7 +105,7 @@ export function parseSarif(text: string, file: string): ParsedResult {
       counts.tests++;
       if (r.level === 'error' || r.kind === 'fail') {
         counts.failures++;
-        failing.push(`${r.ruleId ?? 'finding'}: ${(r.message?.text ?? '').slice(0, 200)}`);
+        failing.push(capName(`${r.ruleId ?? 'finding'}: ${(r.message?.text ?? '').slice(0, 200)}`));
       }
     }
   }

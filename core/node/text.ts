@@ -19,6 +19,8 @@ function lineCol(text: string, index: number): string {
 }
 
 export function decodeText(bytes: Uint8Array): Decoded {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return { ok: false, message: 'The file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8.' };
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     return { ok: false, message: `The file holds binary data (a NUL byte at offset ${nul}); a contract file must be UTF-8 text.` };

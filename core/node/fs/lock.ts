@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { CovenantError } from '../../common/errors.js';
+import { fsError } from '../errors.js';
 import { TEMP_PREFIX } from './atomic.js';
 
 const queues = new Map<string, Promise<unknown>>();
@@ -42,7 +43,8 @@ async function acquire(file: string, rel: string): Promise<() => Promise<void>> 
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
         if (code === 'ENOENT') return async () => undefined; // the folder is not there yet: the write says why
-        throw new CovenantError('io', `Could not lock ${rel} for saving (${code ?? (e as Error).message}).`, { path: rel });
+        const err = fsError(e, rel, 'write');
+        throw new CovenantError(err.code, `Could not save ${rel}: ${err.message} The file on disk is unchanged.`, { path: rel, cause: e });
       }
     }
     const [pid, at] = (await readFile(lock, 'utf8').catch(() => '')).split(' ').map(Number);

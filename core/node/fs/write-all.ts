@@ -15,8 +15,8 @@ import { withFileLock } from './lock.js';
 export interface FileWrite {
   path: string;
   text: string;
-  /** The hash of the version it was read at; null: a new file (refused if it exists now). */
-  baseHash: string | null;
+  /** The hash of the version it was read at; null: a new file (refused if it exists now); absent: not checked. */
+  baseHash?: string | null;
 }
 
 interface Journal {
@@ -61,7 +61,7 @@ export async function writeAll(root: string, writes: readonly FileWrite[]): Prom
       const before: Journal['files'] = [];
       for (const [i, w] of sorted.entries()) {
         const bytes = await readFile(abs[i]!).catch(() => null);
-        if ((bytes === null ? null : hash(bytes)) !== w.baseHash)
+        if (w.baseHash !== undefined && (bytes === null ? null : hash(bytes)) !== w.baseHash)
           throw new CovenantError(
             'conflict',
             `${w.path} was ${bytes === null ? 'deleted' : w.baseHash === null ? 'created' : 'changed'} on disk meanwhile; nothing was written.`,

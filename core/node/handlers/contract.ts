@@ -23,7 +23,7 @@ async function addendum(c: HandlerContext, args: ApiArgs<'addendum.preview'>, wr
   if (plan.diagnostics.length)
     throw new CovenantError('invalid-input', `The addendum would leave errors: ${plan.diagnostics.map((d) => `${d.file}:${d.line} ${d.message}`).join(' ')}`);
   // every file of it, or none: the contract edits, the addendum and the CR are one change
-  await ws.writeAll(plan.files.map((f) => ({ path: f.path, text: f.text, baseHash: f.isNew ? null : (read.get(f.path) ?? null) })));
+  await ws.writeAll(plan.files.map((f) => ({ path: f.path, text: f.text, baseHash: f.isNew ? null : read.get(f.path) })));
   return plan;
 }
 

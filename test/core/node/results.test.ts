@@ -1,5 +1,5 @@
 // Gates and criteria from recorded evidence, report-then-enforce, and CI formats (issue 14, items 1, 3, 4).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { XMLParser } from 'fast-xml-parser';
@@ -91,6 +91,31 @@ describe('gate results as recorded evidence', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('give exactly one of --junit FILE, --sarif FILE or --result passed|failed');
     expect(readdirSync(path.join(dir, 'contracts/results/SPRINT-07'))).toHaveLength(3); // only the example's own records
+  });
+
+  it('a report with a DOCTYPE, in UTF-16, or with a 6 MB test name: a clean sentence (exit 2), or a name kept short', () => {
+    const dir = exampleCopy();
+    const xxe = file(
+      'xxe.xml',
+      '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<testsuite tests="1"><testcase name="&e;"/></testsuite>\n',
+    );
+    const a = covenant(['record', 'SPRINT-07', 'qa_signoff', dir, '--junit', xxe], dir, IDENTITY);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('xxe.xml declares a DOCTYPE (line 2): Covenant does not read entity declarations in a report; remove it.');
+    const u16 = path.join(tempDir(), 'u16.xml');
+    writeFileSync(u16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<testsuite/>', 'utf16le')]));
+    const b = covenant(['record', 'SPRINT-07', 'qa_signoff', dir, '--junit', u16], dir, IDENTITY);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('u16.xml: The file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8.');
+    const long = file('long.xml', `<testsuite tests="1"><testcase name="${'a'.repeat(6 * 1024 * 1024)}"><failure/></testcase></testsuite>`);
+    const c = covenant(['record', 'SPRINT-07', 'qa_signoff', dir, '--junit', long], dir, IDENTITY);
+    expect(c.code).toBe(0);
+    const recorded = readdirSync(path.join(dir, 'contracts/results/SPRINT-07')).find((f) => f.startsWith('qa_signoff--'))!;
+    const text = readFileSync(path.join(dir, 'contracts/results/SPRINT-07', recorded), 'utf8');
+    expect(text.length).toBeLessThan(2000);
+    expect(text).toContain(`${'a'.repeat(299)}…`);
+    const diags = (JSON.parse(covenant(['validate', dir, '--format', 'json']).stdout) as { diagnostics: { file: string }[] }).diagnostics;
+    expect(diags.filter((d) => d.file.endsWith(recorded))).toEqual([]); // the record passes its own schema
   });
 
   it('of two results recorded in one second, the second decides (its file has the -2 suffix)', async () => {

@@ -207,6 +207,11 @@ describe('the watcher never kills the server', () => {
         expect(r.stdout).toContain('contracts/changes:1:1 error file-unreadable The folder contracts/changes could not be read (permission denied)');
         expect(r.stdout).not.toContain('no such change request');
         expect(r.code).toBe(1);
+        // the figures made without it say so, and exit 1: its CRs are unknown, not none
+        const m = covenant(['metrics', dir]);
+        expect(m.code).toBe(1);
+        expect(m.stderr).toContain('contracts/changes:1 is left out of the figures: the folder could not be read');
+        expect(covenant(['export-csv', 'changes', dir]).code).toBe(1);
         chmodSync(changes, 0o755);
         const session = new Session({ mode: 'browser', state: new AppState(tempDir()) });
         const notices: string[] = [];
