@@ -107,8 +107,40 @@ export async function gitBench(): Promise<Row[]> {
     const view = await timed(5, () => session.handlers['git.log']({ limit: 500 }));
     await session.close();
     rows.push({ suite: lsuite, case: 'History view: git.log of 500 (in the app process)', value: view, target: '< 1000 ms', ok: view < 1000 });
+    rows.push(await bigHistoryForBench(root));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
   return rows;
+}
+
+/** The red team's history: ten versions of a 1.8 MB CR. Reading git's facts (what metrics waits for) is bounded. */
+export async function bigHistoryForBench(root: string): Promise<Row> {
+  const dir = path.join(root, 'big-history');
+  mkdirSync(path.join(dir, 'contracts/changes'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'contracts/master_contract.yaml'),
+    'version: 1\nmeta: {id: m, effective_date: 2025-01-01}\ngovernance: {decision_rights: [{area: scope, owner: client, sla_days: 3}]}\nchange_policy: {thresholds: {budget_delta_pct_major: 10, schedule_slip_days_major: 10, risk_score_major: 8}}\n',
+  );
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env: GIT_ENV });
+  for (let v = 0; v < 10; v++) {
+    const notes = Array.from({ length: 30_000 }, (_, i) => `  n${i}: "version ${v} note ${i} ${'x'.repeat(40)}"`).join('\n');
+    writeFileSync(
+      path.join(dir, 'contracts/changes/CR-1.yaml'),
+      `id: CR-1\nrequestor: client\nsummary: Big\nimpact_analysis: {budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 1}\ndecision: {status: ${v < 5 ? 'proposed' : 'approved'}}\nx-notes:\n${notes}\n`,
+    );
+    execFileSync('git', ['add', '-A'], { cwd: dir, env: GIT_ENV });
+    execFileSync('git', ['commit', '-q', '-m', `v${v}`], { cwd: dir, env: GIT_ENV });
+  }
+  const { gitFacts } = await import('../core/node/figures.js');
+  const { loadWorkspace } = await import('../core/node/workspace-loader.js');
+  const { snapshot } = await loadWorkspace(dir);
+  const ms = await timedRuns(3, () => gitFacts(dir, snapshot));
+  return {
+    suite: 'git history (10 versions of a 1.8 MB CR)',
+    case: "git's facts read (metrics waits for them)",
+    value: ms,
+    target: '<= 3000 ms',
+    ok: ms <= 3000,
+  };
 }

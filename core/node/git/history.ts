@@ -13,7 +13,13 @@ export interface CrHistory {
   /** The time of the commit that added the file (ISO). */
   createdAt?: string;
   decided?: string;
+  /** Why the decision day could not be read from history (a version over the size budget): it is unknown, not absent. */
+  unread?: string;
 }
+
+/** An old version of a contract file bigger than this is not parsed for history facts (ten 1.8 MB versions of one CR
+ * made metrics take 37 s): what it would have told is unknown, and said so. */
+export const HISTORY_BLOB_BUDGET = 512 * 1024;
 
 async function crBlobs(repo: Repo, treeOid: string, cache: object): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -70,6 +76,11 @@ export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
       if (!f.decided) {
         try {
           const { blob } = await git.readBlob({ ...repo.opts, oid, cache });
+          if (blob.length > HISTORY_BLOB_BUDGET) {
+            f.unread = `its version of ${date} is ${Math.round(blob.length / 1024)} KB, over the ${HISTORY_BLOB_BUDGET / 1024} KB read from history`;
+            facts.set(p, f);
+            continue;
+          }
           // the hardened parser: size cap, linear duplicate-key check, depth and alias limits (old blobs are untrusted)
           const value = parseYaml(p, Buffer.from(blob).toString('utf8')).value;
           const decision = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { decision?: unknown }).decision : undefined;

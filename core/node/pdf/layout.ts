@@ -109,13 +109,19 @@ export function heading(doc: Doc, text: string, level: 1 | 2 | 3 = 1, opts: { ke
   doc.moveDown(0.3).font('regular').fontSize(10).fillColor(TEXT);
 }
 
+/**
+ * A word longer than any line (a 50,000-character token) gets break opportunities (U+200B) every 40 characters: pdfkit
+ * breaks an unbreakable word by measuring ever longer prefixes, which is quadratic (146 s for 50,000 characters).
+ */
+export const breakable = (text: string) => (text.length < 60 ? text : text.replace(/\S{60,}/g, (w) => w.replace(/(.{40})/gu, '$1\u200B')));
+
 export function para(doc: Doc, text: string, opts: { muted?: boolean; size?: number; bold?: boolean } = {}): void {
   tag(doc, 'P', () => {
     doc
       .font(opts.bold ? 'bold' : 'regular')
       .fontSize(opts.size ?? 10)
       .fillColor(opts.muted ? MUTED : TEXT)
-      .text(text, { width: width(doc) });
+      .text(breakable(text), { width: width(doc) });
   });
   doc.font('regular').fontSize(10).fillColor(TEXT);
 }
@@ -129,7 +135,7 @@ export function field(doc: Doc, label: string, value: string): void {
       .fontSize(10)
       .text(`${label}: `, { continued: true })
       .font('regular')
-      .text(value || '—', { width: width(doc) });
+      .text(breakable(value) || '—', { width: width(doc) });
   });
 }
 
@@ -141,7 +147,7 @@ export function bullet(doc: Doc, text: string): void {
       .font('regular')
       .fontSize(10)
       .fillColor(TEXT)
-      .text(`•  ${text}`, { width: width(doc), indent: 0 });
+      .text(`•  ${breakable(text)}`, { width: width(doc), indent: 0 });
   });
 }
 
@@ -163,7 +169,7 @@ const SOFT_BREAK = /([_/.@-])(?=\S)/g;
 export function fitColumns(doc: Doc, columns: Column[], rows: string[][], total: number): number[] {
   const longest = columns.map((c, i) => {
     let w = Math.max(...c.header.split(/\s+/).map((t) => wordWidth(doc, t, true)));
-    for (const r of rows) for (const token of (r[i] ?? '').split(/\s+/)) w = Math.max(w, wordWidth(doc, token, false));
+    for (const r of rows) for (const token of breakable(r[i] ?? '').split(/[\s\u200B]+/)) w = Math.max(w, wordWidth(doc, token, false));
     return w + PAD * 2 + 1;
   });
   const widths = columns.map((c) => c.width * total);
@@ -192,7 +198,7 @@ export function table(doc: Doc, columns: Column[], rows: string[][], opts: { cap
   const widths = fitColumns(doc, columns, rows, total);
   // a word still wider than its column (a column cannot give more) may break only at its separators
   const cellText = (c: string, i: number, bold: boolean) =>
-    c
+    breakable(c)
       .split(/(\s+)/)
       .map((t) => (wordWidth(doc, t, bold) > widths[i]! - PAD * 2 ? t.replace(SOFT_BREAK, '$1\u200B') : t))
       .join('');
