@@ -233,8 +233,9 @@ async function refuseUncommitted(root: string, path: string, now: string, member
   const added = entries(after).filter((a) => !entries(before).includes(a));
   const removed = entries(before).filter((a) => !entries(after).includes(a));
   const own = added.every((a) => (JSON.parse(a) as { member?: string }).member === member) && removed.length === 0;
-  const changes = fieldChanges(before, after, own ? ['approvals'] : []);
-  if (changes.length === 0 && own) return;
+  // (the decision the entry completed is set by approve in the same write: part of resuming it)
+  const changes = fieldChanges(before, after, own && added.length ? ['approvals', 'decision'] : []);
+  if (changes.length === 0 && own && added.length) return;
   const what = changes.length ? changes.slice(0, 5).map(describeChange).join('; ') : 'only its formatting or comments';
   throw new CovenantError(
     'conflict',

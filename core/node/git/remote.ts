@@ -5,10 +5,11 @@
  * credential helper protocol, and never reach a file or a log.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readdir } from 'node:fs/promises';
+import { LEFTOVER_AGE_MS, TEMP_PREFIX } from '../fs/atomic.js';
 import { checkedHttp as http } from './http.js';
 import type { Diagnostic } from '../../common/diagnostics.js';
 import type { Snapshot } from '../../common/workspace.js';
@@ -118,26 +119,42 @@ export async function clone(given: string, dir: string, opts: RemoteOptions = {}
   const { url, credentials } = splitCredentials(given);
   if (credentials) opts = { ...opts, credentials: async () => credentials }; // typed in the URL: they are the ones meant
   const state = { offered: false };
+  // cloned into a hidden folder beside the target and moved into place when whole: a clone killed or failed midway
+  // leaves the target as it was (a leftover .covenant-tmp-clone-* folder is removed by the next clone)
+  const target = path.resolve(dir);
+  const parent = path.dirname(target);
+  await mkdir(parent, { recursive: true });
+  await removeOldClones(parent);
+  const work = path.join(parent, `${TEMP_PREFIX}clone-${randomBytes(6).toString('hex')}`);
   try {
     await git.clone({
       fs: gitFs,
       http,
-      dir,
+      dir: work,
       url,
       ...auth(url, opts, state),
       onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
     });
+    // every file was written in the same second as the index: record their stats once, or each status hashes them all
+    opts.onProgress?.('Recording file stats', 0, undefined);
+    await nextSecond();
+    await refreshIndex(work);
+    if (existing) await rmdir(target); // empty: the finished clone takes its place
+    await rename(work, target);
   } catch (e) {
-    // a clone that failed leaves nothing behind: the folder as it was (empty, or not there)
-    if (existing) for (const name of await readdir(dir).catch(() => [])) await rm(path.join(dir, name), { recursive: true, force: true });
-    else await rm(dir, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
     throw remoteFailure(e, 'Cloning', url, state);
   }
-  // every file was written in the same second as the index: record their stats once, or each status hashes them all
-  opts.onProgress?.('Recording file stats', 0, undefined);
-  await nextSecond();
-  await refreshIndex(dir);
-  return { branch: (await git.currentBranch({ fs: gitFs, dir })) ?? null, credentialsInUrl: credentials !== null };
+  return { branch: (await git.currentBranch({ fs: gitFs, dir: target })) ?? null, credentialsInUrl: credentials !== null };
+}
+
+/** Clones that a kill left half-made beside a target (older than a minute: a younger one may be running now). */
+async function removeOldClones(parent: string): Promise<void> {
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    if (!name.startsWith(`${TEMP_PREFIX}clone-`)) continue;
+    const info = await stat(path.join(parent, name)).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > LEFTOVER_AGE_MS) await rm(path.join(parent, name), { recursive: true, force: true });
+  }
 }
 
 /** A URL without the user and password it may carry, and those credentials. */

@@ -1,0 +1,171 @@
+// Operations that happen whole (issue 25, item 3): clone, commit, approve and `pull --continue`, each SIGKILLed at a
+// random moment 20 times. After each kill the repository is as before or resumable: `git fsck --full` is clean and a
+// retry succeeds (a fetch is the first half of every pull in kill-pull.test.ts). System git is the referee.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
+import { gitHttpServer } from '../../helpers/git-server.js';
+import { commitAt, sysgit } from '../../helpers/git.js';
+import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+import { REPO } from '../../helpers/workspace.js';
+
+const SOW = 'contracts/sow/SPRINT-07.yaml';
+const RUNS = 20;
+const servers: { close(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+/** Runs a covenant command and SIGKILLs it after `ms` unless it finished first. */
+function killedAfter(args: string[], ms: number): Promise<'killed' | 'finished'> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'covenant.mjs'), ...args], { env: { ...process.env, ...IDENTITY }, stdio: 'ignore' });
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, ms);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(killed ? 'killed' : 'finished');
+    });
+  });
+}
+
+const randomMs = () => 120 + Math.floor(Math.random() * 700);
+
+function fsckClean(dir: string, what: string): void {
+  const r = spawnSync('git', ['fsck', '--full', '--no-progress'], { cwd: dir, encoding: 'utf8' });
+  expect(r.status, `${what}: ${r.stderr}`).toBe(0);
+  expect(r.stderr, what).not.toMatch(/bad sha1 file|error|missing/);
+}
+
+async function served(): Promise<{ url: string; bare: string }> {
+  const root = tempDir();
+  const bare = path.join(root, 'contract.git');
+  const seed = exampleCopy();
+  sysgit(seed, 'init', '-q', '-b', 'main');
+  sysgit(seed, 'add', '-A');
+  commitAt(seed, '2025-10-13T09:00:00Z', 'The contract');
+  execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+  const server = await gitHttpServer(root);
+  servers.push(server);
+  return { url: `${server.url}/contract.git`, bare };
+}
+
+function key(): { file: string; pub: string } {
+  const file = path.join(tempDir(), 'id_ana');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ana@test', '-f', file]);
+  return { file, pub: readFileSync(`${file}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ') };
+}
+
+describe('killed at any moment', () => {
+  it(`clone: the folder is not there, or whole (${RUNS} kills); the retry clones`, async () => {
+    const { url } = await served();
+    let killed = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const dir = path.join(tempDir(), `c${i}`);
+      if ((await killedAfter(['clone', url, dir], randomMs())) === 'killed') killed++;
+      if (existsSync(dir)) fsckClean(dir, `${i}: a clone that is there is whole`);
+      else {
+        const retry = await covenant(['clone', url, dir]);
+        expect(retry.code, `${i}: ${retry.stderr}`).toBe(0);
+      }
+      expect(sysgit(dir, 'status', '--porcelain'), `${i}`).toBe('');
+      fsckClean(dir, `${i}`);
+    }
+    process.stdout.write(`kill-ops clone: ${killed} of ${RUNS} killed midway\n`);
+  }, 240_000);
+
+  it(`commit and approve: committed whole or not at all (${RUNS} kills each); the retry commits and signs`, async () => {
+    const dir = exampleCopy();
+    const ana = key();
+    const master = path.join(dir, 'contracts/master_contract.yaml');
+    writeFileSync(
+      master,
+      readFileSync(master, 'utf8').replace(
+        '  decision_rights:',
+        `  members:\n    - {id: ana, name: Ana Client, email: ana@client.example, roles: [client, steering_committee, design_lead, dev_lead], ssh_key: ${ana.pub}}\n  decision_rights:`,
+      ),
+    );
+    sysgit(dir, 'init', '-q', '-b', 'main');
+    sysgit(dir, 'add', '-A');
+    commitAt(dir, '2025-10-11T09:00:00Z', 'Contract signed');
+    let killed = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const file = path.join(dir, SOW);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/value_hypothesis: .*/, `value_hypothesis: "Reduce drop-off by ${30 + i}%"`));
+      const before = sysgit(dir, 'rev-parse', 'HEAD').trim();
+      if ((await killedAfter(['commit', dir, SOW, '-m', `Change ${i}`], randomMs())) === 'killed') killed++;
+      fsckClean(dir, `commit ${i}`);
+      const after = sysgit(dir, 'rev-parse', 'HEAD').trim();
+      if (after === before) {
+        // not committed: the edit is still there to commit
+        expect(sysgit(dir, 'status', '--porcelain'), `commit ${i}`).toContain(SOW);
+        const retry = await covenant(['commit', dir, SOW, '-m', `Change ${i}`], undefined, IDENTITY);
+        expect(retry.code, `commit ${i}: ${retry.stderr}`).toBe(0);
+      }
+      expect(sysgit(dir, 'show', `HEAD:${SOW}`), `commit ${i}`).toContain(`Reduce drop-off by ${30 + i}%`);
+      expect(sysgit(dir, 'status', '--porcelain'), `commit ${i}`).toBe('');
+    }
+    // approve, killed: the next approve finishes or finds it signed; verify holds
+    for (let i = 0; i < RUNS; i++) {
+      const cr = path.join(dir, 'contracts/changes', `CR-${100 + i}.yaml`);
+      writeFileSync(
+        cr,
+        `id: CR-${100 + i}\nrequestor: ana\nsummary: Change ${i}\nimpact_analysis: {budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 1}\ndecision: {status: proposed}\n`,
+      );
+      sysgit(dir, 'add', '-A');
+      commitAt(dir, '2025-10-12T09:00:00Z', `Propose CR-${100 + i}`);
+      if ((await killedAfter(['approve', `CR-${100 + i}`, dir, '--as', 'ana', '--key', ana.file], randomMs())) === 'killed') killed++;
+      fsckClean(dir, `approve ${i}`);
+      const retry = await covenant(['approve', `CR-${100 + i}`, dir, '--as', 'ana', '--key', ana.file], undefined, IDENTITY);
+      expect(retry.code === 0 || /is decided already|has signed/.test(retry.stderr), `approve ${i}: ${retry.stderr}`).toBe(true);
+      expect(sysgit(dir, 'status', '--porcelain'), `approve ${i}`).toBe('');
+    }
+    const v = await covenant(['verify', dir, '--format', 'json']);
+    const checks = (JSON.parse(v.stdout) as { approvals: { file: string; status: string }[] }).approvals.filter((c) => c.file.includes('CR-1'));
+    expect(checks).toHaveLength(RUNS);
+    expect(checks.every((c) => c.status === 'holds')).toBe(true);
+    process.stdout.write(`kill-ops commit+approve: ${killed} of ${2 * RUNS} killed midway\n`);
+  }, 240_000);
+
+  it(`pull --continue: the merge is committed, or still waits (${RUNS} kills); the retry commits it`, async () => {
+    const { url, bare } = await served();
+    const theirs = path.join(tempDir(), 'theirs');
+    execFileSync('git', ['clone', '-q', bare, theirs]);
+    const mine = path.join(tempDir(), 'mine');
+    expect((await covenant(['clone', url, mine])).code).toBe(0);
+    let killed = 0;
+    for (let i = 0; i < RUNS; i++) {
+      // both change the SOW's end date: a conflict that waits, settled as mine, then continued under a kill
+      const edit = (dir: string, day: string) => {
+        const f = path.join(dir, SOW);
+        writeFileSync(f, readFileSync(f, 'utf8').replace(/end: 20\d\d-\d\d-\d\d/, `end: ${day}`));
+      };
+      edit(theirs, `2026-01-${String(i + 1).padStart(2, '0')}`);
+      sysgit(theirs, 'commit', '-qam', `theirs ${i}`);
+      sysgit(theirs, 'push', '-q', 'origin', 'main');
+      edit(mine, `2027-01-${String(i + 1).padStart(2, '0')}`);
+      sysgit(mine, 'commit', '-qam', `mine ${i}`);
+      const pulled = await covenant(['pull', mine], undefined, IDENTITY);
+      expect(pulled.code, `${i}: ${pulled.stderr}`).toBe(1); // the conflict waits
+      expect((await covenant(['pull', mine, '--take', 'mine'], undefined, IDENTITY)).code, `${i}`).toBe(0); // resolved, not continued yet
+      if ((await killedAfter(['pull', mine, '--continue'], randomMs())) === 'killed') killed++;
+      fsckClean(mine, `continue ${i}`);
+      const merged = spawnSync('git', ['merge-base', '--is-ancestor', 'origin/main', 'HEAD'], { cwd: mine }).status === 0;
+      if (!merged) {
+        const retry = await covenant(['pull', mine, '--continue'], undefined, IDENTITY);
+        expect(retry.code, `continue ${i}: ${retry.stderr}`).toBe(0);
+      }
+      expect(spawnSync('git', ['merge-base', '--is-ancestor', 'origin/main', 'HEAD'], { cwd: mine }).status, `continue ${i}`).toBe(0);
+      expect(sysgit(mine, 'status', '--porcelain'), `continue ${i}`).toBe('');
+      expect(readFileSync(path.join(mine, SOW), 'utf8')).toContain(`end: 2027-01-${String(i + 1).padStart(2, '0')}`);
+      expect((await covenant(['push', mine])).code, `push ${i}`).toBe(0); // (not system git: the server runs in this process)
+      sysgit(theirs, 'pull', '-q', '--no-rebase', 'origin', 'main');
+    }
+    process.stdout.write(`kill-ops pull --continue: ${killed} of ${RUNS} killed midway\n`);
+  }, 300_000);
+});
