@@ -30,7 +30,39 @@ export function atomicGitFs(): typeof fs {
   return { ...fs, promises } as unknown as typeof fs;
 }
 
-export const gitFs = atomicGitFs();
+/**
+ * At most this many file operations of isomorphic-git at once: a checkout of thousands of files (it starts them all
+ * together) ran out of file descriptors under a limit of 1,024 (EMFILE). A queue, not a failure.
+ */
+export const MAX_FILE_OPS = 96;
+
+function limited(base: typeof fs): typeof fs {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const slot = () => (running < MAX_FILE_OPS ? (running++, Promise.resolve()) : new Promise<void>((r) => waiting.push(r)));
+  const done = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  const promises: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(base.promises)) {
+    promises[name] =
+      typeof fn === 'function'
+        ? async (...args: unknown[]) => {
+            await slot();
+            try {
+              return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+            } finally {
+              done();
+            }
+          }
+        : fn;
+  }
+  return { ...base, promises } as unknown as typeof fs;
+}
+
+export const gitFs = limited(atomicGitFs());
 
 /** Files a linked worktree keeps for itself; everything else of its gitdir lives in the common repository folder. */
 const PER_WORKTREE =

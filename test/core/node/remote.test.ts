@@ -10,6 +10,7 @@ import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
 import { gitHttpServer } from '../../helpers/git-server.js';
 import { commitAt, sysgit } from '../../helpers/git.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+import { REPO } from '../../helpers/workspace.js';
 
 const SOW = 'contracts/sow/SPRINT-07.yaml';
 const AC2_END = '    evidence: analytics/exp_123.csv\n';
@@ -256,4 +257,32 @@ describe('sharing a contract over HTTP', () => {
     expect(pull.code).toBe(2);
     expect(pull.stderr).toContain("The server's list of branches was cut short");
   });
+
+  it('a clone of 2,000 SOWs under a limit of 256 open files: no file-descriptor exhaustion', async () => {
+    const root = tempDir();
+    const seed = exampleCopy();
+    for (let n = 0; n < 2000; n++) writeFileSync(path.join(seed, `contracts/sow/S-${n}.yaml`), `# S-${n}\n`);
+    sysgit(seed, 'init', '-q', '-b', 'main');
+    sysgit(seed, 'add', '-A');
+    commitAt(seed, '2025-10-13T09:00:00Z', 'Many SOWs');
+    execFileSync('git', ['clone', '-q', '--bare', seed, path.join(root, 'many.git')]);
+    const server = await gitHttpServer(root);
+    servers.push(server);
+    const dir = path.join(tempDir(), 'many');
+    const { spawn } = await import('node:child_process');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('bash', [
+        '-c',
+        `ulimit -n 256 && exec "${process.execPath}" "${path.join(REPO, 'bin/covenant.mjs')}" clone "$0" "$1"`,
+        `${server.url}/many.git`,
+        dir,
+      ]);
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'contracts/sow/S-1999.yaml'), 'utf8')).toBe('# S-1999\n');
+    expect(sysgit(dir, 'status', '--porcelain')).toBe('');
+  }, 120_000);
 });
