@@ -42,3 +42,19 @@ export function covenantAsync(args: string[], cwd = REPO, env: NodeJS.ProcessEnv
     });
   });
 }
+
+/** Runs a covenant command and SIGKILLs it after `ms` unless it finished first (the kill harnesses). */
+export function covenantKilledAfter(args: string[], ms: number, env: NodeJS.ProcessEnv = IDENTITY): Promise<'killed' | 'finished'> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'covenant.mjs'), ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, ms);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(killed ? 'killed' : 'finished');
+    });
+  });
+}

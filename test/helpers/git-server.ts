@@ -63,3 +63,27 @@ export async function gitHttpServer(
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+/**
+ * The example as a bare repository (one commit, dated) served over HTTP by `gitHttpServer`; the server is added to
+ * `servers` for the test file to close. Returns its URL, the bare repository and the server.
+ */
+export async function servedExample(
+  servers: { close(): Promise<void> }[],
+  auth?: { username: string; password: string },
+): Promise<{ url: string; bare: string; root: string; server: Awaited<ReturnType<typeof gitHttpServer>> }> {
+  const { execFileSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const { commitAt, sysgit } = await import('./git.js');
+  const { exampleCopy, tempDir } = await import('./tmp.js');
+  const root = tempDir();
+  const bare = path.join(root, 'contract.git');
+  const seed = exampleCopy();
+  sysgit(seed, 'init', '-q', '-b', 'main');
+  sysgit(seed, 'add', '-A');
+  commitAt(seed, '2025-10-13T09:00:00Z', 'The contract');
+  execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+  const server = await gitHttpServer(root, auth);
+  servers.push(server);
+  return { url: `${server.url}/contract.git`, bare, root, server };
+}

@@ -18,7 +18,8 @@ const WAIT_MS = 10_000;
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
+/** Whether a process of that id runs (one we may not signal runs too). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CovenantError } from '../../common/errors.js';
 import { TEMP_PREFIX, writeFileAtomic } from './atomic.js';
 import { confine } from './confine.js';
-import { withFileLock } from './lock.js';
+import { alive, withFileLock } from './lock.js';
 
 export interface FileWrite {
   path: string;
@@ -26,15 +26,6 @@ interface Journal {
 
 const JOURNAL = `${TEMP_PREFIX}journal-`;
 const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function restore(root: string, files: Journal['files']): Promise<void> {
   for (const f of files) {

@@ -1,15 +1,14 @@
 // Operations that happen whole (issue 25, item 3): clone, commit, approve and `pull --continue`, each SIGKILLed at a
 // random moment 20 times. After each kill the repository is as before or resumable: `git fsck --full` is clean and a
 // retry succeeds (a fetch is the first half of every pull in kill-pull.test.ts). System git is the referee.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
-import { gitHttpServer } from '../../helpers/git-server.js';
+import { covenantAsync as covenant, covenantKilledAfter, IDENTITY } from '../../helpers/cli.js';
+import { servedExample } from '../../helpers/git-server.js';
 import { commitAt, sysgit } from '../../helpers/git.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
-import { REPO } from '../../helpers/workspace.js';
 
 const SOW = 'contracts/sow/SPRINT-07.yaml';
 const RUNS = 20;
@@ -17,22 +16,6 @@ const servers: { close(): Promise<void> }[] = [];
 afterAll(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
-
-/** Runs a covenant command and SIGKILLs it after `ms` unless it finished first. */
-function killedAfter(args: string[], ms: number): Promise<'killed' | 'finished'> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'covenant.mjs'), ...args], { env: { ...process.env, ...IDENTITY }, stdio: 'ignore' });
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, ms);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(killed ? 'killed' : 'finished');
-    });
-  });
-}
 
 const randomMs = () => 120 + Math.floor(Math.random() * 700);
 
@@ -42,18 +25,7 @@ function fsckClean(dir: string, what: string): void {
   expect(r.stderr, what).not.toMatch(/bad sha1 file|error|missing/);
 }
 
-async function served(): Promise<{ url: string; bare: string }> {
-  const root = tempDir();
-  const bare = path.join(root, 'contract.git');
-  const seed = exampleCopy();
-  sysgit(seed, 'init', '-q', '-b', 'main');
-  sysgit(seed, 'add', '-A');
-  commitAt(seed, '2025-10-13T09:00:00Z', 'The contract');
-  execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
-  const server = await gitHttpServer(root);
-  servers.push(server);
-  return { url: `${server.url}/contract.git`, bare };
-}
+const served = () => servedExample(servers);
 
 function key(): { file: string; pub: string } {
   const file = path.join(tempDir(), 'id_ana');
@@ -67,7 +39,7 @@ describe('killed at any moment', () => {
     let killed = 0;
     for (let i = 0; i < RUNS; i++) {
       const dir = path.join(tempDir(), `c${i}`);
-      if ((await killedAfter(['clone', url, dir], randomMs())) === 'killed') killed++;
+      if ((await covenantKilledAfter(['clone', url, dir], randomMs())) === 'killed') killed++;
       if (existsSync(dir)) fsckClean(dir, `${i}: a clone that is there is whole`);
       else {
         const retry = await covenant(['clone', url, dir]);
@@ -98,7 +70,7 @@ describe('killed at any moment', () => {
       const file = path.join(dir, SOW);
       writeFileSync(file, readFileSync(file, 'utf8').replace(/value_hypothesis: .*/, `value_hypothesis: "Reduce drop-off by ${30 + i}%"`));
       const before = sysgit(dir, 'rev-parse', 'HEAD').trim();
-      if ((await killedAfter(['commit', dir, SOW, '-m', `Change ${i}`], randomMs())) === 'killed') killed++;
+      if ((await covenantKilledAfter(['commit', dir, SOW, '-m', `Change ${i}`], randomMs())) === 'killed') killed++;
       fsckClean(dir, `commit ${i}`);
       const after = sysgit(dir, 'rev-parse', 'HEAD').trim();
       if (after === before) {
@@ -119,7 +91,7 @@ describe('killed at any moment', () => {
       );
       sysgit(dir, 'add', '-A');
       commitAt(dir, '2025-10-12T09:00:00Z', `Propose CR-${100 + i}`);
-      if ((await killedAfter(['approve', `CR-${100 + i}`, dir, '--as', 'ana', '--key', ana.file], randomMs())) === 'killed') killed++;
+      if ((await covenantKilledAfter(['approve', `CR-${100 + i}`, dir, '--as', 'ana', '--key', ana.file], randomMs())) === 'killed') killed++;
       fsckClean(dir, `approve ${i}`);
       const retry = await covenant(['approve', `CR-${100 + i}`, dir, '--as', 'ana', '--key', ana.file], undefined, IDENTITY);
       expect(retry.code === 0 || /is decided already|has signed/.test(retry.stderr), `approve ${i}: ${retry.stderr}`).toBe(true);
@@ -153,7 +125,7 @@ describe('killed at any moment', () => {
       const pulled = await covenant(['pull', mine], undefined, IDENTITY);
       expect(pulled.code, `${i}: ${pulled.stderr}`).toBe(1); // the conflict waits
       expect((await covenant(['pull', mine, '--take', 'mine'], undefined, IDENTITY)).code, `${i}`).toBe(0); // resolved, not continued yet
-      if ((await killedAfter(['pull', mine, '--continue'], randomMs())) === 'killed') killed++;
+      if ((await covenantKilledAfter(['pull', mine, '--continue'], randomMs())) === 'killed') killed++;
       fsckClean(mine, `continue ${i}`);
       const merged = spawnSync('git', ['merge-base', '--is-ancestor', 'origin/main', 'HEAD'], { cwd: mine }).status === 0;
       if (!merged) {

@@ -2,16 +2,14 @@
 // fast-forwards and merges alike; after each kill the next pull succeeds, the branch holds the other party's commit,
 // the working tree matches it (nothing to commit: no revert of their work hides in it), and `git fsck --full` is clean.
 // System git makes the other party's commits and is the referee.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
-import { gitHttpServer } from '../../helpers/git-server.js';
+import { covenantAsync as covenant, covenantKilledAfter, IDENTITY } from '../../helpers/cli.js';
+import { servedExample } from '../../helpers/git-server.js';
 import { commitAt, sysgit } from '../../helpers/git.js';
-import { exampleCopy, tempDir } from '../../helpers/tmp.js';
-import { REPO } from '../../helpers/workspace.js';
 
 const SOW = 'contracts/sow/SPRINT-07.yaml';
 const servers: { close(): Promise<void> }[] = [];
@@ -19,34 +17,9 @@ afterAll(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
-/** Runs `covenant pull` and kills it after `ms` (or lets it finish first); resolves when it is gone. */
-function pullKilledAfter(dir: string, ms: number): Promise<'killed' | 'finished'> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'covenant.mjs'), 'pull', dir], { env: { ...process.env, ...IDENTITY }, stdio: 'ignore' });
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, ms);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(killed ? 'killed' : 'finished');
-    });
-  });
-}
-
 describe('a pull killed at any moment', () => {
   it('leaves a repository the next pull finishes: their commit in, nothing reverted, fsck clean (20 kills)', async () => {
-    const root = tempDir();
-    const bare = path.join(root, 'contract.git');
-    const seed = exampleCopy();
-    sysgit(seed, 'init', '-q', '-b', 'main');
-    sysgit(seed, 'add', '-A');
-    commitAt(seed, '2025-10-13T09:00:00Z', 'The contract');
-    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
-    const server = await gitHttpServer(root);
-    servers.push(server);
-    const url = `${server.url}/contract.git`;
+    const { url, bare, root } = await servedExample(servers);
     const theirs = path.join(root, 'theirs');
     execFileSync('git', ['clone', '-q', bare, theirs]);
     const mine = path.join(root, 'mine');
@@ -71,7 +44,7 @@ describe('a pull killed at any moment', () => {
         sysgit(mine, 'add', '-A');
         commitAt(mine, `2025-10-${String(14 + (i % 10)).padStart(2, '0')}T10:00:00Z`, `My change ${i}`);
       }
-      const outcome = await pullKilledAfter(mine, 150 + Math.floor(Math.random() * 900));
+      const outcome = await covenantKilledAfter(['pull', mine], 150 + Math.floor(Math.random() * 900));
       if (outcome === 'killed') killed++;
       // the retry finishes the job
       const retry = await covenant(['pull', mine], undefined, IDENTITY);

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
-import { gitHttpServer } from '../../helpers/git-server.js';
+import { gitHttpServer, servedExample } from '../../helpers/git-server.js';
 import { commitAt, sysgit } from '../../helpers/git.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 import { REPO } from '../../helpers/workspace.js';
@@ -20,18 +20,7 @@ afterEach(async () => {
 });
 
 /** A bare repository holding the example, served over HTTP. */
-async function sharedContract(auth?: { username: string; password: string }) {
-  const root = tempDir();
-  const bare = path.join(root, 'contract.git');
-  const seed = exampleCopy();
-  sysgit(seed, 'init', '-q', '-b', 'main');
-  sysgit(seed, 'add', '-A');
-  commitAt(seed, '2025-10-13T09:00:00Z', 'The contract');
-  execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
-  const server = await gitHttpServer(root, auth);
-  servers.push(server);
-  return { url: `${server.url}/contract.git`, bare, server };
-}
+const sharedContract = (auth?: { username: string; password: string }) => servedExample(servers, auth);
 
 const edit = (dir: string, from: string, to: string) => {
   const file = path.join(dir, SOW);
