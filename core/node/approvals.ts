@@ -58,6 +58,8 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
         } catch {
           continue;
         }
+        // a version that holds none of the wanted entries' times cannot add one: not parsed (a big file's history)
+        if (!wanted.some((w) => !found.has(w.index) && text.includes(w.at))) continue;
         const here = approvalsIn(text, doc.path);
         for (const w of wanted)
           if (!found.has(w.index) && here.some((h) => h.member === w.member && h.at === w.at)) {
