@@ -37,7 +37,7 @@ const keyText = (p: Pair): string => {
 };
 
 /** The key every item of every list has, unique within each list, or null. */
-export function identityKey(lists: unknown[][]): string | null {
+function identityKey(lists: unknown[][]): string | null {
   const items = lists.flat();
   if (items.length === 0 || !items.every(isObj)) return null;
   for (const k of IDENTITY_KEYS) {
@@ -53,7 +53,7 @@ export function identityKey(lists: unknown[][]): string | null {
 const kindOf = (b: unknown, m: unknown, t: unknown): MergeConflict['kind'] =>
   b === undefined ? 'both-added' : m === undefined ? 'deleted-by-me' : t === undefined ? 'deleted-by-them' : 'both-changed';
 
-type Ctx = { conflicts: MergeConflict[]; doc: Document; clone: (n: unknown) => unknown; changed: boolean };
+type Ctx = { conflicts: MergeConflict[]; changed: boolean };
 
 type Commented = { commentBefore?: string | null; comment?: string | null };
 
@@ -333,7 +333,7 @@ export function mergeDocuments(
   theirs: Document,
   conflicts: MergeConflict[],
 ): boolean {
-  const c: Ctx = { conflicts, doc, clone, changed: false };
+  const c: Ctx = { conflicts, changed: false };
   takeComments(c, base?.contents ? { commentBefore: base.commentBefore, comment: base.comment } : null, doc, theirs);
   const merged = mergeAt(c, b, m, t, base?.contents, doc.contents, theirs.contents, '', []);
   if (merged !== doc.contents) doc.contents = merged as never;
