@@ -26,6 +26,9 @@ export interface MergeConflict {
 const IDENTITY_KEYS = ['id', 'name', 'period', 'area', 'member', 'metric', 'trigger'];
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+/** Whether `x` is `base` with only fields taken away: nothing in it a deletion of the whole would lose. */
+const onlyRemovals = (base: unknown, x: unknown): boolean =>
+  same(base, x) || (isObj(base) && isObj(x) && Object.entries(x).every(([k, v]) => k in base && onlyRemovals((base as Record<string, unknown>)[k], v)));
 /** Plain lists longer than this merge as a whole (one side's change, or a conflict), not element by element. */
 const SEQUENCE_LIMIT = 2000;
 
@@ -141,7 +144,7 @@ function mergeMap(
         list.push(clone(p) as Pair);
         added.set(before, list);
         c.changed = true;
-      } else if (!same(b[k], t[k])) c.conflicts.push({ field: f, at: [...at, k], base: b[k], mine: undefined, theirs: t[k], kind: 'deleted-by-me' });
+      } else if (!onlyRemovals(b[k], t[k])) c.conflicts.push({ field: f, at: [...at, k], base: b[k], mine: undefined, theirs: t[k], kind: 'deleted-by-me' });
     } else {
       takeComments(c, base.get(k)?.key, mp.key, p.key);
       const merged = mergeAt(c, b[k], m[k], t[k], base.get(k)?.value, mp.value, p.value, f, [...at, k]);
@@ -152,7 +155,7 @@ function mergeMap(
   for (const [k, mp] of mine) {
     if (k in t || !(k in b)) continue;
     // they removed it: gone, unless I changed it
-    if (same(b[k], m[k])) {
+    if (onlyRemovals(b[k], m[k])) {
       drop.add(mp);
       c.changed = true;
     } else c.conflicts.push({ field: field ? `${field}.${k}` : k, at: [...at, k], base: b[k], mine: m[k], theirs: undefined, kind: 'deleted-by-them' });
@@ -274,7 +277,7 @@ function mergeItems(
     if (mx !== undefined) {
       // I have it, they do not: I added it, or they removed it (gone unless I changed it)
       if (bx === undefined) return mn.items[mx];
-      if (same(b[bx], m[mx])) {
+      if (onlyRemovals(b[bx], m[mx])) {
         c.changed = true;
         return undefined;
       }
@@ -287,7 +290,7 @@ function mergeItems(
       c.changed = true;
       return clone(tn.items[tx]);
     }
-    if (!same(b[bx], t[tx])) c.conflicts.push({ field: f, at: fAt, base: b[bx], mine: undefined, theirs: t[tx], kind: 'deleted-by-me' });
+    if (!onlyRemovals(b[bx], t[tx])) c.conflicts.push({ field: f, at: fAt, base: b[bx], mine: undefined, theirs: t[tx], kind: 'deleted-by-me' });
     return undefined;
   };
   const seen = new Set(order);
