@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** System git, used in tests as the cross-check only (the app never needs it). */
 export function sysgit(dir: string, ...args: string[]): string {
@@ -41,4 +43,23 @@ export function commitAt(dir: string, iso: string, message: string): void {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** A fresh ed25519 key pair for a member (no passphrase): the private key's file and the public key as the master holds it. */
+export function memberKey(dir: string, name = 'ana'): { file: string; pub: string } {
+  const file = path.join(dir, `id_${name}`);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${name}@test`, '-f', file]);
+  return { file, pub: readFileSync(`${file}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ') };
+}
+
+/** Makes ana (every role of the example's decision rights) a member of the workspace's master, with that key. */
+export function withMemberAna(workspace: string, pub: string): void {
+  const master = path.join(workspace, 'contracts/master_contract.yaml');
+  writeFileSync(
+    master,
+    readFileSync(master, 'utf8').replace(
+      '  decision_rights:',
+      `  members:\n    - {id: ana, name: Ana Client, email: ana@client.example, roles: [client, steering_committee, design_lead, dev_lead], ssh_key: ${pub}}\n  decision_rights:`,
+    ),
+  );
 }

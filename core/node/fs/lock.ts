@@ -15,6 +15,8 @@ const queues = new Map<string, Promise<unknown>>();
 /** A lock older than this is taken for one a crash left behind. */
 const STALE_MS = 30_000;
 const WAIT_MS = 10_000;
+/** A lock file still empty after this was never going to be filled. */
+const OWNERLESS_MS = 1_000;
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,8 +39,14 @@ async function acquire(file: string, rel: string): Promise<() => Promise<void>> 
   for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
     try {
       const h = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      await h.writeFile(`${process.pid} ${Date.now()}\n`);
-      await h.close();
+      try {
+        await h.writeFile(`${process.pid} ${Date.now()}\n`);
+      } catch (e) {
+        await unlink(lock).catch(() => undefined); // made, but the disk is full: not left to block the next save
+        throw e;
+      } finally {
+        await h.close().catch(() => undefined);
+      }
       return () => unlink(lock).catch(() => undefined);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -50,7 +58,9 @@ async function acquire(file: string, rel: string): Promise<() => Promise<void>> 
     }
     const [pid, at] = (await readFile(lock, 'utf8').catch(() => '')).split(' ').map(Number);
     const age = Date.now() - ((await stat(lock).catch(() => null))?.mtimeMs ?? Date.now());
-    if ((pid && pid !== process.pid && !alive(pid)) || age > STALE_MS || (at && Date.now() - at > STALE_MS)) {
+    // a lock with no owner in it was made by a writer killed (or out of space) between creating and filling it
+    const ownerless = !pid && age > OWNERLESS_MS;
+    if ((pid && pid !== process.pid && !alive(pid)) || ownerless || age > STALE_MS || (at && Date.now() - at > STALE_MS)) {
       await unlink(lock).catch(() => undefined); // left by a process that is gone
       continue;
     }

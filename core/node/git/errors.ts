@@ -25,7 +25,14 @@ export function gitError(kind: GitErrorKind, message: string, path?: string): Co
 /** Wraps whatever isomorphic-git threw into a CovenantError with words a person can act on. */
 export function gitFailure(e: unknown, doing: string): CovenantError {
   if (e instanceof CovenantError) return e;
-  const err = e as { code?: string; message?: string };
+  const err = e as { code?: string; message?: string; errors?: unknown[] };
+  // a checkout whose tasks failed throws them all as one: the first says what went wrong (a full disk, a permission)
+  if (err?.code === 'MultipleGitError' && err.errors?.length) {
+    const first = err.errors[0] instanceof CovenantError ? err.errors[0] : gitFailure(err.errors[0], doing);
+    const more = err.errors.length - 1;
+    const words = first.message.startsWith(doing) ? first.message : `${doing} failed: ${first.message}`;
+    return new CovenantError(first.code, more ? `${words} (${more} more files failed the same way)` : words, { cause: e });
+  }
   if (err?.code === 'NotFoundError') return gitError('not-found', `${doing}: ${err.message ?? 'not found'}.`);
   if (err?.code === 'NoRefspecError' || /Could not find HEAD/.test(err?.message ?? ''))
     return gitError('not-found', `${doing}: the repository has no commits yet.`);

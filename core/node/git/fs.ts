@@ -91,3 +91,50 @@ export function worktreeFs(gitdir: string, commondir: string): typeof fs {
   }
   return { ...base, promises } as unknown as typeof fs;
 }
+
+/**
+ * A file system for a fetch whose ref writes wait: isomorphic-git moves the remote-tracking refs before it writes the
+ * pack they need, so a fetch that fails (a full disk) or is killed in between leaves refs naming objects that are not
+ * there. Through this, writes and deletions of `refs/...` and `packed-refs` are held (and read back) in memory until
+ * `commit()`, called once the fetch, pack and index included, has finished.
+ */
+export function deferredRefsFs(base: typeof fs, gitdir: string): { fs: typeof fs; commit(): Promise<void> } {
+  const held = new Map<string, Buffer | null>(); // null: deleted
+  const isRef = (p: unknown) => {
+    if (typeof p !== 'string') return false;
+    const rel = path.relative(gitdir, p).split(path.sep).join('/');
+    return rel === 'packed-refs' || rel.startsWith('refs/');
+  };
+  const gone = (p: string) => Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+  const promises = {
+    ...base.promises,
+    async writeFile(file: fs.PathLike, data: string | Uint8Array, ...rest: unknown[]): Promise<void> {
+      if (!isRef(String(file))) return (base.promises.writeFile as (...a: unknown[]) => Promise<void>)(file, data, ...rest);
+      held.set(String(file), typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data));
+    },
+    async readFile(file: fs.PathLike, ...rest: unknown[]): Promise<unknown> {
+      const p = String(file);
+      if (!held.has(p)) return (base.promises.readFile as (...a: unknown[]) => Promise<unknown>)(file, ...rest);
+      const b = held.get(p);
+      if (!b) throw gone(p);
+      const enc = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { encoding?: string } | undefined)?.encoding;
+      return enc ? b.toString(enc as BufferEncoding) : Buffer.from(b);
+    },
+    async unlink(file: fs.PathLike): Promise<void> {
+      if (!isRef(String(file))) return base.promises.unlink(file);
+      held.set(String(file), null);
+    },
+  };
+  return {
+    fs: { ...base, promises } as unknown as typeof fs,
+    async commit() {
+      for (const [p, b] of held) {
+        if (b) {
+          await fsp.mkdir(path.dirname(p), { recursive: true });
+          await base.promises.writeFile(p, b);
+        } else await base.promises.unlink(p).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+      }
+      held.clear();
+    },
+  };
+}

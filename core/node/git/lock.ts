@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fsError } from '../errors.js';
 import { gitError } from './errors.js';
 
 /** How long a commit waits for a lock held by a live process before it says who holds it. */
@@ -35,6 +36,12 @@ async function holder(lock: string): Promise<{ pid: number; host: string } | nul
   return m ? { pid: Number(m[1]), host: m[2]! } : null;
 }
 
+/** Why the lock could not be taken, in words (a full disk is not another writer). */
+function lockFailure(e: unknown): Error {
+  const err = fsError(e, '.git/index.lock', 'create');
+  return gitError('failed', `Could not lock the repository: ${err.message} Nothing was changed.`);
+}
+
 /**
  * Holds `<gitdir>/index.lock` (exclusive create, as git itself does) for the duration of a writing operation, so
  * Covenant and any other git never write the index at the same time. A lock left by a Covenant process that is gone
@@ -49,8 +56,9 @@ export async function withIndexLock<T>(gitdir: string, run: () => Promise<T>, on
   // fails if the lock exists): a process killed at any point leaves either no lock or a lock that names it.
   const mine = path.join(gitdir, `covenant-lock-${process.pid}-${randomBytes(4).toString('hex')}`);
   await removeDeadOwners(gitdir, host);
-  await writeFile(mine, `covenant ${process.pid} ${host}\n`).catch((e: NodeJS.ErrnoException) => {
-    throw gitError('failed', `Could not lock the repository (${e.code ?? 'unknown error'}).`);
+  await writeFile(mine, `covenant ${process.pid} ${host}\n`).catch(async (e: NodeJS.ErrnoException) => {
+    await unlink(mine).catch(() => undefined); // created, then the write failed (a full disk): not left behind
+    throw lockFailure(e);
   });
   let locked = false;
   try {
@@ -59,8 +67,7 @@ export async function withIndexLock<T>(gitdir: string, run: () => Promise<T>, on
         await link(mine, lock);
         locked = true;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-          throw gitError('failed', `Could not lock the repository (${(e as NodeJS.ErrnoException).code ?? 'unknown error'}).`);
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw lockFailure(e);
         const h = await holder(lock);
         if (h && h.host === host && h.pid !== process.pid && !alive(h.pid)) {
           await unlink(lock).catch(() => undefined);

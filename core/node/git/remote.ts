@@ -18,6 +18,7 @@ import { mergeOffThread } from '../analysis/offload.js';
 import { classifyPath, isDataFile } from '../../common/model/kinds.js';
 import type { Signature } from './author.js';
 import { gitError, gitFailure } from './errors.js';
+import { deferredRefsFs } from './fs.js';
 import { git, gitFs, requireRepo } from './repo.js';
 import { beginMerge, readMergeState, type MergeConflictEntry } from './merge-state.js';
 import { status } from './status.js';
@@ -221,9 +222,12 @@ export async function fetchOrigin(dir: string, opts: RemoteOptions = {}): Promis
   if (!branch) throw gitError('failed', 'HEAD is detached: check out a branch to compare it with origin.');
   const url = await originUrl(dir);
   const state = { offered: false };
+  // the remote-tracking refs move only once every object they name is written (see deferredRefsFs)
+  const refs = deferredRefsFs(repo.opts.fs, repo.opts.gitdir);
   try {
     await git.fetch({
       ...repo.opts,
+      fs: refs.fs,
       http,
       remote: 'origin',
       ref: branch,
@@ -231,6 +235,7 @@ export async function fetchOrigin(dir: string, opts: RemoteOptions = {}): Promis
       ...auth(url, opts, state),
       onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
     });
+    await refs.commit();
   } catch (e) {
     throw remoteFailure(e, 'Fetching from', url, state);
   }

@@ -7,6 +7,14 @@ import { gitFs, worktreeFs } from './fs.js';
 
 export { git, gitFs };
 
+// isomorphic-git prints each failed checkout task to the console (with its stack) before it throws them all as one
+// error, which Covenant reports in words: the print is dropped, every other console message is left as it is.
+const consoleError = console.error.bind(console);
+console.error = (...args: unknown[]) => {
+  if (typeof args[0] === 'string' && args[0].startsWith('[isomorphic-git ')) return;
+  consoleError(...args);
+};
+
 /**
  * Where a working tree's repository is, the way git finds it: `.git` is the repository folder, or a file
  * `gitdir: <path>` (a linked worktree or a submodule). A linked worktree keeps HEAD and its index in its own folder

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { covenantAsync as covenant, covenantKilledAfter, IDENTITY } from '../../helpers/cli.js';
 import { servedExample } from '../../helpers/git-server.js';
-import { commitAt, sysgit } from '../../helpers/git.js';
+import { commitAt, memberKey, sysgit, withMemberAna } from '../../helpers/git.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 
 const SOW = 'contracts/sow/SPRINT-07.yaml';
@@ -26,12 +26,6 @@ function fsckClean(dir: string, what: string): void {
 }
 
 const served = () => servedExample(servers);
-
-function key(): { file: string; pub: string } {
-  const file = path.join(tempDir(), 'id_ana');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ana@test', '-f', file]);
-  return { file, pub: readFileSync(`${file}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ') };
-}
 
 describe('killed at any moment', () => {
   it(`clone: the folder is not there, or whole (${RUNS} kills); the retry clones`, async () => {
@@ -53,15 +47,8 @@ describe('killed at any moment', () => {
 
   it(`commit and approve: committed whole or not at all (${RUNS} kills each); the retry commits and signs`, async () => {
     const dir = exampleCopy();
-    const ana = key();
-    const master = path.join(dir, 'contracts/master_contract.yaml');
-    writeFileSync(
-      master,
-      readFileSync(master, 'utf8').replace(
-        '  decision_rights:',
-        `  members:\n    - {id: ana, name: Ana Client, email: ana@client.example, roles: [client, steering_committee, design_lead, dev_lead], ssh_key: ${ana.pub}}\n  decision_rights:`,
-      ),
-    );
+    const ana = memberKey(tempDir());
+    withMemberAna(dir, ana.pub);
     sysgit(dir, 'init', '-q', '-b', 'main');
     sysgit(dir, 'add', '-A');
     commitAt(dir, '2025-10-11T09:00:00Z', 'Contract signed');

@@ -46,6 +46,9 @@ describe('a pull killed at any moment', () => {
       }
       const outcome = await covenantKilledAfter(['pull', mine], 150 + Math.floor(Math.random() * 900));
       if (outcome === 'killed') killed++;
+      // before any retry: every ref names objects that are there (a fetch moves refs only after writing the pack)
+      const killedFsck = spawnSync('git', ['fsck', '--full', '--no-progress'], { cwd: mine, encoding: 'utf8' });
+      expect(killedFsck.status, `${i}, as the kill left it: ${killedFsck.stderr}`).toBe(0);
       // the retry finishes the job
       const retry = await covenant(['pull', mine], undefined, IDENTITY);
       expect(retry.code, `${i}: ${retry.stderr}`).toBe(0);
