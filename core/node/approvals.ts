@@ -13,6 +13,7 @@ import type { Snapshot } from '../common/workspace.js';
 import { editYaml, type YamlEdit } from '../common/yaml/edit.js';
 import { parseYaml } from '../common/yaml/parse.js';
 import { commit } from './git/commit.js';
+import { HISTORY_BLOB_BUDGET } from './git/budget.js';
 import { commitsTouching } from './git/history.js';
 import { findRepo, git, requireRepo } from './git/repo.js';
 import type { OpenWorkspace } from './workspace-service.js';
@@ -46,6 +47,7 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
     const wanted = (doc.data.approvals ?? []).map((a, i) => ({ index: i, member: a.member, at: a.at }));
     const found = new Map<number, string>();
     const signed = new Map<number, { text: string; at: string }>(); // the file as the approval's commit has it, and when
+    const oversized = new Map<number, { oid: string; size: number }>(); // versions over the history budget that may hold it
     const history = repo ? await commitsTouching(repo, doc.path) : null;
     if (repo && history) {
       const { index } = history;
@@ -54,6 +56,16 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
         let text: string;
         try {
           const { blob } = await git.readBlob({ ...repo.opts, oid: c.tree, filepath: doc.path, cache: index.cache });
+          if (blob.length > HISTORY_BLOB_BUDGET) {
+            // too big to read: an approval it may add is not taken on trust, and says why
+            const bytes = Buffer.from(blob);
+            for (const w of wanted)
+              if (!found.has(w.index) && bytes.includes(w.at)) {
+                found.set(w.index, oid);
+                oversized.set(w.index, { oid, size: blob.length });
+              }
+            continue;
+          }
           text = Buffer.from(blob).toString('utf8');
         } catch {
           continue;
@@ -71,7 +83,16 @@ export async function signatureFacts(root: string, model: ContractModel): Promis
     const facts: SignatureFact[] = [];
     for (const w of wanted) {
       const oid = found.get(w.index);
-      if (!oid || !repo) facts.push({ ...w, commit: null, signature: 'uncommitted', signerKey: null });
+      const big = oversized.get(w.index);
+      if (big)
+        facts.push({
+          ...w,
+          commit: big.oid,
+          signature: 'bad',
+          signerKey: null,
+          reason: `the version it was committed in is ${Math.round(big.size / 1024)} KB, over the ${HISTORY_BLOB_BUDGET / 1024} KB read from history, so what was signed is not known`,
+        });
+      else if (!oid || !repo) facts.push({ ...w, commit: null, signature: 'uncommitted', signerKey: null });
       else {
         const at = signed.get(w.index)!;
         facts.push({ ...w, commit: oid, ...(await commitSignature(repo, oid)), signedValue: parseYaml(doc.path, at.text).value, signedAt: at.at });

@@ -4,6 +4,7 @@ import type { MasterVersion } from '../../common/model/versions.js';
 import { parseYaml } from '../../common/yaml/parse.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { walk } from './log.js';
+import { HISTORY_BLOB_BUDGET } from './budget.js';
 import { commitSignature } from './signature.js';
 import { git, findRepo, type Repo } from './repo.js';
 
@@ -17,9 +18,7 @@ export interface CrHistory {
   unread?: string;
 }
 
-/** An old version of a contract file bigger than this is not parsed for history facts (ten 1.8 MB versions of one CR
- * made metrics take 37 s): what it would have told is unknown, and said so. */
-export const HISTORY_BLOB_BUDGET = 512 * 1024;
+export { HISTORY_BLOB_BUDGET };
 
 async function crBlobs(repo: Repo, treeOid: string, cache: object): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -133,6 +132,7 @@ export async function masterHistory(dir: string): Promise<MasterVersion[]> {
     let text: string;
     try {
       const { blob } = await git.readBlob({ ...repo.opts, oid: commit.tree, filepath: MASTER_PATH, cache: index.cache });
+      if (blob.length > HISTORY_BLOB_BUDGET) continue; // too big to read: its members, keys and approvals never count
       text = Buffer.from(blob).toString('utf8');
     } catch {
       continue; // the commit deleted it

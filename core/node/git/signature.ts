@@ -1,6 +1,9 @@
 /** Who signed a commit: the key its SSH signature verifies with (over that very commit's payload), or why not. */
 import type { SignatureFact } from '../../common/approvals.js';
+import { HISTORY_BLOB_BUDGET } from './budget.js';
 import { git, type Repo } from './repo.js';
+
+const kb = (n: number) => Math.round(n / 1024);
 import { splitSignedCommit, verifySshsig } from './sshsig.js';
 
 export async function commitSignature(
@@ -8,6 +11,12 @@ export async function commitSignature(
   oid: string,
 ): Promise<{ signature: Exclude<SignatureFact['signature'], 'uncommitted'>; signerKey: string | null; reason?: string }> {
   const { object } = await git.readObject({ ...repo.opts, oid, format: 'content' });
+  if ((object as Uint8Array).length > HISTORY_BLOB_BUDGET)
+    return {
+      signature: 'bad',
+      signerKey: null,
+      reason: `the commit is ${kb((object as Uint8Array).length)} KB, over the ${kb(HISTORY_BLOB_BUDGET)} KB read from history`,
+    };
   const raw = Buffer.from(object as Uint8Array).toString('utf8');
   const { payload, signature } = splitSignedCommit(raw);
   if (!signature) return { signature: 'none', signerKey: null };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { covenant, IDENTITY } from '../../helpers/cli.js';
@@ -210,6 +210,31 @@ describe('schemas outside the app', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('is not plain JSON (comments?)');
     expect(readFileSync(path.join(dir, '.vscode/settings.json'), 'utf8')).toContain('// mine');
+  });
+
+  it('editor-setup writes nothing through a linked .vscode, settings file or .covenant folder', () => {
+    const root = tempDir();
+    const dir = path.join(root, 'ws');
+    cpSync(EXAMPLE_DIR, dir, { recursive: true });
+    const outside = path.join(root, 'outside');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'settings.json'), '{}');
+    const tries: [string, string][] = [
+      ['.vscode', outside],
+      ['.vscode/settings.json', path.join(outside, 'settings.json')],
+      ['.covenant', outside],
+    ];
+    for (const [link, to] of tries) {
+      mkdirSync(path.dirname(path.join(dir, link)), { recursive: true });
+      rmSync(path.join(dir, link), { recursive: true, force: true });
+      symlinkSync(to, path.join(dir, link));
+      const r = covenant(['editor-setup', dir]);
+      expect(r.code, link).toBe(2);
+      expect(r.stderr, link).toContain('goes through a symbolic link; Covenant does not follow links.');
+      expect(readdirSync(outside), `${link}: nothing written outside`).toEqual(['settings.json']);
+      expect(readFileSync(path.join(outside, 'settings.json'), 'utf8')).toBe('{}');
+      rmSync(path.join(dir, link));
+    }
   });
 
   it('a date that is not in the calendar fails the schema in Covenant and in an independent validator', (ctx) => {

@@ -4,8 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crHistory, HISTORY_BLOB_BUDGET } from '../../../core/node/git/history.js';
-import { commitAt, sysgit } from '../../helpers/git.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
+import { commitAt, memberKey, sysgit, withMemberAna } from '../../helpers/git.js';
+import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 
 describe('history facts within a budget', () => {
   it('a CR version bigger than the budget leaves its decision day unknown, with the reason', async () => {
@@ -25,4 +26,24 @@ describe('history facts within a budget', () => {
     expect(facts.decided).toBeUndefined();
     expect(facts.unread).toBe(`its version of 2025-10-03 is ${Math.round((HISTORY_BLOB_BUDGET + 1250) / 1024)} KB, over the 512 KB read from history`);
   });
+});
+
+describe('signature facts within a budget', () => {
+  it('an approval committed in a version over the budget is not taken on trust, and verify says why', async () => {
+    const dir = exampleCopy();
+    const ana = memberKey(tempDir());
+    withMemberAna(dir, ana.pub);
+    writeFileSync(
+      path.join(dir, 'contracts/changes/CR-100.yaml'),
+      `id: CR-100\nrequestor: ana\nsummary: Big\nimpact_analysis: {budget_delta_pct: 1, schedule_slip_days: 0, risk_score: 1}\ndecision: {status: proposed}\nx-notes: "${'x'.repeat(HISTORY_BLOB_BUDGET)}"\n`,
+    );
+    sysgit(dir, 'init', '-q', '-b', 'main');
+    sysgit(dir, 'add', '-A');
+    commitAt(dir, '2025-10-11T09:00:00Z', 'Contract signed');
+    const approved = await covenant(['approve', 'CR-100', dir, '--as', 'ana', '--key', ana.file], undefined, IDENTITY);
+    expect(approved.code, approved.stderr).toBe(0);
+    const v = await covenant(['verify', dir]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain('over the 512 KB read from history, so what was signed is not known');
+  }, 60_000);
 });
