@@ -11,8 +11,8 @@ export const TEMP_PREFIX = '.covenant-tmp-';
 
 /**
  * Writes `data` to `file` so that the file holds either the old or the new content, never a mix: a temp file in
- * the same folder (opened with O_NOFOLLOW | O_EXCL), fsync, a check that the folder still is the folder it was
- * (not swapped for a link meanwhile), rename over the target, fsync of the folder. Refuses to write through a
+ * the same folder (opened with O_NOFOLLOW | O_EXCL), fsync, rename over the target, fsync of the folder, all inside
+ * the folder held open (on other systems than Linux: a check that it still is the folder it was). Refuses to write through a
  * symbolic link, over a folder, or to a file with other hard links. Asynchronous: the main process never waits on
  * the disk. Hand-written rather than write-file-atomic: that follows links and does not fsync the folder.
  */
@@ -29,7 +29,27 @@ export async function writeFileAtomic(
   const durable = options.durable !== false;
   const dir = path.dirname(file);
   const name = path.basename(file);
-  const info = await lstat(file).catch((e: NodeJS.ErrnoException) => {
+  // the folder is held open and every step after that goes through the handle (Linux: /proc/self/fd/N, the openat of
+  // Node), so a folder swapped for a link after the checks cannot carry the write elsewhere; other systems re-check
+  const held = await holdFolder(dir);
+  try {
+    return await writeIn(held ? `/proc/self/fd/${held.fd}` : dir, !!held, dir, name, data, options.within, durable);
+  } finally {
+    await held?.close().catch(() => undefined);
+  }
+}
+
+async function holdFolder(dir: string): Promise<import('node:fs/promises').FileHandle | null> {
+  if (process.platform !== 'linux') return null;
+  return open(dir, constants.O_RDONLY | constants.O_DIRECTORY).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw fsError(e, path.basename(dir), 'write in');
+    return null; // no permission to read the folder (write-only): the path-based checks below still hold
+  });
+}
+
+async function writeIn(at: string, held: boolean, dir: string, name: string, data: string | Uint8Array, within: string | undefined, durable: boolean) {
+  const target = path.join(at, name);
+  const info = await lstat(target).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
     throw fsError(e, name, 'write');
   });
@@ -37,16 +57,16 @@ export async function writeFileAtomic(
     throw new CovenantError('outside-workspace', `${name} is a symbolic link; Covenant does not write through links.`, { path: name });
   if (info?.isDirectory()) throw new CovenantError('invalid-input', `${name} is a folder.`, { path: name });
   if (info && info.nlink > 1) throw new CovenantError('conflict', `${name} has other hard links; Covenant does not write to shared files.`, { path: name });
-  const realDir = await realpath(dir).catch((e) => {
+  const realDir = await realpath(at).catch((e) => {
     throw fsError(e, path.basename(dir), 'write in');
   });
   // the caller confined the path earlier; a folder swapped for a link since then must not carry the write outside
-  const outside = (real: string) => options.within !== undefined && !isInside(options.within, real);
+  const outside = (real: string) => within !== undefined && !isInside(within, real);
   if (outside(realDir)) throw new CovenantError('outside-workspace', `The folder of ${name} leads outside the workspace; nothing was written.`, { path: name });
   // inside .git/objects a temp file is named as git names its own (tmp_obj_, tmp_pack_): git fsck and gc know them
   const inObjects = dir.split(path.sep).includes('objects') && dir.split(path.sep).includes('.git');
   const temp = path.join(
-    dir,
+    at,
     inObjects
       ? `tmp_${/\.(pack|idx)$/.test(name) ? 'pack' : 'obj'}_${randomBytes(6).toString('hex')}`
       : `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${name}`,
@@ -59,10 +79,11 @@ export async function writeFileAtomic(
     if (durable) await handle.sync();
     await handle.close();
     handle = null;
-    // the folder may have been swapped for a link between the checks and now: the temp file must be where we think
-    if ((await realpath(dir)) !== realDir || outside(await realpath(temp)))
+    // without a held folder, it may have been swapped for a link between the checks and now: the temp file must be
+    // where we think
+    if (!held && ((await realpath(dir)) !== realDir || outside(await realpath(temp))))
       throw new CovenantError('outside-workspace', `The folder of ${name} changed into a link while saving; nothing was written.`, { path: name });
-    await rename(temp, file);
+    await rename(temp, target);
   } catch (e) {
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
@@ -70,7 +91,7 @@ export async function writeFileAtomic(
   }
   if (!durable) return;
   try {
-    const d = await open(dir, 'r');
+    const d = await open(at, 'r');
     try {
       await d.sync();
     } finally {

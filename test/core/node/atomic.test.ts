@@ -1,17 +1,22 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { removeLeftoverTemps, writeFileAtomic } from '../../../core/node/fs/atomic.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { REPO } from '../../helpers/workspace.js';
 
-const failNext = vi.hoisted(() => ({ code: null as string | null }));
+const failNext = vi.hoisted(() => ({ code: null as string | null, beforeTemp: null as (() => void) | null }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
   const open = async (...args: Parameters<typeof real.open>) => {
+    const isTemp = String(args[0]).includes('.covenant-tmp-');
+    // the moment after every check: the test swaps the folder here
+    const swap = isTemp ? failNext.beforeTemp : null;
+    failNext.beforeTemp = isTemp ? null : failNext.beforeTemp;
+    swap?.();
     const handle = await real.open(...args);
-    if (!failNext.code) return handle;
+    if (!failNext.code || !isTemp) return handle;
     const code = failNext.code;
     failNext.code = null;
     // the disk refuses the bytes: the handle's write fails as a full disk does
@@ -44,6 +49,24 @@ describe('atomic saves', () => {
     await expect(writeFileAtomic(file, 'new\n')).rejects.toThrow('The disk is full');
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toEqual(['CR-1.yaml']);
+  });
+
+  it('a folder swapped for a link after the checks carries nothing outside: the save lands in the folder it opened', async () => {
+    const root = tempDir();
+    const ws = path.join(root, 'ws');
+    const outside = path.join(root, 'outside');
+    mkdirSync(path.join(ws, 'contracts'), { recursive: true });
+    mkdirSync(outside);
+    const file = path.join(ws, 'contracts', 'CR-1.yaml');
+    writeFileSync(file, 'old\n');
+    failNext.beforeTemp = () => {
+      renameSync(path.join(ws, 'contracts'), path.join(ws, 'moved'));
+      symlinkSync(outside, path.join(ws, 'contracts'));
+    };
+    await writeFileAtomic(file, 'new\n', { within: ws });
+    expect(readdirSync(outside), 'nothing written outside').toEqual([]);
+    expect(readFileSync(path.join(ws, 'moved', 'CR-1.yaml'), 'utf8')).toBe('new\n');
+    expect(readdirSync(path.join(ws, 'moved'))).toEqual(['CR-1.yaml']);
   });
 
   it('a read-only folder leaves the old file intact and says why', async (ctx) => {
