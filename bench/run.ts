@@ -10,6 +10,7 @@ import { cliBench } from './cli.bench.js';
 import { remoteBench } from './remote.bench.js';
 import { scaleBench } from './scale.bench.js';
 import { mergeBench } from './merge.bench.js';
+import { cloneBench } from './clone.bench.js';
 
 const suites: [string, () => Promise<Row[]>][] = [
   ['validation', validationBench],
@@ -22,6 +23,7 @@ const suites: [string, () => Promise<Row[]>][] = [
   ['stall', stallBench],
   ['cli', cliBench],
   ['merge', mergeBench],
+  ['clone', cloneBench],
 ];
 const only = process.argv[2];
 const rows: Row[] = [];

@@ -37,5 +37,7 @@ export function gitFailure(e: unknown, doing: string): CovenantError {
   if (err?.code === 'NoRefspecError' || /Could not find HEAD/.test(err?.message ?? ''))
     return gitError('not-found', `${doing}: the repository has no commits yet.`);
   if (err?.code === 'EACCES' || err?.code === 'EPERM') return new CovenantError('permission-denied', `${doing}: no permission (${err.message ?? err.code}).`);
+  if (err?.code === 'ENOSPC' || err?.code === 'EDQUOT')
+    return new CovenantError('io', `${doing} failed: the disk is full. Nothing was changed; free some space and try again.`, { cause: e });
   return gitError('failed', `${doing} failed: ${err?.message ?? String(e)}`);
 }

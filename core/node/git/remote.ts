@@ -18,11 +18,11 @@ import { mergeOffThread } from '../analysis/offload.js';
 import { classifyPath, isDataFile } from '../../common/model/kinds.js';
 import type { Signature } from './author.js';
 import { gitError, gitFailure } from './errors.js';
+import { streamClone } from './clone-stream.js';
 import { deferredRefsFs } from './fs.js';
 import { git, gitFs, requireRepo } from './repo.js';
 import { beginMerge, readMergeState, type MergeConflictEntry } from './merge-state.js';
 import { status } from './status.js';
-import { nextSecond, refreshIndex } from './refresh.js';
 import { compareCommits } from './compare.js';
 import { readAt } from './read-at.js';
 import { moveBranchWithFiles, resumePull } from './pull-journal.js';
@@ -128,18 +128,15 @@ export async function clone(given: string, dir: string, opts: RemoteOptions = {}
   await removeOldClones(parent);
   const work = path.join(parent, `${TEMP_PREFIX}clone-${randomBytes(6).toString('hex')}`);
   try {
-    await git.clone({
-      fs: gitFs,
-      http,
-      dir: work,
-      url,
-      ...auth(url, opts, state),
-      onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
+    // streamed with bounded memory (clone-stream.ts); the index it writes has every file's stats
+    await streamClone(url, work, {
+      credentials: async () => {
+        const c = await (opts.credentials ?? credentialsFor)(url);
+        if (c) state.offered = true;
+        return c;
+      },
+      onProgress: opts.onProgress,
     });
-    // every file was written in the same second as the index: record their stats once, or each status hashes them all
-    opts.onProgress?.('Recording file stats', 0, undefined);
-    await nextSecond();
-    await refreshIndex(work);
     if (existing) await rmdir(target); // empty: the finished clone takes its place
     await rename(work, target);
   } catch (e) {
