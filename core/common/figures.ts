@@ -15,6 +15,8 @@ export interface HistoryFacts {
   /** The time of the commit that added the CR (ISO). */
   createdAt?: string;
   decided?: string;
+  /** Why the decision day could not be read from history (a version over the size budget): unknown, not absent. */
+  unread?: string;
 }
 
 export interface Figures {

@@ -18,7 +18,11 @@ export async function readProvenance(root: string, snap: Snapshot, now = new Dat
     line: 1,
     reason: `the folder could not be read (${why}): every file in it is left out`,
   }));
-  const base = { unsaved: snap.unsaved, leftOut: [...snap.model.leftOut, ...unreadable], generatedAt };
+  // a CR whose decision day history could not give (a version over the read budget): its lead time is unknown
+  const unread = [...snap.facts.history]
+    .filter(([p, h]) => h.unread && classifyPath(p) === 'cr' && !h.decided)
+    .map(([p, h]) => ({ path: p, kind: 'cr' as const, line: 1, reason: `its decision day is unknown: ${h.unread}` }));
+  const base = { unsaved: snap.unsaved, leftOut: [...snap.model.leftOut, ...unreadable, ...unread], generatedAt };
   if (!(await findRepo(root))) return { commit: null, uncommitted: false, ...base };
   return { commit: await headCommit(root), uncommitted: (await status(root)).length > 0, ...base };
 }

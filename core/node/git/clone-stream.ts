@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createHash } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { lstat, mkdir, open, rename, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitHttpRequest, GitHttpResponse } from 'isomorphic-git';
@@ -175,7 +176,74 @@ async function fetchPack(send: ReturnType<typeof client>, ad: Advertised, file: 
   }
 }
 
-type Written = { path: string; oid: string; mode: number };
+/**
+ * .git/index (version 2) built as the checkout goes, in its order (a tree's order is the index's): entries packed
+ * into buffers of 1 MB, their stats filled in as each file is written, no object kept per file.
+ */
+class IndexBuilder {
+  private readonly chunks: Buffer[] = [];
+  private cur = Buffer.alloc(0);
+  private used = 0;
+  private prev: Buffer | null = null;
+  private sorted = true;
+  count = 0;
+
+  /** Adds an entry whose stats come later; returns where they go. */
+  add(rel: string, oid: string, mode: number): { buf: Buffer; at: number; mode: number } {
+    const name = Buffer.from(rel);
+    const size = Math.ceil((62 + name.length + 1) / 8) * 8;
+    if (this.used + size > this.cur.length) {
+      if (this.used) this.chunks.push(this.cur.subarray(0, this.used));
+      this.cur = Buffer.alloc(Math.max(1 << 20, size));
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += size;
+    this.cur.writeUInt32BE(mode, at + 24);
+    this.cur.write(oid, at + 40, 'hex');
+    this.cur.writeUInt16BE(Math.min(name.length, 0xfff), at + 60);
+    name.copy(this.cur, at + 62);
+    if (this.prev && Buffer.compare(this.prev, name) >= 0) this.sorted = false; // a hostile tree's order
+    this.prev = name;
+    this.count++;
+    return { buf: this.cur, at, mode };
+  }
+
+  /** The stat fields of an entry, as git records them. */
+  static fill(slot: { buf: Buffer; at: number; mode: number }, st: BigIntStats): void {
+    const b = BigInt(1_000_000_000);
+    const u32 = (n: bigint) => Number(n % BigInt(2 ** 32));
+    const [buf, at] = [slot.buf, slot.at];
+    [u32(st.ctimeNs / b), Number(st.ctimeNs % b), u32(st.mtimeNs / b), Number(st.mtimeNs % b), u32(st.dev), u32(st.ino)].forEach((v, f) =>
+      buf.writeUInt32BE(v, at + f * 4),
+    );
+    buf.writeUInt32BE(u32(st.uid), at + 28);
+    buf.writeUInt32BE(u32(st.gid), at + 32);
+    buf.writeUInt32BE(slot.mode === 0o160000 ? 0 : u32(st.size), at + 36);
+  }
+
+  /** The whole file: header, entries in path order, checksum. */
+  toBuffer(): Buffer {
+    let parts = [...this.chunks, this.cur.subarray(0, this.used)];
+    if (!this.sorted) {
+      const entries: [Buffer, Buffer][] = [];
+      for (const c of parts)
+        for (let at = 0; at < c.length;) {
+          const end = c.indexOf(0, at + 62);
+          const size = Math.ceil((end - at + 1) / 8) * 8;
+          entries.push([c.subarray(at + 62, end), c.subarray(at, at + size)]);
+          at += size;
+        }
+      parts = entries.sort(([x], [y]) => Buffer.compare(x, y)).map(([, e]) => e);
+    }
+    const head = Buffer.alloc(12);
+    head.write('DIRC', 0, 'latin1');
+    head.writeUInt32BE(2, 4);
+    head.writeUInt32BE(this.count, 8);
+    const body = Buffer.concat([head, ...parts]);
+    return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+  }
+}
 
 /**
  * A name git itself would refuse to check out (its verify_path): it could write outside the folder or into the
@@ -192,8 +260,8 @@ function unsafeName(name: string): boolean {
 }
 
 /** Writes the tree's files under `dir` (folders made here only: nothing is written through a link). */
-async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamCloneOptions): Promise<Written[]> {
-  const written: Written[] = [];
+async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamCloneOptions): Promise<IndexBuilder> {
+  const index = new IndexBuilder();
   // files are written 16 at a time (the disk works while the next is inflated), the walk waiting for a free slot
   const state: { failure: { e: unknown } | null } = { failure: null };
   let running = 0;
@@ -231,10 +299,10 @@ async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamC
         await walk(child, rel);
       } else if (mode === 0o160000) {
         await mkdir(abs); // a submodule: an empty folder, as git leaves it
-        written.push({ path: rel, oid: child, mode });
+        IndexBuilder.fill(index.add(rel, child, mode), await lstat(abs, { bigint: true }));
       } else if (mode === 0o120000) {
         await symlink((await pack.object(child)).content.toString('utf8'), abs);
-        written.push({ path: rel, oid: child, mode });
+        IndexBuilder.fill(index.add(rel, child, mode), await lstat(abs, { bigint: true }));
       } else if ((mode & 0o170000) === 0o100000) {
         const exec = (mode & 0o111) !== 0;
         await slot();
@@ -242,11 +310,12 @@ async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamC
           release(); // the slot is not used: the first failure ends the checkout
           throw state.failure.e;
         }
+        const entry = index.add(rel, child, exec ? 0o100755 : 0o100644); // 100664 and the like: as git reads them
         writeBlob(pack, child, abs, exec)
+          .then(async () => IndexBuilder.fill(entry, await lstat(abs, { bigint: true })))
           .catch((e: unknown) => void (state.failure ??= { e }))
           .finally(release);
-        written.push({ path: rel, oid: child, mode: exec ? 0o100755 : 0o100644 }); // 100664 and the like: as git reads them
-        if (written.length % 500 === 0) o.onProgress?.('Updating workdir', written.length, undefined);
+        if (index.count % 500 === 0) o.onProgress?.('Updating workdir', index.count, undefined);
       } else throw gitError('failed', `${rel} has a file mode git does not know (${mode.toString(8)}).`);
     }
   };
@@ -256,7 +325,7 @@ async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamC
     while (running > 0) await new Promise<void>((r) => waiting.push(r)); // every write started has ended
   }
   if (state.failure) throw state.failure.e;
-  return written;
+  return index;
 }
 
 async function writeBlob(pack: Pack, oid: string, abs: string, exec: boolean): Promise<void> {
@@ -273,49 +342,6 @@ async function writeBlob(pack: Pack, oid: string, abs: string, exec: boolean): P
   }
 }
 
-/** .git/index (version 2) for the files just written, with their stats now: git and Covenant trust them from here. */
-async function writeIndex(dir: string, gitdir: string, written: Written[]): Promise<void> {
-  const b = BigInt(1_000_000_000);
-  const u32 = (n: bigint) => Number(n % BigInt(2 ** 32));
-  // each file's stat fields as the index stores them (40 bytes, in one buffer), 32 lstat calls at a time
-  const stats = Buffer.alloc(written.length * 40);
-  const statOne = async (w: Written, k: number) => {
-    const st = await lstat(path.join(dir, ...w.path.split('/')), { bigint: true });
-    const fields = [
-      u32(st.ctimeNs / b),
-      Number(st.ctimeNs % b),
-      u32(st.mtimeNs / b),
-      Number(st.mtimeNs % b),
-      u32(st.dev),
-      u32(st.ino),
-      w.mode,
-      u32(st.uid),
-      u32(st.gid),
-    ];
-    fields.forEach((v, f) => stats.writeUInt32BE(v, k * 40 + f * 4));
-    stats.writeUInt32BE(w.mode === 0o160000 ? 0 : u32(st.size), k * 40 + 36);
-  };
-  for (let k = 0; k < written.length; k += 32) await Promise.all(written.slice(k, k + 32).map((w, j) => statOne(w, k + j)));
-  const names = written.map((w) => Buffer.from(w.path));
-  const order = names.map((_, i) => i).sort((x, y) => Buffer.compare(names[x]!, names[y]!));
-  const size = (n: Buffer) => Math.ceil((62 + n.length + 1) / 8) * 8;
-  const out = Buffer.alloc(12 + names.reduce((t, n) => t + size(n), 0) + 20); // one buffer, not one per file
-  out.write('DIRC', 0, 'latin1');
-  out.writeUInt32BE(2, 4);
-  out.writeUInt32BE(written.length, 8);
-  let off = 12;
-  for (const i of order) {
-    const name = names[i]!;
-    stats.copy(out, off, i * 40, i * 40 + 40);
-    out.write(written[i]!.oid, off + 40, 'hex');
-    out.writeUInt16BE(Math.min(name.length, 0xfff), off + 60);
-    name.copy(out, off + 62);
-    off += size(name);
-  }
-  createHash('sha1').update(out.subarray(0, off)).digest().copy(out, off);
-  await gitFs.promises.writeFile(path.join(gitdir, 'index'), out);
-}
-
 /** Clones `url` into the new folder `dir` (made by the caller's temp-folder logic). Returns the branch checked out. */
 export async function streamClone(url: string, dir: string, o: StreamCloneOptions): Promise<string | null> {
   const send = client(url.replace(/\/+$/, ''), o);
@@ -330,14 +356,14 @@ export async function streamClone(url: string, dir: string, o: StreamCloneOption
   const temp = path.join(packDir, `tmp_pack_${randomBytes(6).toString('hex')}`);
   await fetchPack(send, ad, temp, o);
   const pack = await Pack.index(temp, (n, total) => o.onProgress?.('Indexing objects', n, total));
-  let written: Written[];
+  let index: IndexBuilder;
   try {
     const headOid = ad.refs.get(branch)!;
     const commit = await pack.object(headOid);
     const tree = /^tree ([0-9a-f]{40})/.exec(commit.content.toString('latin1', 0, 64))?.[1];
     if (commit.type !== 'commit' || !tree) throw gitError('failed', `The branch ${name} does not name a commit.`);
     for (const [, oid] of ad.refs) if (!pack.has(oid)) throw gitError('failed', 'The server’s pack is missing objects its branches need; nothing was cloned.');
-    written = await checkoutTree(pack, tree, dir, o);
+    index = await checkoutTree(pack, tree, dir, o);
     const { idx, packSha } = await pack.indexFile();
     await gitFs.promises.writeFile(path.join(packDir, `pack-${packSha}.idx`), idx);
     await rename(temp, path.join(packDir, `pack-${packSha}.pack`));
@@ -367,6 +393,6 @@ export async function streamClone(url: string, dir: string, o: StreamCloneOption
     await git.setConfig({ fs: gitFs, dir, path: p, value });
   // every file was written before this second: their stats are trusted by the index (no racy re-hashing)
   await nextSecond();
-  await writeIndex(dir, gitdir, written);
+  await gitFs.promises.writeFile(path.join(gitdir, 'index'), index.toBuffer());
   return name;
 }

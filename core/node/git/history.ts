@@ -72,7 +72,8 @@ export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
         f.created = date;
         f.createdAt = new Date(commit.author.timestamp * 1000).toISOString();
       }
-      if (!f.decided) {
+      // once a version could not be read, a later one cannot say when the decision was made
+      if (!f.decided && !f.unread) {
         try {
           const { blob } = await git.readBlob({ ...repo.opts, oid, cache });
           if (blob.length > HISTORY_BLOB_BUDGET) {

@@ -45,5 +45,11 @@ describe('signature facts within a budget', () => {
     const v = await covenant(['verify', dir]);
     expect(v.code).toBe(1);
     expect(v.stdout).toContain('over the 512 KB read from history, so what was signed is not known');
+    // and the figures say the decision day is unknown (a lead time not computed), and exit 1 as for files left out
+    const m = await covenant(['metrics', dir]);
+    expect(m.stdout + m.stderr).toMatch(
+      /CR-100\.yaml.*its decision day is unknown: its version of \d{4}-\d\d-\d\d is \d+ KB, over the 512 KB read from history/,
+    );
+    expect(m.code).toBe(1);
   }, 60_000);
 });
