@@ -12,6 +12,7 @@ import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
 import { servedExample } from '../../helpers/git-server.js';
 import { commitAt, memberKey, sysgit, withMemberAna } from '../../helpers/git.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { settledConflict } from '../../helpers/conflict.js';
 import { EXAMPLE_DIR } from '../../helpers/workspace.js';
 
 const SOW = 'contracts/sow/SPRINT-07.yaml';
@@ -201,17 +202,7 @@ describe.skipIf(skip !== null)('on a full disk', () => {
     }
     // pull --continue: the settled merge is committed whole, or still waits
     for (const [i, free] of FREE.entries()) {
-      const end = (dir: string, day: string) => {
-        const f = path.join(dir, SOW);
-        writeFileSync(f, readFileSync(f, 'utf8').replace(/end: 20\d\d-\d\d-\d\d/, `end: ${day}`));
-      };
-      end(theirs, `2026-02-${String(i + 1).padStart(2, '0')}`);
-      sysgit(theirs, 'commit', '-qam', `theirs ${i}`);
-      sysgit(theirs, 'push', '-q', 'origin', 'main');
-      end(mine, `2027-02-${String(i + 1).padStart(2, '0')}`);
-      sysgit(mine, 'commit', '-qam', `mine ${i}`);
-      expect((await covenant(['pull', mine], undefined, IDENTITY)).code).toBe(1); // the conflict waits
-      expect((await covenant(['pull', mine, '--take', 'mine'], undefined, IDENTITY)).code).toBe(0);
+      await settledConflict(theirs, mine, `2026-02-${String(i + 1).padStart(2, '0')}`, `2027-02-${String(i + 1).padStart(2, '0')}`);
       const unfill = fill(disk, free);
       const r = await covenant(['pull', mine, '--continue'], undefined, IDENTITY);
       unfill();

@@ -9,6 +9,7 @@ import { covenantAsync as covenant, covenantKilledAfter, IDENTITY } from '../../
 import { servedExample } from '../../helpers/git-server.js';
 import { commitAt, memberKey, sysgit, withMemberAna } from '../../helpers/git.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+import { settledConflict } from '../../helpers/conflict.js';
 
 const SOW = 'contracts/sow/SPRINT-07.yaml';
 const RUNS = 20;
@@ -100,18 +101,7 @@ describe('killed at any moment', () => {
     let killed = 0;
     for (let i = 0; i < RUNS; i++) {
       // both change the SOW's end date: a conflict that waits, settled as mine, then continued under a kill
-      const edit = (dir: string, day: string) => {
-        const f = path.join(dir, SOW);
-        writeFileSync(f, readFileSync(f, 'utf8').replace(/end: 20\d\d-\d\d-\d\d/, `end: ${day}`));
-      };
-      edit(theirs, `2026-01-${String(i + 1).padStart(2, '0')}`);
-      sysgit(theirs, 'commit', '-qam', `theirs ${i}`);
-      sysgit(theirs, 'push', '-q', 'origin', 'main');
-      edit(mine, `2027-01-${String(i + 1).padStart(2, '0')}`);
-      sysgit(mine, 'commit', '-qam', `mine ${i}`);
-      const pulled = await covenant(['pull', mine], undefined, IDENTITY);
-      expect(pulled.code, `${i}: ${pulled.stderr}`).toBe(1); // the conflict waits
-      expect((await covenant(['pull', mine, '--take', 'mine'], undefined, IDENTITY)).code, `${i}`).toBe(0); // resolved, not continued yet
+      await settledConflict(theirs, mine, `2026-01-${String(i + 1).padStart(2, '0')}`, `2027-01-${String(i + 1).padStart(2, '0')}`);
       if ((await covenantKilledAfter(['pull', mine, '--continue'], randomMs())) === 'killed') killed++;
       fsckClean(mine, `continue ${i}`);
       const merged = spawnSync('git', ['merge-base', '--is-ancestor', 'origin/main', 'HEAD'], { cwd: mine }).status === 0;
