@@ -11,6 +11,7 @@ import { remoteBench } from './remote.bench.js';
 import { scaleBench } from './scale.bench.js';
 import { mergeBench } from './merge.bench.js';
 import { cloneBench } from './clone.bench.js';
+import { historyBench } from './history.bench.js';
 
 const suites: [string, () => Promise<Row[]>][] = [
   ['validation', validationBench],
@@ -24,6 +25,7 @@ const suites: [string, () => Promise<Row[]>][] = [
   ['cli', cliBench],
   ['merge', mergeBench],
   ['clone', cloneBench],
+  ['history', historyBench],
 ];
 const only = process.argv[2];
 const rows: Row[] = [];
