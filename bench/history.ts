@@ -1,7 +1,7 @@
 /**
  * Repositories that grow the way an engagement does (issue 26, item 5), made by system git's fast-import: 200 SOWs and
- * 2,000 CRs, then `commits` commits of small edits to one to three contract files each (a CR decided, a figure or a
- * goal changed), by four authors in four time zones, with a merge of a side branch every 100 commits.
+ * 1,800 CRs (a third of them open), then `commits` commits of small edits to one to three contract files each (a CR decided, a figure or a
+ * goal changed; every fifth commit adds one of 200 more CRs), by four authors in four time zones, with a merge of a side branch every 100 commits.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -26,7 +26,12 @@ export function historyRepository(dir: string, commits: number, seed = 26): numb
   mkdirSync(dir, { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env: GIT_ENV });
   const files = generatedWorkspace(200, 2000);
+  // a third of the CRs still open at the start (decided later by the edits), and the last 200 written later on
+  const allCrs = [...files.keys()].filter((p) => p.startsWith('contracts/changes/'));
+  allCrs.forEach((p, i) => i % 3 === 0 && files.set(p, files.get(p)!.replace(/status: approved/, 'status: proposed')));
+  const later = allCrs.slice(-200);
   const current = new Map(files);
+  for (const p of later) files.delete(p);
   const paths = [...files.keys()];
   const crs = paths.filter((p) => p.startsWith('contracts/changes/'));
   const sows = paths.filter((p) => p.startsWith('contracts/sow/'));
@@ -57,6 +62,11 @@ export function historyRepository(dir: string, commits: number, seed = 26): numb
   for (let i = 1; i < commits; i++) {
     const onSide = i % 100 > 90; // the last commits before each hundred happen on a side branch, then merge
     const changed = new Set<string>();
+    if (i % 5 === 0 && later.length) {
+      const p = later.shift()!; // a new CR
+      crs.push(p);
+      changed.add(p);
+    }
     for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
       const r = rnd();
       if (r < 0.5) {

@@ -5,31 +5,13 @@ import { parseYaml } from '../../common/yaml/parse.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { walk } from './log.js';
 import { HISTORY_BLOB_BUDGET } from './budget.js';
+import { crFacts, type CrHistory } from './cr-facts.js';
 import { commitSignature } from './signature.js';
+
+export type { CrHistory };
 import { git, findRepo, type Repo } from './repo.js';
 
-/** Dates git knows about each change request (by path): when its file was added, when its status left "proposed". */
-export interface CrHistory {
-  created?: string;
-  /** The time of the commit that added the file (ISO). */
-  createdAt?: string;
-  decided?: string;
-  /** Why the decision day could not be read from history (a version over the size budget): it is unknown, not absent. */
-  unread?: string;
-}
-
 export { HISTORY_BLOB_BUDGET };
-
-async function crBlobs(repo: Repo, treeOid: string, cache: object): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  try {
-    const { tree } = await git.readTree({ ...repo.opts, oid: treeOid, filepath: 'contracts/changes', cache });
-    for (const e of tree) if (e.type === 'blob' && /\.ya?ml$/.test(e.path)) out.set(`contracts/changes/${e.path}`, e.oid);
-  } catch {
-    /* no contracts/changes in this commit */
-  }
-  return out;
-}
 
 /**
  * The commits that changed `filepath` (a file or a folder), newest first, with git's history simplification, read
@@ -48,52 +30,10 @@ export async function commitsTouching(repo: Repo, filepath: string): Promise<{ i
   }
 }
 
-/**
- * Walks the history once, oldest first, reading only contracts/changes/: a CR is created by the commit
- * that added its file, and decided by the first commit where its decision.status is no longer "proposed".
- */
+/** When each CR was created and decided, from the facts kept beside the commit index (cr-facts.ts). */
 export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
-  const facts = new Map<string, CrHistory>();
   const repo = await findRepo(dir);
-  // only commits that touched contracts/changes
-  const found = repo ? await commitsTouching(repo, 'contracts/changes') : null;
-  if (!repo || !found) return facts;
-  const { commits } = found;
-  const cache = found.index.cache;
-  const seen = new Map<string, string>();
-  for (const [, commit] of commits.reverse()) {
-    const date = new Date(commit.author.timestamp * 1000).toISOString().slice(0, 10);
-    const blobs = await crBlobs(repo, commit.tree, cache);
-    for (const [p, oid] of blobs) {
-      if (seen.get(p) === oid) continue;
-      seen.set(p, oid);
-      const f = facts.get(p) ?? {};
-      if (!f.created) {
-        f.created = date;
-        f.createdAt = new Date(commit.author.timestamp * 1000).toISOString();
-      }
-      // once a version could not be read, a later one cannot say when the decision was made
-      if (!f.decided && !f.unread) {
-        try {
-          const { blob } = await git.readBlob({ ...repo.opts, oid, cache });
-          if (blob.length > HISTORY_BLOB_BUDGET) {
-            f.unread = `its version of ${date} is ${Math.round(blob.length / 1024)} KB, over the ${HISTORY_BLOB_BUDGET / 1024} KB read from history`;
-            facts.set(p, f);
-            continue;
-          }
-          // the hardened parser: size cap, linear duplicate-key check, depth and alias limits (old blobs are untrusted)
-          const value = parseYaml(p, Buffer.from(blob).toString('utf8')).value;
-          const decision = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { decision?: unknown }).decision : undefined;
-          const status = decision !== null && typeof decision === 'object' && !Array.isArray(decision) ? (decision as { status?: unknown }).status : undefined;
-          if (typeof status === 'string' && status !== 'proposed') f.decided = date;
-        } catch {
-          /* unparsable at that commit */
-        }
-      }
-      facts.set(p, f);
-    }
-  }
-  return facts;
+  return repo ? crFacts(repo) : new Map();
 }
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
