@@ -63,3 +63,13 @@ export function withMemberAna(workspace: string, pub: string): void {
     ),
   );
 }
+
+/** The example in `dir` as a repository of one commit, with ana a member holding a fresh key: the key is returned. */
+export function committedWithAna(dir: string, keyDir: string): { file: string; pub: string } {
+  const ana = memberKey(keyDir);
+  withMemberAna(dir, ana.pub);
+  sysgit(dir, 'init', '-q', '-b', 'main');
+  sysgit(dir, 'add', '-A');
+  commitAt(dir, '2025-10-11T09:00:00Z', 'Contract signed');
+  return ana;
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { covenantAsync as covenant, IDENTITY } from '../../helpers/cli.js';
 import { servedExample } from '../../helpers/git-server.js';
-import { commitAt, memberKey, sysgit, withMemberAna } from '../../helpers/git.js';
+import { commitAt, committedWithAna, sysgit } from '../../helpers/git.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { settledConflict } from '../../helpers/conflict.js';
 import { EXAMPLE_DIR } from '../../helpers/workspace.js';
@@ -106,11 +106,7 @@ describe.skipIf(skip !== null)('on a full disk', () => {
     const disk = probe as string;
     const dir = path.join(disk, 'approve');
     cpSync(EXAMPLE_DIR, dir, { recursive: true });
-    const ana = memberKey(tempDir());
-    withMemberAna(dir, ana.pub);
-    sysgit(dir, 'init', '-q', '-b', 'main');
-    sysgit(dir, 'add', '-A');
-    commitAt(dir, '2025-10-11T09:00:00Z', 'Contract signed');
+    const ana = committedWithAna(dir, tempDir());
     let failed = 0;
     for (const [i, free] of FREE.entries()) {
       const id = `CR-${100 + i}`;

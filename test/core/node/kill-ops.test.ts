@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { covenantAsync as covenant, covenantKilledAfter, IDENTITY } from '../../helpers/cli.js';
 import { servedExample } from '../../helpers/git-server.js';
-import { commitAt, memberKey, sysgit, withMemberAna } from '../../helpers/git.js';
+import { commitAt, committedWithAna, sysgit } from '../../helpers/git.js';
 import { exampleCopy, tempDir } from '../../helpers/tmp.js';
 import { settledConflict } from '../../helpers/conflict.js';
 
@@ -48,11 +48,7 @@ describe('killed at any moment', () => {
 
   it(`commit and approve: committed whole or not at all (${RUNS} kills each); the retry commits and signs`, async () => {
     const dir = exampleCopy();
-    const ana = memberKey(tempDir());
-    withMemberAna(dir, ana.pub);
-    sysgit(dir, 'init', '-q', '-b', 'main');
-    sysgit(dir, 'add', '-A');
-    commitAt(dir, '2025-10-11T09:00:00Z', 'Contract signed');
+    const ana = committedWithAna(dir, tempDir());
     let killed = 0;
     for (let i = 0; i < RUNS; i++) {
       const file = path.join(dir, SOW);
