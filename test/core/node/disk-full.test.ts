@@ -33,7 +33,10 @@ afterAll(async () => {
 function smallDisk(): string | { skip: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'covenant-full-')); // not tempDir: removed after unmounting
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', dir], { encoding: 'utf8' });
-  if (r.status !== 0) return { skip: `cannot mount a small tmpfs to fill (${(r.stderr || r.error?.message || '').trim()}); needs root` };
+  if (r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return { skip: `cannot mount a small tmpfs to fill (${(r.stderr || r.error?.message || '').trim()}); needs root` };
+  }
   mounts.push(dir);
   return dir;
 }
