@@ -12,7 +12,7 @@ import { lstat, mkdir, open, rename, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitHttpRequest, GitHttpResponse } from 'isomorphic-git';
 import { gitError } from './errors.js';
-import { checkedHttp as http } from './http.js';
+import { collect, checkedHttp as http } from './http.js';
 import { Pack } from './pack.js';
 import { nextSecond } from './refresh.js';
 import { git, gitFs } from './repo.js';
@@ -55,9 +55,7 @@ function client(base: string, o: StreamCloneOptions) {
 
 /** pkt-lines of a whole body (the ref list), as strings. */
 async function lines(body: GitHttpResponse['body']): Promise<string[]> {
-  const parts: Uint8Array[] = [];
-  for await (const c of body ?? []) parts.push(c);
-  const buf = Buffer.concat(parts);
+  const buf = Buffer.from(await collect(body));
   const out: string[] = [];
   for (let i = 0; i + 4 <= buf.length;) {
     const len = Number.parseInt(buf.toString('latin1', i, i + 4), 16);

@@ -28,8 +28,8 @@ interface Stored {
 
 export class CommitIndex {
   private dirty = false;
-  /** isomorphic-git's object cache (pack indexes): one per index, shared by every read. */
-  readonly cache = {};
+  /** isomorphic-git's object cache (pack indexes): the repository's own, shared with every other read. */
+  readonly cache: object;
   /** Trees read in this run, by oid (a tree never changes). */
   private readonly trees = new Map<string, Map<string, { oid: string; type: string }>>();
 
@@ -37,7 +37,9 @@ export class CommitIndex {
     private readonly repo: Repo,
     private readonly file: string,
     private readonly commits: Map<string, IndexedCommit>,
-  ) {}
+  ) {
+    this.cache = repo.opts.cache;
+  }
 
   /** One index per repository in a process: commits never change, so what one call learnt serves the next. */
   private static readonly open_ = new Map<string, Promise<CommitIndex>>();

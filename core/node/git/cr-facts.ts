@@ -119,7 +119,7 @@ async function blobState(repo: Repo, oid: string, p: string, blobs: Record<strin
 
 /** Adds one commit's CR versions (the CR files it changed) to the facts. */
 async function addCommit(repo: Repo, index: CommitIndex, oid: string, s: Stored): Promise<void> {
-  const changed = new Set((await index.changed(oid)).flat().filter((p) => p.startsWith(CHANGES) && /^contracts\/changes\/[^/]+\.ya?ml$/.test(p)));
+  const changed = new Set((await index.changed(oid)).flat().filter((p) => /^contracts\/changes\/[^/]+\.ya?ml$/.test(p)));
   if (changed.size === 0) return;
   const c = await index.get(oid);
   const t = c.author.timestamp;

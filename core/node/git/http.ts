@@ -29,7 +29,8 @@ export function wholeAdvertisement(bytes: Uint8Array): boolean {
   return lastFlush && flushes >= 1;
 }
 
-async function collect(body: GitHttpResponse['body']): Promise<Uint8Array> {
+/** A response body, whole. */
+export async function collect(body: GitHttpResponse['body']): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const c of body ?? []) parts.push(c);
   return Buffer.concat(parts);

@@ -213,10 +213,6 @@ export class Pack {
     }
   }
 
-  get count(): number {
-    return this.t.count;
-  }
-
   has(oid: string): boolean {
     return this.t.find(oid) !== -1;
   }

@@ -191,7 +191,6 @@ export async function aheadBehind(dir: string): Promise<{ branch: string | null;
     git.resolveRef({ ...o, ref: `refs/remotes/origin/${branch}` }).catch(() => null),
   ]);
   if (!mine || !theirs) return { branch, ahead: null, behind: null };
-  const cache = {};
   const ancestors = async (start: string) => {
     const seen = new Set<string>();
     const todo = [start];
@@ -199,7 +198,7 @@ export async function aheadBehind(dir: string): Promise<{ branch: string | null;
       const oid = todo.pop()!;
       if (seen.has(oid)) continue;
       seen.add(oid);
-      const { commit } = await git.readCommit({ ...o, oid, cache });
+      const { commit } = await git.readCommit({ ...o, oid });
       todo.push(...commit.parent);
     }
     return seen;

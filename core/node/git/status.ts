@@ -24,12 +24,12 @@ const flatTrees = new Map<string, Map<string, string>>();
 const commitTrees = new Map<string, string>();
 
 /** path -> blob oid of every file in the HEAD commit's tree (empty without commits). */
-async function headFiles(repo: Repo, cache: object): Promise<Map<string, string>> {
+async function headFiles(repo: Repo): Promise<Map<string, string>> {
   let tree: string;
   try {
     const head = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
     const known = commitTrees.get(head);
-    tree = known ?? (await git.readCommit({ ...repo.opts, oid: head, cache })).commit.tree;
+    tree = known ?? (await git.readCommit({ ...repo.opts, oid: head })).commit.tree;
     if (!known) commitTrees.set(head, tree);
     if (commitTrees.size > 64) commitTrees.delete(commitTrees.keys().next().value!);
   } catch {
@@ -41,7 +41,7 @@ async function headFiles(repo: Repo, cache: object): Promise<Map<string, string>
   const queue: [string, string][] = [[tree, '']];
   while (queue.length) {
     const [oid, prefix] = queue.pop()!;
-    const { tree: entries } = await git.readTree({ ...repo.opts, oid, cache });
+    const { tree: entries } = await git.readTree({ ...repo.opts, oid });
     for (const e of entries) {
       const p = prefix ? `${prefix}/${e.path}` : e.path;
       if (e.type === 'tree') queue.push([e.oid, p]);
@@ -140,8 +140,7 @@ export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[])
   try {
     const index = filepaths ? null : await readIndexFile(repo.gitdir, wfs);
     if (!index) return await statusMatrixFallback(repo, filepaths);
-    const cache = {};
-    const head = await headFiles(repo, cache);
+    const head = await headFiles(repo);
     // a file whose stat changed is compared by content, cleaned as git would store it (line endings)
     // (read only when a file needs hashing: most walks find every stat unchanged)
     let rules: Promise<EolRules> | null = null;
