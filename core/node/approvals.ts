@@ -15,69 +15,45 @@ import { parseYaml } from '../common/yaml/parse.js';
 import { commit } from './git/commit.js';
 import { HISTORY_BLOB_BUDGET } from './git/budget.js';
 import { commitsTouching } from './git/history.js';
-import { findRepo, git, requireRepo } from './git/repo.js';
+import { historyFacts } from './git/history-facts.js';
+import { ObjectStore } from './git/objects.js';
+import { findRepo, requireRepo } from './git/repo.js';
 import type { OpenWorkspace } from './workspace-service.js';
 import { commitSignature } from './git/signature.js';
 import { loadSigner, publicLine, sshsig } from './git/sshsig.js';
 
-type Entry = { member: string; at: string };
-
-function approvalsIn(text: string, path: string): Entry[] {
-  try {
-    const v = parseYaml(path, text).value as { approvals?: unknown } | null;
-    const list = v && typeof v === 'object' && Array.isArray(v.approvals) ? v.approvals : [];
-    return list
-      .filter((a): a is Entry => a !== null && typeof a === 'object' && typeof (a as Entry).member === 'string' && typeof (a as Entry).at === 'string')
-      .map((a) => ({ member: a.member, at: a.at }));
-  } catch {
-    return [];
-  }
-}
 
 /**
- * For the master and each CR and SOW with approvals: the commit that first held each entry (walking the file's history oldest first)
- * and the key that signed it. Entries not in any commit are "uncommitted".
+ * For the master and each CR and SOW with approvals: the commit that first held each entry (the file's history oldest
+ * first, as kept in the history facts) and the key that signed it. Entries not in any commit are "uncommitted".
  */
 export async function signatureFacts(root: string, model: ContractModel): Promise<Map<string, SignatureFact[]>> {
   const out = new Map<string, SignatureFact[]>();
   const docs = [...(model.master ? [model.master] : []), ...model.crs, ...model.sows].filter((d) => d.data.approvals?.length);
   if (docs.length === 0) return out;
   const repo = await findRepo(root);
+  const history = repo ? await historyFacts(repo) : null;
+  const store = repo ? ObjectStore.for(repo) : null;
   for (const doc of docs) {
     const wanted = (doc.data.approvals ?? []).map((a, i) => ({ index: i, member: a.member, at: a.at }));
     const found = new Map<number, string>();
     const signed = new Map<number, { text: string; at: string }>(); // the file as the approval's commit has it, and when
     const oversized = new Map<number, { oid: string; size: number }>(); // versions over the history budget that may hold it
-    const history = repo ? await commitsTouching(repo, doc.path) : null;
-    if (repo && history) {
-      const { index } = history;
-      for (const [oid, c] of [...history.commits].reverse()) {
-        if (found.size === wanted.length) break;
-        let text: string;
+    const kept = history?.paths[doc.path];
+    for (const w of wanted) {
+      const first = kept?.a?.[`${w.member}|${w.at}`];
+      // a version too big to read, before the first one read to hold it, may hold it: not taken on trust, and says why
+      const big = kept?.big?.find(([, ct, blob]) => (!first || ct <= first[1]) && store!.read(blob).content.includes(w.at));
+      if (big) {
+        found.set(w.index, big[0]);
+        oversized.set(w.index, { oid: big[0], size: big[3] });
+      } else if (first) {
         try {
-          const { blob } = await git.readBlob({ ...repo.opts, oid: c.tree, filepath: doc.path, cache: index.cache });
-          if (blob.length > HISTORY_BLOB_BUDGET) {
-            // too big to read: an approval it may add is not taken on trust, and says why
-            const bytes = Buffer.from(blob);
-            for (const w of wanted)
-              if (!found.has(w.index) && bytes.includes(w.at)) {
-                found.set(w.index, oid);
-                oversized.set(w.index, { oid, size: blob.length });
-              }
-            continue;
-          }
-          text = Buffer.from(blob).toString('utf8');
+          signed.set(w.index, { text: store!.read(first[2]).content.toString('utf8'), at: new Date(first[1] * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+          found.set(w.index, first[0]);
         } catch {
-          continue;
+          /* the version is missing from the repository: uncommitted, as far as anyone can tell */
         }
-        // a version that holds none of the wanted entries' times cannot add one: not parsed (a big file's history)
-        if (!wanted.some((w) => !found.has(w.index) && text.includes(w.at))) continue;
-        const here = approvalsIn(text, doc.path);
-        for (const w of wanted)
-          if (!found.has(w.index) && here.some((h) => h.member === w.member && h.at === w.at)) {
-            found.set(w.index, oid);
-            signed.set(w.index, { text, at: new Date(c.committed * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
-          }
       }
     }
     const facts: SignatureFact[] = [];
@@ -303,7 +279,7 @@ export async function redline(root: string, snapshot: Snapshot, path: string): P
   const members = snapshot.model.trust().members.filter((m) => m.ssh_key);
   const history = await commitsTouching(repo, path);
   if (!history) return { path, since: null, changes: null };
-  const { index } = history;
+  const store = ObjectStore.for(repo);
   for (const [oid, c] of history.commits) {
     const sig = await commitSignature(repo, oid);
     if (sig.signature !== 'valid') continue;
@@ -311,8 +287,9 @@ export async function redline(root: string, snapshot: Snapshot, path: string): P
     if (!member) continue;
     let before: unknown;
     try {
-      const { blob } = await git.readBlob({ ...repo.opts, oid: c.tree, filepath: path, cache: index.cache });
-      before = parseYaml(path, Buffer.from(blob).toString('utf8')).value;
+      const blob = store.blobAt(c.tree, path);
+      if (!blob) throw new Error('the file is not in that commit');
+      before = parseYaml(path, blob.content.toString('utf8')).value;
     } catch (e) {
       // the approved version cannot be read (a damaged repository): said, never an older approval in its place
       throw new CovenantError('io', `${path} as approved in commit ${oid.slice(0, 7)} cannot be read (${(e as Error).message}).`, { path });

@@ -1,7 +1,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { git, type Repo } from './repo.js';
+import { breathe, ObjectStore } from './objects.js';
+import { changedPaths } from './tree-diff.js';
+import type { Repo } from './repo.js';
 
 /**
  * A persistent, rebuildable index of commit metadata and changed paths, the idea of git's commit-graph with
@@ -17,9 +19,13 @@ export interface IndexedCommit {
   committed: number;
   /** Paths that differ from each parent (from the empty tree for a root commit); absent until first needed. */
   changed?: string[][];
+  /** The blob each changed file under contracts/ has in this commit (null: it is gone), kept with `changed`. */
+  blobs?: Record<string, string | null>;
 }
 
-const VERSION = 1;
+const VERSION = 2;
+/** Files whose blob ids the index keeps (the history facts read them without reading trees again). */
+const KEPT = 'contracts/';
 
 interface Stored {
   version: number;
@@ -28,17 +34,15 @@ interface Stored {
 
 export class CommitIndex {
   private dirty = false;
-  /** isomorphic-git's object cache (pack indexes): the repository's own, shared with every other read. */
-  readonly cache: object;
-  /** Trees read in this run, by oid (a tree never changes). */
-  private readonly trees = new Map<string, Map<string, { oid: string; type: string }>>();
+  /** The repository's objects, read through the pack indexes. */
+  readonly objects: ObjectStore;
 
   private constructor(
-    private readonly repo: Repo,
+    repo: Repo,
     private readonly file: string,
     private readonly commits: Map<string, IndexedCommit>,
   ) {
-    this.cache = repo.opts.cache;
+    this.objects = ObjectStore.for(repo);
   }
 
   /** One index per repository in a process: commits never change, so what one call learnt serves the next. */
@@ -71,9 +75,9 @@ export class CommitIndex {
   async get(oid: string): Promise<IndexedCommit> {
     const known = this.commits.get(oid);
     if (known) return known;
-    const { commit } = await git.readCommit({ ...this.repo.opts, oid, cache: this.cache });
+    const commit = this.objects.commit(oid);
     const c: IndexedCommit = {
-      parents: commit.parent,
+      parents: commit.parents,
       tree: commit.tree,
       message: commit.message,
       author: { name: commit.author.name, email: commit.author.email, timestamp: commit.author.timestamp, timezoneOffset: commit.author.timezoneOffset },
@@ -86,25 +90,20 @@ export class CommitIndex {
 
   /** Paths changed against each parent (one list per parent; one list against nothing for a root commit). */
   async changed(oid: string): Promise<string[][]> {
-    const c = await this.get(oid);
-    if (c.changed) return c.changed;
-    const lists: string[][] = [];
-    if (c.parents.length === 0) lists.push(await this.diffTrees(null, c.tree, ''));
-    for (const p of c.parents) lists.push(await this.diffTrees((await this.get(p)).tree, c.tree, ''));
-    c.changed = lists;
-    this.dirty = true;
-    return lists;
+    return (await this.changes(oid)).changed;
   }
 
-  private async tree(oid: string | null): Promise<Map<string, { oid: string; type: string }>> {
-    if (!oid) return new Map();
-    let t = this.trees.get(oid);
-    if (!t) {
-      t = new Map((await git.readTree({ ...this.repo.opts, oid, cache: this.cache })).tree.map((e) => [e.path, { oid: e.oid, type: e.type }] as const));
-      if (this.trees.size > 20_000) this.trees.clear(); // bounded: a huge history must not hold every tree in memory
-      this.trees.set(oid, t);
-    }
-    return t;
+  /** The changed paths against each parent, and the blobs changed contract files have in this commit. */
+  async changes(oid: string): Promise<{ changed: string[][]; blobs: Record<string, string | null> }> {
+    const c = await this.get(oid);
+    if (c.changed && c.blobs) return { changed: c.changed, blobs: c.blobs };
+    const lists: string[][] = [];
+    const blobs: Record<string, string | null> = {};
+    if (c.parents.length === 0) lists.push(await this.diffTrees(null, c.tree, '', blobs));
+    for (const p of c.parents) lists.push(await this.diffTrees((await this.get(p)).tree, c.tree, '', blobs));
+    [c.changed, c.blobs] = [lists, blobs];
+    this.dirty = true;
+    return { changed: lists, blobs };
   }
 
   /**
@@ -118,32 +117,25 @@ export class CommitIndex {
     while (stack.length) {
       const oid = stack.pop()!;
       const c = await this.get(oid);
-      if (!c.changed) todo.push(oid);
+      if (!c.changed || !c.blobs) todo.push(oid);
       for (const p of c.parents)
         if (!seen.has(p)) {
           seen.add(p);
           stack.push(p);
         }
     }
-    for (let i = 0; i < todo.length; i += 16) await Promise.all(todo.slice(i, i + 16).map((oid) => this.changed(oid)));
+    const since = { t: performance.now() };
+    for (const oid of todo) {
+      await this.changed(oid);
+      await breathe(since);
+    }
   }
 
   /** Paths of blobs that differ between two trees; equal subtrees are skipped by their oid, as git does. */
-  private async diffTrees(a: string | null, b: string | null, prefix: string): Promise<string[]> {
-    if (a === b) return [];
-    const [ea, eb] = await Promise.all([this.tree(a), this.tree(b)]);
-    const out: string[] = [];
-    for (const name of new Set([...ea.keys(), ...eb.keys()])) {
-      const x = ea.get(name);
-      const y = eb.get(name);
-      if (x?.oid === y?.oid && x?.type === y?.type) continue;
-      const p = prefix ? `${prefix}/${name}` : name;
-      const xt = x?.type === 'tree' ? x.oid : null;
-      const yt = y?.type === 'tree' ? y.oid : null;
-      if (xt || yt) out.push(...(await this.diffTrees(xt, yt, p)));
-      if ((x && x.type !== 'tree') || (y && y.type !== 'tree')) out.push(p);
-    }
-    return out;
+  private async diffTrees(a: string | null, b: string | null, prefix: string, blobs: Record<string, string | null>): Promise<string[]> {
+    return changedPaths(this.objects, a, b, prefix, (p, after) => {
+      if (p.startsWith(KEPT)) blobs[p] = after && after.mode.startsWith('100') ? after.oid : null; // a link or a folder is no contract file
+    });
   }
 
   /** Writes what was learnt (atomically; a failure to write only costs speed next time). */

@@ -5,17 +5,27 @@ import { parseYaml } from '../../common/yaml/parse.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { walk } from './log.js';
 import { HISTORY_BLOB_BUDGET } from './budget.js';
-import { crFacts, type CrHistory } from './cr-facts.js';
+import { historyFacts, type PathFacts } from './history-facts.js';
+import { ObjectStore } from './objects.js';
 import { commitSignature } from './signature.js';
-
-export type { CrHistory };
 import { git, findRepo, type Repo } from './repo.js';
 
 export { HISTORY_BLOB_BUDGET };
 
+/** Dates git knows about each change request (by path): when its file was added, when its status left "proposed". */
+export interface CrHistory {
+  created?: string;
+  /** The time of the commit that added the file (ISO). */
+  createdAt?: string;
+  decided?: string;
+  /** Why the decision day could not be read from history (a version over the size budget): it is unknown, not absent. */
+  unread?: string;
+}
+
 /**
  * The commits that changed `filepath` (a file or a folder), newest first, with git's history simplification, read
- * through the commit index (kept up to date and saved); null before the first commit.
+ * through the commit index (kept up to date and saved); null before the first commit. One walk, for one file a person
+ * asked about (its log, its redline); the figures read the kept history facts instead.
  */
 export async function commitsTouching(repo: Repo, filepath: string): Promise<{ index: CommitIndex; commits: [string, IndexedCommit][] } | null> {
   try {
@@ -30,10 +40,25 @@ export async function commitsTouching(repo: Repo, filepath: string): Promise<{ i
   }
 }
 
-/** When each CR was created and decided, from the facts kept beside the commit index (cr-facts.ts). */
+const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+
+/** A CR's dates as the figures read them, from its kept facts. */
+function crDates(f: PathFacts): CrHistory {
+  const h: CrHistory = {};
+  if (f.c !== undefined) [h.created, h.createdAt] = [day(f.c), new Date(f.c * 1000).toISOString()];
+  // the earliest version that is decided, or too big to read (then the decision day is unknown)
+  if (f.m?.[1] === 'd') h.decided = day(f.m[0]);
+  else if (f.m) h.unread = `its version of ${day(f.m[0])} is ${f.m[1]} KB, over the ${HISTORY_BLOB_BUDGET / 1024} KB read from history`;
+  return h;
+}
+
+/** When each CR was created and decided, from the history facts kept beside the commit index (history-facts.ts). */
 export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
   const repo = await findRepo(dir);
-  return repo ? crFacts(repo) : new Map();
+  const facts = repo ? await historyFacts(repo) : null;
+  const out = new Map<string, CrHistory>();
+  for (const [p, f] of Object.entries(facts?.paths ?? {})) if (f.c !== undefined) out.set(p, crDates(f));
+  return out;
 }
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -60,23 +85,24 @@ function approvalKeys(value: unknown): Set<string> {
 
 /**
  * Every committed version of the master contract, oldest first, from the commits that changed it (git's history
- * simplification, read through the commit index): which thresholds were in force when.
+ * simplification, kept in the history facts): which thresholds were in force when.
  */
 export async function masterHistory(dir: string): Promise<MasterVersion[]> {
   const repo = await findRepo(dir);
-  const found = repo ? await commitsTouching(repo, MASTER_PATH) : null;
-  if (!repo || !found) return []; // no commit yet
-  const { commits, index } = found;
+  const facts = repo ? await historyFacts(repo) : null;
+  if (!repo || !facts) return []; // no commit yet
+  const store = ObjectStore.for(repo);
   const out: MasterVersion[] = [];
   let approvals = new Set<string>(); // the master's approval entries in the version before, to find the commits adding one
-  for (const [oid, commit] of commits.reverse()) {
+  for (const [oid, authored, committed, blob] of [...(facts.paths[MASTER_PATH]?.v ?? [])].reverse()) {
     let text: string;
     try {
-      const { blob } = await git.readBlob({ ...repo.opts, oid: commit.tree, filepath: MASTER_PATH, cache: index.cache });
-      if (blob.length > HISTORY_BLOB_BUDGET) continue; // too big to read: its members, keys and approvals never count
-      text = Buffer.from(blob).toString('utf8');
+      if (!blob) continue; // the commit deleted it
+      const bytes = store.read(blob).content;
+      if (bytes.length > HISTORY_BLOB_BUDGET) continue; // too big to read: its members, keys and approvals never count
+      text = bytes.toString('utf8');
     } catch {
-      continue; // the commit deleted it
+      continue; // missing from the repository
     }
     let value: unknown;
     try {
@@ -89,8 +115,8 @@ export async function masterHistory(dir: string): Promise<MasterVersion[]> {
     approvals = entries;
     out.push({
       commit: oid,
-      date: new Date(commit.author.timestamp * 1000).toISOString().slice(0, 10),
-      committedAt: new Date(commit.committed * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      date: day(authored),
+      committedAt: new Date(committed * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       ...masterFacts(value),
       value,
       ...(adds ? { signature: await commitSignature(repo, oid) } : {}),

@@ -2,8 +2,9 @@ import { dayNumber } from '../../common/dates.js';
 import type { Sow } from '../../common/model/schema-types.js';
 import { schemaValidators } from '../../common/rules/schema.js';
 import { parseYaml } from '../../common/yaml/parse.js';
-import { log } from './log.js';
-import { readAt } from './read-at.js';
+import { historyFacts } from './history-facts.js';
+import { ObjectStore } from './objects.js';
+import { findRepo } from './repo.js';
 
 /** The goals and acceptance criteria of a SOW as comparable items. */
 export function scopeItems(sow: Pick<Sow, 'goals' | 'acceptance_criteria'>): Set<string> {
@@ -28,17 +29,33 @@ export function oldSow(path: string, text: string): Sow | null {
   return schemaValidators().sow(yaml.value) ? (yaml.value as Sow) : null;
 }
 
+/** Scope items of SOW versions already read, by blob id (a blob never changes). */
+const itemsOf = new Map<string, Set<string> | null>();
+
 /**
  * Scope volatility of one SOW from git: its goals and criteria as committed at its start date (the last commit of that
  * day or before; the first commit when the file came later) against `current`. Null when git has no usable version.
+ * The versions come from the kept history facts: no walk of the history per SOW.
  */
 export async function scopeVolatility(dir: string, path: string, current: Sow): Promise<number | null> {
   const startDay = dayNumber(current.dates.start);
   if (startDay === null) return null;
-  const history = await log(dir, { filepath: path }).catch(() => []);
-  if (history.length === 0) return null;
-  const atStart = history.find((e) => Math.floor(Date.parse(e.date) / 86_400_000) <= startDay) ?? history[history.length - 1]!;
-  const text = await readAt(dir, atStart.oid, path).catch(() => null);
-  const before = text === null ? null : oldSow(path, text);
-  return before === null ? null : volatilityRatio(scopeItems(before), scopeItems(current));
+  const repo = await findRepo(dir);
+  const versions = (repo && (await historyFacts(repo))?.paths[path]?.v) || [];
+  if (versions.length === 0) return null;
+  const atStart = versions.find(([, authored]) => Math.floor(authored / 86_400) <= startDay) ?? versions[versions.length - 1]!;
+  const blob = atStart[3];
+  if (!blob) return null;
+  let before = itemsOf.get(blob);
+  if (before === undefined) {
+    let text: string | null = null;
+    try {
+      text = ObjectStore.for(repo!).read(blob).content.toString('utf8');
+    } catch {
+      /* missing from the repository */
+    }
+    const sow = text === null ? null : oldSow(path, text);
+    itemsOf.set(blob, (before = sow === null ? null : scopeItems(sow)));
+  }
+  return before === null ? null : volatilityRatio(before, scopeItems(current));
 }

@@ -348,7 +348,7 @@ describe('history like git', () => {
     expect(existsSync(file)).toBe(true);
     writeFileSync(file, '{ damaged');
     expect(cli().stdout).toBe(first.stdout); // a fresh process reads the damaged index, ignores it, and rebuilds
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 2 });
     edit(dir, CR, 'risk_score: 5', 'risk_score: 6');
     sysgit(dir, 'commit', '-q', '-am', 'CR-42: risk 6');
     expect((JSON.parse(cli().stdout) as { summary: string }[]).map((e) => e.summary)).toEqual(['CR-42: risk 6', 'base']);
