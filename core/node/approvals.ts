@@ -22,7 +22,6 @@ import type { OpenWorkspace } from './workspace-service.js';
 import { commitSignature } from './git/signature.js';
 import { loadSigner, publicLine, sshsig } from './git/sshsig.js';
 
-
 /**
  * For the master and each CR and SOW with approvals: the commit that first held each entry (the file's history oldest
  * first, as kept in the history facts) and the key that signed it. Entries not in any commit are "uncommitted".

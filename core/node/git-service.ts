@@ -78,8 +78,9 @@ export class WorkspaceGit {
         const none = f.history.size === 0 && !f.masters?.length && !f.signatures?.size && !f.volatility?.size;
         return none ? undefined : this.ws.setFacts({ history: new Map() }); // already none: no new snapshot to analyse
       }
-      const { gitFacts } = await import('./figures.js');
-      await this.ws.setFacts(await gitFacts(this.root, this.ws.snapshot));
+      const [{ gitFacts }, { prepared }] = await Promise.all([import('./figures.js'), import('./analysis/offload.js')]);
+      // analysed first, in slices (and from the kept analyses in a CLI command): the signatures read the model
+      await this.ws.setFacts(await gitFacts(this.root, await prepared(this.ws.snapshot)));
     });
     this.factsChain = run.catch(() => undefined);
     return run;
@@ -192,7 +193,8 @@ export class WorkspaceGit {
     }
     for (const p of paths) await this.ws.confinePath(p);
     const oid = await commit(this.root, paths, text, who, this.note);
-    await this.refreshFacts();
+    // a CLI command ends here: nobody reads the facts again in this process (the next one brings them up to date)
+    if (!(await import('./analysis/offload.js')).isAlone()) await this.refreshFacts();
     this.changed();
     return { oid, message: text };
   }

@@ -1,4 +1,6 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+// eslint-disable-next-line no-restricted-syntax -- a file read in one synchronous call costs microseconds; the scan yields every 20 ms
+import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SnapshotBuilder, type Snapshot } from '../common/workspace.js';
 import { CovenantError } from '../common/errors.js';
@@ -43,12 +45,31 @@ function toWorkspacePath(rel: string): string {
   return rel.split(path.sep).join('/');
 }
 
+/**
+ * A file's bytes when it is a regular file within the size cap: one open, fstat, read and close, synchronous (a few
+ * microseconds from the page cache, where four promises cost a turn of the thread pool each: a workspace of 2,200
+ * files took 0.5 s to read). Loops reading many files yield between batches.
+ */
+function readCapped(abs: string): { bytes: Buffer } | { folder: true } | { size: number } {
+  const fd = openSync(abs, 'r');
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) return { folder: true };
+    if (info.size > MAX_FILE_BYTES) return { size: info.size };
+    const buf = Buffer.allocUnsafe(info.size);
+    let got = 0;
+    for (let n = 1; got < buf.length && n > 0; got += n) n = readSync(fd, buf, got, buf.length - got, got);
+    return { bytes: buf.subarray(0, got) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads one contract file into the builder: size-limited, UTF-8 checked; never throws. */
 export async function loadContractFile(engine: SnapshotBuilder, root: string, rel: string): Promise<void> {
   const abs = path.join(root, ...rel.split('/'));
   try {
-    const info = await lstat(abs);
-    if (info.isSymbolicLink()) {
+    if (lstatSync(abs).isSymbolicLink()) {
       const target = await realpath(abs).catch(() => null);
       if (target === null || !isInside(root, target)) {
         engine.setUnreadable(
@@ -60,16 +81,10 @@ export async function loadContractFile(engine: SnapshotBuilder, root: string, re
         return;
       }
     }
-    const real = await stat(abs);
-    if (!real.isFile()) {
-      engine.setUnreadable(rel, 'file-unreadable', 'This is a folder, not a file.');
-      return;
-    }
-    if (real.size > MAX_FILE_BYTES) {
-      engine.setUnreadable(rel, 'file-too-large', tooLargeMessage(real.size));
-      return;
-    }
-    const decoded = decodeText(await readFile(abs));
+    const read = readCapped(abs);
+    if ('folder' in read) return void engine.setUnreadable(rel, 'file-unreadable', 'This is a folder, not a file.');
+    if ('size' in read) return void engine.setUnreadable(rel, 'file-too-large', tooLargeMessage(read.size));
+    const decoded = decodeText(read.bytes);
     if (decoded.ok) engine.setText(rel, decoded.text);
     else engine.setUnreadable(rel, 'file-unreadable', decoded.message);
   } catch (e) {
@@ -110,6 +125,7 @@ export interface LoadedWorkspace {
 export async function scanInto(b: SnapshotBuilder, root: string, relDir: string, files: Set<string>): Promise<void> {
   const pending: Promise<void>[] = [];
   const queue: string[] = [relDir];
+  let since = performance.now();
   while (queue.length > 0) {
     const dir = queue.pop()!;
     let names: import('node:fs').Dirent[];
@@ -132,11 +148,11 @@ export async function scanInto(b: SnapshotBuilder, root: string, relDir: string,
       const wsPath = toWorkspacePath(rel);
       files.add(wsPath);
       if (classifyPath(wsPath)) {
-        pending.push(loadContractFile(b, root, wsPath));
-        // a few reads at a time, with a turn of the event loop between batches: nobody waits on a big workspace
-        if (pending.length >= 32) {
-          await Promise.all(pending.splice(0));
+        await loadContractFile(b, root, wsPath);
+        // a turn of the event loop every 20 ms: nobody waits on a big workspace
+        if (performance.now() - since > 20) {
           await new Promise((r) => setImmediate(r));
+          since = performance.now();
         }
         continue;
       }

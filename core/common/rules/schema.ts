@@ -10,7 +10,10 @@ import type { YamlFile } from '../yaml/parse.js';
 type Validators = Record<FileKind, ValidateFunction>;
 let compiled: Validators | null = null;
 
-/** Compiles every schema once per process (or page) and keeps the validators. */
+/**
+ * The validators, each compiled on first use and kept for the process (or page): a command that checks two SOWs
+ * compiles the SOW schema, not all of them (compiling every schema cost a CLI command 90 ms).
+ */
 export function schemaValidators(): Validators {
   if (compiled) return compiled;
   // ownProperties: `required` must not be satisfied by inherited names (constructor, __proto__ ...). $data stays off.
@@ -19,7 +22,10 @@ export function schemaValidators(): Validators {
   // format: date is checked against the calendar (2025-02-30 is refused), as other JSON Schema validators do
   addFormats(ajv, ['date']);
   const out = {} as Validators;
-  for (const kind of Object.keys(SCHEMAS) as FileKind[]) out[kind] = ajv.compile(SCHEMAS[kind]);
+  for (const kind of Object.keys(SCHEMAS) as FileKind[]) {
+    let fn: ValidateFunction | null = null;
+    Object.defineProperty(out, kind, { enumerable: true, get: () => (fn ??= ajv.compile(SCHEMAS[kind])) });
+  }
   compiled = out;
   return out;
 }

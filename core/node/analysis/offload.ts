@@ -14,6 +14,7 @@ import type { FileChange } from '../../common/api.js';
 import { CovenantError, type ErrorCode, type ErrorReason } from '../../common/errors.js';
 import type { TextMerge } from '../../common/merge.js';
 import type { WorkerRequest } from './protocol.js';
+import type { AnalysisCache } from './disk-cache.js';
 
 /** At roughly 1-2 MB/s of YAML, 64 KB is a few tens of milliseconds: below it a message round trip costs more. */
 export const OFFLOAD_MIN_CHARS = 64 * 1024;
@@ -117,6 +118,16 @@ export class CoreWorker implements Offload {
 }
 
 let shared: CoreWorker | null = null;
+let alone = false;
+
+/** This process runs one command for one person (the CLI): work that would hold an app's main process runs here. */
+export function runAlone(): void {
+  alone = true;
+}
+
+export function isAlone(): boolean {
+  return alone;
+}
 
 /** The process's worker. */
 export function coreWorker(): CoreWorker {
@@ -132,6 +143,17 @@ export async function mergeOffThread(file: string, base: string, mine: string, t
   return (await coreWorker().merge(file, base, mine, theirs)) ?? mergeText(file, base, mine, theirs);
 }
 
-export function prepared(snapshot: Snapshot): Promise<Snapshot> {
-  return snapshot.prepare(8, coreWorker());
+let kept: Promise<AnalysisCache | null> | null = null;
+
+/** A CLI command on a repository's workspace: analyses are kept between commands (disk-cache.ts). */
+export function keepAnalyses(commondir: string): void {
+  if (alone) kept = import('./disk-cache.js').then(({ AnalysisCache }) => AnalysisCache.open(commondir)).catch(() => null);
+}
+
+export async function prepared(snapshot: Snapshot): Promise<Snapshot> {
+  const cache = kept && (await kept);
+  if (!cache) return snapshot.prepare(8, coreWorker());
+  await snapshot.prepare(8, cache);
+  await cache.save();
+  return snapshot;
 }

@@ -178,8 +178,7 @@ async function pass(index: CommitIndex, tip: string, since: { t: number }): Prom
     const { changed, blobs } = await index.changes(oid);
     if (allowed) {
       const show = c.parents.length <= 1 ? (changed[0] ?? []) : changed[0]!.filter((p) => changed.every((l) => l.includes(p)));
-      for (const p of show)
-        if (isContract(p) && allows(allowed, p)) shown.push({ path: p, version: [oid, c.author.timestamp, c.committed, blobs[p] ?? null] });
+      for (const p of show) if (isContract(p) && allows(allowed, p)) shown.push({ path: p, version: [oid, c.author.timestamp, c.committed, blobs[p] ?? null] });
       const flows = c.parents.length > 1 ? split(allowed, changed) : [allowed];
       c.parents.forEach((p, i) => {
         const f = flows[i]!;
@@ -203,7 +202,7 @@ async function pass(index: CommitIndex, tip: string, since: { t: number }): Prom
 /** The commits from HEAD down to `known` when each has one parent (newest first); null when they do not lead there. */
 function linearTo(store: ObjectStore, head: string, known: string): { oid: string; c: ReturnType<ObjectStore['commit']> }[] | null {
   const out: { oid: string; c: ReturnType<ObjectStore['commit']> }[] = [];
-  for (let oid = head; oid !== known; ) {
+  for (let oid = head; oid !== known;) {
     if (out.length >= FAST_LIMIT) return null;
     let c;
     try {

@@ -102,8 +102,10 @@ function trackedOf(index: IndexFile, head: Map<string, string>): { tracked: Map<
  */
 export async function status(dir: string, filepaths?: string[]): Promise<FileChange[]> {
   if (!filepaths) {
-    // on the worker thread, where a walk of thousands of files can use the fast blocking calls without holding anyone
-    const { coreWorker } = await import('../analysis/offload.js');
+    // on the worker thread, where a walk of thousands of files can use the fast blocking calls without holding anyone;
+    // a CLI command holds nobody either, and walks here (starting the worker would cost more than the walk)
+    const { coreWorker, isAlone } = await import('../analysis/offload.js');
+    if (isAlone()) return statusWith(dir, (await import('../analysis/blocking-fs.js')).BLOCKING_FS);
     const answer = await coreWorker().status(dir);
     if (answer) return answer;
   }

@@ -59,7 +59,7 @@ export function diffRawTrees(a: Buffer | null, b: Buffer | null): TreeChange[] {
   if (x.equals(y)) return out;
   const d = commonPrefix(x, y);
   let start = 0; // the entry holding the first difference (the same offset on both sides)
-  for (let e = 0; e < d; ) {
+  for (let e = 0; e < d;) {
     const end = x.indexOf(0, x.indexOf(0x20, e)) + 21;
     if (end > d) break;
     start = e = end;

@@ -2,9 +2,12 @@ import { dayNumber } from '../../common/dates.js';
 import type { Sow } from '../../common/model/schema-types.js';
 import { schemaValidators } from '../../common/rules/schema.js';
 import { parseYaml } from '../../common/yaml/parse.js';
-import { historyFacts } from './history-facts.js';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { HistoryFacts } from './history-facts.js';
 import { ObjectStore } from './objects.js';
-import { findRepo } from './repo.js';
+import type { Repo } from './repo.js';
 
 /** The goals and acceptance criteria of a SOW as comparable items. */
 export function scopeItems(sow: Pick<Sow, 'goals' | 'acceptance_criteria'>): Set<string> {
@@ -29,33 +32,60 @@ export function oldSow(path: string, text: string): Sow | null {
   return schemaValidators().sow(yaml.value) ? (yaml.value as Sow) : null;
 }
 
-/** Scope items of SOW versions already read, by blob id (a blob never changes). */
-const itemsOf = new Map<string, Set<string> | null>();
+/** The scope items of old SOW versions, by blob id (a blob never changes), kept in <commondir>/covenant/scope-items.json. */
+interface KeptItems {
+  version: number;
+  items: Record<string, string[] | null>;
+}
+
+const ITEMS_VERSION = 1;
 
 /**
- * Scope volatility of one SOW from git: its goals and criteria as committed at its start date (the last commit of that
- * day or before; the first commit when the file came later) against `current`. Null when git has no usable version.
- * The versions come from the kept history facts: no walk of the history per SOW.
+ * Scope volatility of every SOW from git: its goals and criteria as committed at its start date (the last commit of
+ * that day or before; the first commit when the file came later) against the SOW as it is now; a SOW git has no
+ * usable version of has none. The versions come from the kept history facts (no walk of the history per SOW), and
+ * the goals and criteria of each old version are read once and kept by blob id.
  */
-export async function scopeVolatility(dir: string, path: string, current: Sow): Promise<number | null> {
-  const startDay = dayNumber(current.dates.start);
-  if (startDay === null) return null;
-  const repo = await findRepo(dir);
-  const versions = (repo && (await historyFacts(repo))?.paths[path]?.v) || [];
-  if (versions.length === 0) return null;
-  const atStart = versions.find(([, authored]) => Math.floor(authored / 86_400) <= startDay) ?? versions[versions.length - 1]!;
-  const blob = atStart[3];
-  if (!blob) return null;
-  let before = itemsOf.get(blob);
-  if (before === undefined) {
-    let text: string | null = null;
-    try {
-      text = ObjectStore.for(repo!).read(blob).content.toString('utf8');
-    } catch {
-      /* missing from the repository */
-    }
-    const sow = text === null ? null : oldSow(path, text);
-    itemsOf.set(blob, (before = sow === null ? null : scopeItems(sow)));
+export async function sowVolatility(repo: Repo | null, facts: HistoryFacts | null, sows: readonly { path: string; data: Sow }[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!repo || !facts) return out;
+  const file = path.join(repo.commondir, 'covenant', 'scope-items.json');
+  let kept: KeptItems = { version: ITEMS_VERSION, items: {} };
+  try {
+    const k = JSON.parse(await readFile(file, 'utf8')) as KeptItems;
+    if (k.version === ITEMS_VERSION && k.items && typeof k.items === 'object') kept = k;
+  } catch {
+    /* none yet, or damaged: read again */
   }
-  return before === null ? null : volatilityRatio(before, scopeItems(current));
+  const used: Record<string, string[] | null> = {};
+  const store = ObjectStore.for(repo);
+  for (const { path: p, data } of sows) {
+    const startDay = dayNumber(data.dates.start);
+    const versions = facts.paths[p]?.v ?? [];
+    if (startDay === null || versions.length === 0) continue;
+    const blob = (versions.find(([, authored]) => Math.floor(authored / 86_400) <= startDay) ?? versions[versions.length - 1]!)[3];
+    if (!blob) continue;
+    let items = kept.items[blob];
+    if (items === undefined) {
+      let text: string | null = null;
+      try {
+        text = store.read(blob).content.toString('utf8');
+      } catch {
+        /* missing from the repository */
+      }
+      const sow = text === null ? null : oldSow(p, text);
+      items = sow === null ? null : [...scopeItems(sow)];
+    }
+    used[blob] = items;
+    if (items !== null) out.set(p, volatilityRatio(new Set(items), scopeItems(data)));
+  }
+  // what this workspace's SOWs need, no more: the file follows the workspace, not the history
+  if (Object.keys(used).some((b) => !(b in kept.items)) || Object.keys(used).length !== Object.keys(kept.items).length)
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFileAtomic(file, JSON.stringify({ version: ITEMS_VERSION, items: used } satisfies KeptItems));
+    } catch {
+      /* a read-only repository */
+    }
+  return out;
 }

@@ -70,7 +70,11 @@ describe('history facts kept beside the commit index', () => {
     const sows = Object.keys(full.paths)
       .filter((p) => p.startsWith('contracts/sow/'))
       .slice(0, 12);
-    for (const p of sows) expect(full.paths[p]!.v!.map((v) => v[0]), p).toEqual(log(p).map((c) => c.h));
+    for (const p of sows)
+      expect(
+        full.paths[p]!.v!.map((v) => v[0]),
+        p,
+      ).toEqual(log(p).map((c) => c.h));
     // the generator's merges drop the side branch's edits: git hides those commits from a file's log, and so do the facts
     const everyCommit = (p: string) => git(dir, 'log', '--format=%H', '--full-history', '--no-merges', tip, '--', p).trim().split('\n').length;
     expect(sows.some((p) => everyCommit(p) > full.paths[p]!.v!.length)).toBe(true);
