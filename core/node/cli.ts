@@ -45,8 +45,6 @@ class Door {
     const session = await this.start();
     this.dir = dir;
     const { root } = await session.open(dir);
-    const repo = await (await import('./git/repo.js')).findRepo(root);
-    if (repo) (await import('./analysis/offload.js')).keepAnalyses(repo.commondir);
     if (master) (await import('./workspace-loader.js')).requireMaster(root, dir, session.current()!.snapshot);
   }
 
@@ -448,6 +446,5 @@ export async function runCli(argv: string[], io: Io = { out: (x) => process.stdo
 }
 
 export async function main(): Promise<void> {
-  (await import('./analysis/offload.js')).runAlone();
   process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -1,7 +1,7 @@
 import type { ApiEvent, Handlers, Provenance, WorkspaceInfo } from '../common/api.js';
 import { noWorkspace, toApiError } from '../common/errors.js';
 import type { Snapshot } from '../common/workspace.js';
-import { prepared } from './analysis/offload.js';
+import { keepAnalyses, prepared, runAlone } from './analysis/offload.js';
 import { AppState } from './app-state.js';
 import { Backups } from './backups.js';
 import type { WorkspaceGit } from './git-service.js';
@@ -41,6 +41,7 @@ export class Session implements HandlerContext {
   constructor(readonly options: SessionOptions) {
     this.state = options.state ?? new AppState();
     this.handlers = makeHandlers(this);
+    if (options.mode === 'cli') runAlone(); // one command for one person: nobody else waits on this process
   }
 
   subscribe(listener: (e: ApiEvent) => void): () => void {
@@ -150,6 +151,11 @@ export class Session implements HandlerContext {
     );
     next.onChanged = () => this.pushGitStatus();
     if (this.options.watch !== false) await this.watchGit(next, this.git);
+    if (this.options.mode === 'cli') {
+      // analyses kept between commands, beside the repository's other kept facts (the app holds its snapshot instead)
+      const repo = await (await import('./git/repo.js')).findRepo(next.root);
+      if (repo) keepAnalyses(repo.commondir);
+    }
     // history facts (CR creation dates, volatility) arrive shortly after, as a snapshot delta; a CLI command reads
     // them when a figure first needs them
     if (this.options.mode !== 'cli') {

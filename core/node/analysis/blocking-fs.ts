@@ -7,7 +7,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { isMainThread, Worker } from 'node:worker_threads';
-import { statLite, type StatLite, type WalkFs } from '../git/status.js';
+import { statLite, type StatLite, type WalkFs } from '../git/walk-fs.js';
 
 function statSome(paths: string[]): (StatLite | null)[] {
   return paths.map((p) => {

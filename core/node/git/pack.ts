@@ -161,7 +161,7 @@ export function applyDelta(delta: Buffer, base: Buffer): Buffer {
     return n;
   };
   if (varint() !== base.length) throw corrupt('a delta does not fit its base');
-  const out = Buffer.allocUnsafe(varint());
+  const out = Buffer.allocUnsafeSlow(varint()); // its own memory: a small result kept in a cache must not hold a pooled 8 KB slab
   let o = 0;
   while (i < delta.length) {
     const op = delta[i++]!;

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { git, requireRepo, type Repo } from './repo.js';
 import { eolRules, type EolRules } from './attributes.js';
@@ -9,6 +7,7 @@ import { GitConfig } from './config.js';
 import { gitFailure } from './errors.js';
 import type { ChangeStatus, FileChange } from '../../common/api.js';
 import { readIndexFile, type IndexEntry, type IndexFile } from './index-file.js';
+import { statLite, type StatLite, type WalkFs } from './walk-fs.js';
 
 export type { ChangeStatus, FileChange };
 
@@ -54,20 +53,6 @@ async function headFiles(repo: Repo): Promise<Map<string, string>> {
 }
 
 /** Whether the stat git recorded still describes the file (and the entry is not "racily clean"). */
-const BILLION = BigInt(1_000_000_000);
-
-/** What status needs of a file's stat: size, whole milliseconds and the nanoseconds within the second. */
-export interface StatLite {
-  size: number;
-  ms: number;
-  ns: number;
-}
-
-export function statLite(st: BigIntStats): StatLite {
-  // sizes and whole milliseconds fit a double exactly; only the nanoseconds need BigInt (one operation per file)
-  return { size: Number(st.size), ms: Number(st.mtimeMs), ns: Number(st.mtimeNs % BILLION) };
-}
-
 function statMatches(entry: IndexEntry, st: StatLite, indexMtimeMs: number): boolean {
   if (entry.size !== st.size % 2 ** 32) return false;
   const ms = st.ms;
@@ -112,17 +97,6 @@ export async function status(dir: string, filepaths?: string[]): Promise<FileCha
   return statusWith(dir, ASYNC_FS, filepaths);
 }
 
-/** The file system calls the working-tree walk makes: node's promises here, blocking ones on the worker thread. */
-export interface WalkFs {
-  readdir(p: string): Promise<Dirent[]>;
-  /** lstat of many files; null for one that is gone. */
-  statMany(paths: string[]): Promise<(StatLite | null)[]>;
-  readFile(p: string): Promise<Buffer>;
-  /** stat with nanoseconds (for the index file's identity). */
-  statBig(p: string): Promise<BigIntStats>;
-  readlink(p: string): Promise<string>;
-}
-
 export const ASYNC_FS: WalkFs = {
   readdir: (p) => readdir(p, { withFileTypes: true }),
   async statMany(paths) {
@@ -135,6 +109,8 @@ export const ASYNC_FS: WalkFs = {
   statBig: (p) => stat(p, { bigint: true }),
   readlink: (p) => readlink(p),
 };
+
+export { statLite, type StatLite, type WalkFs };
 
 export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[]): Promise<FileChange[]> {
   const repo = await requireRepo(dir);
