@@ -47,6 +47,8 @@ api.subscribe((event) => {
   const open = new Set(useEditor.getState().tabs.map((t) => t.path));
   for (const p of delta.changed) if (open.has(p)) void useEditor.getState().diskChanged(p, delta.hashes[p]);
   if (delta.figuresChanged) void usePages.getState().refresh();
+  // the history has been read (its facts changed the figures): the status bar stops saying it is being read
+  if (delta.figuresChanged && useWorkspace.getState().historyIndexing) void useWorkspace.getState().validateNow();
 });
 
 window.addEventListener('keydown', (e) => void handleGlobalKey(e));

@@ -117,7 +117,7 @@ export const API = {
   'files.create': m<WriteResult>()(obj({ path: Path, text: Text }), 'Creates a file that does not exist yet.'),
   'files.rename': m<void>()(obj({ from: Path, to: Path }), 'Renames a file.'),
   'files.delete': m<void>()(obj({ path: Path }), 'Deletes a file.'),
-  'workspace.validate': m<ValidationResult & { enforcement: 'report' | 'enforce' }>()(
+  'workspace.validate': m<ValidationResult & { enforcement: 'report' | 'enforce'; historyIndexing?: boolean }>()(
     obj({ overlays: T.Optional(Buffers), today: T.Optional(Day) }),
     'Validates the saved files with unsaved buffers (path -> text) laid over them, in a snapshot of its own.',
   ),

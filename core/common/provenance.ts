@@ -16,6 +16,8 @@ export interface Provenance {
   leftOut: readonly LeftOut[];
   /** When the output was made (ISO 8601, UTC, whole seconds). */
   generatedAt: string;
+  /** The git history was still being read: lead times, decision days, volatility and versions are not known yet. */
+  indexing?: boolean;
 }
 
 /** The footer and title-page line: exactly what the pages show. */

@@ -38,6 +38,8 @@ export interface SnapshotFacts {
   masters?: readonly MasterVersion[];
   /** For each CR or SOW with approvals: which commit added each, and whose key signed it. */
   signatures?: ReadonlyMap<string, readonly SignatureFact[]>;
+  /** The history is still being read (a first opening of a long one): what it gives is not known yet, not absent. */
+  indexing?: boolean;
 }
 
 const NO_FACTS: SnapshotFacts = { history: new Map() };

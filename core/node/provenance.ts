@@ -22,7 +22,12 @@ export async function readProvenance(root: string, snap: Snapshot, now = new Dat
   const unread = [...snap.facts.history]
     .filter(([p, h]) => h.unread && classifyPath(p) === 'cr' && !h.decided)
     .map(([p, h]) => ({ path: p, kind: 'cr' as const, line: 1, reason: `its decision day is unknown: ${h.unread}` }));
-  const base = { unsaved: snap.unsaved, leftOut: [...snap.model.leftOut, ...unreadable, ...unread], generatedAt };
+  const base = {
+    unsaved: snap.unsaved,
+    leftOut: [...snap.model.leftOut, ...unreadable, ...unread],
+    generatedAt,
+    ...(snap.facts.indexing ? { indexing: true } : {}),
+  };
   if (!(await findRepo(root))) return { commit: null, uncommitted: false, ...base };
   return { commit: await headCommit(root), uncommitted: (await status(root)).length > 0, ...base };
 }

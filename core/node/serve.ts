@@ -14,7 +14,8 @@ export async function serve(io: { out: (s: string) => void }, dir: string | unde
   const session = new Session({ mode: 'browser' });
   if (dir !== undefined) {
     const info = await session.open(dir);
-    await session.handlers['workspace.validate']({}); // warm: the first page load gets answers at once
+    // warm: the first page load gets answers at once (analysed and validated; a long history goes on being read)
+    await session.saved({ early: true });
     io.out(`Workspace: ${info.root}\n`);
   }
   const bridge = await startBridge({ session, staticDir, port });

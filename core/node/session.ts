@@ -74,18 +74,30 @@ export class Session implements HandlerContext {
 
   /** Git's facts of the open workspace, read once it opens (a CLI command: when a figure first needs them). */
   private facts: Promise<void> | null = null;
+  /** The first reading of the history is done (until then a view may show "indexing…"). */
+  private factsRead = false;
   private readFacts(): Promise<void> {
     const git = this.repo();
+    const ws = this.ws();
     this.facts ??= git
       .refreshFacts()
-      .catch((e) => this.emit({ type: 'notice', level: 'warning', message: `Reading the git history failed: ${(e as Error).message}` }));
+      .catch(async (e) => {
+        this.emit({ type: 'notice', level: 'warning', message: `Reading the git history failed: ${(e as Error).message}` });
+        if (ws.snapshot.facts.indexing) await ws.setFacts({ history: new Map() }); // not "indexing…" forever: unknown
+      })
+      .finally(() => (this.factsRead = true));
     return this.facts;
   }
 
   /** The saved snapshot, settled (every change seen so far applied) and with git's facts. */
-  async saved(): Promise<Snapshot> {
+  async saved(options: { early?: boolean } = {}): Promise<Snapshot> {
     const ws = this.ws();
-    await this.readFacts();
+    const facts = this.readFacts();
+    // a view in the app does not wait on a first reading of a long history: it shows "indexing…", and the figures
+    // follow as a snapshot delta when the reading is done (a CLI command, a gate, an export always wait)
+    if (options.early && this.options.mode !== 'cli' && !this.factsRead)
+      await Promise.race([facts, new Promise((r) => setTimeout(r, this.options.historyWaitMs ?? 1000))]);
+    else await facts;
     await ws.settle();
     // approvals whose signatures git has not been asked about yet (an edit or a commit raced the last read): read them
     // now, so that a figure never calls a signed approval "uncommitted"
@@ -159,6 +171,9 @@ export class Session implements HandlerContext {
     // history facts (CR creation dates, volatility) arrive shortly after, as a snapshot delta; a CLI command reads
     // them when a figure first needs them
     if (this.options.mode !== 'cli') {
+      // until the history is read, the figures it gives are "indexing…", not absent
+      if (await (await import('./git/repo.js')).isRepository(next.root)) await next.setFacts({ history: new Map(), indexing: true });
+      [this.facts, this.factsRead] = [null, false];
       void this.readFacts();
       await this.state.addRecent(next.root).catch(() => undefined); // the recent list is a convenience
     }

@@ -19,6 +19,8 @@ interface WorkspaceState {
   mode: 'electron' | 'browser';
   /** A validation of the whole workspace has been running for a while: the figures shown are not final yet. */
   indexing: boolean;
+  /** The git history is still being read (a first opening of a long one): what comes from it follows. */
+  historyIndexing: boolean;
   boot(): Promise<void>;
   open(root: string): Promise<boolean>;
   create(root: string): Promise<boolean>;
@@ -111,6 +113,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
   recent: [],
   mode: 'browser',
   indexing: false,
+  historyIndexing: false,
 
   async boot() {
     try {
@@ -180,7 +183,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => ({
       const result = await api.call('workspace.validate', { overlays });
       if (seq !== validationSeq) return;
       if (Object.keys(overlays).length === 0) savedDiagnostics = result.diagnostics;
-      set({ diagnostics: result.diagnostics, validatedFiles: result.files });
+      set({ diagnostics: result.diagnostics, validatedFiles: result.files, historyIndexing: result.historyIndexing === true });
     } catch (e) {
       if (seq === validationSeq) report(e);
     } finally {

@@ -15,6 +15,7 @@ import { CovenantError, type ErrorCode, type ErrorReason } from '../../common/er
 import type { TextMerge } from '../../common/merge.js';
 import type { WorkerRequest } from './protocol.js';
 import type { AnalysisCache } from './disk-cache.js';
+import type { HistoryFacts } from '../git/history-facts.js';
 
 /** At roughly 1-2 MB/s of YAML, 64 KB is a few tens of milliseconds: below it a message round trip costs more. */
 export const OFFLOAD_MIN_CHARS = 64 * 1024;
@@ -63,6 +64,11 @@ export class CoreWorker implements Offload {
   /** git status of `dir` walked on the worker; null when the worker is not available (the caller walks itself). */
   status(dir: string): Promise<FileChange[] | null> {
     return this.request({ op: 'status', dir }) as Promise<FileChange[] | null>;
+  }
+
+  /** The history facts of the repository at `dir`, brought up to date on the worker; null when it is not available. */
+  history(dir: string): Promise<HistoryFacts | null> {
+    return this.request({ op: 'history', dir }) as Promise<HistoryFacts | null>;
   }
 
   /** A three-way merge of one file (merge.ts mergeText) on the worker; null when the worker is not available. */
@@ -143,14 +149,17 @@ export async function mergeOffThread(file: string, base: string, mine: string, t
   return (await coreWorker().merge(file, base, mine, theirs)) ?? mergeText(file, base, mine, theirs);
 }
 
+let keptIn: string | null = null;
 let kept: Promise<AnalysisCache | null> | null = null;
 
-/** A CLI command on a repository's workspace: analyses are kept between commands (disk-cache.ts). */
+/** A CLI command on a repository's workspace: analyses are kept between commands (disk-cache.ts), read when first needed. */
 export function keepAnalyses(commondir: string): void {
-  if (alone) kept = import('./disk-cache.js').then(({ AnalysisCache }) => AnalysisCache.open(commondir)).catch(() => null);
+  if (alone) [keptIn, kept] = [commondir, null];
 }
 
 export async function prepared(snapshot: Snapshot): Promise<Snapshot> {
+  const dir = keptIn;
+  if (dir && !kept) kept = import('./disk-cache.js').then(({ AnalysisCache }) => AnalysisCache.open(dir)).catch(() => null);
   const cache = kept && (await kept);
   if (!cache) return snapshot.prepare(8, coreWorker());
   await snapshot.prepare(8, cache);

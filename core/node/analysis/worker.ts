@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { CovenantError } from '../../common/errors.js';
 import { mergeText } from '../../common/merge.js';
 import { analyseToData } from '../../common/workspace.js';
+import { localHistoryFacts } from '../git/history-facts.js';
 import { statusWith } from '../git/status.js';
 import { BLOCKING_FS } from './blocking-fs.js';
 import type { WorkerRequest } from './protocol.js';
@@ -19,7 +20,9 @@ parentPort?.on('message', (req: WorkerRequest) => {
           ? analyseToData(req.path, req.kind, req.text)
           : req.op === 'merge'
             ? mergeText(req.path, req.base, req.mine, req.theirs)
-            : await statusWith(req.dir, BLOCKING_FS);
+            : req.op === 'history'
+              ? await localHistoryFacts(req.dir)
+              : await statusWith(req.dir, BLOCKING_FS);
       parentPort!.postMessage({ id: req.id, data });
     } catch (e) {
       const err =

@@ -22,7 +22,7 @@ import { HISTORY_BLOB_BUDGET } from './budget.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { breathe, ObjectStore } from './objects.js';
 import { changedPaths } from './tree-diff.js';
-import { git, type Repo } from './repo.js';
+import { findRepo, git, type Repo } from './repo.js';
 
 const VERSION = 1;
 const FILE = 'history-facts.json';
@@ -267,10 +267,36 @@ export async function historyFacts(repo: Repo): Promise<HistoryFacts | null> {
   }
   const known = latest.get(repo.commondir);
   if (known?.tip === tip) return known.facts;
-  const facts = update(repo, tip);
+  const facts = offThread(repo, tip);
   latest.set(repo.commondir, { tip, facts });
   facts.catch(() => latest.get(repo.commondir)?.facts === facts && latest.delete(repo.commondir));
   return facts;
+}
+
+/**
+ * In the app the facts are brought up to date on the worker thread: a first reading of a long history takes seconds,
+ * and the window's requests must not share a thread with it. A CLI command (nobody waits on it) reads them itself.
+ */
+async function offThread(repo: Repo, tip: string): Promise<HistoryFacts> {
+  const { coreWorker, isAlone } = await import('../analysis/offload.js');
+  const there = isAlone()
+    ? null
+    : await coreWorker()
+        .history(repo.dir)
+        .catch(() => null);
+  return there?.tip === tip ? there : update(repo, tip);
+}
+
+/** The facts of the repository at `dir` read here (on the worker thread); null without a repository or a commit. */
+export async function localHistoryFacts(dir: string): Promise<HistoryFacts | null> {
+  const repo = await findRepo(dir);
+  if (!repo) return null;
+  try {
+    return await update(repo, await git.resolveRef({ ...repo.opts, ref: 'HEAD' }));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'NotFoundError') return null; // no commit yet
+    throw e;
+  }
 }
 
 async function update(repo: Repo, tip: string): Promise<HistoryFacts> {

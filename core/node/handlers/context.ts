@@ -15,6 +15,8 @@ export interface SessionOptions {
   /** Native folder picker (Electron only). */
   pickFolder?: () => Promise<string | null>;
   watch?: boolean;
+  /** How long a view waits for a first reading of the history before it shows "indexing…" (ms; 1,000 by default: a short history is read by then, and nothing says "indexing…"). */
+  historyWaitMs?: number;
   version?: string;
   /** Where the desktop app remembers credentials (encrypted with safeStorage); none in browser mode. */
   credentials?: CredentialStore;
@@ -36,7 +38,11 @@ export interface HandlerContext {
   repo(): WorkspaceGit;
   backupStore(): Backups;
   /** The saved snapshot, settled, with git's facts, validated. */
-  saved(): Promise<Snapshot>;
+  /**
+   * The saved snapshot, settled, with git's facts, validated. With `early` (a view that can say "indexing…"), the app
+   * does not wait for a first reading of a long history: the snapshot then has `facts.indexing`.
+   */
+  saved(options?: { early?: boolean }): Promise<Snapshot>;
   /** The saved snapshot, or one of its own with unsaved buffers laid over it. */
   withBuffers(unsaved: Record<string, string> | undefined): Promise<Snapshot>;
   /** What an output made from `snap` shows (commit, uncommitted changes, unsaved buffers, files left out). */

@@ -46,7 +46,7 @@ function evaluate(snap: Snapshot, id: string): CrEvaluation {
 export function figureHandlers(c: HandlerContext) {
   return {
     'dashboard.get': async (args): Promise<DashboardView> => {
-      const snap = await c.saved();
+      const snap = await c.saved({ early: true });
       const f = snap.figures(args?.today);
       return { ...f.compliance, provenance: await c.provenance(snap), budget: { summary: f.ledger, problem: f.ledger ? null : f.ledgerProblem } };
     },

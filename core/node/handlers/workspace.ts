@@ -111,9 +111,12 @@ export function workspaceHandlers(c: HandlerContext) {
       return { files: await writeEditorSetup(workspaceFiles(c.ws())) };
     },
     'workspace.validate': async ({ overlays, today }) => {
-      await c.saved(); // git's facts first: the app, the CLI and the commit gate judge with the same facts
+      // git's facts first: the app, the CLI and the commit gate judge with the same facts; the app does not wait on a
+      // first reading of a long history (it says so, and the diagnostics it changes come as a snapshot delta)
+      const saved = await c.saved({ early: true });
       const snap = await c.ws().withUnsaved(overlays ?? {});
-      return { ...(await snap.validateSliced(today ? { today } : {})), enforcement: snap.model.enforcementMode() };
+      const indexing = saved.facts.indexing ? { historyIndexing: true } : {};
+      return { ...(await snap.validateSliced(today ? { today } : {})), enforcement: snap.model.enforcementMode(), ...indexing };
     },
     'files.list': async () => c.ws().list(),
     'files.read': async ({ path: p }) => c.ws().read(p),

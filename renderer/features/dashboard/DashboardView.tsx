@@ -13,6 +13,8 @@ import { usePages } from '../../stores/pages.js';
 import { Chart } from '../charts/Chart.js';
 
 const pct = (r: number | null) => percent(r, '—');
+/** What a figure from git history shows while the history is still being read: not known yet, never 0 or "—". */
+const INDEXING = 'indexing…';
 
 const locale = typeof navigator !== 'undefined' ? navigator.language : undefined;
 
@@ -88,6 +90,7 @@ export function DashboardView() {
   const rt = c.collaboration.reviewTurnaround;
   const dt = c.collaboration.defectTriage;
   const forecastOf = new Map(c.collaboration.forecasts.map((f) => [f.sow, f]));
+  const indexing = c.provenance.indexing === true;
   return (
     <div className="page" data-testid="dashboard-page">
       <h2>Contract compliance</h2>
@@ -105,6 +108,11 @@ export function DashboardView() {
         {c.provenance.leftOut.length > 0 &&
           ` ${c.provenance.leftOut.length} file${c.provenance.leftOut.length === 1 ? '' : 's'} left out of the figures (they fail their schema): ${c.provenance.leftOut.map((l) => `${l.path}:${l.line}`).join(', ')}.`}
       </p>
+      {indexing && (
+        <p className="notice" role="status" data-testid="dashboard-indexing">
+          Indexing the git history… Lead times, decision SLAs and scope volatility come from it: they show here when it is done.
+        </p>
+      )}
       <div className="cards">
         <BudgetCard budget={c.budget} />
         <div className="card" data-testid="card-open-crs">
@@ -119,13 +127,15 @@ export function DashboardView() {
           </span>
         </div>
         <div className="card" data-testid="card-lead-time">
-          <span className="card-value">{c.leadTime.median === null ? '—' : `${c.leadTime.median} d`}</span>
+          <span className="card-value">{indexing ? INDEXING : c.leadTime.median === null ? '—' : `${c.leadTime.median} d`}</span>
           <span className="card-label">
-            change lead time, median (p90 {c.leadTime.p90 === null ? '—' : `${c.leadTime.p90} d`}, {c.leadTime.count} decided)
+            {indexing
+              ? 'change lead time, median (from the git history)'
+              : `change lead time, median (p90 ${c.leadTime.p90 === null ? '—' : `${c.leadTime.p90} d`}, ${c.leadTime.count} decided)`}
           </span>
         </div>
         <div className="card" data-testid="card-sla">
-          <span className="card-value">{pct(c.decisionSlaAdherence)}</span>
+          <span className="card-value">{indexing ? INDEXING : pct(c.decisionSlaAdherence)}</span>
           <span className="card-label">
             decisions within their area&apos;s SLA ({c.collaboration.decisionRights.map((r) => `${r.area} ${r.slaDays} d`).join(', ') || 'no decision rights'})
           </span>
@@ -224,7 +234,7 @@ export function DashboardView() {
               </td>
               <td className="num">{fraction(s.gatesPassed, s.gates.length, 'no gates')}</td>
               <td className="num">{fraction(s.criteriaMet, s.criteria, 'no criteria')}</td>
-              <td className="num">{pct(s.scopeVolatility)}</td>
+              <td className="num">{indexing ? INDEXING : pct(s.scopeVolatility)}</td>
               <td className="num" data-testid="forecast-error">
                 <ForecastCell f={forecastOf.get(s.id)} />
               </td>

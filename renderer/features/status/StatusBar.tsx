@@ -11,6 +11,7 @@ export function StatusBar() {
   const files = useWorkspace((s) => s.validatedFiles);
   const mode = useWorkspace((s) => s.mode);
   const indexing = useWorkspace((s) => s.indexing);
+  const historyIndexing = useWorkspace((s) => s.historyIndexing);
   const dirty = useEditor((s) => s.tabs.filter(isDirty).length);
   const counts = countDiagnostics(diagnostics);
   return (
@@ -34,6 +35,16 @@ export function StatusBar() {
         </span>
       ) : (
         <span>{files} contract files</span>
+      )}
+      {historyIndexing && (
+        <span
+          className="status-indexing"
+          role="status"
+          data-testid="status-history-indexing"
+          title="Lead times, decision days, scope volatility and signatures come from it"
+        >
+          Indexing the git history…
+        </span>
       )}
       <GitStatus />
       <RemoteStatus />

@@ -1,6 +1,6 @@
 // Git as faithful as git itself: every case is set up by system git (the referee) and checked against it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppState } from '../../../core/node/app-state.js';
@@ -344,15 +344,23 @@ describe('history like git', () => {
     const cli = (...args: string[]) => covenant(['log', dir, '--file', CR, '--format', 'json', ...args], dir);
     const first = cli();
     expect(first.code).toBe(0);
-    const file = path.join(dir, '.git/covenant/commits.json');
-    expect(existsSync(file)).toBe(true);
-    writeFileSync(file, '{ damaged');
-    expect(cli().stdout).toBe(first.stdout); // a fresh process reads the damaged index, ignores it, and rebuilds
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 2 });
+    const base = path.join(dir, '.git/covenant/commits');
+    const commits = Number(sysgit(dir, 'rev-list', '--count', 'HEAD').trim());
+    expect(readFileSync(`${base}.log`, 'utf8').trim().split('\n')).toHaveLength(commits); // a small history: journalled, a line a commit
+    writeFileSync(`${base}.json`, '{ damaged');
+    appendFileSync(`${base}.log`, '[3,"0123","{ a line a kill cut short');
+    expect(cli().stdout).toBe(first.stdout); // a fresh process skips the damage and reads what is whole
     edit(dir, CR, 'risk_score: 5', 'risk_score: 6');
     sysgit(dir, 'commit', '-q', '-am', 'CR-42: risk 6');
     expect((JSON.parse(cli().stdout) as { summary: string }[]).map((e) => e.summary)).toEqual(['CR-42: risk 6', 'base']);
-    rmSync(file);
+    // the new commit was appended on a line of its own, after the one cut short
+    expect(
+      readFileSync(`${base}.log`, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('[3,"') && l.endsWith(']')),
+    ).toHaveLength(commits + 1);
+    rmSync(`${base}.log`);
+    rmSync(`${base}.json`);
     expect((await log(dir, { filepath: CR })).map((e) => e.summary)).toEqual(['CR-42: risk 6', 'base']);
     expect(sysgit(dir, 'status', '--porcelain')).toBe(''); // the index file is git's business, never shown as a change
   });
