@@ -371,7 +371,9 @@ export type ApiEvent =
   /** Something the user should know that is not about one file (the watcher stopped, a folder became unreadable). */
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
   /** How far a clone, fetch, pull or push has got (phase in isomorphic-git's words: Counting objects, Receiving objects...). */
-  | { type: 'remote-progress'; op: 'clone' | 'fetch' | 'pull' | 'push'; phase: string; loaded: number; total: number | null };
+  | { type: 'remote-progress'; op: 'clone' | 'fetch' | 'pull' | 'push'; phase: string; loaded: number; total: number | null }
+  /** A first reading of a long history: commits read so far, of how many (done = total at the end). */
+  | { type: 'history-progress'; done: number; total: number };
 
 /** How the renderer reaches the API: IPC in Electron, HTTP in browser mode. */
 export interface ApiTransport {

@@ -16,6 +16,7 @@ import type {
   ValidationResult,
 } from './api-types.js';
 import type { AddendumEdit } from './addendum.js';
+import type { ApiEvent } from './api.js';
 import { countDiagnostics, formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { describeChange, type FieldChange } from './redline.js';
 import { STATUS_WORDS } from './approvals.js';
@@ -216,4 +217,17 @@ export function refusedText(message: string, method: string, field: string, word
 
 export function pdfWrittenText(file: string, bytes: number): string {
   return `Wrote ${file} (${Math.round(bytes / 1024)} KB) from the saved files.\n`;
+}
+
+/**
+ * Progress as the CLI says it on stderr: a clone's or pull's in a terminal only; a first reading of a long history as
+ * one line kept up to date in a terminal, a line at its start and end in a log.
+ */
+export function progressText(e: Extract<ApiEvent, { type: 'remote-progress' | 'history-progress' }>, tty: boolean): string {
+  if (e.type === 'remote-progress') return tty ? `\r${e.phase}: ${e.loaded}${e.total ? `/${e.total}` : ''}   ` : '';
+  const p = e;
+  const n = (x: number) => x.toLocaleString('en');
+  if (tty) return `\rIndexing the git history: ${n(p.done)} of ${n(p.total)} commits${p.done === p.total ? ', kept for next time.\n' : '…'}`;
+  if (p.done === 0) return `Indexing the git history: ${n(p.total)} commits, once (kept for next time)…\n`;
+  return p.done === p.total ? `Indexed ${n(p.total)} commits.\n` : '';
 }

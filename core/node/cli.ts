@@ -35,7 +35,7 @@ class Door {
     this.session = new (await import('./session.js')).Session({ mode: 'cli', watch: false });
     this.session.subscribe((e) => {
       if (e.type === 'notice') this.io.err(`covenant: ${e.message}\n`);
-      else if (e.type === 'remote-progress' && process.stderr.isTTY) this.io.err(`\r${e.phase}: ${e.loaded}${e.total ? `/${e.total}` : ''}   `);
+      else if (e.type === 'remote-progress' || e.type === 'history-progress') this.io.err(text.progressText(e, !!process.stderr.isTTY));
     });
     return this.session;
   }

@@ -87,6 +87,11 @@ export class WorkspaceGit {
   }
   private factsChain: Promise<void> = Promise.resolve();
 
+  /** Resolves when no reading of git's facts is under way (a closed workspace leaves nothing writing in .git). */
+  idle(): Promise<void> {
+    return this.factsChain;
+  }
+
   /** Reads the approvals' signatures again (in the same order as every other read of git's facts). */
   refreshSignatures(): Promise<void> {
     const run = this.factsChain.then(async () => {

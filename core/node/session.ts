@@ -41,7 +41,11 @@ export class Session implements HandlerContext {
   constructor(readonly options: SessionOptions) {
     this.state = options.state ?? new AppState();
     this.handlers = makeHandlers(this);
-    if (options.mode === 'cli') runAlone(); // one command for one person: nobody else waits on this process
+    if (options.mode === 'cli') {
+      runAlone(); // one command for one person: nobody else waits on this process
+      // a first reading of a long history says how far it is
+      void import('./git/history-facts.js').then(({ onIndexing }) => onIndexing((p) => this.emit({ type: 'history-progress', ...p })));
+    }
   }
 
   subscribe(listener: (e: ApiEvent) => void): () => void {
@@ -203,6 +207,7 @@ export class Session implements HandlerContext {
   private stopGitWatch: (() => Promise<void>) | null = null;
 
   async close(): Promise<void> {
+    await this.git?.idle(); // a reading of the history still under way finishes before the workspace goes
     await this.stopGitWatch?.();
     this.stopGitWatch = null;
     if (this.gitTimer) clearTimeout(this.gitTimer);

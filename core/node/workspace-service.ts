@@ -68,8 +68,9 @@ export class OpenWorkspace {
     // a multi-file write (an addendum applied) a kill left halfway is put back before anything reads the files
     await rollBackInterrupted(await realpath(dir).catch(() => path.resolve(dir)));
     const loaded = await loadWorkspace(dir);
-    // temp files of saves a kill interrupted are never read; the app removes them (one CLI command leaves them be)
-    if (options.deltas !== false) await removeLeftoverTemps(loaded.root);
+    // temp files of saves a kill interrupted are never read; the app removes them, a CLI command those whose writer is
+    // gone (a fresh one may be another Covenant's save in flight)
+    await removeLeftoverTemps(loaded.root, undefined, options.deltas !== false ? undefined : Infinity);
     const ws = new OpenWorkspace(loaded.root, loaded.snapshot, loaded.files, emit);
     ws.deltas = options.deltas !== false;
     if (options.watch !== false) await ws.startWatching();

@@ -15,7 +15,7 @@ import { CovenantError, type ErrorCode, type ErrorReason } from '../../common/er
 import type { TextMerge } from '../../common/merge.js';
 import type { WorkerRequest } from './protocol.js';
 import type { AnalysisCache } from './disk-cache.js';
-import type { HistoryFacts } from '../git/history-facts.js';
+import type { HistoryFacts } from '../git/facts-types.js';
 
 /** At roughly 1-2 MB/s of YAML, 64 KB is a few tens of milliseconds: below it a message round trip costs more. */
 export const OFFLOAD_MIN_CHARS = 64 * 1024;

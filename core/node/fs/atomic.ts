@@ -18,7 +18,8 @@ export const TEMP_PREFIX = '.covenant-tmp-';
  */
 export async function writeFileAtomic(
   file: string,
-  data: string | Uint8Array,
+  /** The content, or its pieces in order (a big file written without ever being one string in memory). */
+  data: string | Uint8Array | Iterable<string>,
   /**
    * durable: false skips the two fsyncs (the write stays atomic: temp file and rename), for files git writes out of its
    * objects by the thousand (a checkout), which git itself does not fsync either: they can be written again from
@@ -47,7 +48,15 @@ async function holdFolder(dir: string): Promise<import('node:fs/promises').FileH
   });
 }
 
-async function writeIn(at: string, held: boolean, dir: string, name: string, data: string | Uint8Array, within: string | undefined, durable: boolean) {
+async function writeIn(
+  at: string,
+  held: boolean,
+  dir: string,
+  name: string,
+  data: string | Uint8Array | Iterable<string>,
+  within: string | undefined,
+  durable: boolean,
+) {
   const target = path.join(at, name);
   const info = await lstat(target).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
@@ -69,13 +78,13 @@ async function writeIn(at: string, held: boolean, dir: string, name: string, dat
     at,
     inObjects
       ? `tmp_${/\.(pack|idx)$/.test(name) ? 'pack' : 'obj'}_${randomBytes(6).toString('hex')}`
-      : `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${name}`,
+      : `${TEMP_PREFIX}p${process.pid}-${randomBytes(6).toString('hex')}-${name}`, // its writer named: a kill's leftover is known at once
   );
   let handle: import('node:fs/promises').FileHandle | null = null;
   try {
     handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    await handle.writeFile(bytes);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    else for (const piece of data) await handle.write(piece);
     if (durable) await handle.sync();
     await handle.close();
     handle = null;
@@ -105,7 +114,22 @@ async function writeIn(at: string, held: boolean, dir: string, name: string, dat
 /** A temp file older than this is left over (a save takes milliseconds; a lock is broken after 30 s). */
 export const LEFTOVER_AGE_MS = 60_000;
 
-/** Removes temp files left by saves that were interrupted (a crash, a kill), under `root`. Returns their paths. */
+/** Whether the process that wrote a temp file (named in it, on this machine) is gone: what it left is left over. */
+function writerGone(name: string): boolean {
+  const pid = Number(/^\.covenant-tmp-p(\d+)-/.exec(name)?.[1]);
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Removes temp files left by saves that were interrupted (a crash, a kill), under `root`: those older than `minAgeMs`,
+ * and at once those whose writer is gone. Returns their paths.
+ */
 export async function removeLeftoverTemps(
   root: string,
   skip: ReadonlySet<string> = new Set(['.git', 'node_modules']),
@@ -128,7 +152,7 @@ export async function removeLeftoverTemps(
       } else if (e.isFile() && e.name.startsWith(TEMP_PREFIX)) {
         // only what an interrupted save left: a fresh one may be another Covenant's save (or lock) in flight
         const info = await lstat(abs).catch(() => null);
-        if (!info || Date.now() - info.mtimeMs < minAgeMs) continue;
+        if (!info || (Date.now() - info.mtimeMs < minAgeMs && !writerGone(e.name))) continue;
         await unlink(abs).catch(() => undefined);
         removed.push(abs);
       }

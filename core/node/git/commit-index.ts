@@ -28,6 +28,8 @@ export interface CommitChanges {
 }
 
 const VERSION = 3;
+/** Commits to read before the reading reports its progress. */
+const PROGRESS_FROM = 2_000;
 /** Files whose blob ids the index keeps (the history facts read them without reading trees again). */
 const KEPT = 'contracts/';
 
@@ -106,7 +108,7 @@ export class CommitIndex {
    * Computes the changed paths of every commit reachable from `tip` that lacks them. A first run on a long history
    * pays this once; it is kept afterwards.
    */
-  async prepareChanged(tip: string): Promise<void> {
+  async prepareChanged(tip: string, progress?: (done: number, total: number) => void): Promise<void> {
     const table = await this.table();
     const todo: string[] = [];
     const seen = new Set<string>([tip]);
@@ -122,10 +124,14 @@ export class CommitIndex {
         }
     }
     const since = { t: performance.now() };
-    for (const oid of todo) {
-      await this.changes(oid);
+    // a long history read for the first time says how far it is (a short one is read before anyone would look)
+    const say = todo.length >= PROGRESS_FROM ? progress : undefined;
+    for (let i = 0; i < todo.length; i++) {
+      await this.changes(todo[i]!);
+      if (i % 1000 === 0) say?.(i, todo.length);
       await breathe(since);
     }
+    say?.(todo.length, todo.length);
   }
 
   /** Paths of blobs that differ between two trees; equal subtrees are skipped by their oid, as git does. */

@@ -23,6 +23,9 @@ import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { breathe, ObjectStore } from './objects.js';
 import { changedPaths } from './tree-diff.js';
 import { findRepo, git, type Repo } from './repo.js';
+import type { HistoryFacts, PathFacts, Version } from './facts-types.js';
+
+export type { HistoryFacts, PathFacts, Version };
 
 const VERSION = 1;
 const FILE = 'history-facts.json';
@@ -34,30 +37,8 @@ const isCr = (p: string) => /^contracts\/changes\/[^/]+\.ya?ml$/.test(p);
 /** Files whose every version is listed (the master, the SOWs); a CR keeps only its dates and approvals. */
 const keepsVersions = (p: string) => p === 'contracts/master_contract.yaml' || /^contracts\/sow\/[^/]+\.ya?ml$/.test(p);
 
-/** One version of a file: the commit, its author and committer times (s), the blob (null: the commit removed it). */
-export type Version = [commit: string, authorT: number, committedT: number, blob: string | null];
-
-/** What history says about one contract file. */
-export interface PathFacts {
-  /** Earliest author time of a version that holds the file (CRs). */
-  c?: number;
-  /** The earliest version that is decided or too big to read (CRs): its author time, and "d" or its size in KB. */
-  m?: [number, string];
-  /** Every version, newest first, in git log's order (the master and SOWs). */
-  v?: Version[];
-  /** Each approval entry ("member|at") and the first version holding it: [commit, committedT, blob]. */
-  a?: Record<string, [string, number, string]>;
-  /** Versions over the size budget, oldest first: [commit, committedT, blob, bytes] (they may hold an approval unread). */
-  big?: [string, number, string, number][];
-}
-
 interface Stored {
   version: number;
-  tip: string;
-  paths: Record<string, PathFacts>;
-}
-
-export interface HistoryFacts {
   tip: string;
   paths: Record<string, PathFacts>;
 }
@@ -238,7 +219,7 @@ async function load(file: string): Promise<Stored | null> {
 export async function rebuildFacts(repo: Repo, tip: string): Promise<HistoryFacts> {
   const since = { t: performance.now() };
   const index = await CommitIndex.open(repo);
-  await index.prepareChanged(tip);
+  await index.prepareChanged(tip, (done, total) => progressListener?.({ done, total }));
   const shown = await pass(index, tip, since);
   await index.save();
   const store = ObjectStore.for(repo);
@@ -249,6 +230,13 @@ export async function rebuildFacts(repo: Repo, tip: string): Promise<HistoryFact
   }
   for (const f of Object.values(paths)) f.v?.reverse(); // pushed oldest first: kept newest first
   return { tip, paths };
+}
+
+let progressListener: ((p: { done: number; total: number }) => void) | null = null;
+
+/** Who hears how far a first reading of a long history is (a CLI command prints it); one listener per process. */
+export function onIndexing(listener: ((p: { done: number; total: number }) => void) | null): void {
+  progressListener = listener;
 }
 
 /** The facts last computed, by repository: the newest only (a HEAD moved on makes the old ones worthless). */

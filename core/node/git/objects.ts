@@ -126,8 +126,13 @@ class PackFile {
     return lo < e.length ? e[lo]! : this.length - 20;
   }
 
+  /** One buffer for the compressed bytes of every small object read (they are inflated at once, never kept). */
+  private static scratch = Buffer.allocUnsafeSlow(1 << 20);
+
+  /** Bytes of the pack; a view of a shared buffer that the next read overwrites: use it before reading again. */
   read(pos: number, len: number): Buffer {
-    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(len, this.length - pos)));
+    const want = Math.max(0, Math.min(len, this.length - pos));
+    const buf = want <= PackFile.scratch.length ? PackFile.scratch.subarray(0, want) : Buffer.allocUnsafe(want);
     let got = 0;
     while (got < buf.length) {
       const n = readSync(this.fd, buf, got, buf.length - got, pos + got);
@@ -282,20 +287,21 @@ export class ObjectStore {
           back = (back + 1) * 128 + (c & 0x7f);
         }
         next = at - back;
-      } else if (kind === REF_DELTA) {
-        const baseId = b.toString('hex', k, k + 20);
-        k += 20;
-        const found = this.find(baseId);
-        if (!found) throw damaged(`the base ${baseId} of a delta is missing`);
-        base = found;
-      } else if (!TYPES[kind]) throw damaged(`an object of unknown type ${kind} in ${path.basename(p.file)}`);
+      } else if (kind === REF_DELTA) k += 20;
+      else if (!TYPES[kind]) throw damaged(`an object of unknown type ${kind} in ${path.basename(p.file)}`);
+      const baseId = kind === REF_DELTA ? b.toString('hex', k - 20, k) : null;
       let data: Buffer;
       try {
-        data = zlib.inflateSync(b.subarray(k), { chunkSize: Math.max(64, size) });
+        data = zlib.inflateSync(b.subarray(k), { chunkSize: Math.max(64, size) }); // before any other read reuses b
       } catch {
         throw damaged(`the object at ${at} of ${path.basename(p.file)} does not inflate`);
       }
       if (data.length !== size) throw damaged(`the object at ${at} of ${path.basename(p.file)} is not the size it says`);
+      if (baseId) {
+        const found = this.find(baseId);
+        if (!found) throw damaged(`the base ${baseId} of a delta is missing`);
+        base = found;
+      }
       if (kind <= 4) base = { type: kind, content: data };
       else {
         chain.push({ at, delta: data });

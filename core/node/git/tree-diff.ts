@@ -86,6 +86,15 @@ export function diffRawTrees(a: Buffer | null, b: Buffer | null): TreeChange[] {
   return out;
 }
 
+/** Paths seen, each kept once: the commit index holds the same few thousand paths for 50,000 commits. */
+const paths = new Map<string, string>();
+function path(p: string): string {
+  const known = paths.get(p);
+  if (known !== undefined) return known;
+  if (paths.size < 200_000) paths.set(p, p);
+  return p;
+}
+
 /**
  * Paths of files that differ between two trees (by id; a folder's files when it came or went), recursing only into
  * subtrees that differ. `each` hears every changed file with what the second tree has there.
@@ -101,7 +110,7 @@ export function changedPaths(
   if (a === b) return [];
   const out: string[] = [];
   for (const ch of diffRawTrees(a ? store.readTree(a) : null, b ? store.readTree(b) : null)) {
-    const p = prefix ? `${prefix}/${ch.name}` : ch.name;
+    const p = path(prefix ? `${prefix}/${ch.name}` : ch.name);
     if (only && !only(p)) continue;
     const isTree = (e?: { mode: string }) => !!e && e.mode.startsWith('4');
     if (isTree(ch.before) || isTree(ch.after))

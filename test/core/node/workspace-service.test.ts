@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -137,5 +138,20 @@ describe('an open workspace', () => {
     utimesSync(torn, past, past); // left two minutes ago by a save that was killed
     const ws = await open(dir);
     expect(readdirSync(path.join(ws.root, 'contracts/changes')).sort()).toEqual(['.covenant-tmp-def456-CR-42.yaml', 'CR-42.yaml']);
+  });
+
+  it("a CLI command removes at once what a killed writer left (its process is gone), never a live writer's", async () => {
+    const dir = exampleCopy();
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout; // exited
+    const left = path.join(dir, `contracts/changes/.covenant-tmp-p${gone}-0a1b2c-CR-42.yaml`);
+    const live = path.join(dir, `contracts/changes/.covenant-tmp-p${process.ppid}-3d4e5f-CR-42.yaml`);
+    writeFileSync(left, 'cut short by a kill a moment ago');
+    writeFileSync(live, 'being written');
+    await OpenWorkspace.open(dir, () => undefined, { watch: false, deltas: false });
+    expect(
+      readdirSync(path.join(dir, 'contracts/changes'))
+        .filter((n) => n.includes('CR-42'))
+        .sort(),
+    ).toEqual([path.basename(live), 'CR-42.yaml']);
   });
 });
