@@ -78,8 +78,16 @@ export class WorkspaceGit {
         const none = f.history.size === 0 && !f.masters?.length && !f.signatures?.size && !f.volatility?.size;
         return none ? undefined : this.ws.setFacts({ history: new Map() }); // already none: no new snapshot to analyse
       }
-      const [{ gitFacts }, { prepared }] = await Promise.all([import('./figures.js'), import('./analysis/offload.js')]);
-      // analysed first, in slices (and from the kept analyses in a CLI command): the signatures read the model
+      const [{ gitFacts }, { prepared }, { historyFacts }, { findRepo }] = await Promise.all([
+        import('./figures.js'),
+        import('./analysis/offload.js'),
+        import('./git/history-facts.js'),
+        import('./git/repo.js'),
+      ]);
+      // the history first (a first reading of a long one lets go of its commits before the files are analysed), then
+      // the files, in slices (and from the kept analyses in a CLI command): the signatures read the model
+      const repo = await findRepo(this.root);
+      if (repo) await historyFacts(repo);
       await this.ws.setFacts(await gitFacts(this.root, await prepared(this.ws.snapshot)));
     });
     this.factsChain = run.catch(() => undefined);

@@ -44,7 +44,7 @@ export class Session implements HandlerContext {
     if (options.mode === 'cli') {
       runAlone(); // one command for one person: nobody else waits on this process
       // a first reading of a long history says how far it is
-      void import('./git/history-facts.js').then(({ onIndexing }) => onIndexing((p) => this.emit({ type: 'history-progress', ...p })));
+      void import('./git/commit-index.js').then(({ onIndexing }) => onIndexing((p) => this.emit({ type: 'history-progress', ...p })));
     }
   }
 

@@ -29,7 +29,14 @@ export interface CommitChanges {
 
 const VERSION = 3;
 /** Commits to read before the reading reports its progress. */
-const PROGRESS_FROM = 2_000;
+const PROGRESS_FROM = 1_000;
+
+let progressListener: ((p: { done: number; total: number }) => void) | null = null;
+
+/** Who hears how far a first reading of a long history is (a CLI command prints it); one listener per process. */
+export function onIndexing(listener: ((p: { done: number; total: number }) => void) | null): void {
+  progressListener = listener;
+}
 /** Files whose blob ids the index keeps (the history facts read them without reading trees again). */
 const KEPT = 'contracts/';
 
@@ -62,6 +69,11 @@ export class CommitIndex {
       p.catch(() => CommitIndex.open_.delete(repo.commondir));
     }
     return p;
+  }
+
+  /** Lets go of a repository's index (kept on disk): the facts are computed, and the rest of the run needs the memory. */
+  static forget(repo: Repo): void {
+    CommitIndex.open_.delete(repo.commondir);
   }
 
   /** A commit, from the index or read from the repository (and kept). */
@@ -108,7 +120,7 @@ export class CommitIndex {
    * Computes the changed paths of every commit reachable from `tip` that lacks them. A first run on a long history
    * pays this once; it is kept afterwards.
    */
-  async prepareChanged(tip: string, progress?: (done: number, total: number) => void): Promise<void> {
+  async prepareChanged(tip: string): Promise<void> {
     const table = await this.table();
     const todo: string[] = [];
     const seen = new Set<string>([tip]);
@@ -125,13 +137,13 @@ export class CommitIndex {
     }
     const since = { t: performance.now() };
     // a long history read for the first time says how far it is (a short one is read before anyone would look)
-    const say = todo.length >= PROGRESS_FROM ? progress : undefined;
+    const say = todo.length >= PROGRESS_FROM ? progressListener : null;
     for (let i = 0; i < todo.length; i++) {
       await this.changes(todo[i]!);
-      if (i % 1000 === 0) say?.(i, todo.length);
+      if (i % 1000 === 0) say?.({ done: i, total: todo.length });
       await breathe(since);
     }
-    say?.(todo.length, todo.length);
+    say?.({ done: todo.length, total: todo.length });
   }
 
   /** Paths of blobs that differ between two trees; equal subtrees are skipped by their oid, as git does. */

@@ -219,9 +219,10 @@ async function load(file: string): Promise<Stored | null> {
 export async function rebuildFacts(repo: Repo, tip: string): Promise<HistoryFacts> {
   const since = { t: performance.now() };
   const index = await CommitIndex.open(repo);
-  await index.prepareChanged(tip, (done, total) => progressListener?.({ done, total }));
+  await index.prepareChanged(tip);
   const shown = await pass(index, tip, since);
   await index.save();
+  CommitIndex.forget(repo); // 50,000 commits in memory serve no figure: the next reader loads what was kept
   const store = ObjectStore.for(repo);
   const paths: Record<string, PathFacts> = {};
   for (let i = shown.length - 1; i >= 0; i--) {
@@ -230,13 +231,6 @@ export async function rebuildFacts(repo: Repo, tip: string): Promise<HistoryFact
   }
   for (const f of Object.values(paths)) f.v?.reverse(); // pushed oldest first: kept newest first
   return { tip, paths };
-}
-
-let progressListener: ((p: { done: number; total: number }) => void) | null = null;
-
-/** Who hears how far a first reading of a long history is (a CLI command prints it); one listener per process. */
-export function onIndexing(listener: ((p: { done: number; total: number }) => void) | null): void {
-  progressListener = listener;
 }
 
 /** The facts last computed, by repository: the newest only (a HEAD moved on makes the old ones worthless). */

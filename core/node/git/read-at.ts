@@ -1,3 +1,4 @@
+import { ObjectStore } from './objects.js';
 import { git, requireRepo, type Repo } from './repo.js';
 import { gitError, gitFailure } from './errors.js';
 
@@ -19,31 +20,37 @@ export async function resolveCommit(dir: string, name: string): Promise<string> 
   if (!oid && /^[0-9a-f]{4,40}$/i.test(base))
     oid = base.length === 40 ? base.toLowerCase() : await git.expandOid({ ...o, oid: base.toLowerCase() }).catch(() => null);
   if (!oid) throw gitError('not-found', `${name} names no commit, branch or tag in this repository.`);
-  oid = await peel(o, oid, name);
+  let at = peel(repo, oid, name);
   for (const step of m[2]!.match(/[~^]\d*/g) ?? []) {
     const n = step.length > 1 ? Number(step.slice(1)) : 1;
     const times = step[0] === '~' ? n : 1;
     const which = step[0] === '^' ? n : 1;
     for (let i = 0; i < times; i++) {
       if (which === 0) break; // ^0 is the commit itself
-      const { commit } = await git.readCommit({ ...o, oid });
-      const parent = commit.parent[which - 1];
+      const parent: string | undefined = ObjectStore.for(repo).commit(at).parents[which - 1];
       if (!parent) throw gitError('not-found', `${name} goes past the beginning of the history.`);
-      oid = parent;
+      at = parent;
     }
   }
-  return oid;
+  return at;
 }
 
-/** An oid peeled through annotated tags (a tag may point at a tag) to the commit it names. */
-async function peel(o: Repo['opts'], start: string, name: string): Promise<string> {
+/**
+ * An oid peeled through annotated tags (a tag may point at a tag) to the commit it names. Read through the pack index
+ * (isomorphic-git reads a whole pack into memory to read one object from it: 64 MB at 50,000 commits).
+ */
+function peel(repo: Repo, start: string, name: string): string {
   let oid = start;
   for (let i = 0; i < 10; i++) {
-    const obj: Awaited<ReturnType<typeof git.readObject>> | null = await git.readObject({ ...o, oid, format: 'parsed' }).catch(() => null);
-    if (!obj) throw gitError('not-found', `${name} names no commit in this repository.`);
+    let obj: { type: string; content: Buffer };
+    try {
+      obj = ObjectStore.for(repo).read(oid);
+    } catch {
+      throw gitError('not-found', `${name} names no commit in this repository.`);
+    }
     if (obj.type === 'commit') return oid;
     if (obj.type !== 'tag') throw gitError('not-found', `${name} names a ${obj.type}, not a commit.`);
-    oid = (obj.object as { object: string }).object;
+    oid = /^object ([0-9a-f]{40})$/m.exec(obj.content.toString('latin1'))?.[1] ?? '';
   }
   throw gitError('not-found', `${name} is a chain of tags too long to follow.`);
 }
@@ -51,21 +58,18 @@ async function peel(o: Repo['opts'], start: string, name: string): Promise<strin
 /** A file as it was at a commit (or null when it did not exist there). Symlinks are refused, never followed. */
 export async function readAt(dir: string, oid: string, filepath: string): Promise<string | null> {
   const repo = await requireRepo(dir);
-  const o = repo.opts;
   try {
     const commitOid = await resolveCommit(dir, oid);
-    const { commit } = await git.readCommit({ ...o, oid: commitOid });
+    const store = ObjectStore.for(repo);
     const parts = filepath.split('/');
-    let tree = commit.tree;
+    let tree = store.commit(commitOid).tree;
     for (let i = 0; i < parts.length; i++) {
-      const { tree: entries } = await git.readTree({ ...o, oid: tree });
-      const entry = entries.find((e) => e.path === parts[i]);
+      const entry = store.tree(tree).find((e) => e.name === parts[i]);
       if (!entry) return null;
       if (i === parts.length - 1) {
         if (entry.mode === '120000') throw gitError('symlink', `${filepath} is a symbolic link in that commit; Covenant does not follow links.`);
         if (entry.type !== 'blob') return null;
-        const { blob } = await git.readBlob({ ...o, oid: entry.oid });
-        return Buffer.from(blob).toString('utf8');
+        return store.read(entry.oid).content.toString('utf8');
       }
       if (entry.type !== 'tree') return null;
       tree = entry.oid;

@@ -10,6 +10,7 @@ import { historyFacts, rebuildFacts } from '../../../core/node/git/history-facts
 import { crHistory } from '../../../core/node/git/history.js';
 import { requireRepo } from '../../../core/node/git/repo.js';
 import { historyRepository } from '../../../bench/history.js';
+import { covenant } from '../../helpers/cli.js';
 import { sysgit } from '../../helpers/git.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -76,6 +77,13 @@ describe('history facts kept beside the commit index', () => {
         p,
       ).toEqual(log(p).map((c) => c.h));
     // the generator's merges drop the side branch's edits: git hides those commits from a file's log, and so do the facts
+    // a CLI command reading this history for the first time says so on stderr, once; the next one reads what was kept
+    rmSync(path.join(dir, '.git/covenant'), { recursive: true });
+    const first = covenant(['log', dir, '--file', 'contracts/changes/CR-10.yaml'], dir);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^Indexing the git history: [\d,]+ commits, once \(kept for next time\)…\nIndexed [\d,]+ commits\.\n$/);
+    const again = covenant(['log', dir, '--file', 'contracts/changes/CR-10.yaml'], dir);
+    expect([again.stdout, again.stderr]).toEqual([first.stdout, '']);
     const everyCommit = (p: string) => git(dir, 'log', '--format=%H', '--full-history', '--no-merges', tip, '--', p).trim().split('\n').length;
     expect(sows.some((p) => everyCommit(p) > full.paths[p]!.v!.length)).toBe(true);
   }, 120_000);
