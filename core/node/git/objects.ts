@@ -314,7 +314,11 @@ export class ObjectStore {
     let content = base.content;
     if (chain.length === 0) this.remember(`${p.file}:${offset}`, base.type, content);
     for (let i = chain.length - 1; i >= 0; i--) {
-      content = applyDelta(chain[i]!.delta, content);
+      try {
+        content = applyDelta(chain[i]!.delta, content);
+      } catch {
+        throw damaged(`the delta at ${chain[i]!.at} of ${path.basename(p.file)} does not apply to its base`);
+      }
       this.remember(`${p.file}:${chain[i]!.at}`, base.type, content);
     }
     return { type: base.type, content };
