@@ -10,9 +10,40 @@ import zlib from 'node:zlib';
 import { gitError } from './errors.js';
 
 export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
-const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
-const OFS_DELTA = 6;
-const REF_DELTA = 7;
+export const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+export const OFS_DELTA = 6;
+export const REF_DELTA = 7;
+
+/**
+ * A pack entry's header (git's format): its kind, the size its data inflates to, how far back an OFS_DELTA's base
+ * starts, a REF_DELTA's base id, and where the compressed data starts. Shared by the clone's indexer and ObjectStore.
+ */
+export function entryHeader(b: Buffer): { kind: number; size: number; back: number; baseId: string | null; dataAt: number } {
+  let k = 0;
+  let c = b[k++]!;
+  const kind = (c >> 4) & 7;
+  let size = c & 15;
+  let shift = 4;
+  while (c & 0x80) {
+    c = b[k++]!;
+    size += (c & 0x7f) * 2 ** shift;
+    shift += 7;
+  }
+  let back = 0;
+  let baseId: string | null = null;
+  if (kind === OFS_DELTA) {
+    c = b[k++]!;
+    back = c & 0x7f;
+    while (c & 0x80) {
+      c = b[k++]!;
+      back = (back + 1) * 128 + (c & 0x7f);
+    }
+  } else if (kind === REF_DELTA) {
+    baseId = b.toString('hex', k, k + 20);
+    k += 20;
+  }
+  return { kind, size, back, baseId, dataAt: k };
+}
 /** Objects at least this big are inflated as a stream (never whole in memory) when they are not a delta's base. */
 export const STREAM_AT = 1 << 20;
 /** Bytes of resolved delta bases kept for the deltas after them. */
@@ -268,31 +299,14 @@ export class Pack {
 
   private async header(i: number, offset: number): Promise<Entry> {
     const b = await this.read(offset, 32, true);
-    let k = 0;
-    let c = b[k++]!;
-    const kind = (c >> 4) & 7;
-    let size = c & 15;
-    let shift = 4;
-    while (c & 0x80) {
-      c = b[k++]!;
-      size += (c & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
+    const { kind, size, back, baseId, dataAt: k } = entryHeader(b);
     const t = this.t;
     if (kind === OFS_DELTA) {
-      c = b[k++]!;
-      let back = c & 0x7f;
-      while (c & 0x80) {
-        c = b[k++]!;
-        back = (back + 1) * 128 + (c & 0x7f);
-      }
       const row = t.rowAt(offset - back, i);
       if (row === -1) throw corrupt(`a delta at ${offset} names no object as its base`);
       t.base[i] = row;
-    } else if (kind === REF_DELTA) {
-      t.refBase.set(i, b.toString('hex', k, k + 20));
-      k += 20;
-    } else if (!TYPES[kind]) throw corrupt(`an object of unknown type ${kind}`);
+    } else if (kind === REF_DELTA) t.refBase.set(i, baseId!);
+    else if (!TYPES[kind]) throw corrupt(`an object of unknown type ${kind}`);
     if (k > b.length) throw corrupt('an object header runs past its end');
     [t.offset[i], t.kind[i], t.size[i], t.dataOffset[i]] = [offset, kind, size, offset + k];
     return t.entry(i);
