@@ -33,6 +33,7 @@ api.subscribe((event) => {
     useUi.getState().notify(event.level, event.message);
     return;
   }
+  if (event.type === 'history-progress') return; // a CLI command's; the app says "indexing…" where the figures are
   if (!useWorkspace.getState().workspace) return;
   if (event.type === 'git-changed') {
     const before = useGit.getState().state;
