@@ -10,7 +10,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 
 interface Base<T> {
-  version: number;
+  version: number | string;
   rows: Record<string, T>;
 }
 
@@ -19,16 +19,18 @@ export class KeptTable<T> {
   private journalled = 0;
   /** Rows the base file held when loaded. */
   private inBase = 0;
+  /** The next save writes the base whole (rows were let go). */
+  private fold = false;
   /** The journal does not end with a newline (a kill cut its last line): the next append starts a fresh line. */
   private torn = false;
 
   private constructor(
     private readonly file: string,
-    private readonly version: number,
+    private readonly version: number | string,
     readonly rows: Map<string, T>,
   ) {}
 
-  static async load<T>(file: string, version: number, valid: (row: unknown) => row is T): Promise<KeptTable<T>> {
+  static async load<T>(file: string, version: number | string, valid: (row: unknown) => row is T): Promise<KeptTable<T>> {
     const rows = new Map<string, T>();
     const table = new KeptTable<T>(file, version, rows);
     try {
@@ -43,7 +45,7 @@ export class KeptTable<T> {
     for (const line of journal.split('\n')) {
       if (!line) continue;
       try {
-        const [v, k, row] = JSON.parse(line) as [number, string, unknown];
+        const [v, k, row] = JSON.parse(line) as [number | string, string, unknown];
         if (v === version && typeof k === 'string' && valid(row)) rows.set(k, row);
         table.journalled++;
       } catch {
@@ -64,7 +66,7 @@ export class KeptTable<T> {
 
   /** The base file's JSON (a Base<T>), in pieces of 2,000 rows: 25 MB of commits never become one string. */
   private *baseText(): Generator<string> {
-    let piece = `{"version":${this.version},"rows":{`;
+    let piece = `{"version":${JSON.stringify(this.version)},"rows":{`;
     let n = 0;
     for (const [k, row] of this.rows) {
       piece += `${n++ ? ',' : ''}${JSON.stringify(k)}:${JSON.stringify(row)}`;
@@ -76,14 +78,21 @@ export class KeptTable<T> {
     yield `${piece}}}`;
   }
 
+  /** Keeps only these rows (the rest are of files that changed since): the next save writes the base again. */
+  keepOnly(keys: ReadonlySet<string>): void {
+    for (const k of [...this.rows.keys()]) if (!keys.has(k)) this.rows.delete(k);
+    this.fold = true;
+  }
+
   /** Appends what was added (or folds everything into the base); a failure to write only costs speed next time. */
   async save(): Promise<void> {
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && !this.fold) return;
     const added = [...this.pending];
     this.pending.clear();
     try {
       await mkdir(path.dirname(this.file), { recursive: true });
-      if (this.journalled + added.length > Math.max(2000, this.inBase / 5)) {
+      if (this.fold || this.journalled + added.length > Math.max(2000, this.inBase / 5)) {
+        this.fold = false;
         // folded: the base holds every row, the journal starts again empty
         await writeFileAtomic(`${this.file}.json`, this.baseText());
         await writeFileAtomic(`${this.file}.log`, '');

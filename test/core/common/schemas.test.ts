@@ -1,3 +1,4 @@
+import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS } from '../../../core/common/schemas.js';
 import { readFileSync } from 'node:fs';
@@ -26,6 +27,12 @@ describe('JSON Schemas', () => {
     const missing: string[] = [];
     missingDocs(schema, '', missing);
     expect(missing).toEqual([]);
+  });
+
+  it.each(Object.entries(SCHEMAS))('%s: valid against the 2020-12 meta-schema (the app compiles it without checking)', (_kind, schema) => {
+    const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
+    ajv.addVocabulary(['patternErrorMessage']);
+    expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
   });
 
   it('the TypeScript model is generated from the schemas and up to date (run npm run gen:types)', async () => {
