@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KeptTable } from './kept-table.js';
 import { breathe, ObjectStore } from './objects.js';
@@ -53,6 +54,8 @@ export class CommitIndex {
     repo: Repo,
     private readonly dir: string,
     private readonly commits: KeptTable<IndexedCommit>,
+    /** The commits a shallow clone ends at (.git/shallow): their parents are not here, and git treats them as roots. */
+    private readonly shallow: ReadonlySet<string>,
   ) {
     this.objects = ObjectStore.for(repo);
   }
@@ -64,7 +67,10 @@ export class CommitIndex {
     let p = CommitIndex.open_.get(repo.commondir);
     if (!p) {
       const dir = path.join(repo.commondir, 'covenant');
-      p = KeptTable.load(path.join(dir, 'commits'), VERSION, isCommit).then((t) => new CommitIndex(repo, dir, t));
+      p = Promise.all([
+        KeptTable.load(path.join(dir, 'commits'), VERSION, isCommit),
+        readFile(path.join(repo.commondir, 'shallow'), 'utf8').catch(() => ''),
+      ]).then(([t, shallow]) => new CommitIndex(repo, dir, t, new Set(shallow.split('\n').filter((l) => /^[0-9a-f]{40}$/.test(l)))));
       CommitIndex.open_.set(repo.commondir, p);
       p.catch(() => CommitIndex.open_.delete(repo.commondir));
     }
@@ -78,6 +84,11 @@ export class CommitIndex {
 
   /** A commit, from the index or read from the repository (and kept). */
   async get(oid: string): Promise<IndexedCommit> {
+    const c = this.read(oid);
+    return this.shallow.has(oid) ? { ...c, parents: [] } : c; // kept as it is: a deepened clone has them again
+  }
+
+  private read(oid: string): IndexedCommit {
     const known = this.commits.get(oid);
     if (known) return known;
     const commit = this.objects.commit(oid);

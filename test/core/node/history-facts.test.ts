@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { historyFacts, rebuildFacts } from '../../../core/node/git/history-facts.js';
 import { crHistory } from '../../../core/node/git/history.js';
+import { log } from '../../../core/node/git/log.js';
 import { requireRepo } from '../../../core/node/git/repo.js';
 import { historyRepository } from '../../../bench/history.js';
 import { covenant } from '../../helpers/cli.js';
@@ -87,4 +88,22 @@ describe('history facts kept beside the commit index', () => {
     const everyCommit = (p: string) => git(dir, 'log', '--format=%H', '--full-history', '--no-merges', tip, '--', p).trim().split('\n').length;
     expect(sows.some((p) => everyCommit(p) > full.paths[p]!.v!.length)).toBe(true);
   }, 120_000);
+
+  it('a shallow clone: its last commits are roots, as git has them; facts and log agree with git there', async () => {
+    const origin = path.join(tempDir(), 'origin');
+    historyRepository(origin, 400);
+    const dir = path.join(tempDir(), 'shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '60', '--no-single-branch', `file://${origin}`, dir]);
+    expect(existsSync(path.join(dir, '.git/shallow'))).toBe(true);
+    const repo = await requireRepo(dir);
+    const facts = await rebuildFacts(repo, git(dir, 'rev-parse', 'HEAD').trim());
+    const sows = Object.keys(facts.paths).filter((p) => p.startsWith('contracts/sow/'));
+    expect(sows.length).toBeGreaterThan(20);
+    for (const p of sows.slice(0, 20))
+      expect(
+        facts.paths[p]!.v!.map((v) => v[0]),
+        p,
+      ).toEqual(git(dir, 'log', '--format=%H', '--', p).trim().split('\n').filter(Boolean));
+    expect((await log(dir)).map((e) => e.oid)).toEqual(git(dir, 'log', '--format=%H').trim().split('\n'));
+  }, 60_000);
 });
