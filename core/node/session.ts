@@ -80,6 +80,8 @@ export class Session implements HandlerContext {
   private facts: Promise<void> | null = null;
   /** The first reading of the history is done (until then a view may show "indexing…"). */
   private factsRead = false;
+  /** A view has already waited for that reading and said "indexing…". */
+  private indexingSaid = false;
   private readFacts(): Promise<void> {
     const git = this.repo();
     const ws = this.ws();
@@ -99,9 +101,11 @@ export class Session implements HandlerContext {
     const facts = this.readFacts();
     // a view in the app does not wait on a first reading of a long history: it shows "indexing…", and the figures
     // follow as a snapshot delta when the reading is done (a CLI command, a gate, an export always wait)
-    if (options.early && this.options.mode !== 'cli' && !this.factsRead)
-      await Promise.race([facts, new Promise((r) => setTimeout(r, this.options.historyWaitMs ?? 1000))]);
-    else await facts;
+    if (options.early && this.options.mode !== 'cli' && !this.factsRead) {
+      // once one view has said "indexing…", the next ones say it at once instead of waiting again
+      if (!this.indexingSaid) await Promise.race([facts, new Promise((r) => setTimeout(r, this.options.historyWaitMs ?? 1000))]);
+      this.indexingSaid = !this.factsRead;
+    } else await facts;
     await ws.settle();
     // approvals whose signatures git has not been asked about yet (an edit or a commit raced the last read): read them
     // now, so that a figure never calls a signed approval "uncommitted"
@@ -177,7 +181,7 @@ export class Session implements HandlerContext {
     if (this.options.mode !== 'cli') {
       // until the history is read, the figures it gives are "indexing…", not absent
       if (await (await import('./git/repo.js')).isRepository(next.root)) await next.setFacts({ history: new Map(), indexing: true });
-      [this.facts, this.factsRead] = [null, false];
+      [this.facts, this.factsRead, this.indexingSaid] = [null, false, false];
       void this.readFacts();
       await this.state.addRecent(next.root).catch(() => undefined); // the recent list is a convenience
     }

@@ -1,4 +1,4 @@
-// Issue 26, item 4: a repository with a long history (20,000 commits, made by the bench's generator), opened for the
+// Issue 26, item 4: a repository with a long history (30,000 commits, made by the bench's generator), opened for the
 // first time: the workbench and the dashboard come at once, the figures git gives say "indexing…" (never 0 or "—"),
 // the page stays responsive, and when the history is read the figures appear without a reload.
 import path from 'node:path';
@@ -15,7 +15,7 @@ let page: Page;
 beforeAll(async () => {
   env = tempEnv();
   const dir = path.join(env.dir, 'year-two');
-  historyRepository(dir, 20_000);
+  historyRepository(dir, 30_000);
   served = await serve([dir], { COVENANT_DATA_DIR: env.dataDir });
   ctx = await browser(env.dir);
   page = ctx.pages()[0] ?? (await ctx.newPage());
