@@ -13,7 +13,7 @@ import type { MasterContract } from './model/schema-types.js';
 export type Member = NonNullable<MasterContract['governance']['members']>[number];
 export type Right = MasterContract['governance']['decision_rights'][number];
 
-/** One committed version of the master as trust reads it (core/node: git/history.ts masterHistory). */
+/** One committed version of the master as trust reads it (core/node: git/history.ts masterHistoryOf). */
 export interface TrustVersion {
   commit: string;
   /** When it was committed (ISO). */

@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { parseYaml } from '../../common/yaml/parse.js';
 import { HISTORY_BLOB_BUDGET } from './budget.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
-import { breathe, ObjectStore } from './objects.js';
+import { breathe, ObjectStore, type CommitObject } from './objects.js';
 import { changedPaths } from './tree-diff.js';
 import { findRepo, git, type Repo } from './repo.js';
 import type { HistoryFacts, PathFacts, Version } from './facts-types.js';
@@ -181,8 +181,8 @@ async function pass(index: CommitIndex, tip: string, since: { t: number }): Prom
 }
 
 /** The commits from HEAD down to `known` when each has one parent (newest first); null when they do not lead there. */
-function linearTo(store: ObjectStore, head: string, known: string): { oid: string; c: ReturnType<ObjectStore['commit']> }[] | null {
-  const out: { oid: string; c: ReturnType<ObjectStore['commit']> }[] = [];
+function linearTo(store: ObjectStore, head: string, known: string): { oid: string; c: CommitObject }[] | null {
+  const out: { oid: string; c: CommitObject }[] = [];
   for (let oid = head; oid !== known;) {
     if (out.length >= FAST_LIMIT) return null;
     let c;

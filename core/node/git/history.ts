@@ -5,7 +5,7 @@ import { parseYaml } from '../../common/yaml/parse.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { walk } from './log.js';
 import { HISTORY_BLOB_BUDGET } from './budget.js';
-import { historyFacts, type PathFacts } from './history-facts.js';
+import { historyFacts, type HistoryFacts, type PathFacts } from './history-facts.js';
 import { ObjectStore } from './objects.js';
 import { commitSignature } from './signature.js';
 import { git, findRepo, type Repo } from './repo.js';
@@ -55,7 +55,11 @@ function crDates(f: PathFacts): CrHistory {
 /** When each CR was created and decided, from the history facts kept beside the commit index (history-facts.ts). */
 export async function crHistory(dir: string): Promise<Map<string, CrHistory>> {
   const repo = await findRepo(dir);
-  const facts = repo ? await historyFacts(repo) : null;
+  return crHistoryOf(repo ? await historyFacts(repo) : null);
+}
+
+/** The CR dates of facts already read. */
+export function crHistoryOf(facts: HistoryFacts | null): Map<string, CrHistory> {
   const out = new Map<string, CrHistory>();
   for (const [p, f] of Object.entries(facts?.paths ?? {})) if (f.c !== undefined) out.set(p, crDates(f));
   return out;
@@ -85,12 +89,11 @@ function approvalKeys(value: unknown): Set<string> {
 
 /**
  * Every committed version of the master contract, oldest first, from the commits that changed it (git's history
- * simplification, kept in the history facts): which thresholds were in force when.
+ * simplification, kept in the history facts, read once by the caller): which thresholds were in force when. None
+ * before the first commit.
  */
-export async function masterHistory(dir: string): Promise<MasterVersion[]> {
-  const repo = await findRepo(dir);
-  const facts = repo ? await historyFacts(repo) : null;
-  if (!repo || !facts) return []; // no commit yet
+export async function masterHistoryOf(repo: Repo, facts: HistoryFacts | null): Promise<MasterVersion[]> {
+  if (!facts) return []; // no commit yet
   const store = ObjectStore.for(repo);
   const out: MasterVersion[] = [];
   let approvals = new Set<string>(); // the master's approval entries in the version before, to find the commits adding one

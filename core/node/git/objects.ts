@@ -9,7 +9,7 @@
  * batches (`breathe`) so that a long first run never stalls the app's main process.
  */
 // eslint-disable-next-line no-restricted-syntax -- one positioned read per object (microseconds, from the page cache): a promise each costs more than the read, and the loops reading many yield (breathe)
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { gitError } from './errors.js';
@@ -138,11 +138,6 @@ class PackFile {
     }
     return buf.subarray(0, got);
   }
-
-  close(): void {
-    if (this.fd !== -1) closeSync(this.fd);
-    this.fd = -1;
-  }
 }
 
 export const damaged = (what: string) => gitError('failed', `The repository's object store is damaged (${what}). Run git fsck to see what is wrong.`);
@@ -208,13 +203,6 @@ export class ObjectStore {
     const got = this.find(oid);
     if (!got) throw gitError('not-found', `The object ${oid} is not in the repository.`);
     return { type: TYPES[got.type]!, content: got.content };
-  }
-
-  /** Whether the repository holds the object. */
-  has(oid: string): boolean {
-    if (this.cache.has(oid)) return true;
-    const key = Buffer.from(oid, 'hex');
-    return this.packs.some((p) => p.find(key) !== -1) || this.dirs.some((d) => existsSync(path.join(d, oid.slice(0, 2), oid.slice(2))));
   }
 
   private find(oid: string): { type: number; content: Buffer } | null {
@@ -352,12 +340,6 @@ export class ObjectStore {
     }
     return null;
   }
-
-  /** Forgets the open packs (tests that delete repositories; a long-lived process never needs it). */
-  static closeAll(): void {
-    for (const s of ObjectStore.stores.values()) for (const p of s.packs) p.close();
-    ObjectStore.stores.clear();
-  }
 }
 
 function alternates(objects: string): string[] {
@@ -393,7 +375,7 @@ function person(line: string): CommitObject['author'] {
  * A commit's fields, each decoded from its own bytes: a field sliced from the whole text would keep all of it (its
  * signature too) alive as long as the field is kept, and the commit index keeps 50,000 of them.
  */
-export function parseCommit(buf: Buffer, oid: string): CommitObject {
+function parseCommit(buf: Buffer, oid: string): CommitObject {
   const blank = buf.indexOf('\n\n');
   const headEnd = blank === -1 ? buf.length : blank;
   const c: CommitObject = { tree: '', parents: [], author: person(''), committer: person(''), message: blank === -1 ? '' : buf.toString('utf8', blank + 2) };
@@ -415,7 +397,7 @@ export function parseCommit(buf: Buffer, oid: string): CommitObject {
   return c;
 }
 
-export function parseTree(buf: Buffer, oid: string): TreeEntry[] {
+function parseTree(buf: Buffer, oid: string): TreeEntry[] {
   const out: TreeEntry[] = [];
   let i = 0;
   while (i < buf.length) {

@@ -61,20 +61,9 @@ export async function readAt(dir: string, oid: string, filepath: string): Promis
   try {
     const commitOid = await resolveCommit(dir, oid);
     const store = ObjectStore.for(repo);
-    const parts = filepath.split('/');
-    let tree = store.commit(commitOid).tree;
-    for (let i = 0; i < parts.length; i++) {
-      const entry = store.tree(tree).find((e) => e.name === parts[i]);
-      if (!entry) return null;
-      if (i === parts.length - 1) {
-        if (entry.mode === '120000') throw gitError('symlink', `${filepath} is a symbolic link in that commit; Covenant does not follow links.`);
-        if (entry.type !== 'blob') return null;
-        return store.read(entry.oid).content.toString('utf8');
-      }
-      if (entry.type !== 'tree') return null;
-      tree = entry.oid;
-    }
-    return null;
+    const entry = store.entryAt(store.commit(commitOid).tree, filepath);
+    if (entry?.mode === '120000') throw gitError('symlink', `${filepath} is a symbolic link in that commit; Covenant does not follow links.`);
+    return entry?.type === 'blob' ? store.read(entry.oid).content.toString('utf8') : null;
   } catch (e) {
     throw gitFailure(e, `Reading ${filepath} at ${oid.slice(0, 7)}`);
   }
