@@ -1,17 +1,18 @@
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type Ajv2020 from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { API, isApiMethod, type ApiMethod, type Handlers, type Result } from '../common/api.js';
 import { CovenantError, toApiError } from '../common/errors.js';
 
 let ajv: Ajv2020 | null = null;
 const validators = new Map<ApiMethod, ValidateFunction>();
 /** The argument check of one method, compiled the first time it is called (a CLI command pays for its own only). */
-export function argValidator(method: ApiMethod): ValidateFunction {
+export async function argValidator(method: ApiMethod): Promise<ValidateFunction> {
   let v = validators.get(method);
   if (!v) {
     if (!ajv) {
+      const [{ default: Ajv }, { default: addFormats }] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]);
       // the schemas are the API table's own (TypeBox, checked in strict mode): not checked against the meta-schema each start
-      ajv = new Ajv2020({ allErrors: false, ownProperties: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false });
+      ajv = new Ajv({ allErrors: false, ownProperties: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false });
       addFormats(ajv, ['date']); // a date argument is a day of the calendar: 2025-02-30 is refused
     }
     v = ajv.compile(API[method].args);
@@ -31,8 +32,9 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
       error: new CovenantError('not-found', `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`, { reason: 'unknown-method' }).toJSON(),
     };
   const arg = args === undefined ? null : args;
-  const validate = argValidator(method);
-  if (!validate(arg)) {
+  // no argument where none is declared needs no check (and a command that takes none never loads ajv)
+  const validate = arg === null && (API[method].args as { type?: unknown }).type === 'null' ? null : await argValidator(method);
+  if (validate && !validate(arg)) {
     // a field whose schema says what it expects (description) is refused in those words
     const described = (x: { parentSchema?: unknown }) => (x.parentSchema as { description?: string } | undefined)?.description;
     const e = validate.errors?.find((x) => described(x)) ?? validate.errors?.[0];

@@ -11,12 +11,16 @@ import type { Signature } from './git/author.js';
 import type { FileDiff } from './git/diff.js';
 import type { Repo } from './git/repo.js';
 import type { OpenWorkspace } from './workspace-service.js';
+import type { Snapshot } from '../common/workspace.js';
 
 let loading: Promise<typeof import('./git/modules.js')> | null = null;
 /** Git's modules (isomorphic-git behind them), loaded by the first request that needs git: never by a command on a folder without git. */
 const gitModules = () => (loading ??= import('./git/modules.js'));
 
 const CONFLICT_RE = /^(<{7} |={7}$|>{7} )/m;
+
+/** The paths whose text holds conflict markers, sorted. */
+const marked = (snap: Snapshot, paths: readonly string[]) => paths.filter((p) => CONFLICT_RE.test(snap.text(p) ?? '')).sort();
 
 /** Top-level sections of a (possibly old, possibly invalid) contract text, read with the hardened parser. */
 function sectionsOf(path: string, text: string | null): { sections?: Sections; yaml?: YamlFile } {
@@ -112,10 +116,13 @@ export class WorkspaceGit {
     return run;
   }
 
-  async state(): Promise<GitState> {
-    const snap = this.ws.snapshot;
-    const conflictFiles = snap.contractPaths().filter((p) => CONFLICT_RE.test(snap.text(p) ?? ''));
-    const { isRepository, repoState } = await gitModules();
+  /**
+   * The repository's state, with the contract files that hold conflict markers and are not committed as they are
+   * (a conflict waits in them). `known`: the changes, when the caller has just read them.
+   */
+  async state(known?: FileChange[]): Promise<GitState> {
+    // repo.js and status.js alone: a status never loads isomorphic-git
+    const { isRepository, repoState } = await import('./git/repo.js');
     if (!(await isRepository(this.root)))
       return {
         repository: false,
@@ -126,10 +133,23 @@ export class WorkspaceGit {
         rebaseInProgress: false,
         cherryPickInProgress: false,
         locked: false,
-        conflictFiles,
+        conflictFiles: marked(this.ws.snapshot, this.ws.snapshot.contractPaths()),
       };
     const s = await repoState(this.root);
-    return { repository: true, ...s, conflictFiles };
+    return { repository: true, ...s, conflictFiles: await this.conflictFiles(known) };
+  }
+
+  /** Changed contract files with conflict markers: from the texts held when the files are read (usually none, and git is not asked), else from the changed files alone. */
+  private async conflictFiles(known?: FileChange[]): Promise<string[]> {
+    if (this.ws.isRead) {
+      const held = marked(this.ws.snapshot, this.ws.snapshot.contractPaths());
+      if (held.length === 0) return [];
+      const changed = new Set((known ?? (await this.changes())).map((c) => c.path));
+      return held.filter((p) => changed.has(p));
+    }
+    const changed = (known ?? (await this.changes())).filter((c) => c.status !== 'deleted' && classifyPath(c.path) !== null).map((c) => c.path);
+    const { contractText } = await import('./workspace-loader.js');
+    return changed.filter((p) => CONFLICT_RE.test(contractText(this.root, p) ?? '')).sort();
   }
 
   async init(): Promise<GitState> {
@@ -145,7 +165,7 @@ export class WorkspaceGit {
 
   /** Changed files as git sees them; a failure is an error, never an empty list (that would read as "clean"). */
   async changes(): Promise<FileChange[]> {
-    return (await gitModules()).status(this.root);
+    return (await import('./git/status.js')).status(this.root);
   }
 
   async diff(path: string): Promise<FileDiff> {

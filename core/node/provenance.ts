@@ -1,7 +1,8 @@
 import { classifyPath } from '../common/model/kinds.js';
 import type { Provenance } from '../common/provenance.js';
 import type { Snapshot } from '../common/workspace.js';
-import { findRepo, git } from './git/repo.js';
+import { findRepo } from './git/repo.js';
+import { refs } from './git/refs.js';
 import { status } from './git/status.js';
 
 /**
@@ -35,5 +36,5 @@ export async function readProvenance(root: string, snap: Snapshot, now = new Dat
 /** HEAD's commit id, or null outside a repository or before the first commit. */
 export async function headCommit(root: string): Promise<string | null> {
   const repo = await findRepo(root);
-  return repo ? git.resolveRef({ ...repo.opts, ref: 'HEAD' }).catch(() => null) : null;
+  return repo ? refs.resolveOrNull(repo, 'HEAD') : null;
 }

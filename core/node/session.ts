@@ -151,14 +151,19 @@ export class Session implements HandlerContext {
       this.gitTimer = null;
       const git = this.git;
       if (!git) return;
-      void Promise.all([git.state(), git.changes()])
-        .then(([state, changes]) => this.emit({ type: 'git-changed', state, changes }))
+      void git
+        .changes()
+        .then(async (changes) => this.emit({ type: 'git-changed', state: await git.state(changes), changes }))
         .catch((e) => this.emit({ type: 'git-changed', error: toApiError(e, 'Reading the changes') }));
     }, 100);
   }
 
   async open(dir: string): Promise<WorkspaceInfo> {
-    const next = await OpenWorkspace.open(dir, (e) => this.emit(e), { watch: this.options.watch, deltas: this.options.mode !== 'cli' });
+    const next = await OpenWorkspace.open(dir, (e) => this.emit(e), {
+      watch: this.options.watch,
+      deltas: this.options.mode !== 'cli',
+      lazy: this.options.mode === 'cli', // read at the first need: status and log never need the files
+    });
     await this.close();
     this.workspace = next;
     this.backups = new Backups(this.state.dir, next.root);

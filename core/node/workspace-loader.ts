@@ -1,6 +1,6 @@
 // eslint-disable-next-line no-restricted-syntax -- a file read in one synchronous call costs microseconds; the scan yields every 20 ms
-import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SnapshotBuilder, type Snapshot } from '../common/workspace.js';
 import { CovenantError } from '../common/errors.js';
@@ -50,11 +50,13 @@ function toWorkspacePath(rel: string): string {
  * microseconds from the page cache, where four promises cost a turn of the thread pool each: a workspace of 2,200
  * files took 0.5 s to read). Loops reading many files yield between batches.
  */
-function readCapped(abs: string): { bytes: Buffer } | { folder: true } | { size: number } {
-  const fd = openSync(abs, 'r');
+function readCapped(abs: string): { bytes: Buffer } | { folder: true } | { special: true } | { size: number } {
+  // never blocks: a FIFO opened without O_NONBLOCK waits for a writer forever
+  const fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = fstatSync(fd);
     if (info.isDirectory()) return { folder: true };
+    if (!info.isFile()) return { special: true };
     if (info.size > MAX_FILE_BYTES) return { size: info.size };
     const buf = Buffer.allocUnsafe(info.size);
     let got = 0;
@@ -65,12 +67,12 @@ function readCapped(abs: string): { bytes: Buffer } | { folder: true } | { size:
   }
 }
 
-/** Reads one contract file into the builder: size-limited, UTF-8 checked; never throws. */
-export async function loadContractFile(engine: SnapshotBuilder, root: string, rel: string): Promise<void> {
+/** Reads one contract file into the builder: size-limited, UTF-8 checked; never throws. Synchronous (see readCapped). */
+export function loadContractFile(engine: SnapshotBuilder, root: string, rel: string): void {
   const abs = path.join(root, ...rel.split('/'));
   try {
     if (lstatSync(abs).isSymbolicLink()) {
-      const target = await realpath(abs).catch(() => null);
+      const target = realOrNull(abs);
       if (target === null || !isInside(root, target)) {
         engine.setUnreadable(
           rel,
@@ -83,6 +85,8 @@ export async function loadContractFile(engine: SnapshotBuilder, root: string, re
     }
     const read = readCapped(abs);
     if ('folder' in read) return void engine.setUnreadable(rel, 'file-unreadable', 'This is a folder, not a file.');
+    if ('special' in read)
+      return void engine.setUnreadable(rel, 'file-unreadable', 'This is not a regular file (a pipe, socket or device); Covenant does not read it.');
     if ('size' in read) return void engine.setUnreadable(rel, 'file-too-large', tooLargeMessage(read.size));
     const decoded = decodeText(read.bytes);
     if (decoded.ok) engine.setText(rel, decoded.text);
@@ -93,16 +97,31 @@ export async function loadContractFile(engine: SnapshotBuilder, root: string, re
 }
 
 /** Reads an evidence data file's text into the snapshot (size-capped, decoded like contract files), or why it cannot be. */
-export async function loadDataFile(b: SnapshotBuilder, root: string, rel: string): Promise<void> {
+export function loadDataFile(b: SnapshotBuilder, root: string, rel: string): void {
   const abs = path.join(root, ...rel.split('/'));
   try {
-    const info = await stat(abs);
-    if (!info.isFile()) return void b.addPath(rel);
-    if (info.size > MAX_FILE_BYTES) return void b.setData(rel, { problem: tooLargeMessage(info.size) });
-    const decoded = decodeText(await readFile(abs));
+    const read = readCapped(abs);
+    if ('folder' in read || 'special' in read) return void b.addPath(rel);
+    if ('size' in read) return void b.setData(rel, { problem: tooLargeMessage(read.size) });
+    const decoded = decodeText(read.bytes);
     b.setData(rel, decoded.ok ? { text: decoded.text } : { problem: decoded.message });
   } catch (e) {
     b.setData(rel, { problem: `it could not be read (${describeErrno(e)})` });
+  }
+}
+
+/** A contract file's text as the snapshot would hold it, or null (unreadable, too large, not text). */
+export function contractText(root: string, rel: string): string | null {
+  const b = new SnapshotBuilder();
+  loadContractFile(b, root, rel);
+  return b.snapshot().text(rel) ?? null;
+}
+
+function realOrNull(abs: string): string | null {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return null;
   }
 }
 
@@ -121,16 +140,18 @@ export interface LoadedWorkspace {
   files: Set<string>;
 }
 
-/** Walks `relDir` of the workspace into the builder (files, folders, links, unreadable folders). */
-export async function scanInto(b: SnapshotBuilder, root: string, relDir: string, files: Set<string>): Promise<void> {
-  const pending: Promise<void>[] = [];
+/**
+ * Walks `relDir` of the workspace into the builder (files, folders, links, unreadable folders), in synchronous calls
+ * of microseconds each; it pauses (yields) every 20 ms so that an asynchronous walk can let others run.
+ */
+function* scanSteps(b: SnapshotBuilder, root: string, relDir: string, files: Set<string>): Generator<void> {
   const queue: string[] = [relDir];
   let since = performance.now();
   while (queue.length > 0) {
     const dir = queue.pop()!;
     let names: import('node:fs').Dirent[];
     try {
-      names = await readdir(path.join(root, dir), { withFileTypes: true });
+      names = readdirSync(path.join(root, dir), { withFileTypes: true });
     } catch (e) {
       // an unreadable folder is reported, never taken as empty: its files would read as "missing"
       if (dir !== '') b.markUnreadableDir(dir, describeErrno(e));
@@ -147,25 +168,34 @@ export async function scanInto(b: SnapshotBuilder, root: string, relDir: string,
       }
       const wsPath = toWorkspacePath(rel);
       files.add(wsPath);
-      if (classifyPath(wsPath)) {
-        await loadContractFile(b, root, wsPath);
-        // a turn of the event loop every 20 ms: nobody waits on a big workspace
-        if (performance.now() - since > 20) {
-          await new Promise((r) => setImmediate(r));
-          since = performance.now();
-        }
-        continue;
-      }
-      if (dirent.isSymbolicLink()) {
-        const target = await realpath(path.join(root, rel)).catch(() => null);
+      if (classifyPath(wsPath)) loadContractFile(b, root, wsPath);
+      else if (dirent.isSymbolicLink()) {
+        const target = realOrNull(path.join(root, rel));
         if (target === null) continue; // dangling: does not exist
         if (!isInside(root, target)) b.markEscaping(wsPath);
-      }
-      if (isDataFile(wsPath) && !dirent.isSymbolicLink()) pending.push(loadDataFile(b, root, wsPath));
+        b.addPath(wsPath);
+      } else if (isDataFile(wsPath)) loadDataFile(b, root, wsPath);
       else b.addPath(wsPath);
+      // a turn of the event loop every 20 ms: nobody waits on a big workspace
+      if (performance.now() - since > 20) {
+        yield;
+        since = performance.now();
+      }
     }
   }
-  await Promise.all(pending);
+}
+
+/** Walks `relDir` into the builder, letting others run every 20 ms. */
+export async function scanInto(b: SnapshotBuilder, root: string, relDir: string, files: Set<string>): Promise<void> {
+  for (const _ of scanSteps(b, root, relDir, files)) await new Promise((r) => setImmediate(r));
+}
+
+/** Reads the workspace at `root` (a real path, from resolveWorkspaceRoot) at once: for one CLI command, where nobody else waits. */
+export function loadWorkspaceSync(root: string): LoadedWorkspace {
+  const b = new SnapshotBuilder();
+  const files = new Set<string>();
+  for (const _ of scanSteps(b, root, '', files));
+  return { root, snapshot: b.snapshot(), files };
 }
 
 /**

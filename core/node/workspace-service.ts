@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ApiEvent, FileContent, FileEntry, SnapshotDelta, WorkspaceInfo, WriteResult } from '../common/api.js';
@@ -14,7 +14,19 @@ import { withFileLock } from './fs/lock.js';
 import { rollBackInterrupted, writeAll, type FileWrite } from './fs/write-all.js';
 import { confine, confineName, toWorkspacePath } from './fs/confine.js';
 import { decodeText } from './text.js';
-import { describeErrno, isDataFile, isIgnored, loadContractFile, loadDataFile, loadWorkspace, scanInto } from './workspace-loader.js';
+import {
+  describeErrno,
+  isDataFile,
+  isIgnored,
+  loadContractFile,
+  loadDataFile,
+  loadWorkspace,
+  // eslint-disable-next-line no-restricted-syntax -- only a lazily opened workspace (one CLI command, nobody waiting) reads at once
+  loadWorkspaceSync,
+  resolveWorkspaceRoot,
+  scanInto,
+  type LoadedWorkspace,
+} from './workspace-loader.js';
 import { prepared } from './analysis/offload.js';
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -44,7 +56,9 @@ function byFile(diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
  */
 export class OpenWorkspace {
   private watcher: FSWatcher | null = null;
-  private current: Snapshot;
+  private held: { snapshot: Snapshot; files: Set<string> } | null;
+  /** Leftover temp files being removed (a lazily read workspace sweeps them when it is first read). */
+  private sweeping: Promise<unknown> = Promise.resolve();
   private version = 1;
   private pending = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -55,23 +69,53 @@ export class OpenWorkspace {
 
   private constructor(
     readonly root: string,
-    snapshot: Snapshot,
-    private readonly files: Set<string>,
+    loaded: LoadedWorkspace | null,
     private readonly emit: (event: ApiEvent) => void,
   ) {
-    this.current = snapshot;
+    this.held = loaded;
+  }
+
+  /** The files as last read; a lazily opened workspace (one CLI command) reads them now, at the first need. */
+  private get current(): Snapshot {
+    return this.loadedNow().snapshot;
+  }
+  private set current(next: Snapshot) {
+    this.loadedNow().snapshot = next;
+  }
+  private get files(): Set<string> {
+    return this.loadedNow().files;
+  }
+  private loadedNow(): { snapshot: Snapshot; files: Set<string> } {
+    if (!this.held) {
+      this.held = loadWorkspaceSync(this.root);
+      // temp files of saves a kill interrupted, whose writer is gone, go (they are never read)
+      this.sweeping = removeLeftoverTemps(this.root, undefined, Infinity).catch(() => undefined);
+    }
+    return this.held;
+  }
+
+  /** Whether the files have been read (a lazily opened workspace reads them at the first need). */
+  get isRead(): boolean {
+    return this.held !== null;
   }
 
   /** With `deltas: false` (one CLI command: nobody listens) a new snapshot replaces the old without a delta, and
    * leftover temp files are not swept. */
-  static async open(dir: string, emit: (event: ApiEvent) => void, options: { watch?: boolean; deltas?: boolean } = {}): Promise<OpenWorkspace> {
+  static async open(dir: string, emit: (event: ApiEvent) => void, options: { watch?: boolean; deltas?: boolean; lazy?: boolean } = {}): Promise<OpenWorkspace> {
+    const root = await resolveWorkspaceRoot(dir);
     // a multi-file write (an addendum applied) a kill left halfway is put back before anything reads the files
-    await rollBackInterrupted(await realpath(dir).catch(() => path.resolve(dir)));
-    const loaded = await loadWorkspace(dir);
+    await rollBackInterrupted(root);
+    // one CLI command reads the files when it first needs them (status and log never do)
+    if (options.lazy) {
+      const ws = new OpenWorkspace(root, null, emit);
+      ws.deltas = false;
+      return ws;
+    }
+    const loaded = await loadWorkspace(root);
     // temp files of saves a kill interrupted are never read; the app removes them, a CLI command those whose writer is
     // gone (a fresh one may be another Covenant's save in flight)
     await removeLeftoverTemps(loaded.root, undefined, options.deltas !== false ? undefined : Infinity);
-    const ws = new OpenWorkspace(loaded.root, loaded.snapshot, loaded.files, emit);
+    const ws = new OpenWorkspace(loaded.root, loaded, emit);
     ws.deltas = options.deltas !== false;
     if (options.watch !== false) await ws.startWatching();
     return ws;
@@ -219,8 +263,8 @@ export class OpenWorkspace {
       return;
     }
     this.files.add(rel);
-    if (classifyPath(rel)) await loadContractFile(b, this.root, rel);
-    else if (isDataFile(rel) && !info.isSymbolicLink()) await loadDataFile(b, this.root, rel);
+    if (classifyPath(rel)) loadContractFile(b, this.root, rel);
+    else if (isDataFile(rel) && !info.isSymbolicLink()) loadDataFile(b, this.root, rel);
     else b.addPath(rel);
   }
 
@@ -237,6 +281,7 @@ export class OpenWorkspace {
   }
 
   async close(): Promise<void> {
+    await this.sweeping;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     this.onChanged = null;

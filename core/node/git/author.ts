@@ -1,7 +1,8 @@
 import type { Author } from '../../common/api.js';
 import { GitConfig } from './config.js';
 import { gitError } from './errors.js';
-import { git, type Repo } from './repo.js';
+import { type Repo } from './repo.js';
+import { git } from './iso.js';
 
 export type { Author };
 

@@ -15,7 +15,8 @@ import { gitError } from './errors.js';
 import { collect, checkedHttp as http } from './http.js';
 import { Pack } from './pack.js';
 import { nextSecond } from './refresh.js';
-import { git, gitFs } from './repo.js';
+import { gitFs } from './repo.js';
+import { git } from './iso.js';
 
 export interface StreamCloneOptions {
   /** Asked once, on the server's 401; null: none to give. */

@@ -6,7 +6,8 @@ import type { Signature } from './author.js';
 import { GitConfig } from './config.js';
 import { gitError, gitFailure } from './errors.js';
 import { withIndexLock } from './lock.js';
-import { git, repoState, requireCleanState, requireRepo } from './repo.js';
+import { repoState, requireCleanState, requireRepo } from './repo.js';
+import { git } from './iso.js';
 
 /**
  * Stages exactly `paths` (added when present, removed when deleted; never the whole tree) and commits them, holding

@@ -1,4 +1,5 @@
-import { git, requireRepo } from './repo.js';
+import { requireRepo } from './repo.js';
+import { git } from './iso.js';
 import { resolveCommit } from './read-at.js';
 import { gitFailure } from './errors.js';
 import type { FileChange } from './status.js';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { git, type Repo } from './repo.js';
+import { type Repo } from './repo.js';
+import { git } from './iso.js';
 
 /**
  * Git configuration read the way git reads it: the system file, the user's files ($XDG_CONFIG_HOME/git/config, then

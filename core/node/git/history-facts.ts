@@ -22,7 +22,8 @@ import { HISTORY_BLOB_BUDGET } from './budget.js';
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { breathe, ObjectStore, type CommitObject } from './objects.js';
 import { changedPaths } from './tree-diff.js';
-import { findRepo, git, type Repo } from './repo.js';
+import { findRepo, type Repo } from './repo.js';
+import { refs } from './refs.js';
 import type { HistoryFacts, PathFacts, Version } from './facts-types.js';
 
 export type { HistoryFacts, PathFacts, Version };
@@ -241,12 +242,8 @@ const latest = new Map<string, { tip: string; facts: Promise<HistoryFacts> }>();
  * repository and HEAD in a process, however many figures ask.
  */
 export async function historyFacts(repo: Repo): Promise<HistoryFacts | null> {
-  let tip: string;
-  try {
-    tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
-  } catch {
-    return null; // no commit yet
-  }
+  const tip = refs.resolveOrNull(repo, 'HEAD');
+  if (!tip) return null; // no commit yet
   const known = latest.get(repo.commondir);
   if (known?.tip === tip) return known.facts;
   const facts = offThread(repo, tip);
@@ -273,12 +270,8 @@ async function offThread(repo: Repo, tip: string): Promise<HistoryFacts> {
 export async function localHistoryFacts(dir: string): Promise<HistoryFacts | null> {
   const repo = await findRepo(dir);
   if (!repo) return null;
-  try {
-    return await update(repo, await git.resolveRef({ ...repo.opts, ref: 'HEAD' }));
-  } catch (e) {
-    if ((e as { code?: string }).code === 'NotFoundError') return null; // no commit yet
-    throw e;
-  }
+  const tip = refs.resolveOrNull(repo, 'HEAD');
+  return tip ? update(repo, tip) : null; // null: no commit yet
 }
 
 async function update(repo: Repo, tip: string): Promise<HistoryFacts> {

@@ -8,7 +8,8 @@ import { HISTORY_BLOB_BUDGET } from './budget.js';
 import { historyFacts, type HistoryFacts, type PathFacts } from './history-facts.js';
 import { ObjectStore } from './objects.js';
 import { commitSignature } from './signature.js';
-import { git, findRepo, type Repo } from './repo.js';
+import { findRepo, type Repo } from './repo.js';
+import { refs } from './refs.js';
 
 export { HISTORY_BLOB_BUDGET };
 
@@ -29,7 +30,7 @@ export interface CrHistory {
  */
 export async function commitsTouching(repo: Repo, filepath: string): Promise<{ index: CommitIndex; commits: [string, IndexedCommit][] } | null> {
   try {
-    const tip = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
+    const tip = refs.resolve(repo, 'HEAD');
     const index = await CommitIndex.open(repo);
     await index.prepareChanged(tip);
     const commits = await walk(index, tip, filepath);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Signature } from './author.js';
 import { commit } from './commit.js';
 import { gitError } from './errors.js';
-import { git, gitFs, isRepository } from './repo.js';
+import { gitFs, isRepository } from './repo.js';
+import { git } from './iso.js';
 import { status } from './status.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 

@@ -1,7 +1,8 @@
 import { CommitIndex, type IndexedCommit } from './commit-index.js';
 import { gitError, gitFailure } from './errors.js';
 import { resolveCommit } from './read-at.js';
-import { git, requireRepo, type Repo } from './repo.js';
+import { requireRepo, type Repo } from './repo.js';
+import { refs } from './refs.js';
 import type { LogEntry } from '../../common/api.js';
 
 export type { LogEntry };
@@ -17,7 +18,6 @@ export function isoWithOffset(timestamp: number, timezoneOffset: number): string
 
 /** Branch and tag names by the commit they point at (annotated tags peeled), with HEAD's branch marked. */
 async function decorations(repo: Repo): Promise<Map<string, string[]>> {
-  const o = repo.opts;
   const out = new Map<string, string[]>();
   const add = (oid: string | null, name: string) => {
     if (!oid) return;
@@ -25,15 +25,11 @@ async function decorations(repo: Repo): Promise<Map<string, string[]>> {
     list.push(name);
     out.set(oid, list);
   };
-  const headRef = await git.resolveRef({ ...o, ref: 'HEAD', depth: 2 }).catch(() => null); // refs/heads/x, or an oid when detached
-  const head = await git.resolveRef({ ...o, ref: 'HEAD' }).catch(() => null);
-  const branches = await git.listBranches({ ...o }).catch(() => [] as string[]);
-  if (head && headRef && !headRef.startsWith('refs/')) add(head, 'HEAD');
-  for (const b of branches.sort()) {
-    const oid = await git.resolveRef({ ...o, ref: `refs/heads/${b}` }).catch(() => null);
-    add(oid, headRef === `refs/heads/${b}` ? `HEAD -> ${b}` : b);
-  }
-  for (const t of (await git.listTags({ ...o }).catch(() => [] as string[])).sort()) {
+  const headRef = refs.headRef(repo); // refs/heads/x, or null when detached
+  const head = refs.resolveOrNull(repo, 'HEAD');
+  if (head && !headRef) add(head, 'HEAD');
+  for (const b of refs.list(repo, 'refs/heads/')) add(refs.resolveOrNull(repo, `refs/heads/${b}`), headRef === `refs/heads/${b}` ? `HEAD -> ${b}` : b);
+  for (const t of refs.list(repo, 'refs/tags/')) {
     const oid = await resolveCommit(repo.dir, `refs/tags/${t}`).catch(() => null);
     add(oid, `tag: ${t}`);
   }
@@ -104,7 +100,7 @@ export async function log(dir: string, options: { filepath?: string; limit?: num
     if (filepath !== undefined) await index.prepareChanged(tip);
     const shown = await walk(index, tip, filepath, limit);
     await index.save();
-    const refs = await decorations(repo);
+    const named = await decorations(repo);
     return shown.map(([oid, c]) => ({
       oid,
       message: c.message,
@@ -112,7 +108,7 @@ export async function log(dir: string, options: { filepath?: string; limit?: num
       author: { name: c.author.name, email: c.author.email },
       date: isoWithOffset(c.author.timestamp, c.author.timezoneOffset),
       parents: c.parents,
-      refs: refs.get(oid) ?? [],
+      refs: named.get(oid) ?? [],
     }));
   } catch (e) {
     if (e instanceof Error && 'code' in e && (e as { code?: string }).code === 'NotFoundError')

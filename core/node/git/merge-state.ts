@@ -21,7 +21,8 @@ import type { Signature } from './author.js';
 import { commit } from './commit.js';
 import { GitConfig } from './config.js';
 import { gitError } from './errors.js';
-import { git, requireRepo, type Repo } from './repo.js';
+import { requireRepo, type Repo } from './repo.js';
+import { git } from './iso.js';
 
 const STATE_FILE = path.join('covenant', 'merge.json');
 const isYaml = (p: string) => /\.ya?ml$/i.test(p);

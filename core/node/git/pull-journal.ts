@@ -7,7 +7,8 @@ import { mkdir, readFile, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { confine } from '../fs/confine.js';
-import { git, type Repo } from './repo.js';
+import { type Repo } from './repo.js';
+import { git } from './iso.js';
 
 interface Journal {
   branch: string;

@@ -1,5 +1,6 @@
 import { ObjectStore } from './objects.js';
-import { git, requireRepo, type Repo } from './repo.js';
+import { findRepo, requireRepo, type Repo } from './repo.js';
+import { refs } from './refs.js';
 import { gitError, gitFailure } from './errors.js';
 
 /**
@@ -8,17 +9,15 @@ import { gitError, gitFailure } from './errors.js';
  */
 export async function resolveCommit(dir: string, name: string): Promise<string> {
   const repo = await requireRepo(dir);
-  const o = repo.opts;
   // git's ancestry suffixes: HEAD~2 (first parent, twice), main^2 (second parent), v1^ (first parent)
   const m = /^(.*?)((?:[~^]\d*)*)$/.exec(name)!;
   const base = m[1] || 'HEAD';
-  let oid: string | null = null;
-  for (const ref of [base, `refs/tags/${base}`, `refs/heads/${base}`]) {
-    oid = await git.resolveRef({ ...o, ref }).catch(() => null);
-    if (oid) break;
+  // a ref first (git's search order: as given, refs/, tags, heads, remotes), then an abbreviated oid
+  let oid = refs.resolveOrNull(repo, base.length === 40 ? base.toLowerCase() : base);
+  if (!oid && /^[0-9a-f]{4,39}$/i.test(base)) {
+    const { git } = await import('./iso.js');
+    oid = await git.expandOid({ ...repo.opts, oid: base.toLowerCase() }).catch(() => null);
   }
-  if (!oid && /^[0-9a-f]{4,40}$/i.test(base))
-    oid = base.length === 40 ? base.toLowerCase() : await git.expandOid({ ...o, oid: base.toLowerCase() }).catch(() => null);
   if (!oid) throw gitError('not-found', `${name} names no commit, branch or tag in this repository.`);
   let at = peel(repo, oid, name);
   for (const step of m[2]!.match(/[~^]\d*/g) ?? []) {
@@ -71,10 +70,7 @@ export async function readAt(dir: string, oid: string, filepath: string): Promis
 
 /** The text of a file at HEAD, or null (new file, or no commit yet). */
 export async function readAtHead(dir: string, filepath: string): Promise<string | null> {
-  try {
-    await git.resolveRef({ ...(await requireRepo(dir)).opts, ref: 'HEAD' });
-  } catch {
-    return null;
-  }
+  const repo = await findRepo(dir);
+  if (!repo || !refs.resolveOrNull(repo, 'HEAD')) return null;
   return readAt(dir, 'HEAD', filepath);
 }

@@ -1,19 +1,12 @@
-import { lstat, readFile, stat } from 'node:fs/promises';
+// eslint-disable-next-line no-restricted-syntax -- finding a repository is three stats of tiny files: microseconds, where promises cost a turn of the thread pool each
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
 import { gitError } from './errors.js';
 import type { GitState } from '../../common/api.js';
 import { gitFs, worktreeFs } from './fs.js';
+import { refs } from './refs.js';
 
-export { git, gitFs };
-
-// isomorphic-git prints each failed checkout task to the console (with its stack) before it throws them all as one
-// error, which Covenant reports in words: the print is dropped, every other console message is left as it is.
-const consoleError = console.error.bind(console);
-console.error = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && args[0].startsWith('[isomorphic-git ')) return;
-  consoleError(...args);
-};
+export { gitFs };
 
 /**
  * Where a working tree's repository is, the way git finds it: `.git` is the repository folder, or a file
@@ -46,18 +39,18 @@ function objectCache(commondir: string): object {
 /** The repository of `dir`, or null when it is none. */
 export async function findRepo(dir: string): Promise<Repo | null> {
   const dotgit = path.join(dir, '.git');
-  const info = await lstat(dotgit).catch(() => null);
+  const info = quietly(() => lstatSync(dotgit));
   if (!info) return null;
   let gitdir: string;
   if (info.isDirectory()) gitdir = dotgit;
   else if (info.isFile()) {
-    const text = await readFile(dotgit, 'utf8').catch(() => '');
+    const text = quietly(() => readFileSync(dotgit, 'utf8')) ?? '';
     const m = /^gitdir:\s*(.+?)\s*$/m.exec(text);
     if (!m) return null;
     gitdir = path.resolve(dir, m[1]!);
   } else return null;
-  if (!(await stat(path.join(gitdir, 'HEAD')).catch(() => null))) return null;
-  const common = (await readFile(path.join(gitdir, 'commondir'), 'utf8').catch(() => null))?.trim();
+  if (!quietly(() => statSync(path.join(gitdir, 'HEAD')))) return null;
+  const common = quietly(() => readFileSync(path.join(gitdir, 'commondir'), 'utf8'))?.trim();
   const commondir = common ? path.resolve(gitdir, common) : gitdir;
   const fs = commondir === gitdir ? gitFs : worktreeFs(gitdir, commondir);
   return { dir, gitdir, commondir, opts: { fs, dir, gitdir, cache: objectCache(commondir) } };
@@ -73,7 +66,16 @@ export async function requireRepo(dir: string): Promise<Repo> {
   return repo;
 }
 
-const exists = async (p: string) => (await stat(p).catch(() => null)) !== null;
+/** `read()`, or null when it throws (no such file, no permission). */
+function quietly<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+const exists = async (p: string) => quietly(() => statSync(p)) !== null;
 
 /** The state of the repository beyond files: what a person must know before committing or restoring. */
 export type RepoState = Omit<GitState, 'repository' | 'conflictFiles'>;
@@ -81,14 +83,9 @@ export type RepoState = Omit<GitState, 'repository' | 'conflictFiles'>;
 export async function repoState(dir: string): Promise<RepoState> {
   const repo = await requireRepo(dir);
   const { gitdir } = repo;
-  const headText = (await readFile(path.join(gitdir, 'HEAD'), 'utf8')).trim();
+  const headText = readFileSync(path.join(gitdir, 'HEAD'), 'utf8').trim();
   const detached = !headText.startsWith('ref:');
-  let head: string | null = null;
-  try {
-    head = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
-  } catch {
-    head = null;
-  }
+  const head = refs.resolveOrNull(repo, 'HEAD');
   return {
     branch: detached ? null : headText.replace(/^ref:\s*refs\/heads\//, ''),
     detached,

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ObjectStore } from './objects.js';
-import { git, requireRepo, type Repo } from './repo.js';
-import { eolRules, type EolRules } from './attributes.js';
-import { GitConfig } from './config.js';
+import { requireRepo, type Repo } from './repo.js';
+import { IgnoreRules } from './ignore.js';
+import { refs } from './refs.js';
+import type { EolRules } from './attributes.js';
 import { gitFailure } from './errors.js';
 import type { ChangeStatus, FileChange } from '../../common/api.js';
 import { readIndexFile, type IndexEntry, type IndexFile } from './index-file.js';
@@ -27,7 +28,7 @@ const commitTrees = new Map<string, string>();
 async function headFiles(repo: Repo): Promise<Map<string, string>> {
   let tree: string;
   try {
-    const head = await git.resolveRef({ ...repo.opts, ref: 'HEAD' });
+    const head = refs.resolve(repo, 'HEAD');
     const known = commitTrees.get(head);
     tree = known ?? ObjectStore.for(repo).commit(head).tree;
     if (!known) commitTrees.set(head, tree);
@@ -115,7 +116,6 @@ export { statLite, type StatLite, type WalkFs };
 
 export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[]): Promise<FileChange[]> {
   const repo = await requireRepo(dir);
-  const o = repo.opts;
   try {
     const index = filepaths ? null : await readIndexFile(repo.gitdir, wfs);
     if (!index) return await statusMatrixFallback(repo, filepaths);
@@ -124,12 +124,17 @@ export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[])
     // (read only when a file needs hashing: most walks find every stat unchanged)
     let rules: Promise<EolRules> | null = null;
     const read = (f: string) => wfs.readFile(f).catch(() => null);
-    const loadRules = () => GitConfig.load(repo, process.env, read).then((c) => eolRules(repo, c, read));
+    const loadRules = async () => {
+      // git's config and attributes only when a file must be hashed (their parser is isomorphic-git's)
+      const [{ GitConfig }, { eolRules }] = await Promise.all([import('./config.js'), import('./attributes.js')]);
+      return eolRules(repo, await GitConfig.load(repo, process.env, read), read);
+    };
     const eol: EolRules = {
       clean: async (p, bytes) => (await (rules ??= loadRules())).clean(p, bytes),
       smudge: async (p, text) => (await (rules ??= loadRules())).smudge(p, text),
     };
     const { tracked, trackedDirs } = trackedOf(index, head);
+    const ignore = new IgnoreRules(repo, read);
 
     const working = new Map<string, string>(); // path -> oid, for files present
     const untracked: string[] = [];
@@ -147,7 +152,7 @@ export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[])
         if (d.name === '.git' || isTemp(d.name)) continue;
         const p = rel ? `${rel}/${d.name}` : d.name;
         if (d.isDirectory()) {
-          if (!trackedDirs.has(p) && (await git.isIgnored({ ...o, filepath: p }))) continue;
+          if (!trackedDirs.has(p) && (await ignore.ignored(p, true))) continue;
           queue.push(p);
           continue;
         }
@@ -177,7 +182,7 @@ export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[])
       else if (h !== oid) out.push({ path: p, status: 'modified' });
     }
     for (const p of head.keys()) if (!working.has(p)) out.push({ path: p, status: 'deleted' });
-    for (const p of untracked) if (!(await git.isIgnored({ ...o, filepath: p }))) out.push({ path: p, status: 'new' });
+    for (const p of untracked) if (!(await ignore.ignored(p, false))) out.push({ path: p, status: 'new' });
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   } catch (e) {
     throw gitFailure(e, 'Reading the changes');
@@ -191,6 +196,7 @@ async function hashFile(dir: string, p: string, link: boolean, eol: EolRules, wf
 }
 
 async function statusMatrixFallback(repo: Repo, filepaths?: string[]): Promise<FileChange[]> {
+  const { git } = await import('./iso.js');
   const matrix = await git.statusMatrix({ ...repo.opts, filepaths, filter: (f) => !f.split('/').some(isTemp) });
   const out: FileChange[] = [];
   for (const [p, headState, workdir] of matrix) {

@@ -9,7 +9,8 @@ export function gitHandlers(c: HandlerContext) {
     'git.state': async () => c.repo().state(),
     'git.status': async () => {
       const repo = c.repo();
-      const [state, changes] = await Promise.all([repo.state(), repo.changes()]);
+      const changes = await repo.changes();
+      const state = await repo.state(changes);
       return { ...state, changes: changes.map((ch) => ({ ...ch, kind: classifyPath(ch.path) })) };
     },
     'git.init': async () => c.repo().init(),

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../core/common/diagnostics.js';
@@ -11,6 +12,13 @@ async function validate(dir: string): Promise<string[]> {
 }
 
 describe('loading a workspace from disk', () => {
+  it('a contract file or evidence that is a pipe is named as such, never opened to wait for a writer', async () => {
+    const ws = exampleCopy();
+    execFileSync('mkfifo', [path.join(ws, 'contracts/changes/CR-77.yaml'), path.join(ws, 'analytics/pipe.csv')]);
+    const diags = await validate(ws);
+    expect(diags).toContainEqual(expect.stringMatching(/^contracts\/changes\/CR-77\.yaml.*not a regular file \(a pipe, socket or device\)/));
+  });
+
   it('the example copy validates clean', async () => {
     expect(await validate(exampleCopy())).toEqual([]);
   });
