@@ -10,48 +10,25 @@ import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import { lstat, mkdir, open, rename, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { GitHttpRequest, GitHttpResponse } from 'isomorphic-git';
+import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
-import { collect, checkedHttp as http } from './http.js';
+import { collect } from './http.js';
 import { Pack } from './pack.js';
 import { nextSecond } from './refresh.js';
 import { gitFs } from './repo.js';
 import { git } from './iso.js';
 
 export interface StreamCloneOptions {
-  /** Asked once, on the server's 401; null: none to give. */
-  credentials: () => Promise<{ username: string; password: string } | null>;
+  /** The operation's HTTP (transport.ts): redirects, credentials, proxies and TLS as git has them. */
+  http: HttpClient;
   onProgress?: (phase: string, loaded: number, total: number | undefined) => void;
 }
 
-/** Errors shaped as isomorphic-git's, so that remote.ts words them the same way for every operation. */
-const httpError = (statusCode: number, statusMessage = '') =>
-  Object.assign(new Error(`HTTP Error: ${statusCode} ${statusMessage}`), { code: 'HttpError', data: { statusCode, response: '' } });
-const refused = () => Object.assign(new Error('The server refused the credentials.'), { code: 'UserCanceledError' });
-
 const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, '0')}${line}`;
 
-/** One HTTP exchange with the credentials, asked for on a 401 (once) and refused on a second. */
+/** One HTTP exchange with the repository at `base` (a status other than 200 is an error, as transport.ts words it). */
 function client(base: string, o: StreamCloneOptions) {
-  let header: string | null = null;
-  let asked = false;
-  return async function send(req: Omit<GitHttpRequest, 'url'> & { path: string }): Promise<GitHttpResponse> {
-    for (;;) {
-      const headers = { 'user-agent': 'git/covenant', ...(req.headers ?? {}), ...(header ? { authorization: header } : {}) };
-      const res = await http.request({ ...req, url: `${base}${req.path}`, headers });
-      if (res.statusCode === 401) {
-        for await (const chunk of res.body ?? []) void chunk; // drained
-        if (asked) throw refused();
-        asked = true;
-        const c = await o.credentials();
-        if (!c) throw httpError(401, 'Unauthorized');
-        header = `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
-        continue;
-      }
-      if (res.statusCode !== 200) throw httpError(res.statusCode, res.statusMessage);
-      return res;
-    }
-  };
+  return (req: Omit<GitHttpRequest, 'url'> & { path: string }): Promise<GitHttpResponse> => o.http.request({ ...req, url: `${base}${req.path}` });
 }
 
 /** pkt-lines of a whole body (the ref list), as strings. */

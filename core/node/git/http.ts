@@ -1,11 +1,9 @@
 /**
- * isomorphic-git's HTTP client with one check added: the server's list of refs (GET info/refs) must be a whole
- * pkt-line stream, every length right and ending with its flush packet. A list cut short (a dropped connection, a
- * proxy's limit) was taken for an empty repository: a clone exited 0 with nothing, a pull said "Already up to date".
+ * The smart-HTTP checks transport.ts makes: the server's list of refs (GET info/refs) must be a whole pkt-line stream,
+ * every length right and ending with its flush packet. A list cut short (a dropped connection, a proxy's limit) was
+ * taken for an empty repository: a clone exited 0 with nothing, a pull said "Already up to date".
  */
-import http from 'isomorphic-git/http/node';
-import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
-import { CovenantError } from '../../common/errors.js';
+import type { GitHttpResponse } from 'isomorphic-git';
 
 /** Whether `bytes` is a complete smart-HTTP ref advertisement: pkt-lines to the end, the last one a flush (0000). */
 export function wholeAdvertisement(bytes: Uint8Array): boolean {
@@ -35,21 +33,3 @@ export async function collect(body: GitHttpResponse['body']): Promise<Uint8Array
   for await (const c of body ?? []) parts.push(c);
   return Buffer.concat(parts);
 }
-
-export const checkedHttp: HttpClient = {
-  async request(req: GitHttpRequest): Promise<GitHttpResponse> {
-    const res = await http.request(req);
-    if (req.method !== 'GET' || !/\/info\/refs\?service=git-/.test(req.url) || res.statusCode !== 200) return res;
-    if (!/application\/x-git-[a-z-]+-advertisement/.test(String(res.headers?.['content-type'] ?? ''))) return res; // dumb HTTP: git's own check
-    const bytes = await collect(res.body);
-    if (!wholeAdvertisement(bytes))
-      throw new CovenantError(
-        'io',
-        `The server's list of branches was cut short (${bytes.length} bytes, no end marker): nothing was changed; try again, or check the connection or proxy.`,
-      );
-    const once = (async function* () {
-      yield bytes;
-    })();
-    return { ...res, body: once };
-  },
-};

@@ -10,7 +10,8 @@ import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LEFTOVER_AGE_MS, TEMP_PREFIX } from '../fs/atomic.js';
-import { checkedHttp as http } from './http.js';
+import { httpSettings } from './http-settings.js';
+import { AuthProblem, gitTransport } from './transport.js';
 import type { Diagnostic } from '../../common/diagnostics.js';
 import type { Snapshot } from '../../common/workspace.js';
 import { CovenantError } from '../../common/errors.js';
@@ -20,7 +21,7 @@ import type { Signature } from './author.js';
 import { gitError, gitFailure } from './errors.js';
 import { streamClone } from './clone-stream.js';
 import { deferredRefsFs } from './fs.js';
-import { gitFs, requireRepo } from './repo.js';
+import { gitFs, requireRepo, type Repo } from './repo.js';
 import { git } from './iso.js';
 import { beginMerge, readMergeState, type MergeConflictEntry } from './merge-state.js';
 import { status } from './status.js';
@@ -31,14 +32,16 @@ import { moveBranchWithFiles, resumePull } from './pull-journal.js';
 export interface Credentials {
   username: string;
   password: string;
+  /** From git's credential helper: told whether they worked (approve) or not (reject), as git tells it. */
+  helper?: boolean;
 }
 
 /**
- * Asks git's credential helpers (git credential fill) without ever prompting; null when git or a helper has none.
- * git runs in an empty folder of our own with no repository above it: a workspace's (or /tmp's) .git/config never
- * names the helper that runs, only the global and system config do.
+ * git's credential helpers (git credential fill, approve, reject), never prompting; fill answers null when git or a
+ * helper has none. git runs in an empty folder of our own with no repository above it: a workspace's (or /tmp's)
+ * .git/config never names the helper that runs, only the global and system config do.
  */
-async function credentialHelper(url: string): Promise<Credentials | null> {
+async function gitCredential(op: 'fill' | 'approve' | 'reject', url: string, given?: Credentials): Promise<Credentials | null> {
   let u: URL;
   try {
     u = new URL(url);
@@ -48,19 +51,21 @@ async function credentialHelper(url: string): Promise<Credentials | null> {
   const neutral = await mkdtemp(path.join(tmpdir(), 'covenant-credential-'));
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', GIT_CEILING_DIRECTORIES: path.dirname(neutral) };
   for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CONFIG', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT']) delete env[k];
+  const fields = [`protocol=${u.protocol.replace(':', '')}`, `host=${u.host}`, `path=${u.pathname.replace(/^\//, '')}`];
+  if (given) fields.push(`username=${given.username}`, `password=${given.password}`);
   try {
     return await new Promise((resolve) => {
-      const child = spawn('git', ['credential', 'fill'], { cwd: neutral, env });
+      const child = spawn('git', ['credential', op], { cwd: neutral, env });
       let out = '';
       child.on('error', () => resolve(null)); // no git installed: the environment is the other way
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr.on('data', () => undefined);
       child.on('close', (code) => {
-        if (code !== 0) return resolve(null);
-        const fields = Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-        resolve(fields.username && fields.password ? { username: fields.username, password: fields.password } : null);
+        if (code !== 0 || op !== 'fill') return resolve(null);
+        const f = Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+        resolve(f.username && f.password ? { username: f.username, password: f.password, helper: true } : null);
       });
-      child.stdin.end(`protocol=${u.protocol.replace(':', '')}\nhost=${u.host}\npath=${u.pathname.replace(/^\//, '')}\n\n`);
+      child.stdin.end(`${fields.join('\n')}\n\n`);
     });
   } finally {
     await rm(neutral, { recursive: true, force: true });
@@ -75,42 +80,56 @@ export async function credentialsFor(url: string): Promise<Credentials | null> {
   const env = process.env;
   if (env.COVENANT_GIT_TOKEN) return { username: env.COVENANT_GIT_USERNAME ?? 'token', password: env.COVENANT_GIT_TOKEN };
   if (env.COVENANT_GIT_USERNAME && env.COVENANT_GIT_PASSWORD) return { username: env.COVENANT_GIT_USERNAME, password: env.COVENANT_GIT_PASSWORD };
-  return credentialHelper(url);
+  return gitCredential('fill', url);
 }
 
 export interface RemoteOptions {
   onProgress?: (phase: string, loaded: number, total: number | undefined) => void;
+  /** Credentials for the origin of `url` (the one that said 401: after a redirect, the new one). */
   credentials?: (url: string) => Promise<Credentials | null>;
+  /** A sentence for the person (a check their settings switched off). */
+  warn?: (message: string) => void;
 }
 
-/** The auth callbacks of one operation, and whether credentials were offered (to say "needs" or "refused"). */
-function auth(url: string, opts: RemoteOptions, state: { offered: boolean }) {
-  let asked = false;
-  return {
-    onAuth: async () => {
-      if (asked) return { cancel: true }; // the same answer twice would only be refused twice
-      asked = true;
-      const c = await (opts.credentials ?? credentialsFor)(url);
-      if (c) state.offered = true;
-      return c ?? { cancel: true };
+/** The HTTP transport of one operation on `url` (transport.ts), with the settings git would use and the credentials asked for. */
+async function transportFor(url: string, repo: Repo | null, opts: RemoteOptions) {
+  const settings = await httpSettings(url, repo);
+  let said = -1;
+  return gitTransport({
+    settings,
+    credentials: (u) => (opts.credentials ?? credentialsFor)(u),
+    outcome: async (u, c, worked) => void ((c as Credentials).helper ? await gitCredential(worked ? 'approve' : 'reject', u, c) : undefined),
+    onBytes: (n) => {
+      if (n - said < 256 * 1024) return;
+      said = n;
+      opts.onProgress?.(`Receiving ${(n / 1024 / 1024).toFixed(1)} MB`, n, undefined);
     },
-    onAuthFailure: () => ({ cancel: true }),
-  };
+    warn: opts.warn,
+  });
 }
 
 const withoutSecrets = (url: string) => url.replace(/\/\/[^@/]*@/, '//');
 
-function remoteFailure(e: unknown, doing: string, url: string, state: { offered: boolean }): Error {
-  const err = e as { code?: string; data?: { statusCode?: number } };
-  if ((err.code === 'HttpError' && err.data?.statusCode === 401) || (err.code === 'UserCanceledError' && !state.offered))
-    return new CovenantError(
-      'io',
-      `${doing} ${withoutSecrets(url)} needs credentials: set COVENANT_GIT_TOKEN (or COVENANT_GIT_USERNAME and COVENANT_GIT_PASSWORD), or configure a git credential helper.`,
-      { reason: 'needs-credentials' },
-    );
-  if (err.code === 'UserCanceledError')
-    return new CovenantError('io', `${doing} ${withoutSecrets(url)}: the server refused the credentials.`, { reason: 'credentials-refused' });
+function remoteFailure(e: unknown, doing: string, url: string): Error {
+  if (e instanceof AuthProblem) {
+    const elsewhere = origin(url) === e.origin ? '' : ` (redirected to ${e.origin})`;
+    if (e.kind === 'needs-credentials')
+      return new CovenantError(
+        'io',
+        `${doing} ${withoutSecrets(url)}${elsewhere} needs credentials: set COVENANT_GIT_TOKEN (or COVENANT_GIT_USERNAME and COVENANT_GIT_PASSWORD), or configure a git credential helper.`,
+        { reason: 'needs-credentials' },
+      );
+    return new CovenantError('io', `${doing} ${withoutSecrets(url)}${elsewhere}: the server refused the credentials.`, { reason: 'credentials-refused' });
+  }
   return gitFailure(e, `${doing} ${withoutSecrets(url)}`);
+}
+
+function origin(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }
 
 /** Clones a URL into a new (or empty) folder. */
@@ -120,7 +139,6 @@ export async function clone(given: string, dir: string, opts: RemoteOptions = {}
   // a user and password in the URL are used for this clone, never written into .git/config with it
   const { url, credentials } = splitCredentials(given);
   if (credentials) opts = { ...opts, credentials: async () => credentials }; // typed in the URL: they are the ones meant
-  const state = { offered: false };
   // cloned into a hidden folder beside the target and moved into place when whole: a clone killed or failed midway
   // leaves the target as it was (a leftover .covenant-tmp-clone-* folder is removed by the next clone)
   const target = path.resolve(dir);
@@ -130,19 +148,12 @@ export async function clone(given: string, dir: string, opts: RemoteOptions = {}
   const work = path.join(parent, `${TEMP_PREFIX}clone-${randomBytes(6).toString('hex')}`);
   try {
     // streamed with bounded memory (clone-stream.ts); the index it writes has every file's stats
-    await streamClone(url, work, {
-      credentials: async () => {
-        const c = await (opts.credentials ?? credentialsFor)(url);
-        if (c) state.offered = true;
-        return c;
-      },
-      onProgress: opts.onProgress,
-    });
+    await streamClone(url, work, { http: await transportFor(url, null, opts), onProgress: opts.onProgress });
     if (existing) await rmdir(target); // empty: the finished clone takes its place
     await rename(work, target);
   } catch (e) {
     await rm(work, { recursive: true, force: true });
-    throw remoteFailure(e, 'Cloning', url, state);
+    throw remoteFailure(e, 'Cloning', url);
   }
   return { branch: (await git.currentBranch({ fs: gitFs, dir: target })) ?? null, credentialsInUrl: credentials !== null };
 }
@@ -218,23 +229,21 @@ export async function fetchOrigin(dir: string, opts: RemoteOptions = {}): Promis
   const branch = await git.currentBranch({ ...repo.opts });
   if (!branch) throw gitError('failed', 'HEAD is detached: check out a branch to compare it with origin.');
   const url = await originUrl(dir);
-  const state = { offered: false };
   // the remote-tracking refs move only once every object they name is written (see deferredRefsFs)
   const refs = deferredRefsFs(repo.opts.fs, repo.opts.gitdir);
   try {
     await git.fetch({
       ...repo.opts,
       fs: refs.fs,
-      http,
+      http: await transportFor(url, repo, opts),
       remote: 'origin',
       ref: branch,
       singleBranch: true,
-      ...auth(url, opts, state),
       onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
     });
     await refs.commit();
   } catch (e) {
-    throw remoteFailure(e, 'Fetching from', url, state);
+    throw remoteFailure(e, 'Fetching from', url);
   }
 }
 
@@ -380,14 +389,12 @@ export async function push(dir: string, opts: RemoteOptions = {}): Promise<{ bra
   const branch = await git.currentBranch({ ...repo.opts });
   if (!branch) throw gitError('failed', 'HEAD is detached: check out a branch before pushing.');
   const url = await originUrl(dir);
-  const state = { offered: false };
   try {
     const r = await git.push({
       ...repo.opts,
-      http,
+      http: await transportFor(url, repo, opts),
       remote: 'origin',
       ref: branch,
-      ...auth(url, opts, state),
       onProgress: (p) => opts.onProgress?.(p.phase, p.loaded, p.total),
     });
     if (!r.ok) throw gitError('failed', `The remote refused the push: ${r.error ?? 'no reason given'}.`);
@@ -395,7 +402,7 @@ export async function push(dir: string, opts: RemoteOptions = {}): Promise<{ bra
     const code = (e as { code?: string }).code;
     if (code === 'PushRejectedError') throw gitError('failed', `The shared repository has commits you do not have: pull first (covenant pull), then push.`);
     if ((e as { name?: string }).name === 'CovenantError') throw e;
-    throw remoteFailure(e, 'Pushing to', url, state);
+    throw remoteFailure(e, 'Pushing to', url);
   }
   return { branch };
 }

@@ -18,6 +18,7 @@ export async function remoteRun<T>(c: HandlerContext, op: RemoteOp, given: Given
       last = now;
       c.emit({ type: 'remote-progress', op, phase, loaded, total: total ?? null });
     },
+    warn: (message) => c.emit({ type: 'notice', level: 'warning', message }),
     credentials: async (url) => {
       usedUrl = url;
       if (given) return { username: given.username, password: given.password };
