@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
 import { collect } from './http.js';
+import { newRepository } from './new-repo.js';
 import { Pack } from './pack.js';
 import { nextSecond } from './refresh.js';
 import { gitFs } from './repo.js';
@@ -325,7 +326,7 @@ export async function streamClone(url: string, dir: string, o: StreamCloneOption
   const branch = defaultBranch(ad);
   if (!branch) throw gitError('not-found', 'the repository has no commits yet.');
   const name = branch.slice('refs/heads/'.length);
-  await git.init({ fs: gitFs, dir, defaultBranch: name });
+  await newRepository(dir, name);
   const gitdir = path.join(dir, '.git');
   const packDir = path.join(gitdir, 'objects', 'pack');
   await mkdir(packDir, { recursive: true });

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { Signature } from './author.js';
 import { commit } from './commit.js';
 import { gitError } from './errors.js';
-import { gitFs, isRepository } from './repo.js';
-import { git } from './iso.js';
+import { isRepository } from './repo.js';
 import { status } from './status.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { newRepository } from './new-repo.js';
 
 /**
  * Makes `dir` a git repository (branch main) and, when it is known who commits, commits as the first commit what is
@@ -22,7 +22,7 @@ export async function initRepository(
 ): Promise<{ commit: string | null; leftOut: string[] }> {
   if (await isRepository(dir)) throw gitError('failed', `${dir} is already a git repository.`);
   const empty = (await readdir(dir).catch(() => [])).length === 0;
-  await git.init({ fs: gitFs, dir, defaultBranch: 'main' });
+  await newRepository(dir, 'main');
   if (empty) return { commit: null, leftOut: [] };
   const wanted = only ? new Set(only) : null;
   if (!(await stat(path.join(dir, '.gitignore')).catch(() => null))) {

@@ -1,0 +1,128 @@
+// Clones of repositories as they are found in the wild (issue 27, item 2): a bare repository whose HEAD names a branch
+// that does not exist (what `git init --bare` gives before anything is pushed to master), and an old history with
+// files of mode 100664 (git's early "group-writable" mode, which git still accepts and reads as 100644).
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { covenantAsync, IDENTITY } from '../../helpers/cli.js';
+import { gitHttpServer } from '../../helpers/git-server.js';
+import { sysgit } from '../../helpers/git.js';
+import { exampleCopy, tempDir } from '../../helpers/tmp.js';
+
+const servers: { close(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.close();
+});
+
+async function served(bare: string): Promise<string> {
+  const server = await gitHttpServer(path.dirname(bare));
+  servers.push(server);
+  return `${server.url}/${path.basename(bare)}`;
+}
+
+function seedRepo(): string {
+  const seed = exampleCopy();
+  sysgit(seed, 'init', '-q', '-b', 'main');
+  sysgit(seed, 'add', '-A');
+  sysgit(seed, 'commit', '-qm', 'The contract');
+  return seed;
+}
+
+describe('clones of repositories as they are found', () => {
+  it('a bare repository whose HEAD names a missing branch: its only branch is checked out (git leaves nothing checked out)', async () => {
+    const seed = seedRepo();
+    const bare = path.join(tempDir(), 'plain.git');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'master', bare]);
+    sysgit(seed, 'push', '-q', bare, 'main');
+    const url = await served(bare);
+    const dir = path.join(tempDir(), 'c');
+    const r = await covenantAsync(['clone', url, dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(sysgit(dir, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main');
+    expect(sysgit(dir, 'rev-parse', 'HEAD')).toBe(sysgit(seed, 'rev-parse', 'HEAD'));
+    expect(sysgit(dir, 'status', '--porcelain')).toBe('');
+    expect(existsSync(path.join(dir, 'contracts/master_contract.yaml'))).toBe(true);
+  });
+
+  it("a clone's and a new workspace's [core] settings are the ones git writes on this file system", async () => {
+    const seed = seedRepo();
+    const bare = path.join(tempDir(), 'c.git');
+    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+    const url = await served(bare);
+    const ours = path.join(tempDir(), 'ours');
+    const theirs = path.join(tempDir(), 'theirs');
+    expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
+    await promisify(execFile)('git', ['clone', '-q', url, theirs]); // not sync: the server answers from this process
+    const core = (dir: string) =>
+      sysgit(dir, 'config', '--local', '--list')
+        .split('\n')
+        .filter((l) => l.startsWith('core.'))
+        .sort();
+    expect(core(ours)).toEqual(core(theirs));
+    // a name that differs only in case is a new file, for git as for Covenant
+    writeFileSync(path.join(ours, 'contracts/changes/cr-42.yaml'), 'id: CR-42\n');
+    expect(sysgit(ours, 'status', '--porcelain')).toContain('?? contracts/changes/cr-42.yaml');
+    const init = path.join(tempDir(), 'new');
+    mkdirSync(init);
+    expect((await covenantAsync(['init', init], undefined, IDENTITY)).code).toBe(0);
+    const fresh = path.join(tempDir(), 'fresh');
+    execFileSync('git', ['init', '-q', fresh]);
+    expect(core(init)).toEqual(core(fresh));
+  });
+
+  it('files of mode 100664 clone, read and commit as git has them', async () => {
+    const seed = seedRepo();
+    // rewrite the tree of contracts/ with 100664 entries, as an old git wrote them
+    const at = (p: string) => sysgit(seed, 'rev-parse', `HEAD:${p}`).trim();
+    const mktree = (lines: string[]) => execFileSync('git', ['mktree'], { cwd: seed, input: `${lines.join('\n')}\n`, encoding: 'utf8' }).trim();
+    const lsTree = (oid: string) => sysgit(seed, 'ls-tree', oid).trim().split('\n');
+    // git mktree writes 100644 for 100664: the tree is written byte by byte, as an old git wrote it
+    const raw = Buffer.concat(
+      lsTree(at('contracts/changes')).map((l) => {
+        const [meta, name] = l.split('\t');
+        const [mode, , oid] = meta!.split(' ');
+        return Buffer.concat([Buffer.from(`${mode === '100644' ? '100664' : mode} ${name}\0`), Buffer.from(oid!, 'hex')]);
+      }),
+    );
+    const odd = execFileSync('git', ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], { cwd: seed, input: raw, encoding: 'utf8' }).trim();
+    const newContracts = mktree(lsTree(at('contracts')).map((l) => (l.endsWith('\tchanges') ? `040000 tree ${odd}\tchanges` : l)));
+    const root = sysgit(seed, 'ls-tree', 'HEAD')
+      .trim()
+      .split('\n')
+      .map((l) => (l.endsWith('\tcontracts') ? `040000 tree ${newContracts}\tcontracts` : l));
+    const newRoot = execFileSync('git', ['mktree'], { cwd: seed, input: `${root.join('\n')}\n`, encoding: 'utf8' }).trim();
+    const commit = execFileSync('git', ['commit-tree', newRoot, '-p', 'HEAD', '-m', 'old modes'], {
+      cwd: seed,
+      encoding: 'utf8',
+      env: { ...process.env, ...IDENTITY },
+    }).trim();
+    sysgit(seed, 'update-ref', 'refs/heads/main', commit);
+    expect(execFileSync('git', ['cat-file', 'tree', sysgit(seed, 'rev-parse', 'HEAD:contracts/changes').trim()], { cwd: seed }).toString('latin1')).toContain(
+      '100664 CR-42.yaml',
+    );
+    const bare = path.join(tempDir(), 'old.git');
+    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+    const url = await served(bare);
+    const dir = path.join(tempDir(), 'c');
+    const r = await covenantAsync(['clone', url, dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(sysgit(dir, 'status', '--porcelain')).toBe('');
+    expect((await covenantAsync(['status', dir])).stdout).toContain('Nothing to commit');
+    // a commit of one such file, and a look back at the old version
+    const file = path.join(dir, 'contracts/changes/CR-42.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8') + '# edited\n');
+    const c = await covenantAsync(['commit', dir, 'contracts/changes/CR-42.yaml', '-m', 'edit', '--allow-errors'], undefined, IDENTITY);
+    expect(c.stderr).toBe('');
+    expect(c.code).toBe(0);
+    expect(sysgit(dir, 'status', '--porcelain')).toBe('');
+    expect(sysgit(dir, 'fsck', '--no-dangling').trim()).toBe('');
+    const log = await covenantAsync(['log', dir, '--file', 'contracts/changes/CR-42.yaml']);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toContain('edit');
+    mkdirSync(path.join(tempDir(), 'x'), { recursive: true });
+  });
+});
