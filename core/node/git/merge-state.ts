@@ -6,7 +6,7 @@
  * the merge (two parents) once every conflict is resolved and the contract validates; aborting puts every file the
  * merge touched back as it was before the pull.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../common/diagnostics.js';
@@ -23,6 +23,8 @@ import { GitConfig } from './config.js';
 import { gitError } from './errors.js';
 import { requireRepo, type Repo } from './repo.js';
 import { git } from './iso.js';
+import { setIndexEntries, type StagedEntry } from './index-stages.js';
+import { ObjectStore } from './objects.js';
 
 const STATE_FILE = path.join('covenant', 'merge.json');
 const isYaml = (p: string) => /\.ya?ml$/i.test(p);
@@ -63,6 +65,34 @@ async function writeWorking(repo: Repo, rel: string, content: Buffer | string | 
   await writeFileAtomic(abs, data, { within: repo.dir });
 }
 
+/** The index mode of `filepath` at a commit, as git records it (a regular file is 100644 or 100755); null where absent. */
+function modeAt(repo: Repo, commitOid: string, filepath: string): number | null {
+  const store = ObjectStore.for(repo);
+  const e = store.entryAt(store.commit(commitOid).tree, filepath);
+  if (!e) return null;
+  const m = Number.parseInt(e.mode, 8);
+  return m === 0o120000 || m === 0o160000 ? m : m & 0o100 ? 0o100755 : 0o100644;
+}
+
+/** The working file at stage 0, its blob written as git stores it (line endings cleaned); none when the file is gone. */
+async function staged(repo: Repo, rel: string, mode: number | null): Promise<StagedEntry[]> {
+  const abs = await confine(repo.dir, rel);
+  const st = await lstat(abs, { bigint: true }).catch(() => null);
+  if (!st) return [];
+  const raw = await readFile(abs);
+  const eol = await eolRules(repo, await GitConfig.load(repo));
+  const oid = await git.writeBlob({ ...repo.opts, blob: looksBinary(raw) ? raw : await eol.clean(rel, raw) });
+  return [{ stage: 0, oid, mode: mode ?? 0o100644, stat: st }];
+}
+
+/** A conflicting file as git's merge leaves it in the index: base, ours and theirs at stages 1, 2 and 3. */
+function unmerged(repo: Repo, rel: string, base: string, args: { ours: string; theirs: string }, oids: (string | null)[]): StagedEntry[] {
+  return [base, args.ours, args.theirs].flatMap((commitOid, i) => {
+    const oid = oids[i];
+    return oid ? [{ stage: (i + 1) as 1 | 2 | 3, oid, mode: modeAt(repo, commitOid, rel) ?? 0o100644 }] : [];
+  });
+}
+
 async function saveState(repo: Repo, state: MergeState): Promise<void> {
   await mkdir(path.join(repo.gitdir, 'covenant'), { recursive: true });
   await writeFileAtomic(path.join(repo.gitdir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { within: repo.gitdir });
@@ -89,7 +119,8 @@ export async function beginMerge(
   const add = (p: string, c: Omit<MergeConflictEntry, 'key' | 'path' | 'resolution'>) =>
     conflicts.push({ key: `${p}#${c.field}`, path: p, resolution: null, ...c });
   const writes: [string, Buffer | string | null][] = [];
-  for (const f of await threeTrees(repo, args.ours, base, args.theirs)) {
+  const files = await threeTrees(repo, args.ours, base, args.theirs);
+  for (const f of files) {
     if (f.o === f.t || f.b === f.t) continue; // nothing new from them
     if (f.b === f.o) {
       writes.push([f.path, f.t ? await blob(repo, f.t) : null]); // only they changed it
@@ -123,10 +154,17 @@ export async function beginMerge(
     if (!m.conflicts.length) writes.push([f.path, m.text]);
     else add(f.path, { field: WHOLE_FILE, at: [], kind: b === null ? 'both-added' : 'both-changed', base: b ?? undefined, mine: o, theirs: t, draft: m.text });
   }
+  const conflicting = new Map<string, (string | null)[]>(); // path -> base, ours, theirs blobs
+  for (const f of files) if (conflicts.some((c) => c.path === f.path)) conflicting.set(f.path, [f.b, f.o, f.t]);
   for (const [p, content] of writes) {
     await writeWorking(repo, p, content);
     touched.push(p);
   }
+  // git sees what Covenant sees: merged files staged, conflicting ones unmerged (git status lists them, git commit refuses)
+  const entries = new Map<string, StagedEntry[]>();
+  for (const p of touched) if (!conflicting.has(p)) entries.set(p, await staged(repo, p, modeAt(repo, args.theirs, p) ?? modeAt(repo, args.ours, p)));
+  for (const [p, oids] of conflicting) entries.set(p, unmerged(repo, p, base, args, oids));
+  await setIndexEntries(repo.gitdir, entries);
   const state: MergeState = { version: 1, ...args, startedAt: new Date().toISOString(), touched, conflicts };
   await saveState(repo, state);
   await writeFileAtomic(path.join(repo.gitdir, 'MERGE_HEAD'), `${args.theirs}\n`, { within: repo.gitdir });
@@ -229,6 +267,9 @@ export async function resolveConflict(
     onWrite([c.path]);
   }
   c.resolution = { take: choice.take, by: choice.by, at: new Date().toISOString() };
+  // the file's last conflict settled: staged, as git add does after a resolution
+  if (state.conflicts.every((x) => x.path !== c.path || x.resolution))
+    await setIndexEntries(repo.gitdir, new Map([[c.path, await staged(repo, c.path, modeAt(repo, state.ours, c.path) ?? modeAt(repo, state.theirs, c.path))]]));
   await saveState(repo, state);
   return state;
 }
@@ -272,6 +313,9 @@ export async function abortMerge(dir: string, onWrite: (paths: string[]) => void
     const before = await git.readBlob({ ...repo.opts, oid: state.ours, filepath: p }).catch(() => null);
     await writeWorking(repo, p, before ? Buffer.from(before.blob) : null);
   }
+  const entries = new Map<string, StagedEntry[]>();
+  for (const p of restored) entries.set(p, await staged(repo, p, modeAt(repo, state.ours, p)));
+  await setIndexEntries(repo.gitdir, entries);
   await clearState(repo);
   onWrite(restored);
   return state;

@@ -91,7 +91,18 @@ describe('sharing a contract over HTTP', () => {
     const waiting = readFileSync(path.join(b, SOW), 'utf8');
     expect(waiting).toContain('end: 2025-10-30');
     expect(waiting).toContain('onboarding flow (client)');
-    expect(sysgit(b, 'status')).toContain('still merging');
+    expect(sysgit(b, 'status')).toContain('You have unmerged paths');
+    // git sees the conflict as its own merge leaves it: unmerged, base, ours and theirs in stages 1 to 3; a plain
+    // git commit refuses (it finished the merge with my side before); the file that merged cleanly is staged
+    expect(sysgit(b, 'status', '--porcelain')).toBe(`UU ${SOW}\n`);
+    expect(
+      sysgit(b, 'ls-files', '-u')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[2]),
+    ).toEqual(['1', '2', '3']);
+    expect(() => sysgit(b, 'commit', '-qm', 'plain git')).toThrow(/unmerged|not possible/i);
+    expect(sysgit(b, 'rev-parse', 'HEAD')).toBe(head);
     // a commit or a second pull now would lose the merge: refused, saying what to do
     const commit = await covenant(['commit', b, '-m', 'x'], undefined, IDENTITY);
     expect(commit.stderr).toContain('A pull is waiting to be merged');
@@ -102,6 +113,10 @@ describe('sharing a contract over HTTP', () => {
     expect(early.stdout).toContain(`${KEY}: mine "2025-10-30", theirs "2025-10-27"`);
     const bad = await covenant(['pull', b, '--resolve', `${SOW}#dates.start=theirs`], undefined, IDENTITY);
     expect(bad.stderr).toContain(`No conflict ${SOW}#dates.start. The conflicts are: ${KEY}.`);
+    // resolved in Covenant: staged, as git add does after a resolution; git says the conflicts are fixed
+    expect((await covenant(['pull', b, '--resolve', `${KEY}=theirs`], undefined, IDENTITY)).code).toBe(0);
+    expect(sysgit(b, 'ls-files', '-u')).toBe('');
+    expect(sysgit(b, 'status')).toContain('All conflicts fixed but you are still merging');
     const done = await covenant(['pull', b, '--resolve', `${KEY}=theirs`, '--continue'], undefined, IDENTITY);
     expect(done.stderr).toBe('');
     expect(done.stdout).toMatch(/^Merged: now at [0-9a-f]{7}\. Next: covenant push\n$/);
@@ -127,6 +142,8 @@ describe('sharing a contract over HTTP', () => {
     expect(readFileSync(path.join(b, SOW), 'utf8')).toBe(before);
     expect(sysgit(b, 'status', '--porcelain')).toBe('');
     expect(sysgit(b, 'rev-parse', 'HEAD')).toBe(head);
+    expect(sysgit(b, 'ls-files', '-u')).toBe('');
+    expect(sysgit(b, 'diff', '--cached', '--name-only')).toBe(''); // the index is HEAD's again
     // and the pull can start again
     expect((await covenant(['pull', b, '--take', 'mine', '--continue'])).stderr).toContain('No pull is waiting');
     expect((await covenant(['pull', b], undefined, IDENTITY)).code).toBe(1);
