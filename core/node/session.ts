@@ -185,7 +185,8 @@ export class Session implements HandlerContext {
     // them when a figure first needs them
     if (this.options.mode !== 'cli') {
       // until the history is read, the figures it gives are "indexing…", not absent
-      if (await (await import('./git/repo.js')).isRepository(next.root)) await next.setFacts({ history: new Map(), indexing: true });
+      // (a repository Covenant cannot read opens as files; its git views say why)
+      if (await (await import('./git/repo.js')).isRepository(next.root).catch(() => false)) await next.setFacts({ history: new Map(), indexing: true });
       [this.facts, this.factsRead, this.indexingSaid] = [null, false, false];
       void this.readFacts();
       await this.state.addRecent(next.root).catch(() => undefined); // the recent list is a convenience

@@ -72,6 +72,8 @@ async function discover(send: ReturnType<typeof client>): Promise<Advertised> {
     if (m[2]!.endsWith('^{}')) peeled.set(m[2]!.slice(0, -3), m[1]!);
     else if (m[2] !== 'capabilities^{}') refs.set(m[2]!, m[1]!);
   }
+  if (caps.has('object-format=sha256'))
+    throw gitError('failed', 'The repository is in the SHA-256 object format: object format sha256 is not supported yet. Nothing was cloned.');
   const symref = [...caps].find((c) => c.startsWith('symref=HEAD:'))?.slice('symref=HEAD:'.length) ?? null;
   return { refs, peeled, caps, head: symref };
 }

@@ -52,6 +52,12 @@ export async function findRepo(dir: string): Promise<Repo | null> {
   if (!quietly(() => statSync(path.join(gitdir, 'HEAD')))) return null;
   const common = quietly(() => readFileSync(path.join(gitdir, 'commondir'), 'utf8'))?.trim();
   const commondir = common ? path.resolve(gitdir, common) : gitdir;
+  // git's SHA-256 repositories name every object by a longer id that nothing here reads: refused, never misread
+  if (/^\s*objectformat\s*=\s*sha256\s*$/im.test(quietly(() => readFileSync(path.join(commondir, 'config'), 'utf8')) ?? ''))
+    throw gitError(
+      'failed',
+      `${dir} is a git repository in the SHA-256 object format (extensions.objectformat = sha256): object format sha256 is not supported yet. Use a repository in git's default format (SHA-1).`,
+    );
   const fs = commondir === gitdir ? gitFs : worktreeFs(gitdir, commondir);
   return { dir, gitdir, commondir, opts: { fs, dir, gitdir, cache: objectCache(commondir) } };
 }

@@ -73,6 +73,26 @@ describe('clones of repositories as they are found', () => {
     expect(core(init)).toEqual(core(fresh));
   });
 
+  it('a SHA-256 repository is refused in words by every verb and by clone, never read as empty', async () => {
+    const dir = exampleCopy();
+    sysgit(dir, 'init', '-q', '--object-format=sha256', '-b', 'main');
+    sysgit(dir, 'add', '-A');
+    sysgit(dir, 'commit', '-qm', 'sha256');
+    writeFileSync(path.join(dir, 'contracts/changes/CR-42.yaml'), readFileSync(path.join(dir, 'contracts/changes/CR-42.yaml'), 'utf8') + '# x\n');
+    for (const args of [['status', dir], ['log', dir], ['validate', dir], ['commit', dir, '-m', 'x']]) {
+      const r = await covenantAsync(args, undefined, IDENTITY);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr, args[0]).toContain('object format sha256 is not supported yet');
+    }
+    const bare = path.join(tempDir(), 'sha.git');
+    execFileSync('git', ['clone', '-q', '--bare', dir, bare]);
+    const target = path.join(tempDir(), 'c');
+    const r = await covenantAsync(['clone', await served(bare), target]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('object format sha256 is not supported yet');
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('files of mode 100664 clone, read and commit as git has them', async () => {
     const seed = seedRepo();
     // rewrite the tree of contracts/ with 100664 entries, as an old git wrote them
