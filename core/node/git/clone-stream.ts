@@ -16,7 +16,8 @@ import { collect } from './http.js';
 import { newRepository } from './new-repo.js';
 import { Pack } from './pack.js';
 import { nextSecond } from './refresh.js';
-import { gitFs } from './repo.js';
+import { findRepo, gitFs } from './repo.js';
+import { logRefUpdate } from './reflog.js';
 import { git } from './iso.js';
 
 export interface StreamCloneOptions {
@@ -363,6 +364,8 @@ export async function streamClone(url: string, dir: string, o: StreamCloneOption
   await gitFs.promises.writeFile(path.join(gitdir, 'refs', 'remotes', 'origin', 'HEAD'), `ref: refs/remotes/origin/${name}\n`);
   await mkdir(path.dirname(path.join(gitdir, ...branch.split('/'))), { recursive: true });
   await gitFs.promises.writeFile(path.join(gitdir, ...branch.split('/')), `${ad.refs.get(branch)}\n`);
+  const repo = (await findRepo(dir))!;
+  for (const ref of [branch, 'refs/remotes/origin/HEAD']) await logRefUpdate(repo, ref, null, ad.refs.get(branch)!, `clone: from ${url}`);
   for (const [p, value] of [
     ['remote.origin.url', url],
     ['remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*'],

@@ -6,6 +6,8 @@ import type { Signature } from './author.js';
 import { GitConfig } from './config.js';
 import { gitError, gitFailure } from './errors.js';
 import { withIndexLock } from './lock.js';
+import { logRefUpdate } from './reflog.js';
+import { refs } from './refs.js';
 import { repoState, requireCleanState, requireRepo } from './repo.js';
 import { git } from './iso.js';
 
@@ -32,7 +34,7 @@ export async function commit(
   const root = await realpath(dir);
   for (const p of paths) await confine(root, p);
   const o = repo.opts;
-  return withIndexLock(
+  const made = await withIndexLock(
     repo.gitdir,
     async () => {
       const s = mergeParent ? await repoState(dir) : await requireCleanState(dir);
@@ -58,7 +60,7 @@ export async function commit(
         }
         // one index write for all the files that need no conversion (isomorphic-git rewrites the index per call)
         if (plain.length) await git.add({ ...o, filepath: plain });
-        return await git.commit({
+        const oid = await git.commit({
           ...o,
           message: message.endsWith('\n') ? message : `${message}\n`,
           author: who.author,
@@ -66,10 +68,16 @@ export async function commit(
           ...(mergeParent && s.head ? { parent: [s.head, mergeParent] } : {}),
           ...(sign ? { signingKey: 'ssh', onSign: ({ payload }: { payload: string }) => ({ signature: sign(payload) }) } : {}),
         });
+        return { oid, from: s.head };
       } catch (e) {
         throw gitFailure(e, 'Committing');
       }
     },
     onNote,
   );
+  // the reflog line after the lock is let go: a kill in between leaves no lock that stops system git
+  const branch = refs.headRef(repo);
+  const kind = mergeParent ? 'commit (merge)' : made.from ? 'commit' : 'commit (initial)';
+  if (branch) await logRefUpdate(repo, branch, made.from, made.oid, `${kind}: ${message.split('\n')[0]}`, who.committer).catch(() => undefined);
+  return made.oid;
 }

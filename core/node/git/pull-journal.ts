@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { confine } from '../fs/confine.js';
 import { type Repo } from './repo.js';
 import { git } from './iso.js';
+import { logRefUpdate } from './reflog.js';
 
 interface Journal {
   branch: string;
@@ -39,6 +40,7 @@ export async function moveBranchWithFiles(repo: Repo, j: Journal): Promise<void>
   const writes = j.paths.filter((x) => !x.deleted).map((x) => x.path);
   if (writes.length) await git.checkout({ ...repo.opts, ref: j.to, filepaths: writes, force: true, noUpdateHead: true });
   await git.writeRef({ ...repo.opts, ref: `refs/heads/${j.branch}`, value: j.to, force: true });
+  await logRefUpdate(repo, `refs/heads/${j.branch}`, j.from, j.to, 'pull: Fast-forward');
   await unlink(journalFile(repo)).catch(() => undefined);
 }
 

@@ -79,7 +79,12 @@ describe('clones of repositories as they are found', () => {
     sysgit(dir, 'add', '-A');
     sysgit(dir, 'commit', '-qm', 'sha256');
     writeFileSync(path.join(dir, 'contracts/changes/CR-42.yaml'), readFileSync(path.join(dir, 'contracts/changes/CR-42.yaml'), 'utf8') + '# x\n');
-    for (const args of [['status', dir], ['log', dir], ['validate', dir], ['commit', dir, '-m', 'x']]) {
+    for (const args of [
+      ['status', dir],
+      ['log', dir],
+      ['validate', dir],
+      ['commit', dir, '-m', 'x'],
+    ]) {
       const r = await covenantAsync(args, undefined, IDENTITY);
       expect(r.code, args[0]).toBe(2);
       expect(r.stderr, args[0]).toContain('object format sha256 is not supported yet');
@@ -91,6 +96,38 @@ describe('clones of repositories as they are found', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('object format sha256 is not supported yet');
     expect(existsSync(target)).toBe(false);
+  });
+
+  it('clone, commit and a fast-forward pull leave the reflogs git leaves', async () => {
+    const seed = seedRepo();
+    const bare = path.join(tempDir(), 'r.git');
+    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+    const url = await served(bare);
+    const work = tempDir();
+    const [ours, theirs, other] = ['ours', 'theirs', 'other'].map((n) => path.join(work, n));
+    const run = promisify(execFile);
+    const gitEnv = { ...process.env, ...IDENTITY };
+    expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
+    await run('git', ['clone', '-q', url, theirs], { env: gitEnv });
+    await run('git', ['clone', '-q', url, other], { env: gitEnv });
+    // someone pushes; we pull it (a fast-forward) with Covenant, they with git
+    writeFileSync(path.join(other, 'docs/x.md'), 'x\n');
+    await run('git', ['-C', other, 'add', 'docs/x.md'], { env: gitEnv });
+    await run('git', ['-C', other, 'commit', '-qm', 'x'], { env: gitEnv });
+    await run('git', ['-C', other, 'push', '-q'], { env: gitEnv });
+    expect((await covenantAsync(['pull', ours], undefined, IDENTITY)).code).toBe(0);
+    await run('git', ['-C', theirs, 'pull'], { env: gitEnv }); // plain: git writes its arguments into the reflog line
+    const file = 'contracts/changes/CR-42.yaml';
+    for (const dir of [ours, theirs]) writeFileSync(path.join(dir, file), readFileSync(path.join(dir, file), 'utf8') + '# edit\n');
+    const before = sysgit(ours, 'rev-parse', 'HEAD').trim();
+    expect((await covenantAsync(['commit', ours, file, '-m', 'An edit'], undefined, IDENTITY)).code).toBe(0);
+    await run('git', ['-C', theirs, 'commit', '-qam', 'An edit'], { env: gitEnv });
+    const subjects = (dir: string, ref: string) => sysgit(dir, 'reflog', 'show', '--format=%gs', ref).trim().split('\n');
+    for (const ref of ['HEAD', 'main'])
+      expect(subjects(ours, ref), ref).toEqual(subjects(theirs, ref).map((l) => l.replace(/^clone: from .*/, `clone: from ${url}`)));
+    expect(subjects(ours, 'HEAD')).toEqual(['commit: An edit', 'pull: Fast-forward', `clone: from ${url}`]);
+    expect(sysgit(ours, 'rev-parse', 'main@{1}').trim()).toBe(before);
+    expect(sysgit(ours, 'fsck', '--no-dangling').trim()).toBe('');
   });
 
   it('files of mode 100664 clone, read and commit as git has them', async () => {
