@@ -132,3 +132,27 @@ export async function eolRules(repo: Repo, config: GitConfig, read: Reader = (f)
     },
   };
 }
+
+/**
+ * Rewrites checked-out files the way git's checkout writes them (a text file with eol=crlf, or core.autocrlf=true,
+ * gets CRLF): for each path whose stored text the rules change; returns the paths rewritten. Binary files stay.
+ */
+export async function smudgeCheckedOut(rules: EolRules, dir: string, paths: Iterable<string>): Promise<string[]> {
+  const { writeFileAtomic } = await import('../fs/atomic.js');
+  const { chmod, lstat } = await import('node:fs/promises');
+  const changed: string[] = [];
+  for (const rel of paths) {
+    const abs = path.join(dir, ...rel.split('/'));
+    const info = await lstat(abs).catch(() => null);
+    if (!info?.isFile()) continue;
+    const bytes = await readFile(abs);
+    if (looksBinary(bytes)) continue;
+    const text = bytes.toString('utf8');
+    const out = await rules.smudge(rel, text);
+    if (out === text) continue;
+    await writeFileAtomic(abs, out, { within: dir, durable: false });
+    if (info.mode & 0o111) await chmod(abs, info.mode & 0o777); // an executable stays one
+    changed.push(rel);
+  }
+  return changed;
+}

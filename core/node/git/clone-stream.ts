@@ -240,8 +240,17 @@ function unsafeName(name: string): boolean {
 }
 
 /** Writes the tree's files under `dir` (folders made here only: nothing is written through a link). */
-async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamCloneOptions): Promise<IndexBuilder> {
+/** What a checkout wrote: the index, each regular file's entry, and whether any .gitattributes came with them. */
+interface CheckedOut {
+  index: IndexBuilder;
+  files: Map<string, { buf: Buffer; at: number; mode: number }>;
+  attributes: boolean;
+}
+
+async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamCloneOptions): Promise<CheckedOut> {
   const index = new IndexBuilder();
+  const files = new Map<string, { buf: Buffer; at: number; mode: number }>();
+  let attributes = false;
   // files are written 16 at a time (the disk works while the next is inflated), the walk waiting for a free slot
   const state: { failure: { e: unknown } | null } = { failure: null };
   let running = 0;
@@ -291,6 +300,8 @@ async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamC
           throw state.failure.e;
         }
         const entry = index.add(rel, child, exec ? 0o100755 : 0o100644); // 100664 and the like: as git reads them
+        files.set(rel, entry);
+        if (name === '.gitattributes') attributes = true;
         writeBlob(pack, child, abs, exec)
           .then(async () => IndexBuilder.fill(entry, await lstat(abs, { bigint: true })))
           .catch((e: unknown) => void (state.failure ??= { e }))
@@ -305,7 +316,18 @@ async function checkoutTree(pack: Pack, treeOid: string, dir: string, o: StreamC
     while (running > 0) await new Promise<void>((r) => waiting.push(r)); // every write started has ended
   }
   if (state.failure) throw state.failure.e;
-  return index;
+  return { index, files, attributes };
+}
+
+/** Line endings as git's checkout writes them: only when .gitattributes or core.autocrlf/core.eol ask for a change. */
+async function smudgeAll(dir: string, out: CheckedOut): Promise<void> {
+  const repo = (await findRepo(dir))!;
+  const { GitConfig } = await import('./config.js');
+  const config = await GitConfig.load(repo);
+  if (!out.attributes && !(await config.get('core.autocrlf')) && !(await config.get('core.eol'))) return;
+  const { eolRules, smudgeCheckedOut } = await import('./attributes.js');
+  for (const rel of await smudgeCheckedOut(await eolRules(repo, config), dir, out.files.keys()))
+    IndexBuilder.fill(out.files.get(rel)!, await lstat(path.join(dir, ...rel.split('/')), { bigint: true }));
 }
 
 async function writeBlob(pack: Pack, oid: string, abs: string, exec: boolean): Promise<void> {
@@ -343,7 +365,9 @@ export async function streamClone(url: string, dir: string, o: StreamCloneOption
     const tree = /^tree ([0-9a-f]{40})/.exec(commit.content.toString('latin1', 0, 64))?.[1];
     if (commit.type !== 'commit' || !tree) throw gitError('failed', `The branch ${name} does not name a commit.`);
     for (const [, oid] of ad.refs) if (!pack.has(oid)) throw gitError('failed', 'The server’s pack is missing objects its branches need; nothing was cloned.');
-    index = await checkoutTree(pack, tree, dir, o);
+    const out = await checkoutTree(pack, tree, dir, o);
+    await smudgeAll(dir, out);
+    index = out.index;
     const { idx, packSha } = await pack.indexFile();
     await gitFs.promises.writeFile(path.join(packDir, `pack-${packSha}.idx`), idx);
     await rename(temp, path.join(packDir, `pack-${packSha}.pack`));

@@ -39,6 +39,11 @@ export async function moveBranchWithFiles(repo: Repo, j: Journal): Promise<void>
   }
   const writes = j.paths.filter((x) => !x.deleted).map((x) => x.path);
   if (writes.length) await git.checkout({ ...repo.opts, ref: j.to, filepaths: writes, force: true, noUpdateHead: true });
+  if (writes.length) {
+    // isomorphic-git's checkout writes the stored text: line endings as git's checkout writes them
+    const [{ GitConfig }, { eolRules, smudgeCheckedOut }] = await Promise.all([import('./config.js'), import('./attributes.js')]);
+    await smudgeCheckedOut(await eolRules(repo, await GitConfig.load(repo)), repo.dir, writes);
+  }
   await git.writeRef({ ...repo.opts, ref: `refs/heads/${j.branch}`, value: j.to, force: true });
   await logRefUpdate(repo, `refs/heads/${j.branch}`, j.from, j.to, 'pull: Fast-forward');
   await unlink(journalFile(repo)).catch(() => undefined);

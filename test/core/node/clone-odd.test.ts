@@ -130,6 +130,40 @@ describe('clones of repositories as they are found', () => {
     expect(sysgit(ours, 'fsck', '--no-dangling').trim()).toBe('');
   });
 
+  it('.gitattributes eol=crlf: clone and pull write the files git writes, byte for byte', async () => {
+    const seed = exampleCopy();
+    writeFileSync(path.join(seed, '.gitattributes'), '*.yaml text eol=crlf\n');
+    sysgit(seed, 'init', '-q', '-b', 'main');
+    sysgit(seed, 'add', '-A');
+    sysgit(seed, 'commit', '-qm', 'crlf');
+    const bare = path.join(tempDir(), 'crlf.git');
+    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+    const url = await served(bare);
+    const work = tempDir();
+    const [ours, theirs, other] = ['ours', 'theirs', 'other'].map((n) => path.join(work, n));
+    const run = promisify(execFile);
+    const gitEnv = { ...process.env, ...IDENTITY };
+    expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
+    await run('git', ['clone', '-q', url, theirs], { env: gitEnv });
+    await run('git', ['clone', '-q', url, other], { env: gitEnv });
+    const sow = 'contracts/sow/SPRINT-07.yaml';
+    const bytes = (dir: string, p: string) => readFileSync(path.join(dir, p));
+    expect(bytes(ours, sow).includes('\r\n')).toBe(true);
+    expect(bytes(ours, sow).equals(bytes(theirs, sow))).toBe(true);
+    expect(bytes(ours, 'docs/adr/ADR-0007.md').equals(bytes(theirs, 'docs/adr/ADR-0007.md'))).toBe(true); // not yaml: as stored
+    expect(sysgit(ours, 'status', '--porcelain')).toBe('');
+    // a change pushed by someone, pulled (a fast-forward) by Covenant and by git
+    writeFileSync(path.join(other, sow), bytes(other, sow).toString('utf8').replace('Redesign onboarding flow', 'Redesign onboarding flow, again'));
+    await run('git', ['-C', other, 'commit', '-qam', 'again'], { env: gitEnv });
+    await run('git', ['-C', other, 'push', '-q'], { env: gitEnv });
+    expect((await covenantAsync(['pull', ours], undefined, IDENTITY)).code).toBe(0);
+    await run('git', ['-C', theirs, 'pull', '-q'], { env: gitEnv });
+    expect(bytes(ours, sow).toString('utf8')).toContain('again');
+    expect(bytes(ours, sow).equals(bytes(theirs, sow))).toBe(true);
+    expect(sysgit(ours, 'status', '--porcelain')).toBe('');
+    expect((await covenantAsync(['status', ours])).stdout).toContain('Nothing to commit');
+  });
+
   it('files of mode 100664 clone, read and commit as git has them', async () => {
     const seed = seedRepo();
     // rewrite the tree of contracts/ with 100664 entries, as an old git wrote them
