@@ -91,6 +91,8 @@ export interface RealHost {
   ca: string;
   /** A path that answers 301 with the same repository under /git (a moved repository). */
   moved: string;
+  /** The same repositories as plain files (git's "dumb" HTTP, after git update-server-info). */
+  dumb: string;
   /** A URL on another port that answers 302 to `http`'s server. */
   elsewhere: string;
   /** The requests nginx saw (method, path and status), oldest first. */
@@ -123,7 +125,8 @@ export async function realGitHost(root: string, projects: string, auth: { user: 
         fastcgi_pass unix:${socket};
         fastcgi_buffering off;
       }
-      location ~ ^/moved(/.*)$ { return 301 /git$1$is_args$args; }`;
+      location ~ ^/moved(/.*)$ { return 301 /git$1$is_args$args; }
+      location /dumb/ { alias ${projects}/; }`;
   writeFileSync(
     path.join(root, 'nginx.conf'),
     `${root0 ? 'user root root;' : ''}
@@ -161,6 +164,7 @@ export async function realGitHost(root: string, projects: string, auth: { user: 
     https: `https://127.0.0.1:${tlsPort}/git`,
     ca: certs.ca,
     moved: `http://127.0.0.1:${port}/moved`,
+    dumb: `http://127.0.0.1:${port}/dumb`,
     elsewhere: `http://127.0.0.1:${otherPort}`,
     requests: () =>
       existsSync(path.join(root, 'requests.log')) ? readFileSync(path.join(root, 'requests.log'), 'utf8').trim().split('\n').filter(Boolean) : [],

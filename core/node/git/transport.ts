@@ -205,7 +205,14 @@ async function respond(res: IncomingMessage, url: string, discovery: boolean, o:
   const status = res.statusCode ?? 0;
   const base = { url, method: res.method, statusCode: status, statusMessage: res.statusMessage ?? '', headers: res.headers as Record<string, string> };
   const watched = watch(res, o.settings, counted);
-  if (status === 200 && discovery && /application\/x-git-[a-z-]+-advertisement/.test(String(res.headers['content-type'] ?? ''))) {
+  if (status === 200 && discovery && !/application\/x-git-[a-z-]+-advertisement/.test(String(res.headers['content-type'] ?? ''))) {
+    res.resume();
+    throw new CovenantError(
+      'io',
+      `${new URL(url).host} answered as a plain web server, not git's smart HTTP (a "dumb" git server, or not a git repository at this address): Covenant needs a server that runs git's smart HTTP (git http-backend, GitHub, GitLab, Gitea...).`,
+    );
+  }
+  if (status === 200 && discovery) {
     const bytes = await collect(watched);
     if (!wholeAdvertisement(bytes))
       throw new CovenantError(

@@ -193,6 +193,17 @@ describe.skipIf(missing !== null)('a real git host: nginx + fcgiwrap + git http-
     expect(ours.split('\n').sort()).toEqual(theirs.split('\n').sort());
   }, 60_000);
 
+  it('a server that only serves files (dumb HTTP) gets a sentence saying what is needed; git clones it its old way', async () => {
+    execFileSync('git', ['-C', path.join(root, 'projects', 'contract.git'), 'update-server-info']);
+    const work = tempDir('covenant-dumb-');
+    const env = userConfig([]);
+    const r = await covenantAsync(['clone', `${host.dumb}/contract.git`, path.join(work, 'a')], work, env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("answered as a plain web server, not git's smart HTTP");
+    expect(existsSync(path.join(work, 'a'))).toBe(false);
+    expect(git(env, work, 'clone', '-q', `${host.dumb}/contract.git`, path.join(work, 'g')).code).toBe(0);
+  }, 60_000);
+
   it("a refused stale password is erased from the helper's store, as git credential reject erases it", async () => {
     const stale = `http://${AUTH.user}:old-password@${hostPort(host.http)}`;
     const work = tempDir('covenant-stale-');
