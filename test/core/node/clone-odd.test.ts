@@ -104,7 +104,7 @@ describe('clones of repositories as they are found', () => {
     execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
     const url = await served(bare);
     const work = tempDir();
-    const [ours, theirs, other] = ['ours', 'theirs', 'other'].map((n) => path.join(work, n));
+    const [ours, theirs, other] = [path.join(work, 'ours'), path.join(work, 'theirs'), path.join(work, 'other')] as const;
     const run = promisify(execFile);
     const gitEnv = { ...process.env, ...IDENTITY };
     expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
@@ -140,7 +140,7 @@ describe('clones of repositories as they are found', () => {
     execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
     const url = await served(bare);
     const work = tempDir();
-    const [ours, theirs, other] = ['ours', 'theirs', 'other'].map((n) => path.join(work, n));
+    const [ours, theirs, other] = [path.join(work, 'ours'), path.join(work, 'theirs'), path.join(work, 'other')] as const;
     const run = promisify(execFile);
     const gitEnv = { ...process.env, ...IDENTITY };
     expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
