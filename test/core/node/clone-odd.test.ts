@@ -22,6 +22,22 @@ async function served(bare: string): Promise<string> {
   return `${server.url}/${path.basename(bare)}`;
 }
 
+const run = promisify(execFile); // never sync: the server answers from this process
+const gitEnv = { ...process.env, ...IDENTITY };
+
+/** `seed` served over HTTP, cloned by Covenant (ours) and by system git twice (theirs, and another party's). */
+async function threeClones(seed: string): Promise<{ url: string; ours: string; theirs: string; other: string }> {
+  const bare = path.join(tempDir(), 'shared.git');
+  execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+  const url = await served(bare);
+  const work = tempDir();
+  const [ours, theirs, other] = [path.join(work, 'ours'), path.join(work, 'theirs'), path.join(work, 'other')] as const;
+  expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
+  await run('git', ['clone', '-q', url, theirs], { env: gitEnv });
+  await run('git', ['clone', '-q', url, other], { env: gitEnv });
+  return { url, ours, theirs, other };
+}
+
 function seedRepo(): string {
   const seed = exampleCopy();
   sysgit(seed, 'init', '-q', '-b', 'main');
@@ -55,7 +71,7 @@ describe('clones of repositories as they are found', () => {
     const ours = path.join(tempDir(), 'ours');
     const theirs = path.join(tempDir(), 'theirs');
     expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
-    await promisify(execFile)('git', ['clone', '-q', url, theirs]); // not sync: the server answers from this process
+    await run('git', ['clone', '-q', url, theirs]);
     const core = (dir: string) =>
       sysgit(dir, 'config', '--local', '--list')
         .split('\n')
@@ -100,16 +116,7 @@ describe('clones of repositories as they are found', () => {
 
   it('clone, commit and a fast-forward pull leave the reflogs git leaves', async () => {
     const seed = seedRepo();
-    const bare = path.join(tempDir(), 'r.git');
-    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
-    const url = await served(bare);
-    const work = tempDir();
-    const [ours, theirs, other] = [path.join(work, 'ours'), path.join(work, 'theirs'), path.join(work, 'other')] as const;
-    const run = promisify(execFile);
-    const gitEnv = { ...process.env, ...IDENTITY };
-    expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
-    await run('git', ['clone', '-q', url, theirs], { env: gitEnv });
-    await run('git', ['clone', '-q', url, other], { env: gitEnv });
+    const { url, ours, theirs, other } = await threeClones(seed);
     // someone pushes; we pull it (a fast-forward) with Covenant, they with git
     writeFileSync(path.join(other, 'docs/x.md'), 'x\n');
     await run('git', ['-C', other, 'add', 'docs/x.md'], { env: gitEnv });
@@ -136,16 +143,7 @@ describe('clones of repositories as they are found', () => {
     sysgit(seed, 'init', '-q', '-b', 'main');
     sysgit(seed, 'add', '-A');
     sysgit(seed, 'commit', '-qm', 'crlf');
-    const bare = path.join(tempDir(), 'crlf.git');
-    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
-    const url = await served(bare);
-    const work = tempDir();
-    const [ours, theirs, other] = [path.join(work, 'ours'), path.join(work, 'theirs'), path.join(work, 'other')] as const;
-    const run = promisify(execFile);
-    const gitEnv = { ...process.env, ...IDENTITY };
-    expect((await covenantAsync(['clone', url, ours])).code).toBe(0);
-    await run('git', ['clone', '-q', url, theirs], { env: gitEnv });
-    await run('git', ['clone', '-q', url, other], { env: gitEnv });
+    const { ours, theirs, other } = await threeClones(seed);
     const sow = 'contracts/sow/SPRINT-07.yaml';
     const bytes = (dir: string, p: string) => readFileSync(path.join(dir, p));
     expect(bytes(ours, sow).includes('\r\n')).toBe(true);
