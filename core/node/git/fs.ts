@@ -8,6 +8,18 @@ import { smudgeRacyEntries } from './index-file.js';
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
 
 /**
+ * The second from which an index entry's stat cannot vouch for its file: the second the index being replaced was
+ * written (an entry from that second or later was racily clean in it, and a same-size edit since then would look
+ * unchanged to git, which compares whole seconds), or now. Git re-checks such entries when it writes the index;
+ * Covenant smudges them (size 0: the next status compares content), which is never wrong, only slower once.
+ */
+export async function racySince(indexFile: string): Promise<number> {
+  const now = Math.floor(Date.now() / 1000);
+  const old = await fsp.stat(indexFile).catch(() => null);
+  return old ? Math.min(now, Math.floor(old.mtimeMs / 1000)) : now;
+}
+
+/**
  * The file system isomorphic-git works on: node's, except that every write goes through temp file (+ fsync) + rename,
  * so a crash mid-write leaves the old or the new file, never a torn one (isomorphic-git writes the index and refs in
  * place). Object files too: a process killed mid-write must not leave an empty object behind (git fsck rejects it,
@@ -21,7 +33,7 @@ export function atomicGitFs(): typeof fs {
       const target = String(file);
       let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       // the git index (in .git, or in a linked worktree's folder); smudging checks the DIRC signature first
-      if (path.basename(target) === 'index') bytes = smudgeRacyEntries(bytes, Math.floor(Date.now() / 1000), sha1);
+      if (path.basename(target) === 'index') bytes = smudgeRacyEntries(bytes, await racySince(target), sha1);
       // the repository's own files are made durable; working-tree files written out of it (a checkout writes
       // thousands) are atomic but not fsynced, as git does: they can be checked out again
       await writeFileAtomic(target, bytes, { durable: target.split(path.sep).includes('.git') });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { gitError } from './errors.js';
 import { withIndexLock } from './lock.js';
+import { racySince } from './fs.js';
+import { smudgeRacyEntries } from './index-file.js';
 
 /** One entry of the index to write for a path: a merge stage (0, or 1 base, 2 ours, 3 theirs) and its blob. */
 export interface StagedEntry {
@@ -82,6 +84,8 @@ export async function setIndexEntries(gitdir: string, paths: Map<string, StagedE
     head.writeUInt32BE(read.version, 4);
     head.writeUInt32BE(all.length, 8);
     const body = Buffer.concat([head, ...all.map((e) => e.bytes)]);
-    await writeFileAtomic(file, Buffer.concat([body, createHash('sha1').update(body).digest()]), { within: gitdir });
+    const whole = Buffer.concat([body, createHash('sha1').update(body).digest()]);
+    const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
+    await writeFileAtomic(file, smudgeRacyEntries(whole, await racySince(file), sha1), { within: gitdir });
   });
 }

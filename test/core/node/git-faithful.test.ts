@@ -1,6 +1,6 @@
 // Git as faithful as git itself: every case is set up by system git (the referee) and checked against it.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppState } from '../../../core/node/app-state.js';
@@ -407,5 +407,33 @@ describe('CLI verbs for scripts', () => {
     expect(sysgit(dir, 'log', '-1', '--format=%s').trim()).toBe('CR-42: status fixed');
     expect(covenant(['commit', dir, CR], dir).code).toBe(2); // nothing changed in it
     expect(covenant(['status', tempDir()], dir).code).toBe(2); // not a repository
+  });
+});
+
+describe('the index as git trusts it', () => {
+  it('a same-size edit made in the second the index was written still shows to git after Covenant rewrites the index', async () => {
+    const dir = tempDir('covenant-racy-');
+    writeFileSync(path.join(dir, 'a.yaml'), 'a: 1\n');
+    writeFileSync(path.join(dir, 'b.yaml'), 'b: 20\n');
+    sysgit(dir, 'init', '-q', '-b', 'main');
+    sysgit(dir, 'add', '-A');
+    sysgit(dir, 'commit', '-qm', 'one');
+    // in one second: b's entry recorded, the index written, and b edited to the same size
+    for (let tries = 0; ; tries++) {
+      await new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000))); // polling the clock for a fresh second
+      writeFileSync(path.join(dir, 'b.yaml'), 'b: 20\n'); // the same content, written again: its entry is of this second
+      sysgit(dir, 'update-index', '--really-refresh');
+      const recorded = Math.floor(statSync(path.join(dir, 'b.yaml')).mtimeMs / 1000);
+      writeFileSync(path.join(dir, 'b.yaml'), `b: ${30 + tries}\n`);
+      const second = (p: string) => Math.floor(statSync(path.join(dir, p)).mtimeMs / 1000);
+      if (recorded === second('.git/index') && second('b.yaml') === recorded) break;
+      expect(tries, 'the edit never landed in the index second').toBeLessThan(5);
+    }
+    await new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
+    writeFileSync(path.join(dir, 'a.yaml'), 'a: 2\n');
+    await commit(dir, ['a.yaml'], 'a only', signed(me)); // isomorphic-git writes the whole index again, a second later
+    // git compares whole seconds: b's entry, from the old index's second, must not now vouch for the edited file
+    expect(sysgit(dir, 'status', '--porcelain')).toBe(' M b.yaml\n');
+    expect((await status(dir)).map((c) => c.path)).toEqual(['b.yaml']);
   });
 });
