@@ -15,7 +15,6 @@ import { gitError } from './errors.js';
 import { collect } from './http.js';
 import { newRepository } from './new-repo.js';
 import { Pack } from './pack.js';
-import { nextSecond } from './refresh.js';
 import { findRepo, gitFs } from './repo.js';
 import { logRefUpdate } from './reflog.js';
 import { git } from './iso.js';
@@ -397,8 +396,8 @@ export async function streamClone(url: string, dir: string, o: StreamCloneOption
     [`branch.${name}.merge`, branch],
   ] as const)
     await git.setConfig({ fs: gitFs, dir, path: p, value });
-  // every file was written before this second: their stats are trusted by the index (no racy re-hashing)
-  await nextSecond();
+  // files written in this second are smudged in the index (racily clean); the first status a second later records
+  // their stats again, as git's does (waiting here for the next second cost every clone half a second)
   await gitFs.promises.writeFile(path.join(gitdir, 'index'), index.toBuffer());
   return name;
 }

@@ -141,6 +141,11 @@ export async function refreshEntries(
     const doubtful = out.readUInt32BE(off + 36) === 0 || out.readUInt32BE(off + 8) >= indexMtimeSeconds;
     if (stage === 0 && doubtful) {
       const st = await check(out.toString('utf8', start, end), out.toString('hex', off + 40, off + 60));
+      if (!st && out.readUInt32BE(off + 36) !== 0) {
+        // changed, or too new to vouch for: smudged, so that its stat never passes for the file's (racy git)
+        out.writeUInt32BE(0, off + 36);
+        changed = true;
+      }
       if (st) {
         const billion = BigInt(1_000_000_000);
         out.writeUInt32BE(u32(st.ctimeNs / billion), off);

@@ -48,10 +48,16 @@ function lockFailure(e: unknown): Error {
  * (killed mid-commit) is taken over, and `onNote` says so; a live holder is waited for a little, then named. A lock
  * without an owner (git's own) is reported: only the person can tell whether a git is still running.
  */
-export async function withIndexLock<T>(gitdir: string, run: () => Promise<T>, onNote: (note: string) => void = () => undefined): Promise<T> {
+export async function withIndexLock<T>(
+  gitdir: string,
+  run: () => Promise<T>,
+  onNote: (note: string) => void = () => undefined,
+  /** How long a live holder is waited for (0: not at all, for work that can be skipped). */
+  waitMs = WAIT_MS,
+): Promise<T> {
   const lock = path.join(gitdir, 'index.lock');
   const host = os.hostname();
-  const deadline = Date.now() + WAIT_MS;
+  const deadline = Date.now() + waitMs;
   // The lock appears with its owner already in it (written to a file of our own, then hard-linked into place, which
   // fails if the lock exists): a process killed at any point leaves either no lock or a lock that names it.
   const mine = path.join(gitdir, `covenant-lock-${process.pid}-${randomBytes(4).toString('hex')}`);

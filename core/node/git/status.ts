@@ -169,12 +169,18 @@ export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[])
     }
     // the tracked files' stats, all at once (on the worker: split over two threads, as git's preload-index does)
     const stats = await wfs.statMany(toStat.map((t) => path.join(dir, t.p)));
+    let doubted = 0; // entries whose stat could not vouch for a file that turned out unchanged
     for (let i = 0; i < toStat.length; i++) {
       const { p, entry, link } = toStat[i]!;
       const st = stats[i];
       if (!st) continue; // gone since the folder was read: deleted
-      working.set(p, statMatches(entry, st, index.mtimeMs) ? entry.oid : await hashFile(dir, p, link, eol, wfs));
+      const oid = statMatches(entry, st, index.mtimeMs) ? entry.oid : await hashFile(dir, p, link, eol, wfs);
+      if (oid === entry.oid && oid !== undefined && !statMatches(entry, st, index.mtimeMs) && entry.stage === 0) doubted++;
+      working.set(p, oid);
     }
+    // as git's status does: unchanged files the index could not vouch for get their stats recorded, when the index
+    // is free (never waited for), so the next status trusts them (a fresh clone's files, a commit's)
+    if (doubted && !filepaths) await (await import('./refresh.js')).refreshIndex(dir, 0).catch(() => undefined);
     const out: FileChange[] = [];
     for (const [p, oid] of working) {
       const h = head.get(p);
