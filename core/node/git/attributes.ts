@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { GitConfig, Reader } from './config.js';
 import type { Repo } from './repo.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 
 /**
  * Line endings the way git converts them, from `.gitattributes` (text, -text, text=auto, eol=lf|crlf, binary) and
@@ -138,8 +139,6 @@ export async function eolRules(repo: Repo, config: GitConfig, read: Reader = (f)
  * gets CRLF): for each path whose stored text the rules change; returns the paths rewritten. Binary files stay.
  */
 export async function smudgeCheckedOut(rules: EolRules, dir: string, paths: Iterable<string>): Promise<string[]> {
-  const { writeFileAtomic } = await import('../fs/atomic.js');
-  const { chmod, lstat } = await import('node:fs/promises');
   const changed: string[] = [];
   for (const rel of paths) {
     const abs = path.join(dir, ...rel.split('/'));

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { gitError } from './errors.js';
 import { collect } from './http.js';
+import { writeEntryStat } from './index-file.js';
 import { newRepository } from './new-repo.js';
 import { Pack } from './pack.js';
 import { findRepo, gitFs } from './repo.js';
@@ -190,15 +191,7 @@ class IndexBuilder {
 
   /** The stat fields of an entry, as git records them. */
   static fill(slot: { buf: Buffer; at: number; mode: number }, st: BigIntStats): void {
-    const b = BigInt(1_000_000_000);
-    const u32 = (n: bigint) => Number(n % BigInt(2 ** 32));
-    const [buf, at] = [slot.buf, slot.at];
-    [u32(st.ctimeNs / b), Number(st.ctimeNs % b), u32(st.mtimeNs / b), Number(st.mtimeNs % b), u32(st.dev), u32(st.ino)].forEach((v, f) =>
-      buf.writeUInt32BE(v, at + f * 4),
-    );
-    buf.writeUInt32BE(u32(st.uid), at + 28);
-    buf.writeUInt32BE(u32(st.gid), at + 32);
-    buf.writeUInt32BE(slot.mode === 0o160000 ? 0 : u32(st.size), at + 36);
+    writeEntryStat(slot.buf, slot.at, st, slot.mode === 0o160000 ? 0n : st.size);
   }
 
   /** The whole file: header, entries in path order, checksum. */

@@ -111,6 +111,21 @@ export function smudgeRacyEntries(buf: Buffer, nowSeconds: number, hash: (b: Buf
 }
 
 /**
+ * The stat fields of the index entry at `at`, as git records them (seconds and nanoseconds of ctime and mtime, device,
+ * inode, uid, gid, size; each modulo 2^32). `size: 0` for a gitlink, whose folder has no size of its own.
+ */
+export function writeEntryStat(buf: Buffer, at: number, st: BigIntStats, size = st.size): void {
+  const b = BigInt(1_000_000_000);
+  const u32 = (n: bigint) => Number(n % BigInt(2 ** 32));
+  [u32(st.ctimeNs / b), Number(st.ctimeNs % b), u32(st.mtimeNs / b), Number(st.mtimeNs % b), u32(st.dev), u32(st.ino)].forEach((v, f) =>
+    buf.writeUInt32BE(v, at + f * 4),
+  );
+  buf.writeUInt32BE(u32(st.uid), at + 28);
+  buf.writeUInt32BE(u32(st.gid), at + 32);
+  buf.writeUInt32BE(u32(size), at + 36);
+}
+
+/**
  * Records the stats of unchanged files again in the index, as `git update-index --refresh` does: for each entry that
  * stat alone cannot vouch for (smudged, or written in the same second as the index), `check` is asked whether the
  * file still holds the entry's content and, if so, for its stat now. Without this, a fresh checkout (a clone) would
@@ -130,7 +145,6 @@ export async function refreshEntries(
   const count = out.readUInt32BE(8);
   let off = 12;
   let changed = false;
-  const u32 = (n: bigint) => Number(n % BigInt(2 ** 32));
   for (let i = 0; i < count; i++) {
     if (off + 62 > out.length) return null;
     const flags = out.readUInt16BE(off + 60);
@@ -147,16 +161,7 @@ export async function refreshEntries(
         changed = true;
       }
       if (st) {
-        const billion = BigInt(1_000_000_000);
-        out.writeUInt32BE(u32(st.ctimeNs / billion), off);
-        out.writeUInt32BE(Number(st.ctimeNs % billion), off + 4);
-        out.writeUInt32BE(u32(st.mtimeNs / billion), off + 8);
-        out.writeUInt32BE(Number(st.mtimeNs % billion), off + 12);
-        out.writeUInt32BE(u32(st.dev), off + 16);
-        out.writeUInt32BE(u32(st.ino), off + 20);
-        out.writeUInt32BE(u32(st.uid), off + 28);
-        out.writeUInt32BE(u32(st.gid), off + 32);
-        out.writeUInt32BE(u32(st.size), off + 36);
+        writeEntryStat(out, off, st);
         changed = true;
       }
     }

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { gitError } from './errors.js';
 import { withIndexLock } from './lock.js';
 import { racySince } from './fs.js';
-import { smudgeRacyEntries } from './index-file.js';
+import { smudgeRacyEntries, writeEntryStat } from './index-file.js';
 
 /** One entry of the index to write for a path: a merge stage (0, or 1 base, 2 ours, 3 theirs) and its blob. */
 export interface StagedEntry {
@@ -46,17 +46,7 @@ function rawEntries(buf: Buffer): { version: number; entries: RawEntry[] } | nul
 function entryBytes(p: string, e: StagedEntry): Buffer {
   const name = Buffer.from(p, 'utf8');
   const out = Buffer.alloc(Math.ceil((62 + name.length + 1) / 8) * 8);
-  const st = e.stat;
-  if (st) {
-    const b = BigInt(1_000_000_000);
-    const u32 = (n: bigint) => Number(n % BigInt(2 ** 32));
-    [u32(st.ctimeNs / b), Number(st.ctimeNs % b), u32(st.mtimeNs / b), Number(st.mtimeNs % b), u32(st.dev), u32(st.ino)].forEach((v, f) =>
-      out.writeUInt32BE(v, f * 4),
-    );
-    out.writeUInt32BE(u32(st.uid), 28);
-    out.writeUInt32BE(u32(st.gid), 32);
-    out.writeUInt32BE(u32(st.size), 36);
-  }
+  if (e.stat) writeEntryStat(out, 0, e.stat);
   out.writeUInt32BE(e.mode, 24);
   out.write(e.oid, 40, 'hex');
   out.writeUInt16BE((e.stage << 12) | Math.min(name.length, 0xfff), 60);

@@ -15,7 +15,7 @@ import { setField, WHOLE_FILE, type MergeConflictEntry, type MergeState, type Ta
 export type { MergeConflictEntry, MergeState, Take };
 import { writeFileAtomic } from '../fs/atomic.js';
 import { confine } from '../fs/confine.js';
-import { eolRules, looksBinary } from './attributes.js';
+import { eolRules, looksBinary, type EolRules } from './attributes.js';
 import { mergeOffThread } from '../analysis/offload.js';
 import type { Signature } from './author.js';
 import { commit } from './commit.js';
@@ -75,12 +75,11 @@ function modeAt(repo: Repo, commitOid: string, filepath: string): number | null 
 }
 
 /** The working file at stage 0, its blob written as git stores it (line endings cleaned); none when the file is gone. */
-async function staged(repo: Repo, rel: string, mode: number | null): Promise<StagedEntry[]> {
+async function staged(repo: Repo, rel: string, mode: number | null, eol: EolRules): Promise<StagedEntry[]> {
   const abs = await confine(repo.dir, rel);
   const st = await lstat(abs, { bigint: true }).catch(() => null);
   if (!st) return [];
   const raw = await readFile(abs);
-  const eol = await eolRules(repo, await GitConfig.load(repo));
   const oid = await git.writeBlob({ ...repo.opts, blob: looksBinary(raw) ? raw : await eol.clean(rel, raw) });
   return [{ stage: 0, oid, mode: mode ?? 0o100644, stat: st }];
 }
@@ -162,7 +161,8 @@ export async function beginMerge(
   }
   // git sees what Covenant sees: merged files staged, conflicting ones unmerged (git status lists them, git commit refuses)
   const entries = new Map<string, StagedEntry[]>();
-  for (const p of touched) if (!conflicting.has(p)) entries.set(p, await staged(repo, p, modeAt(repo, args.theirs, p) ?? modeAt(repo, args.ours, p)));
+  const eol = await eolRules(repo, await GitConfig.load(repo));
+  for (const p of touched) if (!conflicting.has(p)) entries.set(p, await staged(repo, p, modeAt(repo, args.theirs, p) ?? modeAt(repo, args.ours, p), eol));
   for (const [p, oids] of conflicting) entries.set(p, unmerged(repo, p, base, args, oids));
   await setIndexEntries(repo.gitdir, entries);
   const state: MergeState = { version: 1, ...args, startedAt: new Date().toISOString(), touched, conflicts };
@@ -268,8 +268,15 @@ export async function resolveConflict(
   }
   c.resolution = { take: choice.take, by: choice.by, at: new Date().toISOString() };
   // the file's last conflict settled: staged, as git add does after a resolution
-  if (state.conflicts.every((x) => x.path !== c.path || x.resolution))
-    await setIndexEntries(repo.gitdir, new Map([[c.path, await staged(repo, c.path, modeAt(repo, state.ours, c.path) ?? modeAt(repo, state.theirs, c.path))]]));
+  if (state.conflicts.every((x) => x.path !== c.path || x.resolution)) {
+    const entry = await staged(
+      repo,
+      c.path,
+      modeAt(repo, state.ours, c.path) ?? modeAt(repo, state.theirs, c.path),
+      await eolRules(repo, await GitConfig.load(repo)),
+    );
+    await setIndexEntries(repo.gitdir, new Map([[c.path, entry]]));
+  }
   await saveState(repo, state);
   return state;
 }
@@ -314,7 +321,8 @@ export async function abortMerge(dir: string, onWrite: (paths: string[]) => void
     await writeWorking(repo, p, before ? Buffer.from(before.blob) : null);
   }
   const entries = new Map<string, StagedEntry[]>();
-  for (const p of restored) entries.set(p, await staged(repo, p, modeAt(repo, state.ours, p)));
+  const eol = await eolRules(repo, await GitConfig.load(repo));
+  for (const p of restored) entries.set(p, await staged(repo, p, modeAt(repo, state.ours, p), eol));
   await setIndexEntries(repo.gitdir, entries);
   await clearState(repo);
   onWrite(restored);

@@ -50,8 +50,3 @@ export async function refreshIndex(dir: string, waitMs?: number): Promise<number
     waitMs,
   );
 }
-
-/** Waits until the clock is in a later second than now (files written now stop being "racily clean" then). */
-export function nextSecond(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
-}

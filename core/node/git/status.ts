@@ -174,8 +174,12 @@ export async function statusWith(dir: string, wfs: WalkFs, filepaths?: string[])
       const { p, entry, link } = toStat[i]!;
       const st = stats[i];
       if (!st) continue; // gone since the folder was read: deleted
-      const oid = statMatches(entry, st, index.mtimeMs) ? entry.oid : await hashFile(dir, p, link, eol, wfs);
-      if (oid === entry.oid && oid !== undefined && !statMatches(entry, st, index.mtimeMs) && entry.stage === 0) doubted++;
+      if (statMatches(entry, st, index.mtimeMs)) {
+        working.set(p, entry.oid);
+        continue;
+      }
+      const oid = await hashFile(dir, p, link, eol, wfs);
+      if (oid === entry.oid && entry.stage === 0) doubted++;
       working.set(p, oid);
     }
     // as git's status does: unchanged files the index could not vouch for get their stats recorded, when the index

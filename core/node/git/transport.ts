@@ -103,10 +103,7 @@ export function gitTransport(o: TransportOptions): HttpClient & { offered: boole
         }
         if (status === 407) {
           res.resume();
-          throw new CovenantError(
-            'io',
-            `The proxy for ${new URL(url).host} needs a user and password, or refused them (407): put them in its URL (http://user:password@proxy:port).`,
-          );
+          throw proxyRefused(o.settings.proxyFor(new URL(url)), 407, new URL(url).host);
         }
         if (status === 401) {
           res.resume();
@@ -167,19 +164,22 @@ function send(url: string, method: string, headers: Record<string, string>, body
     const req = (secure ? https : http).request(u, { method, headers, agent, ...tls }, (res) => {
       if (tunnel === 200) return resolve(res);
       res.resume();
-      const where = new URL(proxy!).host;
-      reject(
-        new CovenantError(
-          'io',
-          tunnel === 407 || tunnel === 401
-            ? `The proxy ${where} ${new URL(proxy!).username ? 'refused its user and password' : 'needs a user and password (in its URL: http://user:password@proxy:port)'} (${tunnel}).`
-            : `The proxy ${where} would not connect to ${u.host} (it answered ${tunnel}).`,
-        ),
-      );
+      reject(proxyRefused(proxy, tunnel, u.host));
     });
     req.on('error', (e) => reject(networkError(e as NodeJS.ErrnoException, u, proxy)));
     req.end(body);
   });
+}
+
+/** A proxy that would not pass a request on: its credentials (407, or tinyproxy's 401 to a CONNECT), or another answer. */
+function proxyRefused(proxy: string | null, status: number, target: string): CovenantError {
+  const p = proxy ? new URL(proxy) : null;
+  const where = p ? `The proxy ${p.host}` : `The proxy for ${target}`;
+  if (status !== 407 && status !== 401) return new CovenantError('io', `${where} would not connect to ${target} (it answered ${status}).`);
+  return new CovenantError(
+    'io',
+    `${where} ${p?.username ? 'refused its user and password' : 'needs a user and password (in its URL: http://user:password@proxy:port)'} (${status}).`,
+  );
 }
 
 function networkError(e: NodeJS.ErrnoException, u: URL, proxy: string | null): Error {
@@ -195,8 +195,7 @@ function networkError(e: NodeJS.ErrnoException, u: URL, proxy: string | null): E
     return new CovenantError('io', `Nothing answers at ${proxy ? new URL(proxy).host : u.host}${proxy ? ' (the proxy)' : ''}.`, { cause: e });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new CovenantError('io', `${u.hostname} cannot be found${via} (no such host, or offline).`, { cause: e });
-  if (/Proxy-Authorization|407/.test(e.message))
-    return new CovenantError('io', `The proxy ${proxy ? new URL(proxy).host : ''} refused its credentials (407).`, { cause: e });
+  if (/Proxy-Authorization|407/.test(e.message)) return proxyRefused(proxy, 407, u.host);
   return Object.assign(e, { message: `${e.message}${via}` });
 }
 
